@@ -1,0 +1,71 @@
+/**
+ * The one TypeORM DataSource definition, used by the application, the tests and the TypeORM CLI
+ * (`typeorm-ts-node-commonjs -d ormconfig.ts …`). Schema changes only ever go through migrations.
+ */
+import "reflect-metadata";
+import { DataSource, DefaultNamingStrategy, type Logger, type NamingStrategyInterface, type Table } from "typeorm";
+import { migrations } from "./migrations";
+import { entities } from "./src/modules";
+
+interface DataSourceSettings {
+  url: string;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export function createDataSource({ url, poolSize = 10, logger }: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities,
+    migrations,
+    migrationsTransactionMode: "each",
+    synchronize: false,
+    migrationsRun: false,
+    installExtensions: false, // extensions are created by migrations, like everything else
+    namingStrategy: new SnakeNamingStrategy(),
+    poolSize,
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 },
+    logger,
+    logging: logger ? ["query", "error"] : ["error"],
+  });
+}
+
+/** Tables `users`, columns `display_name`, constraints `fk_users_provider_id`: readable in SQL and in errors. */
+export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {
+  override tableName(targetName: string, userSpecifiedName: string | undefined): string {
+    return userSpecifiedName ?? snake(targetName.replace(/Entity$/, ""));
+  }
+
+  override columnName(propertyName: string, customName: string | undefined, prefixes: string[]): string {
+    return snake([...prefixes, customName ?? propertyName].join("_"));
+  }
+
+  override primaryKeyName(table: Table | string): string {
+    return `pk_${tableOf(table)}`;
+  }
+
+  override uniqueConstraintName(table: Table | string, columns: string[]): string {
+    return `uq_${tableOf(table)}_${columns.join("_")}`;
+  }
+
+  override foreignKeyName(table: Table | string, columns: string[]): string {
+    return `fk_${tableOf(table)}_${columns.join("_")}`;
+  }
+
+  override indexName(table: Table | string, columns: string[]): string {
+    return `idx_${tableOf(table)}_${columns.join("_")}`;
+  }
+}
+
+function tableOf(table: Table | string): string {
+  const name = typeof table === "string" ? table : table.name;
+  return name.split(".").pop() ?? name;
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/** For the TypeORM CLI only; `npm run migration:*` sets DATABASE_URL (to the embedded server if need be). */
+export const cliDataSource = createDataSource({ url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/market" });

@@ -1,0 +1,133 @@
+/**
+ * The composition root: DataSource → services → schema → Apollo Server → Express. No DI
+ * container: every dependency is passed by hand, here, in the order the modules depend on each other.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
+import { createDataSource } from "../ormconfig";
+import type { Config } from "./config";
+import { createLoaders, viewerFromHeader, type Context, type Services } from "./context";
+import { TokenService, UserService } from "./modules/auth";
+import { ListingService } from "./modules/listings";
+import { ProviderService } from "./modules/providers";
+import { ReferenceService } from "./modules/reference";
+import { createSchema } from "./schema";
+import type { Viewer } from "./shared/auth";
+import { maskInternalErrors } from "./shared/errors";
+import { queryLimitRules } from "./shared/limits";
+import { createLogger, type Logger } from "./shared/logger";
+
+export interface App {
+  http: Server;
+  express: Express;
+  apollo: ApolloServer<Context>;
+  db: DataSource;
+  services: Services;
+  logger: Logger;
+  /** A request context for `viewer`, as the HTTP layer would build it (tests, scripts). */
+  contextFor(viewer: Viewer | null): Context;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  databaseUrl: string;
+  /** Sees every SQL statement (the N+1 tests count them). */
+  sqlLogger?: TypeOrmLogger;
+}
+
+export async function createApp(config: Config, { databaseUrl, sqlLogger }: AppOptions): Promise<App> {
+  const logger = createLogger(config.logLevel);
+  const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
+  await db.initialize();
+  const services = createServices(db, config);
+  const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
+
+  const app = express();
+  const http = createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await createSchema(),
+    validationRules: queryLimitRules(config.limits),
+    parseOptions: { maxTokens: 20_000 },
+    introspection: config.environment !== "production",
+    includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors((error) => {
+      const reference = randomBytes(6).toString("hex");
+      logger.error("internal error", { reference, error });
+      return reference;
+    }),
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      ApolloServerPluginCacheControlDisabled(), // its per-field hook costs time on every field
+      config.environment === "production" ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await db.query("SELECT 1");
+      res.json({ status: "ready" });
+    } catch {
+      res.status(503).json({ status: "unavailable", reason: "database unreachable" });
+    }
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({ ...contextFor(await viewerFromHeader(services, req.headers.authorization)) }),
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
+  });
+  app.use(jsonErrors(logger));
+
+  return {
+    http,
+    express: app,
+    apollo,
+    db,
+    services,
+    logger,
+    contextFor,
+    async stop() {
+      await apollo.stop();
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await db.destroy();
+    },
+  };
+}
+
+function createServices(db: DataSource, config: Config): Services {
+  const reference = new ReferenceService(db);
+  const tokens = new TokenService(config.jwt);
+  const users = new UserService(db, tokens, reference);
+  // Listings depend on providers; providers ask listings one question, late-bound to keep imports one-way.
+  const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id));
+  const listings: ListingService = new ListingService(db, reference, providers);
+  return { reference, tokens, users, providers, listings };
+}
+
+/** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */
+function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : 500;
+    if (status >= 500) logger.error("http error", { error });
+    const message = status === 400 ? "The request body is not valid JSON." : status === 413 ? "The request body is too large." : "Internal server error.";
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } }] });
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Configuration comes from environment variables only, validated once at start. Every bad value
+ * is reported with what was expected, so a misconfigured server refuses to start instead of failing
+ * on its first request.
+ */
+export type Environment = "development" | "test" | "production";
+
+export interface Config {
+  environment: Environment;
+  host: string;
+  port: number;
+  /** Absent: an embedded PostgreSQL is started under `dataDir`. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined };
+  /** Load demo data when the database holds no users yet. */
+  demoData: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxCost: number };
+  logLevel: LogLevel;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Only for local development: printed at start so nobody mistakes it for a real secret. */
+export const DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const environment = read.oneOf("NODE_ENV", ["development", "test", "production"] as const, "development");
+  const databaseUrl = read.url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  const jwksUrl = read.url("JWKS_URL", environment === "production" ? ["https:"] : ["https:", "http:"]);
+  let secret = read.string("JWT_SECRET");
+  if (secret !== undefined && secret.length < 32) {
+    problems.push("JWT_SECRET must be at least 32 characters long (use e.g. `openssl rand -base64 48`).");
+  }
+  if (secret === undefined && jwksUrl === undefined) {
+    if (environment === "production") {
+      problems.push("JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production.");
+    } else {
+      secret = DEVELOPMENT_JWT_SECRET;
+    }
+  }
+
+  const config: Config = {
+    environment,
+    host: read.string("HOST") ?? "0.0.0.0",
+    port: read.integer("PORT", 4000, 0, 65535),
+    databaseUrl,
+    databasePoolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 200),
+    dataDir: read.string("DATA_DIR") ?? ".data",
+    jwt: { secret, jwksUrl, issuer: read.string("JWT_ISSUER"), audience: read.string("JWT_AUDIENCE") },
+    demoData: read.boolean("DEMO_DATA", environment === "development"),
+    limits: {
+      maxDepth: read.integer("MAX_QUERY_DEPTH", 12, 2, 100),
+      maxAliases: read.integer("MAX_QUERY_ALIASES", 30, 1, 1000),
+      maxCost: read.integer("MAX_QUERY_COST", 50_000, 100, 10_000_000),
+    },
+    logLevel: read.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, environment === "test" ? "silent" : "info"),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (["true", "1", "yes", "on"].includes(raw)) return true;
+    if (["false", "0", "no", "off"].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}").`);
+    return fallback;
+  }
+
+  oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}").`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (protocols.includes(url.protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (got "${redact(raw)}").`);
+    return undefined;
+  }
+}
+
+/** Never echo a password from a connection string into logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}

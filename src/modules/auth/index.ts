@@ -1,0 +1,19 @@
+/** Identity and access: users, their roles and links, bearer tokens. */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { UserEntity } from "./user.entity";
+import { UserFields, UserResolver } from "./user.resolver";
+
+export { UserEntity } from "./user.entity";
+export { User } from "./user.types";
+export { UserService, viewerOf } from "./user.service";
+export { TokenService, type JwtSettings } from "./token.service";
+export { createUserLoaders, type UserLoaders } from "./user.loaders";
+
+export const authModule = {
+  entities: [UserEntity],
+  resolvers: [UserResolver, UserFields],
+  nodes: {
+    User: async (id, { viewer, services }) => (isUuid(id) ? services.users.findVisible(viewer, id) : null),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

@@ -1,0 +1,72 @@
+/**
+ * Bearer tokens: HS256 with JWT_SECRET (tokens this server issues), or RS256 from JWKS_URL (an
+ * external identity provider). `exp` and `sub` are required; `none` and any other algorithm are
+ * refused. The subject names a user: unknown subjects are refused by the caller.
+ */
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
+import { unauthenticated } from "../../shared/errors";
+
+export interface JwtSettings {
+  secret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+}
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export class TokenService {
+  private readonly secret: Uint8Array | undefined;
+  private readonly jwks: JWTVerifyGetKey | undefined;
+
+  constructor(private readonly settings: JwtSettings) {
+    this.secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
+    this.jwks = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : undefined;
+  }
+
+  /** The verified `sub` of a token, or an UNAUTHENTICATED error saying why not. */
+  async subjectOf(token: string): Promise<string> {
+    const algorithm = algorithmOf(token);
+    const options = {
+      requiredClaims: ["exp", "sub"],
+      issuer: this.settings.issuer,
+      audience: this.settings.audience,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    };
+    try {
+      if (algorithm === "HS256" && this.secret) {
+        return subjectIn(await jwtVerify(token, this.secret, { ...options, algorithms: ["HS256"] }));
+      }
+      if (algorithm === "RS256" && this.jwks) {
+        return subjectIn(await jwtVerify(token, this.jwks, { ...options, algorithms: ["RS256"] }));
+      }
+    } catch (error) {
+      const reason = error instanceof Error && "code" in error && error.code === "ERR_JWT_EXPIRED" ? "has expired" : "is not valid";
+      throw unauthenticated(`The bearer token ${reason}. Sign in again.`);
+    }
+    throw unauthenticated(`Tokens signed with ${algorithm ?? "no algorithm"} are not accepted.`);
+  }
+
+  /** A token for a local user (tests, `npm run token`). Needs JWT_SECRET. */
+  async issue(subject: string, lifetimeSeconds = 3600): Promise<string> {
+    if (!this.secret) throw new Error("Issuing tokens needs JWT_SECRET.");
+    let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(subject).setIssuedAt();
+    jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds);
+    if (this.settings.issuer) jwt = jwt.setIssuer(this.settings.issuer);
+    if (this.settings.audience) jwt = jwt.setAudience(this.settings.audience);
+    return jwt.sign(this.secret);
+  }
+}
+
+function algorithmOf(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    throw unauthenticated("The bearer token is not a JWT.");
+  }
+}
+
+function subjectIn({ payload }: { payload: { sub?: string } }): string {
+  if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
+  return payload.sub;
+}

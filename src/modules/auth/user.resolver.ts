@@ -1,0 +1,39 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { PUBLIC, Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId } from "../../shared/ids";
+import { FundingBody, type FundingBodyEntity } from "../reference";
+import { UserEntity } from "./user.entity";
+import { CreateUserInput } from "./user.inputs";
+import { CreateUserPayload, User } from "./user.types";
+
+@Authorized(Role.ADMIN, Role.COMMISSIONER)
+@Resolver()
+export class UserResolver {
+  @Authorized(PUBLIC)
+  @Query(() => User, { nullable: true, description: "The signed-in user; null when anonymous." })
+  viewer(@Ctx() { viewer, loaders }: Context): Promise<UserEntity | null> | null {
+    return viewer ? loaders.userById.load(viewer.userId) : null;
+  }
+
+  @Mutation(() => CreateUserPayload, {
+    description: "Admins create anyone; a commissioner creates CLIENT and BROKER users of their own funding body.",
+  })
+  async createUser(@Arg("input") input: CreateUserInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("user", await services.users.create(viewer!, input));
+  }
+}
+
+@Resolver(() => User)
+export class UserFields {
+  @FieldResolver(() => ID)
+  id(@Root() user: UserEntity): string {
+    return toGlobalId("User", user.id);
+  }
+
+  @FieldResolver(() => FundingBody, { nullable: true, description: "The council or NHS body a commissioner or broker works for." })
+  fundingBody(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> | null {
+    return user.fundingBodyCode ? loaders.fundingBodyByCode.load(user.fundingBodyCode) : null;
+  }
+}

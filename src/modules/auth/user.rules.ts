@@ -1,0 +1,61 @@
+/** Who may create which users, and what each role must be linked to. Pure: no I/O. */
+import { Role, type Viewer } from "../../shared/auth";
+import { UserErrorCode, type UserErrorData } from "../../shared/errors";
+
+export interface UserRequest {
+  roles: Role[];
+  providerId: string | null;
+  fundingBodyCode: string | null;
+}
+
+/** Roles a commissioner may hand out, within their own funding body (API.md, createUser). */
+const COMMISSIONER_GRANTABLE = new Set([Role.CLIENT, Role.BROKER]);
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Checks a createUser request against the viewer's powers and the links each role needs.
+ * Returns the request with defaults applied (a commissioner's users join their funding body).
+ */
+export function checkUserRequest(viewer: Viewer, request: UserRequest): { request: UserRequest; errors: UserErrorData[] } {
+  const errors: UserErrorData[] = [];
+  const roles = [...new Set(request.roles)];
+  let { fundingBodyCode } = request;
+
+  if (!viewer.roles.has(Role.ADMIN)) {
+    const refused = roles.filter((role) => !COMMISSIONER_GRANTABLE.has(role));
+    if (refused.length > 0) {
+      errors.push({
+        code: UserErrorCode.NOT_PERMITTED,
+        message: `A commissioner can create CLIENT and BROKER users only, not ${refused.join(", ")}. Ask an administrator.`,
+        field: ["input", "roles"],
+      });
+    }
+    if (fundingBodyCode !== null && fundingBodyCode !== viewer.fundingBodyCode) {
+      errors.push({
+        code: UserErrorCode.NOT_PERMITTED,
+        message: "A commissioner can create users of their own funding body only.",
+        field: ["input", "fundingBodyCode"],
+      });
+    }
+    fundingBodyCode = viewer.fundingBodyCode;
+  }
+
+  if (roles.includes(Role.PROVIDER) !== (request.providerId !== null)) {
+    errors.push({
+      code: UserErrorCode.INVALID_VALUE,
+      message: "Give providerId exactly when the user has the PROVIDER role: it names the provider they work for.",
+      field: ["input", "providerId"],
+    });
+  }
+  if (roles.includes(Role.COMMISSIONER) && fundingBodyCode === null) {
+    errors.push({
+      code: UserErrorCode.INVALID_VALUE,
+      message: "A COMMISSIONER needs fundingBodyCode: the council or NHS body they work for.",
+      field: ["input", "fundingBodyCode"],
+    });
+  }
+  return { request: { ...request, roles, fundingBodyCode }, errors };
+}

@@ -1,0 +1,22 @@
+/** Listings: services offered at a price per unit, and the catalogue search. */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { ListingEntity } from "./listing.entity";
+import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
+
+export { ListingEntity } from "./listing.entity";
+export { ListingOrder, ListingSetting } from "./listing.enums";
+export { Listing } from "./listing.types";
+export { ListingService } from "./listing.service";
+export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
+
+export const listingsModule = {
+  entities: [ListingEntity],
+  resolvers: [ListingCatalogueResolver, ListingMutations, ListingFields, ProviderListingsField],
+  nodes: {
+    Listing: async (id, { viewer, services, loaders }) => {
+      const listing = isUuid(id) ? await loaders.listingById.load(id) : null;
+      return listing && services.listings.isVisibleTo(viewer, listing) ? listing : null;
+    },
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

@@ -1,0 +1,82 @@
+import DataLoader from "dataloader";
+import type { DataSource } from "typeorm";
+import { hydrate, selectColumns } from "../../shared/db";
+import { groupedInKeyOrder, loaderByKey } from "../../shared/loaders";
+import { decodeCursor, encodeCursor } from "../../shared/pagination";
+import { ListingEntity } from "./listing.entity";
+
+export interface ProviderListingsArgs {
+  first: number;
+  after: string | null;
+  includeInactive: boolean;
+}
+
+export const PROVIDER_LISTINGS_ORDER = "PROVIDER_NEWEST";
+
+export function providerListingCursor(listing: ListingEntity): string {
+  return encodeCursor(PROVIDER_LISTINGS_ORDER, [listing.id]);
+}
+
+export function createListingLoaders(db: DataSource) {
+  const listingsOfProviders = new Map<string, DataLoader<string, ListingEntity[]>>();
+  const countsOfProviders = new Map<boolean, DataLoader<string, number>>();
+  return {
+    listingById: loaderByKey(db.getRepository(ListingEntity), "id"),
+
+    /**
+     * A page of each provider's listings, newest first: one statement for all the providers of
+     * a page (a window per provider), one loader per distinct set of arguments.
+     */
+    listingsOfProvider(args: ProviderListingsArgs): DataLoader<string, ListingEntity[]> {
+      const key = JSON.stringify(args);
+      let loader = listingsOfProviders.get(key);
+      if (!loader) {
+        loader = new DataLoader((providerIds) => pagesOfProviders(db, providerIds, args));
+        listingsOfProviders.set(key, loader);
+      }
+      return loader;
+    },
+
+    listingCountOfProvider(includeInactive: boolean): DataLoader<string, number> {
+      let loader = countsOfProviders.get(includeInactive);
+      if (!loader) {
+        loader = new DataLoader((providerIds) => countsByProvider(db, providerIds, includeInactive));
+        countsOfProviders.set(includeInactive, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+async function pagesOfProviders(db: DataSource, providerIds: readonly string[], { first, after, includeInactive }: ProviderListingsArgs) {
+  const params: unknown[] = [providerIds, first + 1];
+  const conditions = ["l.provider_id = ANY($1::uuid[])"];
+  if (!includeInactive) conditions.push("l.active");
+  if (after) {
+    const [id] = decodeCursor(after, PROVIDER_LISTINGS_ORDER, 1);
+    params.push(id);
+    conditions.push(`l.id < $${params.length}::uuid`);
+  }
+  const metadata = db.getMetadata(ListingEntity);
+  const rows: Record<string, unknown>[] = await db.query(
+    `SELECT ${selectColumns(metadata, "l")} FROM (
+       SELECT l.*, row_number() OVER (PARTITION BY l.provider_id ORDER BY l.id DESC) AS n
+       FROM listings l WHERE ${conditions.join(" AND ")}
+     ) l WHERE l.n <= $2 ORDER BY l.id DESC`,
+    params,
+  );
+  const listings = rows.map((row) => hydrate<ListingEntity>(metadata, row, "l"));
+  return groupedInKeyOrder(providerIds, listings, (l) => l.providerId);
+}
+
+async function countsByProvider(db: DataSource, providerIds: readonly string[], includeInactive: boolean): Promise<number[]> {
+  const rows: { provider_id: string; count: number }[] = await db.query(
+    `SELECT provider_id, count(*)::int AS count FROM listings
+     WHERE provider_id = ANY($1::uuid[]) ${includeInactive ? "" : "AND active"} GROUP BY provider_id`,
+    [providerIds],
+  );
+  const counts = new Map(rows.map((r) => [r.provider_id, r.count]));
+  return providerIds.map((id) => counts.get(id) ?? 0);
+}
+
+export type ListingLoaders = ReturnType<typeof createListingLoaders>;

@@ -1,0 +1,93 @@
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { PUBLIC, Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId, uuidOf } from "../../shared/ids";
+import { Connection, PageArgs } from "../../shared/pagination";
+import { Provider, type ProviderEntity } from "../providers";
+import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
+import { ListingEntity } from "./listing.entity";
+import { ListingOrder } from "./listing.enums";
+import { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
+import { providerListingCursor } from "./listing.loaders";
+import { CreateListingPayload, Listing, ListingConnection, SetListingActivePayload, UpdateListingPayload } from "./listing.types";
+
+@Authorized(PUBLIC)
+@Resolver()
+export class ListingCatalogueResolver {
+  @Query(() => Listing, { nullable: true, description: "An active listing; inactive ones only for their own provider." })
+  async listing(@Arg("id", () => ID) id: string, @Ctx() { viewer, services, loaders }: Context): Promise<ListingEntity | null> {
+    const key = uuidOf(id, "Listing");
+    const listing = key ? await loaders.listingById.load(key) : null;
+    return listing && services.listings.isVisibleTo(viewer, listing) ? listing : null;
+  }
+
+  @Query(() => ListingConnection, { description: "Search the catalogue of active listings." })
+  async listings(
+    @Arg("filter", () => ListingFilter, { nullable: true }) filter: ListingFilter | null,
+    @Arg("orderBy", () => ListingOrder, { defaultValue: ListingOrder.PRICE_ASC }) orderBy: ListingOrder,
+    @Args() page: PageArgs,
+    @Ctx() { services, loaders }: Context,
+  ): Promise<Connection<ListingEntity>> {
+    const { listings, providers } = await services.listings.search(filter, orderBy, page);
+    for (const provider of providers) loaders.providerById.prime(provider.id, provider);
+    return listings;
+  }
+}
+
+@Authorized(Role.PROVIDER, Role.ADMIN)
+@Resolver()
+export class ListingMutations {
+  @Mutation(() => CreateListingPayload, { description: "Lists a service of the signed-in user's provider." })
+  async createListing(@Arg("input") input: CreateListingInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("listing", await services.listings.create(viewer!, input));
+  }
+
+  @Mutation(() => UpdateListingPayload)
+  async updateListing(@Arg("input") input: UpdateListingInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.listings.update(viewer!, input);
+    if (result.ok) loaders.listingById.clear(result.value.id).prime(result.value.id, result.value);
+    return toPayload("listing", result);
+  }
+
+  @Mutation(() => SetListingActivePayload, { description: "Withdraws a listing from search, or puts it back." })
+  async setListingActive(@Arg("input") input: SetListingActiveInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.listings.setActive(viewer!, input);
+    if (result.ok) loaders.listingById.clear(result.value.id).prime(result.value.id, result.value);
+    return toPayload("listing", result);
+  }
+}
+
+@Resolver(() => Listing)
+export class ListingFields {
+  @FieldResolver(() => ID)
+  id(@Root() listing: ListingEntity): string {
+    return toGlobalId("Listing", listing.id);
+  }
+
+  @FieldResolver(() => Provider)
+  provider(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
+    return loaders.providerById.load(listing.providerId);
+  }
+
+  @FieldResolver(() => ServiceCategory)
+  category(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
+    return loaders.categoryByCode.load(listing.categoryCode);
+  }
+}
+
+@ArgsType()
+class ProviderListingsArgs extends PageArgs {
+  @Field({ defaultValue: false, description: "Include withdrawn listings (the provider's own members only)." })
+  includeInactive: boolean = false;
+}
+
+@Resolver(() => Provider)
+export class ProviderListingsField {
+  @FieldResolver(() => ListingConnection, { description: "The provider's listings, newest first." })
+  async listings(@Root() provider: ProviderEntity, @Args() { first, after, includeInactive }: ProviderListingsArgs, @Ctx() { viewer, services, loaders }: Context) {
+    const inactiveToo = includeInactive && viewer !== null && services.providers.canEdit(viewer, provider.id);
+    const rows = await loaders.listingsOfProvider({ first, after: after ?? null, includeInactive: inactiveToo }).load(provider.id);
+    return new Connection(rows, first, providerListingCursor, () => loaders.listingCountOfProvider(inactiveToo).load(provider.id));
+  }
+}

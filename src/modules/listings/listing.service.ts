@@ -1,0 +1,135 @@
+import type { DataSource, EntityManager, Repository } from "typeorm";
+import type { Viewer } from "../../shared/auth";
+import { hydrate, selectColumns, transactionResult } from "../../shared/db";
+import { failAll, notFound, ok, type Result } from "../../shared/errors";
+import { newId, uuidOf } from "../../shared/ids";
+import { Connection, type PageArgs } from "../../shared/pagination";
+import { ProviderEntity, type ProviderService } from "../providers";
+import type { ReferenceService, ServiceCategoryEntity } from "../reference";
+import { ListingEntity } from "./listing.entity";
+import type { ListingOrder } from "./listing.enums";
+import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
+import { countStatement, listingCursor, searchStatement } from "./listing.queries";
+import { checkListingTerms, checkRegulation } from "./listing.rules";
+
+export interface SearchResult {
+  listings: Connection<ListingEntity>;
+  /** The providers of the page, fetched by the same statement: prime the loaders with them. */
+  providers: ProviderEntity[];
+}
+
+export class ListingService {
+  private readonly listings: Repository<ListingEntity>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly reference: ReferenceService,
+    private readonly providers: ProviderService,
+  ) {
+    this.listings = db.getRepository(ListingEntity);
+  }
+
+  /** Active listings are public; withdrawn ones are visible to their own provider only. */
+  isVisibleTo(viewer: Viewer | null, listing: ListingEntity): boolean {
+    return listing.active || (viewer !== null && this.providers.canEdit(viewer, listing.providerId));
+  }
+
+  async create(viewer: Viewer, input: CreateListingInput): Promise<Result<ListingEntity>> {
+    const providerId = input.providerId ? uuidOf(input.providerId, "Provider") : viewer.providerId;
+    if (!providerId || !this.providers.canEdit(viewer, providerId)) return notFound("The provider", ["input", "providerId"]);
+    const listing = this.listings.create({
+      id: newId(),
+      providerId,
+      categoryCode: input.categoryCode,
+      title: input.title.trim(),
+      description: input.description.trim(),
+      unit: input.unit,
+      visitMinutes: input.visitMinutes ?? null,
+      rateType: input.rateType,
+      pricePence: input.pricePence,
+      setting: input.setting,
+      groupCapacity: input.groupCapacity,
+      active: true,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    return transactionResult(this.db, async (tx) => {
+      const checked = await this.check(tx, listing);
+      if (!checked.ok) return checked;
+      await tx.insert(ListingEntity, listing);
+      return ok(listing);
+    });
+  }
+
+  async update(viewer: Viewer, input: UpdateListingInput): Promise<Result<ListingEntity>> {
+    return this.changeOwn(viewer, input.listingId, (listing) => ({ ...listing, ...changesIn(input) }));
+  }
+
+  async setActive(viewer: Viewer, input: SetListingActiveInput): Promise<Result<ListingEntity>> {
+    return this.changeOwn(viewer, input.listingId, (listing) => ({ ...listing, active: input.active }));
+  }
+
+  /** Active listings of a provider in CQC-regulated categories. */
+  countActiveRegulated(tx: EntityManager, providerId: string): Promise<number> {
+    return tx
+      .createQueryBuilder(ListingEntity, "l")
+      .innerJoin("service_categories", "c", "c.code = l.category_code")
+      .where("l.provider_id = :providerId AND l.active AND c.regulated", { providerId })
+      .getCount();
+  }
+
+  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs): Promise<SearchResult> {
+    const listingMeta = this.db.getMetadata(ListingEntity);
+    const providerMeta = this.db.getMetadata(ProviderEntity);
+    const { sql, params } = searchStatement({ listing: listingMeta, provider: providerMeta }, selectColumns, filter ?? {}, order, first, after);
+    const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+    const listings = rows.map((row) => hydrate<ListingEntity>(listingMeta, row, "l"));
+    const providers = rows.map((row) => hydrate<ProviderEntity>(providerMeta, row, "p"));
+    const count = async () => {
+      const counted = countStatement(filter ?? {});
+      const [{ count }] = await this.db.query(counted.sql, counted.params);
+      return count as number;
+    };
+    return { listings: new Connection(listings, first, (l) => listingCursor(order, l), count), providers };
+  }
+
+  /** Applies `change` to a listing of the viewer's provider, under locks, re-checking every rule. */
+  private async changeOwn(viewer: Viewer, listingId: string, change: (listing: ListingEntity) => ListingEntity): Promise<Result<ListingEntity>> {
+    const id = uuidOf(listingId, "Listing");
+    if (!id) return notFound("The listing", ["input", "listingId"]);
+    return transactionResult(this.db, async (tx) => {
+      const current = await tx.findOne(ListingEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!current || !this.providers.canEdit(viewer, current.providerId)) return notFound("The listing", ["input", "listingId"]);
+      const next = tx.create(ListingEntity, { ...change(current), updatedAt: new Date() });
+      const checked = await this.check(tx, next);
+      if (!checked.ok) return checked;
+      await tx.save(ListingEntity, next);
+      return ok(next);
+    });
+  }
+
+  /** Every rule on a listing about to be saved; locks its provider against losing its CQC registration meanwhile. */
+  private async check(tx: EntityManager, listing: ListingEntity): Promise<Result<ServiceCategoryEntity>> {
+    const provider = await this.providers.lockForListing(tx, listing.providerId);
+    if (!provider) return notFound("The provider", ["input", "providerId"]);
+    const category = await this.reference.findCategory(listing.categoryCode);
+    if (!category) return notFound(`Category ${listing.categoryCode}`, ["input", "categoryCode"]);
+    const errors = checkListingTerms(listing);
+    if (listing.active) errors.push(...checkRegulation(category, provider));
+    return errors.length ? failAll(errors) : ok(category);
+  }
+}
+
+function changesIn(input: UpdateListingInput): Partial<ListingEntity> {
+  const changes: Partial<ListingEntity> = {};
+  if (input.categoryCode != null) changes.categoryCode = input.categoryCode;
+  if (input.title != null) changes.title = input.title.trim();
+  if (input.description != null) changes.description = input.description.trim();
+  if (input.unit != null) changes.unit = input.unit;
+  if (input.visitMinutes !== undefined) changes.visitMinutes = input.visitMinutes;
+  if (input.rateType != null) changes.rateType = input.rateType;
+  if (input.pricePence != null) changes.pricePence = input.pricePence;
+  if (input.setting != null) changes.setting = input.setting;
+  if (input.groupCapacity != null) changes.groupCapacity = input.groupCapacity;
+  return changes;
+}

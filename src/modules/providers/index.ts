@@ -1,0 +1,20 @@
+/** Providers: organisations and sole traders offering services (Open Referral "organization"). */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { ProviderEntity } from "./provider.entity";
+import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
+
+export { ProviderEntity } from "./provider.entity";
+export { CqcRating, ProviderKind } from "./provider.enums";
+export { Provider } from "./provider.types";
+export { ProviderService, type RegulatedListingCounter } from "./provider.service";
+export { createProviderLoaders, type ProviderLoaders } from "./provider.loaders";
+export { isSinglePerson, normalisePostcodeDistrict } from "./provider.rules";
+
+export const providersModule = {
+  entities: [ProviderEntity],
+  resolvers: [ProviderCatalogueResolver, ProviderMutations, ProviderFields, UserProviderField],
+  nodes: {
+    Provider: async (id, { loaders }) => (isUuid(id) ? loaders.providerById.load(id) : null),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

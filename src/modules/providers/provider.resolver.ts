@@ -1,0 +1,75 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { PUBLIC, Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId, uuidOf } from "../../shared/ids";
+import { PageArgs, type Connection } from "../../shared/pagination";
+import { User, type UserEntity } from "../auth";
+import { FundingBody, type FundingBodyEntity } from "../reference";
+import { ProviderEntity } from "./provider.entity";
+import { ProviderFilter, RegisterProviderInput, SetProviderVerifiedInput, UpdateProviderInput } from "./provider.inputs";
+import { Provider, ProviderConnection, RegisterProviderPayload, SetProviderVerifiedPayload, UpdateProviderPayload } from "./provider.types";
+
+@Authorized(PUBLIC)
+@Resolver()
+export class ProviderCatalogueResolver {
+  @Query(() => Provider, { nullable: true })
+  provider(@Arg("id", () => ID) id: string, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> | null {
+    const key = uuidOf(id, "Provider");
+    return key ? loaders.providerById.load(key) : null;
+  }
+
+  @Query(() => ProviderConnection, { description: "Providers by name." })
+  providers(
+    @Arg("filter", () => ProviderFilter, { nullable: true }) filter: ProviderFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() { services }: Context,
+  ): Promise<Connection<ProviderEntity>> {
+    return services.providers.search(filter, page);
+  }
+}
+
+@Authorized()
+@Resolver()
+export class ProviderMutations {
+  @Mutation(() => RegisterProviderPayload, { description: "Creates a provider and makes the signed-in user its member." })
+  async registerProvider(@Arg("input") input: RegisterProviderInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("provider", await services.providers.register(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER, Role.ADMIN)
+  @Mutation(() => UpdateProviderPayload, { description: "Members edit their own provider; admins any." })
+  async updateProvider(@Arg("input") input: UpdateProviderInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.providers.update(viewer!, input);
+    if (result.ok) loaders.providerById.clear(result.value.id).prime(result.value.id, result.value);
+    return toPayload("provider", result);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SetProviderVerifiedPayload, { description: "Records that an administrator has checked the provider." })
+  async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { services }: Context) {
+    return toPayload("provider", await services.providers.setVerified(input));
+  }
+}
+
+@Resolver(() => Provider)
+export class ProviderFields {
+  @FieldResolver(() => ID)
+  id(@Root() provider: ProviderEntity): string {
+    return toGlobalId("Provider", provider.id);
+  }
+
+  @FieldResolver(() => [FundingBody], { description: "The funding bodies whose area it serves." })
+  async serviceAreas(@Root() provider: ProviderEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity[]> {
+    const bodies = await loaders.fundingBodyByCode.loadMany(provider.serviceAreas);
+    return bodies.filter((b): b is FundingBodyEntity => b !== null && !(b instanceof Error));
+  }
+}
+
+@Resolver(() => User)
+export class UserProviderField {
+  @FieldResolver(() => Provider, { nullable: true, description: "The provider this user works for." })
+  provider(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> | null {
+    return user.providerId ? loaders.providerById.load(user.providerId) : null;
+  }
+}

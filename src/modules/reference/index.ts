@@ -1,0 +1,22 @@
+/** Reference data: the service taxonomy, funding bodies and the vocabulary (units, rate types…). */
+import type { NodeFetcher } from "../../shared/ids";
+import type { Context } from "../../context";
+import { ServiceCategoryEntity } from "./category.entity";
+import { FundingBodyEntity } from "./funding-body.entity";
+import { FundingBodyFields, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
+
+export { ServiceCategoryEntity } from "./category.entity";
+export { FundingBodyEntity } from "./funding-body.entity";
+export * from "./reference.enums";
+export { FundingBody, ServiceCategory } from "./reference.types";
+export { ReferenceService } from "./reference.service";
+export { createReferenceLoaders, type ReferenceLoaders } from "./reference.loaders";
+
+export const referenceModule = {
+  entities: [ServiceCategoryEntity, FundingBodyEntity],
+  resolvers: [ReferenceResolver, ServiceCategoryFields, FundingBodyFields],
+  nodes: {
+    ServiceCategory: (code, { loaders }) => loaders.categoryByCode.load(code),
+    FundingBody: (code, { loaders }) => loaders.fundingBodyByCode.load(code),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

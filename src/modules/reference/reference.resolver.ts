@@ -1,0 +1,42 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { PUBLIC } from "../../shared/auth";
+import { toGlobalId } from "../../shared/ids";
+import { ServiceCategoryEntity } from "./category.entity";
+import { FundingBodyEntity } from "./funding-body.entity";
+import { FundingBody, ServiceCategory } from "./reference.types";
+
+@Authorized(PUBLIC)
+@Resolver()
+export class ReferenceResolver {
+  @Query(() => [ServiceCategory], { description: "The service taxonomy, in display order." })
+  serviceCategories(@Ctx() { services }: Context): Promise<ServiceCategoryEntity[]> {
+    return services.reference.listCategories();
+  }
+
+  @Query(() => [FundingBody], { description: "Councils and NHS bodies known to the marketplace." })
+  fundingBodies(@Ctx() { services }: Context): Promise<FundingBodyEntity[]> {
+    return services.reference.listFundingBodies();
+  }
+
+  @Query(() => FundingBody, { nullable: true })
+  fundingBody(@Arg("code") code: string, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> {
+    return loaders.fundingBodyByCode.load(code);
+  }
+}
+
+@Resolver(() => ServiceCategory)
+export class ServiceCategoryFields {
+  @FieldResolver(() => ID)
+  id(@Root() category: ServiceCategoryEntity): string {
+    return toGlobalId("ServiceCategory", category.code);
+  }
+}
+
+@Resolver(() => FundingBody)
+export class FundingBodyFields {
+  @FieldResolver(() => ID)
+  id(@Root() body: FundingBodyEntity): string {
+    return toGlobalId("FundingBody", body.code);
+  }
+}

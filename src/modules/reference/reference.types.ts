@@ -1,0 +1,42 @@
+import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Node } from "../../shared/ids";
+import { BudgetKind, CategoryPurpose, FundingBodyKind, RateType, Unit } from "./reference.enums";
+
+registerEnumType(CategoryPurpose, {
+  name: "CategoryPurpose",
+  description: "Life-sustaining support, or life-improving support that may need a commissioner's sign-off.",
+});
+registerEnumType(BudgetKind, { name: "BudgetKind", description: "A council personal budget, or an NHS personal health budget." });
+registerEnumType(FundingBodyKind, { name: "FundingBodyKind" });
+registerEnumType(Unit, { name: "Unit", description: "What one priced unit is. VISIT units carry their length in minutes." });
+registerEnumType(RateType, { name: "RateType", description: "The time band a price applies to." });
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A category of the service taxonomy." })
+export class ServiceCategory extends Node {
+  @Field()
+  code!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => CategoryPurpose)
+  purpose!: CategoryPurpose;
+
+  @Field({ description: "Providing it is regulated by the Care Quality Commission: providers need a CQC location." })
+  regulated!: boolean;
+
+  @Field(() => [BudgetKind], { description: "The budget kinds that may pay for it." })
+  allowedFor!: BudgetKind[];
+}
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A council or NHS body that funds personal budgets." })
+export class FundingBody extends Node {
+  @Field({ description: "ONS code of a council (E09000024), or ODS code of an integrated care board." })
+  code!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => FundingBodyKind)
+  kind!: FundingBodyKind;
+}

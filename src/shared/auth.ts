@@ -1,0 +1,50 @@
+/**
+ * Who is asking, and the one authChecker. Every resolver class carries a class-level @Authorized:
+ * signed-in roles, or the PUBLIC sentinel for the open catalogue. Ownership (a provider edits only
+ * its own listings) is checked in services, where the objects are.
+ */
+import type { AuthChecker } from "type-graphql";
+import { registerEnumType } from "type-graphql";
+import { forbidden, unauthenticated } from "./errors";
+
+export enum Role {
+  CLIENT = "CLIENT",
+  PROVIDER = "PROVIDER",
+  BROKER = "BROKER",
+  COMMISSIONER = "COMMISSIONER",
+  ADMIN = "ADMIN",
+}
+registerEnumType(Role, {
+  name: "Role",
+  valuesConfig: {
+    CLIENT: { description: "A budget holder, or a person acting for them." },
+    PROVIDER: { description: "A member of a provider: lists services, answers quotes, delivers bookings." },
+    BROKER: { description: "Arranges support for the clients assigned to them." },
+    COMMISSIONER: { description: "Staff of a funding body: rates, budgets, approvals, reports." },
+    ADMIN: { description: "Runs the platform." },
+  },
+});
+
+/** Sentinel for @Authorized(PUBLIC): open to anonymous callers, stated explicitly. */
+export const PUBLIC = "PUBLIC";
+export type Access = Role | typeof PUBLIC;
+
+export interface Viewer {
+  userId: string;
+  roles: ReadonlySet<Role>;
+  providerId: string | null;
+  fundingBodyCode: string | null;
+  clientId: string | null;
+}
+
+export function hasRole(viewer: Viewer | null, ...roles: Role[]): viewer is Viewer {
+  return viewer !== null && roles.some((role) => viewer.roles.has(role));
+}
+
+/** An empty role list means "any signed-in user". */
+export const authChecker: AuthChecker<{ viewer: Viewer | null }, Access> = ({ context }, allowed) => {
+  if (allowed.includes(PUBLIC)) return true;
+  if (!context.viewer) throw unauthenticated();
+  if (allowed.length === 0 || hasRole(context.viewer, ...(allowed as Role[]))) return true;
+  throw forbidden();
+};

@@ -1,0 +1,99 @@
+/**
+ * Database helpers shared by every module: transactions, PostgreSQL error codes (the database
+ * guards the invariants; services turn violations into userErrors), and hydration of hand-written
+ * joined queries into entities so one statement can feed several loaders.
+ */
+import type { Result } from "./errors";
+import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral } from "typeorm";
+
+export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+export function transaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>, isolation: IsolationLevel = "READ COMMITTED"): Promise<T> {
+  return db.transaction(isolation, work);
+}
+
+export const PgCode = {
+  UNIQUE_VIOLATION: "23505",
+  FOREIGN_KEY_VIOLATION: "23503",
+  CHECK_VIOLATION: "23514",
+  EXCLUSION_VIOLATION: "23P01",
+  SERIALIZATION_FAILURE: "40001",
+  DEADLOCK_DETECTED: "40P01",
+} as const;
+
+export interface PgErrorInfo {
+  code: string;
+  constraint: string | undefined;
+  detail: string | undefined;
+}
+
+/** The PostgreSQL error behind a TypeORM or pg error, if it is one. */
+export function pgError(error: unknown): PgErrorInfo | null {
+  const driverError: unknown = error instanceof QueryFailedError ? error.driverError : error;
+  if (typeof driverError !== "object" || driverError === null || !("code" in driverError)) return null;
+  const { code, constraint, detail } = driverError as { code: unknown; constraint?: string; detail?: string };
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? { code, constraint, detail } : null;
+}
+
+/** True when `error` is a violation of `constraint` (by name) with the given SQLSTATE. */
+export function isViolation(error: unknown, code: string, constraint?: string): boolean {
+  const pg = pgError(error);
+  return pg !== null && pg.code === code && (constraint === undefined || pg.constraint === constraint);
+}
+
+/** `alias.col AS "alias.col", …` for every column of an entity, for hand-written joins. */
+export function selectColumns(metadata: EntityMetadata, alias: string): string {
+  return metadata.columns.map((c) => `${alias}.${c.databaseName} AS "${alias}.${c.databaseName}"`).join(", ");
+}
+
+/** The entity of `alias` in a row selected with `selectColumns`, with transformers applied. */
+export function hydrate<T extends ObjectLiteral>(metadata: EntityMetadata, row: Record<string, unknown>, alias: string): T {
+  const entity = metadata.create() as T;
+  const driver = metadata.connection.driver;
+  for (const column of metadata.columns) {
+    const value = row[`${alias}.${column.databaseName}`];
+    (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(value, column);
+  }
+  return entity;
+}
+
+/**
+ * Runs `work` in a transaction that commits when it returns a success and rolls back when it
+ * returns a failure (or throws), so a use case can refuse halfway without leaving partial rows.
+ */
+export async function transactionResult<T>(
+  db: DataSource,
+  work: (tx: EntityManager) => Promise<Result<T>>,
+  isolation: IsolationLevel = "READ COMMITTED",
+): Promise<Result<T>> {
+  try {
+    return await db.transaction(isolation, async (tx) => {
+      const result = await work(tx);
+      if (!result.ok) throw new Rollback(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.result;
+    throw error;
+  }
+}
+
+class Rollback<T> extends Error {
+  constructor(readonly result: Result<T>) {
+    super("rolled back");
+  }
+}
+
+/** Runs pending migrations; an advisory lock makes instances starting together take turns. */
+export async function runMigrations(db: DataSource): Promise<number> {
+  const lock = db.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('marketplace:migrations'))");
+    const applied = await db.runMigrations({ transaction: "each" });
+    return applied.length;
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock(hashtext('marketplace:migrations'))").catch(() => undefined);
+    await lock.release();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Expected failures are data: services return Result values, resolvers turn them into
+ * `userErrors` on the mutation payload. Unexpected failures are exceptions and reach clients only
+ * as a masked INTERNAL_SERVER_ERROR with the request id to quote.
+ */
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { ValidationError } from "class-validator";
+import { ArgumentValidationError, Field, ObjectType, registerEnumType, type ClassType } from "type-graphql";
+
+export enum UserErrorCode {
+  /** The object does not exist, or the viewer may not see it (existence itself can be private). */
+  NOT_FOUND = "NOT_FOUND",
+  /** A value is malformed or out of range; `field` says which. */
+  INVALID_VALUE = "INVALID_VALUE",
+  /** Something unique (an email, a subject, a CQC location) is already in use. */
+  ALREADY_EXISTS = "ALREADY_EXISTS",
+  /** The viewer's role does not allow this particular action on this object. */
+  NOT_PERMITTED = "NOT_PERMITTED",
+  /** Health and Social Care Act 2008: regulated activity needs a CQC-registered provider. */
+  CQC_REGISTRATION_REQUIRED = "CQC_REGISTRATION_REQUIRED",
+  /** The user already belongs to a provider. */
+  ALREADY_PROVIDER_MEMBER = "ALREADY_PROVIDER_MEMBER",
+}
+registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mutation could not do what was asked." });
+
+export interface UserErrorData {
+  code: UserErrorCode;
+  message: string;
+  field?: (string | number)[];
+}
+
+@ObjectType({ description: "A business-rule failure or bad input: what went wrong and what to do about it." })
+export class UserError {
+  @Field(() => UserErrorCode)
+  code!: UserErrorCode;
+
+  @Field({ description: "Says what to do, in words a user can act on." })
+  message!: string;
+
+  @Field(() => [String], { nullable: true, description: "Path of the input field at fault, e.g. [\"input\", \"pricePence\"]." })
+  field?: string[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: UserErrorData[] };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: UserErrorCode, message: string, field?: (string | number)[]): Result<T> {
+  return { ok: false, errors: [{ code, message, field }] };
+}
+
+export function failAll<T = never>(errors: UserErrorData[]): Result<T> {
+  return { ok: false, errors };
+}
+
+export function notFound<T = never>(what: string, field?: (string | number)[]): Result<T> {
+  return fail(UserErrorCode.NOT_FOUND, `${what} was not found. Check the ID, and that you have access to it.`, field);
+}
+
+/** The payload object of a mutation: `{ <field>: value | null, userErrors }`. */
+export function toPayload<K extends string, T>(field: K, result: Result<T>): { [P in K]: T | null } & { userErrors: UserError[] } {
+  const userErrors = result.ok ? [] : result.errors.map((e) => ({ ...e, field: e.field?.map(String) }));
+  return { [field]: result.ok ? result.value : null, userErrors } as { [P in K]: T | null } & { userErrors: UserError[] };
+}
+
+/**
+ * Defines the payload type of one mutation, e.g. `payloadType("CreateListingPayload", "listing", Listing)`.
+ * One class per mutation keeps each payload free to grow on its own.
+ */
+export function payloadType<T extends object>(name: string, field: string, type: ClassType<T>, description?: string): ClassType {
+  @ObjectType(name, { description })
+  class Payload {
+    @Field(() => [UserError], { description: "Empty when the mutation succeeded." })
+    userErrors!: UserError[];
+  }
+  Field(() => type, { nullable: true })(Payload.prototype, field);
+  return Payload;
+}
+
+/** Top-level errors for the few cases that are not business failures. */
+export function unauthenticated(message = "Sign in: send a valid bearer token."): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+export function forbidden(message = "Your role does not allow this operation."): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "FORBIDDEN" } });
+}
+
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) } });
+}
+
+const CLIENT_ERROR_CODES = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
+
+/**
+ * Apollo's formatError: client errors pass through with their code only; input that failed
+ * validation lists each bad field; anything else (a bug, a lost database connection) is logged
+ * with its stack and reaches the client as a bare INTERNAL_SERVER_ERROR with a reference to quote.
+ */
+export function maskInternalErrors(logInternal: (error: unknown) => string) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const { locations, path } = formatted;
+    if (original instanceof ArgumentValidationError) {
+      const fields = flattenValidation(original.extensions.validationErrors as ValidationError[], []);
+      const message = `Invalid input: ${fields.map((f) => f.message).join("; ")}.`;
+      return { message, locations, path, extensions: { code: "BAD_USER_INPUT", fields } };
+    }
+    const code = (original instanceof GraphQLError ? original.extensions?.code : undefined) ?? formatted.extensions?.code;
+    if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {
+      return { message: formatted.message, locations, path, extensions: { code } };
+    }
+    const reference = logInternal(original);
+    return {
+      message: `Internal server error. If it persists, report reference ${reference}.`,
+      locations,
+      path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", reference },
+    };
+  };
+}
+
+function flattenValidation(errors: ValidationError[], parent: string[]): { field: string[]; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = [...parent, e.property];
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenValidation(e.children ?? [], field)];
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Money is integer pence (GBP), everywhere: in columns (`*_pence`), in the API (`SafeInt` fields
+ * named `…Pence`) and in arithmetic. Rounding happens only here.
+ */
+import { GraphQLSafeInt } from "graphql-scalars";
+import type { ValueTransformer } from "typeorm";
+
+/** The GraphQL scalar of every money field: integers up to 2^53−1 (a 32-bit Int stops at £21m). */
+export const Pence = GraphQLSafeInt;
+
+/** `bigint` columns come back from `pg` as strings; money must stay exact, so refuse anything unsafe. */
+export const bigintPence: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | number | null) => (value === null ? null : toSafePence(value)),
+};
+
+export function toSafePence(value: string | number | bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`Not a whole number of pence within the safe range: ${String(value)}`);
+  return n;
+}
+
+/** "£1,234.56" for messages. */
+export function formatPounds(pence: number): string {
+  const sign = pence < 0 ? "-" : "";
+  const abs = Math.abs(pence);
+  const pounds = Math.trunc(abs / 100).toLocaleString("en-GB");
+  return `${sign}£${pounds}.${String(abs % 100).padStart(2, "0")}`;
+}

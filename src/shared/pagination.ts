@@ -1,0 +1,117 @@
+/**
+ * Relay connections with keyset cursors. Every unbounded list is one of these, capped at 100 per page.
+ * A cursor is base64url JSON of [order, ...sort values, id]: it only continues the list and order
+ * it came from, and keeps its place when rows are inserted or removed meanwhile (no OFFSET).
+ */
+import { Max, Min } from "class-validator";
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { badUserInput } from "./errors";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `How many items, from 0 to ${MAX_PAGE_SIZE}.` })
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @Field(() => String, { nullable: true, description: "The `endCursor` of the previous page." })
+  after?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field({ description: "Always false when paginating forward with `first`/`after`." })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+/** The runtime value of every connection; `totalCount` runs its COUNT only when selected. */
+export class Connection<T> {
+  readonly nodes: T[];
+  readonly edges: { cursor: string; node: T }[];
+  readonly pageInfo: PageInfo;
+
+  constructor(
+    rows: T[],
+    first: number,
+    cursorOf: (row: T) => string,
+    private readonly count: () => Promise<number>,
+  ) {
+    this.nodes = rows.slice(0, first);
+    this.edges = this.nodes.map((node) => ({ cursor: cursorOf(node), node }));
+    this.pageInfo = {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: false,
+      startCursor: this.edges[0]?.cursor ?? null,
+      endCursor: this.edges.at(-1)?.cursor ?? null,
+    };
+  }
+
+  get totalCount(): Promise<number> {
+    return this.count();
+  }
+}
+
+/** Declares `<Name>Connection` and `<Name>Edge` for a node type. */
+export function connectionType<T extends object>(nodeType: ClassType<T>, name: string = nodeType.name): ClassType {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field({ description: "Pass as `after` to continue after this item." })
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => [nodeType], { description: "The nodes of `edges`, for clients that need no cursors." })
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: "All items matching the arguments, on every page (counted only when asked for)." })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+export type CursorValue = string | number | boolean | null;
+
+export function encodeCursor(order: string, values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify([order, ...values]), "utf8").toString("base64url");
+}
+
+/** The sort values in `cursor`, which must come from the same `order` with `arity` values. */
+export function decodeCursor(cursor: string, order: string, arity: number): CursorValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length === arity + 1 &&
+    parsed[0] === order &&
+    parsed.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v));
+  if (!valid) {
+    throw badUserInput("`after` is not a cursor of this list in this order. Start again without `after`.", "after");
+  }
+  return (parsed as CursorValue[]).slice(1);
+}

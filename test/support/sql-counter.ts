@@ -1,0 +1,31 @@
+/** A TypeORM logger that counts SQL statements, for N+1 assertions. */
+import type { Logger } from "typeorm";
+
+export class SqlCounter implements Logger {
+  statements: string[] = [];
+
+  get count(): number {
+    return this.statements.length;
+  }
+
+  reset(): void {
+    this.statements = [];
+  }
+
+  /** Statements run while `work` runs. */
+  async during<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    this.reset();
+    const result = await work();
+    return { result, statements: [...this.statements] };
+  }
+
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
