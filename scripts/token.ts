@@ -1,0 +1,26 @@
+/**
+ * `npm run token -- <email> [hours]`: prints a bearer token for a local user, signed with
+ * JWT_SECRET (the development default when unset). Uses DATABASE_URL, or the embedded database.
+ */
+import "reflect-metadata";
+import { loadConfig } from "../src/config";
+import { TokenService } from "../src/modules/auth";
+import { withDatabase } from "./with-database";
+
+async function main(): Promise<void> {
+  const [email, hours = "12"] = process.argv.slice(2);
+  if (!email) throw new Error("Usage: npm run token -- <email> [hours]");
+  const config = loadConfig();
+  const user = await withDatabase(config, async (db) => {
+    const { rows } = await db.query<{ subject: string }>("SELECT subject FROM users WHERE email = lower($1)", [email]);
+    return rows[0];
+  });
+  if (!user) throw new Error(`No user has email ${email}. Demo users: admin@, commissioner@, broker@, client@, provider@example.org.`);
+  const token = await new TokenService(config.jwt).issue(user.subject, Number(hours) * 3600);
+  console.log(token);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
