@@ -1,0 +1,60 @@
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from "../../src/config";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("starts in development with defaults and the development secret", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ environment: "development", port: 4000, databaseUrl: undefined, demoData: true });
+    expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
+  });
+
+  it("reports every bad value with what was expected", () => {
+    const problems = problemsOf({
+      PORT: "eighty",
+      DATABASE_URL: "mysql://user:hunter2@db/market",
+      NODE_ENV: "staging",
+      DEMO_DATA: "maybe",
+      JWT_SECRET: "short",
+      JWKS_URL: "not a url",
+    });
+    expect(problems).toEqual([
+      'NODE_ENV must be one of development, test, production (got "staging").',
+      'DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "mysql://user:***@db/market").',
+      'JWKS_URL must be a URL starting with https:// or http:// (got "not a url").',
+      "JWT_SECRET must be at least 32 characters long (use e.g. `openssl rand -base64 48`).",
+      'PORT must be a whole number from 0 to 65535 (got "eighty").',
+      'DEMO_DATA must be true or false (got "maybe").',
+    ]);
+  });
+
+  it("never prints a database password", () => {
+    expect(problemsOf({ DATABASE_URL: "mysql://app:s3cret@host/db" }).join()).not.toContain("s3cret");
+  });
+
+  it("refuses production without a signing key, and accepts JWKS instead", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual(["JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production."]);
+    expect(problemsOf({ NODE_ENV: "production", JWKS_URL: "http://idp.example.org/jwks" })).toEqual([
+      'JWKS_URL must be a URL starting with https:// (got "http://idp.example.org/jwks").',
+      "JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production.",
+    ]);
+    const config = loadConfig({ NODE_ENV: "production", JWKS_URL: "https://idp.example.org/.well-known/jwks.json" });
+    expect(config.jwt).toMatchObject({ secret: undefined, jwksUrl: "https://idp.example.org/.well-known/jwks.json" });
+    expect(config.demoData).toBe(false);
+  });
+
+  it("checks ranges of numbers", () => {
+    expect(problemsOf({ DATABASE_POOL_SIZE: "0", MAX_QUERY_DEPTH: "1000" })).toEqual([
+      'DATABASE_POOL_SIZE must be a whole number from 1 to 200 (got "0").',
+      'MAX_QUERY_DEPTH must be a whole number from 2 to 100 (got "1000").',
+    ]);
+  });
+});

@@ -1,0 +1,97 @@
+import { checkUserRequest } from "../../src/modules/auth/user.rules";
+import { ListingSetting } from "../../src/modules/listings";
+import { checkListingTerms, checkRegulation } from "../../src/modules/listings/listing.rules";
+import { CqcRating, ProviderKind } from "../../src/modules/providers";
+import { checkProviderDetails, isPostcodeDistrict } from "../../src/modules/providers/provider.rules";
+import { Unit } from "../../src/modules/reference";
+import { Role, type Viewer } from "../../src/shared/auth";
+
+const codesAndFields = (errors: { code: string; field?: (string | number)[] }[]) => errors.map((e) => [e.code, e.field]);
+
+describe("provider details", () => {
+  const valid = { name: "Wimbledon Home Care", kind: ProviderKind.HOME_CARE_AGENCY, cqcLocationId: "1-101672419", cqcRating: CqcRating.GOOD, postcodeDistricts: ["SW19", "CR4", "W1A"] };
+
+  it("accepts a registered agency", () => {
+    expect(checkProviderDetails(valid)).toEqual([]);
+  });
+
+  it("names each bad field", () => {
+    const errors = checkProviderDetails({ ...valid, name: " ", cqcLocationId: "CQC123", postcodeDistricts: ["SW19", "SW19 1AA", "12"] });
+    expect(codesAndFields(errors)).toEqual([
+      ["INVALID_VALUE", ["input", "name"]],
+      ["INVALID_VALUE", ["input", "cqcLocationId"]],
+      ["INVALID_VALUE", ["input", "postcodeDistricts", 1]],
+      ["INVALID_VALUE", ["input", "postcodeDistricts", 2]],
+    ]);
+  });
+
+  it("refuses a CQC rating without a CQC location", () => {
+    expect(codesAndFields(checkProviderDetails({ ...valid, cqcLocationId: null }))).toEqual([["INVALID_VALUE", ["input", "cqcRating"]]]);
+  });
+
+  it.each(["SW19", "CR4", "EC1A", "M1", "B33"])("knows %s is a postcode district", (d) => expect(isPostcodeDistrict(d)).toBe(true));
+  it.each(["sw19", "SW19 1AA", "19SW", "", "ABC1"])("knows %s is not", (d) => expect(isPostcodeDistrict(d)).toBe(false));
+});
+
+describe("listing terms", () => {
+  const valid = { title: "Home care", unit: Unit.HOUR, visitMinutes: null, pricePence: 2400, setting: ListingSetting.HOME, groupCapacity: 1 };
+
+  it("accepts an hourly price", () => {
+    expect(checkListingTerms(valid)).toEqual([]);
+  });
+
+  it("needs the length of a VISIT, since reference rates differ by length", () => {
+    expect(codesAndFields(checkListingTerms({ ...valid, unit: Unit.VISIT }))).toEqual([["INVALID_VALUE", ["input", "visitMinutes"]]]);
+    expect(checkListingTerms({ ...valid, unit: Unit.VISIT, visitMinutes: 45 })).toEqual([]);
+  });
+
+  it("refuses prices that are not whole positive pence within £1m", () => {
+    for (const pricePence of [0, -100, 12.5, 100_000_001]) {
+      expect(codesAndFields(checkListingTerms({ ...valid, pricePence }))).toEqual([["INVALID_VALUE", ["input", "pricePence"]]]);
+    }
+  });
+
+  it("keeps group sessions out of people's own homes", () => {
+    expect(codesAndFields(checkListingTerms({ ...valid, groupCapacity: 6 }))).toEqual([["INVALID_VALUE", ["input", "groupCapacity"]]]);
+    expect(checkListingTerms({ ...valid, groupCapacity: 6, setting: ListingSetting.CARE_HOME })).toEqual([]);
+  });
+
+  it("needs a CQC registration for regulated categories only", () => {
+    const personalCare = { regulated: true, name: "Personal care at home" };
+    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: null }))).toEqual([["CQC_REGISTRATION_REQUIRED", ["input", "categoryCode"]]]);
+    expect(checkRegulation(personalCare, { cqcLocationId: "1-101672419" })).toEqual([]);
+    expect(checkRegulation({ regulated: false, name: "Gardening" }, { cqcLocationId: null })).toEqual([]);
+  });
+});
+
+describe("who creates which users", () => {
+  const viewer = (roles: Role[], fundingBodyCode: string | null = null): Viewer => ({ userId: "u", roles: new Set(roles), providerId: null, fundingBodyCode, clientId: null });
+  const request = { roles: [Role.BROKER], providerId: null, fundingBodyCode: null };
+
+  it("puts a commissioner's new users in the commissioner's funding body", () => {
+    const { request: checked, errors } = checkUserRequest(viewer([Role.COMMISSIONER], "E09000024"), request);
+    expect(errors).toEqual([]);
+    expect(checked.fundingBodyCode).toBe("E09000024");
+  });
+
+  it("lets a commissioner create only clients and brokers, of their own funding body", () => {
+    const { errors } = checkUserRequest(viewer([Role.COMMISSIONER], "E09000024"), { roles: [Role.ADMIN, Role.CLIENT], providerId: null, fundingBodyCode: "E10000018" });
+    expect(codesAndFields(errors)).toEqual([
+      ["NOT_PERMITTED", ["input", "roles"]],
+      ["NOT_PERMITTED", ["input", "fundingBodyCode"]],
+    ]);
+  });
+
+  it("links providers and commissioners to what they work for", () => {
+    const admin = viewer([Role.ADMIN]);
+    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.PROVIDER], providerId: null, fundingBodyCode: null }).errors)).toEqual([
+      ["INVALID_VALUE", ["input", "providerId"]],
+    ]);
+    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.CLIENT], providerId: "p", fundingBodyCode: null }).errors)).toEqual([
+      ["INVALID_VALUE", ["input", "providerId"]],
+    ]);
+    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.COMMISSIONER], providerId: null, fundingBodyCode: null }).errors)).toEqual([
+      ["INVALID_VALUE", ["input", "fundingBodyCode"]],
+    ]);
+  });
+});
