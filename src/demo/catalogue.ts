@@ -178,7 +178,7 @@ export function generateCatalogue({ rounds = 1, listingsPerProvider, seed = 2024
         const area = round === 1 || rand() < 0.3 ? { code: MERTON, districts: MERTON_DISTRICTS } : pick(OTHER_AREAS);
         const districts = area.districts.filter(() => rand() < 0.6);
         const provider = Object.assign(new ProviderEntity(), {
-          id: newId(now - (rounds - round) * 1000),
+          id: newId(),
           name: round === 1 ? baseName : `${baseName} ${round}`,
           kind: template.kind,
           description: template.description,
@@ -197,7 +197,7 @@ export function generateCatalogue({ rounds = 1, listingsPerProvider, seed = 2024
           const offer = shuffled[i % shuffled.length];
           listings.push(
             Object.assign(new ListingEntity(), {
-              id: newId(now - (rounds - round) * 1000),
+              id: newId(),
               providerId: provider.id,
               categoryCode: offer.category,
               title: offer.title,

@@ -31,11 +31,26 @@ export function uuidOf(id: string, expectedType: string): string | null {
   return parsed.key;
 }
 
-/** RFC 9562 UUID version 7: 48-bit Unix milliseconds, then random bits. */
-export function newId(now = Date.now()): string {
+/**
+ * RFC 9562 UUID version 7: 48-bit Unix milliseconds, a 12-bit counter, random bits. The counter
+ * (RFC 9562 §6.2, method 1) keeps ids made in the same millisecond in creation order, which
+ * "newest first" relies on; it is the one piece of module state, and only this process's order matters.
+ */
+const clock = { ms: 0, counter: 0 };
+
+export function newId(): string {
+  const now = Date.now();
+  if (now > clock.ms) {
+    clock.ms = now;
+    clock.counter = 0;
+  } else if (++clock.counter > 0xfff) {
+    clock.ms += 1;
+    clock.counter = 0;
+  }
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes.writeUIntBE(clock.ms, 0, 6);
+  bytes[6] = 0x70 | (clock.counter >> 8);
+  bytes[7] = clock.counter & 0xff;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -54,7 +54,9 @@ const SEARCH_DOCUMENT = "to_tsvector('english'::regconfig, (l.title::text || ' '
 function filterConditions(filter: ListingFilter): Conditions {
   const c = new Conditions();
   c.add("l.active");
-  if (filter.categoryCodes?.length) c.add(`l.category_code = ANY(${c.param(filter.categoryCodes)}::varchar[])`);
+  // One category as an equality, so that idx_listings_active_category_price also gives the order.
+  if (filter.categoryCodes?.length === 1) c.add(`l.category_code = ${c.param(filter.categoryCodes[0])}`);
+  else if (filter.categoryCodes?.length) c.add(`l.category_code = ANY(${c.param(filter.categoryCodes)}::varchar[])`);
   if (filter.fundingBodyCode) {
     c.add(`(p.service_areas @> ARRAY[${c.param(filter.fundingBodyCode)}]::varchar[] OR l.setting = 'REMOTE')`);
   }

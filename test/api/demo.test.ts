@@ -1,0 +1,50 @@
+import { loadDemoData } from "../../src/demo/demo-data";
+import { ProviderKind } from "../../src/modules/providers";
+import { Role } from "../../src/shared/auth";
+import { useApi } from "../support/api";
+
+describe("demo data", () => {
+  const api = useApi();
+
+  it("fills an empty database once: providers of every kind, realistic prices, a user of every role", async () => {
+    expect(await loadDemoData(api.db)).toBe(true);
+    expect(await loadDemoData(api.db)).toBe(false);
+
+    const kinds: { kind: string; providers: number }[] = await api.db.query("SELECT kind, count(*)::int AS providers FROM providers GROUP BY kind");
+    expect(kinds.map((k) => k.kind).sort()).toEqual(Object.values(ProviderKind).sort());
+    expect(kinds.reduce((sum, k) => sum + k.providers, 0)).toBeGreaterThanOrEqual(40);
+
+    const [{ listings }] = await api.db.query("SELECT count(*)::int AS listings FROM listings");
+    expect(listings).toBeGreaterThanOrEqual(150);
+
+    const hourly = async (category: string, kind: ProviderKind) => {
+      const [range] = await api.db.query(
+        `SELECT min(price_pence) AS min, max(price_pence) AS max FROM listings l JOIN providers p ON p.id = l.provider_id
+         WHERE l.category_code = $1 AND p.kind = $2 AND l.unit = 'HOUR' AND l.rate_type = 'STANDARD'`,
+        [category, kind],
+      );
+      return range;
+    };
+    const pa = await hourly("PA_SUPPORT", ProviderKind.PERSONAL_ASSISTANT);
+    expect(pa.min).toBeGreaterThanOrEqual(1300);
+    expect(pa.max).toBeLessThanOrEqual(2400);
+    const agency = await hourly("PERSONAL_CARE", ProviderKind.HOME_CARE_AGENCY);
+    expect(agency.min).toBeGreaterThanOrEqual(2000);
+    expect(agency.max).toBeLessThanOrEqual(3000);
+
+    const users: { email: string; roles: string; provider_id: string | null; funding_body_code: string | null }[] = await api.db.query(
+      "SELECT email, roles::text, provider_id, funding_body_code FROM users ORDER BY email",
+    );
+    expect(users.map((u) => u.roles).sort()).toEqual(Object.values(Role).map((r) => `{${r}}`).sort());
+    expect(users.find((u) => u.email === "provider@example.org")?.provider_id).toEqual(expect.any(String));
+    expect(users.find((u) => u.email === "commissioner@example.org")?.funding_body_code).toBe("E09000024");
+  });
+
+  it("is searchable the way the README shows", async () => {
+    await loadDemoData(api.db);
+    const data = await api.data<{ listings: { edges: { node: { provider: { name: string } } }[] } }>(
+      `{ listings(first: 10, filter: { categoryCodes: ["PA_SUPPORT"], fundingBodyCode: "E09000024" }) { edges { node { title pricePence provider { name } } } } }`,
+    );
+    expect(data.listings.edges.length).toBe(10);
+  });
+});

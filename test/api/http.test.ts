@@ -1,0 +1,141 @@
+/**
+ * The HTTP layer, through a listening server: bearer tokens, health, error shapes. Bad tokens
+ * are refused before any resolver runs.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createApp } from "../../src/app";
+import { ProviderEntity } from "../../src/modules/providers";
+import { TEST_JWT_SECRET, testConfig, useApi } from "../support/api";
+import { workerDatabaseUrl } from "../support/db";
+import { aUser } from "../support/factories";
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+}
+
+const hs256 = (claims: Record<string, unknown>, secret = TEST_JWT_SECRET) =>
+  new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(secret));
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+describe("HTTP", () => {
+  const api = useApi();
+  let url: string;
+  beforeAll(async () => {
+    url = await listen(api.app.http);
+  });
+
+  describe("bearer tokens", () => {
+    it("sign the user in", async () => {
+      const user = await aUser(api.db);
+      const token = await api.app.services.tokens.issue(user.subject);
+      const { status, body } = await post(url, { query: "{ viewer { email } }" }, { authorization: `Bearer ${token}` });
+      expect({ status, body }).toEqual({ status: 200, body: { data: { viewer: { email: user.email } } } });
+    });
+
+    const REGISTER = { query: 'mutation { registerProvider(input: { name: "Sneaky", kind: BUSINESS }) { provider { id } } }' };
+
+    it.each([
+      ["an expired token", async () => hs256({ sub: "carol@example.org", exp: Math.floor(Date.now() / 1000) - 120 }), "The bearer token has expired. Sign in again."],
+      ["a token with a forged signature", async () => hs256({ sub: "carol@example.org", exp: inAnHour() }, "another-secret-another-secret-0123456789"), "The bearer token is not valid. Sign in again."],
+      ["a token without expiry", async () => hs256({ sub: "carol@example.org" }), "The bearer token is not valid. Sign in again."],
+      [
+        "an unsigned token (alg none)",
+        async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "carol@example.org", exp: inAnHour() })).toString("base64url")}.`,
+        "Tokens signed with none are not accepted.",
+      ],
+      ["a token for nobody known", async () => hs256({ sub: "stranger@example.org", exp: inAnHour() }), "The bearer token names no user of this marketplace."],
+      ["a token that is not a JWT", async () => "abc.def", "The bearer token is not a JWT."],
+    ])("refuse %s as UNAUTHENTICATED, before any resolver runs", async (_what, makeToken, message) => {
+      await aUser(api.db, { email: "carol@example.org" });
+      const { status, body } = await post(url, REGISTER, { authorization: `Bearer ${await makeToken()}` });
+      expect({ status, body }).toEqual({ status: 401, body: { errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] } });
+      expect(await api.db.getRepository(ProviderEntity).count()).toBe(0);
+    });
+
+    it("must come as `Bearer <token>`", async () => {
+      const { status, body } = await post(url, { query: "{ viewer { id } }" }, { authorization: "Token abc" });
+      expect(status).toBe(401);
+      expect(body.errors?.[0].message).toBe("Send the token as `Authorization: Bearer <token>`.");
+    });
+
+    it("may come from an identity provider's keys (RS256, JWKS_URL)", async () => {
+      const { publicKey, privateKey } = await generateKeyPair("RS256");
+      const jwks = createServer((_req, res) => {
+        void exportJWK(publicKey).then((jwk) => res.end(JSON.stringify({ keys: [{ ...jwk, alg: "RS256", kid: "k1" }] })));
+      });
+      const jwksUrl = `${await listen(jwks)}/jwks.json`;
+      const app = await createApp(testConfig({ JWKS_URL: jwksUrl, JWT_ISSUER: "https://idp.example.org" }), { databaseUrl: await workerDatabaseUrl() });
+      try {
+        const appUrl = await listen(app.http);
+        const user = await aUser(api.db, { subject: "idp|4242" });
+        const sign = (issuer: string) =>
+          new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "k1" }).setSubject("idp|4242").setIssuer(issuer).setExpirationTime("1h").sign(privateKey);
+        const ok = await post(appUrl, { query: "{ viewer { email } }" }, { authorization: `Bearer ${await sign("https://idp.example.org")}` });
+        expect(ok.body).toEqual({ data: { viewer: { email: user.email } } });
+        const wrongIssuer = await post(appUrl, { query: "{ viewer { email } }" }, { authorization: `Bearer ${await sign("https://evil.example.org")}` });
+        expect(wrongIssuer.status).toBe(401);
+      } finally {
+        await app.stop();
+        jwks.close();
+      }
+    });
+  });
+
+  it("answers liveness and readiness", async () => {
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ready" });
+  });
+
+  it("answers a malformed body and an unknown path in GraphQL's error shape", async () => {
+    expect(await post(url, "{ not json")).toEqual({
+      status: 400,
+      body: { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] },
+    });
+    const missing = await fetch(`${url}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
+  });
+
+  it("refuses queries over the limits with a message that says which", async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: serviceCategories { code }`).join(" ");
+    const { status, body } = await post(url, { query: `query Many { ${aliases} }` });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([{ message: "Many uses 31 aliases; the limit is 30.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }]);
+  });
+
+  it("masks internal failures: a reference to quote, no stack, and not ready while the database is gone", async () => {
+    const app = await createApp(testConfig(), { databaseUrl: await workerDatabaseUrl() });
+    const appUrl = await listen(app.http);
+    await app.db.destroy();
+    try {
+      const { status, body } = await post(appUrl, { query: "{ listings { edges { node { id } } } }" });
+      expect(status).toBe(200);
+      expect(body.data).toBeNull();
+      expect(body.errors).toEqual([
+        {
+          message: expect.stringMatching(/^Internal server error\. If it persists, report reference [0-9a-f]{12}\.$/),
+          path: ["listings"],
+          locations: expect.any(Array),
+          extensions: { code: "INTERNAL_SERVER_ERROR", reference: expect.stringMatching(/^[0-9a-f]{12}$/) },
+        },
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/stack|at \//);
+      const ready = await fetch(`${appUrl}/readyz`);
+      expect(ready.status).toBe(503);
+    } finally {
+      await app.apollo.stop();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * SQL statements per query stay constant as results grow: every relation goes through a
+ * per-request DataLoader, and the search fetches listings and providers in one statement.
+ */
+import { useApi } from "../support/api";
+import { aListing, aProvider } from "../support/factories";
+
+describe("statements per query", () => {
+  const api = useApi();
+
+  async function statementsFor(query: string, variables: Record<string, unknown> = {}): Promise<string[]> {
+    const { statements, result } = await api.sql.during(() => api.execute(query, variables));
+    expect(result.errors).toBeUndefined();
+    return statements;
+  }
+
+  async function catalogue(providers: number, listingsEach: number): Promise<void> {
+    for (let p = 0; p < providers; p++) {
+      const provider = await aProvider(api.db);
+      for (let l = 0; l < listingsEach; l++) await aListing(api.db, provider, { categoryCode: l % 2 ? "PA_SUPPORT" : "PERSONAL_CARE" });
+    }
+  }
+
+  it.each([5, 50])("a search of %i listings with provider and category costs 2 statements", async (count) => {
+    await catalogue(count, 1);
+    const statements = await statementsFor(`{
+      listings(first: 100) { edges { node { title pricePence provider { name cqcRating } category { name regulated } } } }
+    }`);
+    expect(statements).toHaveLength(2); // the joined search, then the categories
+  });
+
+  it("providers with their listings and service areas cost the same for 3 or 20 providers", async () => {
+    const query = `{
+      providers(first: 20) { totalCount edges { node { name serviceAreas { name } listings(first: 5) { totalCount nodes { pricePence category { name } } } } } }
+    }`;
+    await catalogue(3, 2);
+    const few = await statementsFor(query);
+    await catalogue(17, 6);
+    const many = await statementsFor(query);
+    expect(many).toHaveLength(few.length);
+    expect(many.length).toBeLessThanOrEqual(6);
+  });
+
+  it("a search that reaches back to each provider's other listings stays constant", async () => {
+    const query = `{ listings(first: 50) { totalCount nodes { provider { name listings(first: 3) { nodes { title provider { name } } } } } } }`;
+    await catalogue(2, 2);
+    const few = await statementsFor(query);
+    await catalogue(20, 2);
+    const many = await statementsFor(query);
+    expect(many).toHaveLength(few.length);
+    expect(many.length).toBeLessThanOrEqual(3);
+  });
+});
