@@ -6,6 +6,7 @@ import "reflect-metadata";
 import { DataSource, DefaultNamingStrategy, type Logger, type NamingStrategyInterface, type Table } from "typeorm";
 import { migrations } from "./migrations";
 import { entities } from "./src/modules";
+import { pgTypes, SESSION_OPTIONS } from "./src/shared/pg-types";
 
 interface DataSourceSettings {
   url: string;
@@ -25,7 +26,7 @@ export function createDataSource({ url, poolSize = 10, logger }: DataSourceSetti
     installExtensions: false, // extensions are created by migrations, like everything else
     namingStrategy: new SnakeNamingStrategy(),
     poolSize,
-    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 },
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, options: SESSION_OPTIONS, types: pgTypes },
     logger,
     logging: logger ? ["query", "error"] : ["error"],
   });

@@ -13,6 +13,7 @@ import { nodeFetchers, resolvers } from "./modules";
 import { authChecker, PUBLIC } from "./shared/auth";
 import { Node, parseGlobalId } from "./shared/ids";
 import { MAX_PAGE_SIZE } from "./shared/pagination";
+import { validateInput } from "./shared/validation";
 
 @ArgsType()
 class NodesArgs {
@@ -46,7 +47,7 @@ export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [NodeResolver, ...resolvers],
     authChecker,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
   });
 }

@@ -46,15 +46,15 @@ export function selectColumns(metadata: EntityMetadata, alias: string): string {
   return metadata.columns.map((c) => `${alias}.${c.databaseName} AS "${alias}.${c.databaseName}"`).join(", ");
 }
 
-/** The entity of `alias` in a row selected with `selectColumns`, with transformers applied. */
-export function hydrate<T extends ObjectLiteral>(metadata: EntityMetadata, row: Record<string, unknown>, alias: string): T {
-  const entity = metadata.create() as T;
+/** Turns rows selected with `selectColumns(metadata, alias)` into entities, transformers applied. */
+export function hydrator<T extends ObjectLiteral>(metadata: EntityMetadata, alias: string): (row: Record<string, unknown>) => T {
   const driver = metadata.connection.driver;
-  for (const column of metadata.columns) {
-    const value = row[`${alias}.${column.databaseName}`];
-    (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(value, column);
-  }
-  return entity;
+  const fields = metadata.columns.map((column) => ({ key: `${alias}.${column.databaseName}`, property: column.propertyName, column }));
+  return (row) => {
+    const entity = metadata.create() as Record<string, unknown>;
+    for (const { key, property, column } of fields) entity[property] = driver.prepareHydratedValue(row[key], column);
+    return entity as T;
+  };
 }
 
 /**

@@ -36,30 +36,45 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** The runtime value of every connection; `totalCount` runs its COUNT only when selected. */
+/** The runtime value of every connection. Cursors are encoded, and COUNT run, only when selected. */
 export class Connection<T> {
   readonly nodes: T[];
-  readonly edges: { cursor: string; node: T }[];
-  readonly pageInfo: PageInfo;
+  readonly edges: Edge<T>[];
 
   constructor(
     rows: T[],
     first: number,
-    cursorOf: (row: T) => string,
+    private readonly cursorOf: (row: T) => string,
     private readonly count: () => Promise<number>,
+    private readonly hasNextPage = rows.length > first,
   ) {
-    this.nodes = rows.slice(0, first);
-    this.edges = this.nodes.map((node) => ({ cursor: cursorOf(node), node }));
-    this.pageInfo = {
-      hasNextPage: rows.length > first,
+    this.nodes = rows.length > first ? rows.slice(0, first) : rows;
+    this.edges = this.nodes.map((node) => new Edge(node, cursorOf));
+  }
+
+  get pageInfo(): PageInfo {
+    const last = this.nodes.at(-1);
+    return {
+      hasNextPage: this.hasNextPage,
       hasPreviousPage: false,
-      startCursor: this.edges[0]?.cursor ?? null,
-      endCursor: this.edges.at(-1)?.cursor ?? null,
+      startCursor: this.nodes.length ? this.cursorOf(this.nodes[0]) : null,
+      endCursor: last !== undefined ? this.cursorOf(last) : null,
     };
   }
 
   get totalCount(): Promise<number> {
     return this.count();
+  }
+}
+
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
   }
 }
 

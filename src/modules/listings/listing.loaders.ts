@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
-import { hydrate, selectColumns } from "../../shared/db";
+import { hydrator, selectColumns } from "../../shared/db";
 import { groupedInKeyOrder, loaderByKey } from "../../shared/loaders";
 import { decodeCursor, encodeCursor } from "../../shared/pagination";
 import { ListingEntity } from "./listing.entity";
@@ -65,7 +65,7 @@ async function pagesOfProviders(db: DataSource, providerIds: readonly string[], 
      ) l WHERE l.n <= $2 ORDER BY l.id DESC`,
     params,
   );
-  const listings = rows.map((row) => hydrate<ListingEntity>(metadata, row, "l"));
+  const listings = rows.map(hydrator<ListingEntity>(metadata, "l"));
   return groupedInKeyOrder(providerIds, listings, (l) => l.providerId);
 }
 

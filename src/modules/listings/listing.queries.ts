@@ -3,7 +3,6 @@
  * providers, so a page of results with provider names costs one round trip. Orders are keysets
  * over indexed columns; the partial indexes of the migrations cover active listings only.
  */
-import type { EntityMetadata } from "typeorm";
 import { decodeCursor, encodeCursor, type CursorValue } from "../../shared/pagination";
 import { normalisePostcodeDistrict } from "../providers";
 import type { ListingEntity } from "./listing.entity";
@@ -77,9 +76,9 @@ export interface SearchStatement {
   params: unknown[];
 }
 
+/** `columns`: the select list, over `l` (listings) and `p` (providers). */
 export function searchStatement(
-  metadata: { listing: EntityMetadata; provider: EntityMetadata },
-  select: (metadata: EntityMetadata, alias: string) => string,
+  columns: string,
   filter: ListingFilter,
   order: ListingOrder,
   first: number,
@@ -93,7 +92,7 @@ export function searchStatement(
     c.add(`(${spec.columns.join(", ")}) ${spec.direction === "ASC" ? ">" : "<"} (${placeholders.join(", ")})`);
   }
   const orderBy = spec.columns.map((column) => `${column} ${spec.direction}`).join(", ");
-  const sql = `SELECT ${select(metadata.listing, "l")}, ${select(metadata.provider, "p")}
+  const sql = `SELECT ${columns}
     FROM listings l JOIN providers p ON p.id = l.provider_id
     ${c.where} ORDER BY ${orderBy} LIMIT ${c.param(first + 1)}`;
   return { sql, params: c.params };

@@ -66,8 +66,8 @@ export class ListingFields {
   }
 
   @FieldResolver(() => Provider)
-  provider(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
-    return loaders.providerById.load(listing.providerId);
+  provider(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): ProviderEntity | null | Promise<ProviderEntity | null> {
+    return loaders.providerById.loadNow(listing.providerId);
   }
 
   @FieldResolver(() => ServiceCategory)

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { hydrate, selectColumns, transactionResult } from "../../shared/db";
+import { hydrator, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, type PageArgs } from "../../shared/pagination";
@@ -20,6 +20,10 @@ export interface SearchResult {
 
 export class ListingService {
   private readonly listings: Repository<ListingEntity>;
+  /** Every column of a listing and of its provider: the search primes the provider loader. */
+  private readonly searchColumns: string;
+  private readonly toListing: (row: Record<string, unknown>) => ListingEntity;
+  private readonly toProvider: (row: Record<string, unknown>) => ProviderEntity;
 
   constructor(
     private readonly db: DataSource,
@@ -27,6 +31,11 @@ export class ListingService {
     private readonly providers: ProviderService,
   ) {
     this.listings = db.getRepository(ListingEntity);
+    const listingMetadata = db.getMetadata(ListingEntity);
+    const providerMetadata = db.getMetadata(ProviderEntity);
+    this.searchColumns = `${selectColumns(listingMetadata, "l")}, ${selectColumns(providerMetadata, "p")}`;
+    this.toListing = hydrator(listingMetadata, "l");
+    this.toProvider = hydrator(providerMetadata, "p");
   }
 
   /** Active listings are public; withdrawn ones are visible to their own provider only. */
@@ -79,12 +88,10 @@ export class ListingService {
   }
 
   async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs): Promise<SearchResult> {
-    const listingMeta = this.db.getMetadata(ListingEntity);
-    const providerMeta = this.db.getMetadata(ProviderEntity);
-    const { sql, params } = searchStatement({ listing: listingMeta, provider: providerMeta }, selectColumns, filter ?? {}, order, first, after);
+    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);
-    const listings = rows.map((row) => hydrate<ListingEntity>(listingMeta, row, "l"));
-    const providers = rows.map((row) => hydrate<ProviderEntity>(providerMeta, row, "p"));
+    const listings = rows.map(this.toListing);
+    const providers = rows.map(this.toProvider);
     const count = async () => {
       const counted = countStatement(filter ?? {});
       const [{ count }] = await this.db.query(counted.sql, counted.params);

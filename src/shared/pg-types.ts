@@ -1,0 +1,26 @@
+/**
+ * How this application's connections read PostgreSQL values. Sessions run in UTC (all times are
+ * UTC in the database and the API), so timestamptz arrives as "2026-11-24 14:41:14.861234+00",
+ * which is parsed here without the general parser's regular expression: a page of search results
+ * carries a hundred of them.
+ */
+import { types, type CustomTypesConfig } from "pg";
+
+export const SESSION_OPTIONS = "-c TimeZone=UTC";
+
+const TIMESTAMPTZ = 1184;
+const parseTimestamptzSlowly = types.getTypeParser(TIMESTAMPTZ, "text") as (text: string) => Date;
+
+/** "YYYY-MM-DD HH:MM:SS[.ffffff]+00" from year 1000 on, fast; anything else (BC, infinity, other offsets) the usual way. */
+export function parseTimestamptz(text: string): Date {
+  const length = text.length;
+  if (length < 22 || length > 29 || text[0] === "0" || text[4] !== "-" || text[10] !== " " || !text.endsWith("+00")) return parseTimestamptzSlowly(text);
+  const fraction = length > 22 ? text.slice(20, Math.min(23, length - 3)).padEnd(3, "0") : "0";
+  const ms = Date.UTC(+text.slice(0, 4), +text.slice(5, 7) - 1, +text.slice(8, 10), +text.slice(11, 13), +text.slice(14, 16), +text.slice(17, 19), +fraction);
+  return Number.isNaN(ms) ? parseTimestamptzSlowly(text) : new Date(ms);
+}
+
+export const pgTypes: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMPTZ && format !== "binary" ? parseTimestamptz : types.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
+};
