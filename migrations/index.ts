@@ -1,4 +1,5 @@
 /** Every migration, oldest first. A new migration file is added here in the same commit. */
 import { Foundation1795531047651 } from "./1795531047651-Foundation";
+import { BudgetsBookingsQuotes1795532869915 } from "./1795532869915-BudgetsBookingsQuotes";
 
-export const migrations = [Foundation1795531047651];
+export const migrations = [Foundation1795531047651, BudgetsBookingsQuotes1795532869915];

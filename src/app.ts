@@ -16,14 +16,18 @@ import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
 import { createLoaders, viewerFromHeader, type Context, type Services } from "./context";
 import { TokenService, UserService } from "./modules/auth";
+import { BookingService, VisitService } from "./modules/bookings";
+import { BudgetService, ClientService } from "./modules/budgets";
 import { ListingService } from "./modules/listings";
 import { ProviderService } from "./modules/providers";
+import { QuoteService } from "./modules/quotes";
 import { ReferenceService } from "./modules/reference";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { maskInternalErrors } from "./shared/errors";
 import { queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
+import { systemClock, type Clock } from "./shared/time";
 
 export interface App {
   http: Server;
@@ -41,13 +45,15 @@ export interface AppOptions {
   databaseUrl: string;
   /** Sees every SQL statement (the N+1 tests count them). */
   sqlLogger?: TypeOrmLogger;
+  /** What "now" is (tests move it). */
+  clock?: Clock;
 }
 
-export async function createApp(config: Config, { databaseUrl, sqlLogger }: AppOptions): Promise<App> {
+export async function createApp(config: Config, { databaseUrl, sqlLogger, clock = systemClock }: AppOptions): Promise<App> {
   const logger = createLogger(config.logLevel);
   const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
-  const services = createServices(db, config);
+  const services = createServices(db, config, clock);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
 
   const app = express();
@@ -112,14 +118,19 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger }: AppO
   };
 }
 
-function createServices(db: DataSource, config: Config): Services {
+function createServices(db: DataSource, config: Config, clock: Clock): Services {
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
-  const users = new UserService(db, tokens, reference);
-  // Listings depend on providers; providers ask listings one question, late-bound to keep imports one-way.
+  // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
+  const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id));
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id));
   const listings: ListingService = new ListingService(db, reference, providers);
-  return { reference, tokens, users, providers, listings };
+  const clients: ClientService = new ClientService(db, reference, clock);
+  const budgets = new BudgetService(db, reference, clock);
+  const bookings = new BookingService(db, reference, budgets, clock);
+  const visits = new VisitService(db, budgets, clock);
+  const quotes = new QuoteService(db, reference, bookings, clock);
+  return { clock, reference, tokens, users, providers, listings, clients, budgets, bookings, visits, quotes };
 }
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */

@@ -4,18 +4,28 @@
  */
 import type { DataSource } from "typeorm";
 import { createUserLoaders, type TokenService, type UserService } from "./modules/auth";
+import { createBookingLoaders, type BookingService, type VisitService } from "./modules/bookings";
+import { createBudgetLoaders, type BudgetService, type ClientService } from "./modules/budgets";
 import { createListingLoaders, type ListingService } from "./modules/listings";
 import { createProviderLoaders, type ProviderService } from "./modules/providers";
+import { createQuoteLoaders, type QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, type ReferenceService } from "./modules/reference";
 import type { Viewer } from "./shared/auth";
 import { unauthenticated } from "./shared/errors";
+import type { Clock } from "./shared/time";
 
 export interface Services {
+  clock: Clock;
   reference: ReferenceService;
   tokens: TokenService;
   users: UserService;
   providers: ProviderService;
   listings: ListingService;
+  clients: ClientService;
+  budgets: BudgetService;
+  bookings: BookingService;
+  visits: VisitService;
+  quotes: QuoteService;
 }
 
 export function createLoaders(db: DataSource) {
@@ -24,6 +34,9 @@ export function createLoaders(db: DataSource) {
     ...createUserLoaders(db),
     ...createProviderLoaders(db),
     ...createListingLoaders(db),
+    ...createBudgetLoaders(db),
+    ...createBookingLoaders(db),
+    ...createQuoteLoaders(db),
   };
 }
 

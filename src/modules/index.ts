@@ -1,12 +1,17 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← providers ← listings
+ * reference ← auth ← providers ← listings ← budgets ← bookings ← quotes
+ * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
  */
 import type { Context } from "../context";
 import type { NodeFetcher } from "../shared/ids";
+import { IdempotencyKeyEntity } from "../shared/idempotency";
 import { authModule } from "./auth";
+import { bookingsModule } from "./bookings";
+import { budgetsModule } from "./budgets";
 import { listingsModule } from "./listings";
 import { providersModule } from "./providers";
+import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
 
 type Class = new (...args: never[]) => object;
@@ -18,8 +23,8 @@ interface Module {
   nodes: Record<string, NodeFetcher<Context>>;
 }
 
-const modules: Module[] = [referenceModule, authModule, providersModule, listingsModule];
+const modules: Module[] = [referenceModule, authModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule];
 
-export const entities = modules.flatMap((m) => m.entities);
+export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);
 export const nodeFetchers: Record<string, NodeFetcher<Context>> = Object.assign({}, ...modules.map((m) => m.nodes));

@@ -21,6 +21,26 @@ export enum UserErrorCode {
   CQC_REGISTRATION_REQUIRED = "CQC_REGISTRATION_REQUIRED",
   /** The user already belongs to a provider. */
   ALREADY_PROVIDER_MEMBER = "ALREADY_PROVIDER_MEMBER",
+  /** The budget's available money does not cover the whole cost; nothing was committed. */
+  INSUFFICIENT_BUDGET = "INSUFFICIENT_BUDGET",
+  /** The personal assistant already has a visit at that time. */
+  SLOT_TAKEN = "SLOT_TAKEN",
+  /** The object is not in a state that allows this (e.g. confirming a cancelled booking). */
+  INVALID_TRANSITION = "INVALID_TRANSITION",
+  /** The idempotency key was used before for a different request. */
+  IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
+  /** Care Act 2014 s.33(3): a budget pays only for needs in the care and support plan. */
+  OUTSIDE_SUPPORT_PLAN = "OUTSIDE_SUPPORT_PLAN",
+  /** The category may not be bought with this kind of budget (NHS (Direct Payments) Regulations 2013). */
+  NOT_ALLOWED_FOR_BUDGET_KIND = "NOT_ALLOWED_FOR_BUDGET_KIND",
+  /** A visit falls outside the budget's period. */
+  OUTSIDE_BUDGET_PERIOD = "OUTSIDE_BUDGET_PERIOD",
+  /** Care and Support (Direct Payments) Regulations 2014 reg. 8: no long-term care-home place by direct payment. */
+  CARE_HOME_PLACEMENT_NOT_ALLOWED = "CARE_HOME_PLACEMENT_NOT_ALLOWED",
+  /** The quote is past its validUntil. */
+  QUOTE_EXPIRED = "QUOTE_EXPIRED",
+  /** The visit has not started yet, so it cannot be recorded. */
+  VISIT_NOT_DUE = "VISIT_NOT_DUE",
 }
 registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mutation could not do what was asked." });
 

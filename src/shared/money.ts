@@ -27,3 +27,23 @@ export function formatPounds(pence: number): string {
   const pounds = Math.trunc(abs / 100).toLocaleString("en-GB");
   return `${sign}£${pounds}.${String(abs % 100).padStart(2, "0")}`;
 }
+
+/**
+ * The cost of `units` (a quantity with at most two decimals, e.g. 0.75 hours) at a unit price:
+ * exact integer arithmetic on hundredths of a unit, half a penny rounding up.
+ */
+export function costPence(units: number, unitPricePence: number): number {
+  const hundredths = Math.round(units * 100);
+  return Math.floor((hundredths * unitPricePence + 50) / 100);
+}
+
+/** Whether a quantity has at most two decimals (what costPence can price exactly). */
+export function isHundredths(units: number): boolean {
+  return Number.isFinite(units) && Math.abs(units * 100 - Math.round(units * 100)) < 1e-6;
+}
+
+/** `numeric` columns come back from `pg` as strings. */
+export const numericQuantity: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};

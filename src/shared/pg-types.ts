@@ -9,6 +9,8 @@ import { types, type CustomTypesConfig } from "pg";
 export const SESSION_OPTIONS = "-c TimeZone=UTC";
 
 const TIMESTAMPTZ = 1184;
+/** `date` stays "YYYY-MM-DD": a calendar day, not an instant in the server's time zone. */
+const DATE = 1082;
 const parseTimestamptzSlowly = types.getTypeParser(TIMESTAMPTZ, "text") as (text: string) => Date;
 
 /** "YYYY-MM-DD HH:MM:SS[.ffffff]+00" from year 1000 on, fast; anything else (BC, infinity, other offsets) the usual way. */
@@ -22,5 +24,11 @@ export function parseTimestamptz(text: string): Date {
 
 export const pgTypes: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMPTZ && format !== "binary" ? parseTimestamptz : types.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
+    format === "binary"
+      ? types.getTypeParser(oid, format)
+      : oid === TIMESTAMPTZ
+        ? parseTimestamptz
+        : oid === DATE
+          ? (text: string) => text
+          : types.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
 };

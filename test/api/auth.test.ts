@@ -70,13 +70,13 @@ describe("identity", () => {
       const existing = await aUser(api.db, { email: "carol@example.org", subject: "idp|carol" });
       const byEmail = await api.data<{ createUser: { userErrors: { code: string; field: string[] }[] } }>(
         CREATE_USER,
-        { input: { email: "CAROL@example.org", displayName: "C", roles: ["CLIENT"] } },
+        { input: { email: "CAROL@example.org", displayName: "C", roles: ["BROKER"] } },
         { as: admin },
       );
       expect(byEmail.createUser.userErrors).toEqual([{ code: "ALREADY_EXISTS", message: `A user with email ${existing.email} already exists.`, field: ["input", "email"] }]);
       const bySubject = await api.data<{ createUser: { userErrors: { code: string; field: string[] }[] } }>(
         CREATE_USER,
-        { input: { email: "other@example.org", displayName: "C", roles: ["CLIENT"], subject: "idp|carol" } },
+        { input: { email: "other@example.org", displayName: "C", roles: ["BROKER"], subject: "idp|carol" } },
         { as: admin },
       );
       expect(bySubject.createUser.userErrors.map((e) => [e.code, e.field])).toEqual([["ALREADY_EXISTS", ["input", "subject"]]]);

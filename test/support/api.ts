@@ -18,10 +18,32 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** A clock the tests set and move; real time until they do. */
+export class TestClock {
+  private fixed: number | null = null;
+
+  now(): Date {
+    return new Date(this.fixed ?? Date.now());
+  }
+
+  set(instant: Date | string): void {
+    this.fixed = new Date(instant).getTime();
+  }
+
+  advance(ms: number): void {
+    this.fixed = (this.fixed ?? Date.now()) + ms;
+  }
+
+  reset(): void {
+    this.fixed = null;
+  }
+}
+
 export interface TestApi {
   app: App;
   db: DataSource;
   sql: SqlCounter;
+  clock: TestClock;
   /** Runs an operation as `as` (a user, or null for anonymous); returns data and errors as a client sees them. */
   execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: { as?: UserEntity | null }): Promise<GraphQLResponse<T>>;
   /** Like execute, but fails the test on any top-level error. */
@@ -40,7 +62,8 @@ export function useApi(overrides: Record<string, string> = {}): TestApi {
   const api = {} as TestApi;
   beforeAll(async () => {
     const sql = new SqlCounter();
-    const app = await createApp(testConfig(overrides), { databaseUrl: await workerDatabaseUrl(), sqlLogger: sql });
+    const clock = new TestClock();
+    const app = await createApp(testConfig(overrides), { databaseUrl: await workerDatabaseUrl(), sqlLogger: sql, clock });
     const execute: TestApi["execute"] = async (query, variables, options) => {
       const response = await app.apollo.executeOperation({ query, variables }, { contextValue: app.contextFor(viewerFor(options?.as)) });
       if (response.body.kind !== "single") throw new Error("incremental delivery is not used");
@@ -50,6 +73,7 @@ export function useApi(overrides: Record<string, string> = {}): TestApi {
       app,
       db: app.db,
       sql,
+      clock,
       execute,
       async data(query: string, variables?: Record<string, unknown>, options?: { as?: UserEntity | null }) {
         const result = await execute(query, variables, options);
@@ -59,6 +83,7 @@ export function useApi(overrides: Record<string, string> = {}): TestApi {
     });
   });
   beforeEach(async () => {
+    api.clock.reset();
     await resetDb(api.db);
   });
   afterAll(async () => {

@@ -4,9 +4,10 @@
  */
 import type { DataSource } from "typeorm";
 import { UserEntity } from "../../src/modules/auth";
+import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../../src/modules/budgets";
 import { ListingEntity, ListingSetting } from "../../src/modules/listings";
 import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
-import { RateType, Unit } from "../../src/modules/reference";
+import { BudgetKind, RateType, Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { newId } from "../../src/shared/ids";
 
@@ -27,6 +28,7 @@ export async function aUser(db: DataSource, overrides: Partial<UserEntity> = {})
     roles: [Role.CLIENT],
     providerId: null,
     fundingBodyCode: null,
+    clientId: null,
     createdAt: new Date(),
     ...overrides,
   });
@@ -85,4 +87,92 @@ export async function aListing(db: DataSource, provider: ProviderEntity, overrid
   });
   await db.getRepository(ListingEntity).insert(listing);
   return listing;
+}
+
+export async function aClient(db: DataSource, overrides: Partial<ClientEntity> = {}): Promise<ClientEntity> {
+  const n = next();
+  const client = db.getRepository(ClientEntity).create({
+    id: newId(),
+    displayName: `Client ${n}`,
+    postcodeDistrict: "SW19",
+    fundingBodyCode: MERTON,
+    setting: ClientSetting.OWN_HOME,
+    careHomeId: null,
+    dateOfBirth: "1946-05-04",
+    newToSupport: false,
+    brokerUserId: null,
+    createdAt: new Date(),
+    ...overrides,
+  });
+  await db.getRepository(ClientEntity).insert(client);
+  return client;
+}
+
+/** A CLIENT user linked to a client (a new one unless given). */
+export async function aClientUser(db: DataSource, client?: ClientEntity): Promise<{ user: UserEntity; client: ClientEntity }> {
+  const holder = client ?? (await aClient(db));
+  const user = await aUser(db, { roles: [Role.CLIENT], clientId: holder.id });
+  return { user, client: holder };
+}
+
+/**
+ * A budget with its ALLOCATION entry, as createBudget makes it. Period and plan default to
+ * the 2026-27 financial year and the categories most tests book.
+ */
+export async function aBudget(db: DataSource, client: ClientEntity, overrides: Partial<BudgetEntity> = {}): Promise<BudgetEntity> {
+  const budget = db.getRepository(BudgetEntity).create({
+    id: newId(),
+    clientId: client.id,
+    fundingBodyCode: client.fundingBodyCode,
+    kind: BudgetKind.PERSONAL_BUDGET,
+    management: BudgetManagement.DIRECT_PAYMENT,
+    periodStart: "2026-04-01",
+    periodEnd: "2027-03-31",
+    coveredCategories: ["PERSONAL_CARE", "PA_SUPPORT", "DOMESTIC", "GARDENING", "THERAPY", "SOCIAL_LEISURE"],
+    reviewDueOn: "2026-10-01",
+    allocatedPence: 0,
+    committedPence: 0,
+    spentPence: 0,
+    returnedPence: 0,
+    createdAt: new Date(),
+    ...overrides,
+  });
+  const allocation = budget.allocatedPence || 1_000_000;
+  budget.allocatedPence = allocation;
+  await db.getRepository(BudgetEntity).insert(budget);
+  await db.getRepository(LedgerEntryEntity).insert({ id: newId(), budgetId: budget.id, kind: LedgerKind.ALLOCATION, amountPence: allocation, memo: "Allocation", occurredAt: new Date() });
+  return budget;
+}
+
+/** A broker user assigned to the client. */
+export async function aBroker(db: DataSource, client?: ClientEntity): Promise<UserEntity> {
+  const broker = await aUser(db, { roles: [Role.BROKER], fundingBodyCode: MERTON });
+  if (client) {
+    await db.getRepository(ClientEntity).update({ id: client.id }, { brokerUserId: broker.id });
+    client.brokerUserId = broker.id;
+  }
+  return broker;
+}
+
+/** A self-employed personal assistant with an hourly listing. */
+export async function aPersonalAssistant(db: DataSource, pricePence = 1500): Promise<{ provider: ProviderEntity; listing: ListingEntity; user: UserEntity }> {
+  const provider = await aProvider(db, { kind: ProviderKind.PERSONAL_ASSISTANT, cqcLocationId: null, cqcRating: null });
+  const listing = await aListing(db, provider, { categoryCode: "PA_SUPPORT", title: "Personal assistant support", pricePence });
+  const user = await aUser(db, { roles: [Role.PROVIDER], providerId: provider.id });
+  return { provider, listing, user };
+}
+
+/** Every budget's totals against the sums of its ledger; returns the budgets that disagree. */
+export async function ledgerMismatches(db: DataSource): Promise<unknown[]> {
+  return db.query(`
+    SELECT b.id, b.allocated_pence, b.committed_pence, b.spent_pence, b.returned_pence, l.*
+    FROM budgets b LEFT JOIN LATERAL (
+      SELECT coalesce(sum(amount_pence) FILTER (WHERE kind IN ('ALLOCATION', 'TOP_UP')), 0) AS allocated,
+             coalesce(sum(CASE kind WHEN 'COMMITMENT' THEN amount_pence WHEN 'RELEASE' THEN -amount_pence
+                                    WHEN 'SPEND' THEN -amount_pence WHEN 'RETURN_TO_FUNDER' THEN -amount_pence END), 0) AS committed,
+             coalesce(sum(CASE kind WHEN 'SPEND' THEN amount_pence WHEN 'FEE' THEN amount_pence WHEN 'REFUND' THEN -amount_pence END), 0) AS spent,
+             coalesce(sum(amount_pence) FILTER (WHERE kind = 'RETURN_TO_FUNDER'), 0) AS returned
+      FROM ledger_entries e WHERE e.budget_id = b.id) l ON true
+    WHERE b.allocated_pence <> l.allocated OR b.committed_pence <> l.committed OR b.spent_pence <> l.spent
+       OR b.returned_pence <> l.returned OR b.allocated_pence - b.committed_pence - b.spent_pence - b.returned_pence < 0`);
 }

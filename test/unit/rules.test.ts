@@ -66,7 +66,7 @@ describe("listing terms", () => {
 
 describe("who creates which users", () => {
   const viewer = (roles: Role[], fundingBodyCode: string | null = null): Viewer => ({ userId: "u", roles: new Set(roles), providerId: null, fundingBodyCode, clientId: null });
-  const request = { roles: [Role.BROKER], providerId: null, fundingBodyCode: null };
+  const request = { roles: [Role.BROKER], providerId: null, fundingBodyCode: null, clientId: null };
 
   it("puts a commissioner's new users in the commissioner's funding body", () => {
     const { request: checked, errors } = checkUserRequest(viewer([Role.COMMISSIONER], "E09000024"), request);
@@ -75,23 +75,24 @@ describe("who creates which users", () => {
   });
 
   it("lets a commissioner create only clients and brokers, of their own funding body", () => {
-    const { errors } = checkUserRequest(viewer([Role.COMMISSIONER], "E09000024"), { roles: [Role.ADMIN, Role.CLIENT], providerId: null, fundingBodyCode: "E10000018" });
+    const commissioner = viewer([Role.COMMISSIONER], "E09000024");
+    const { errors } = checkUserRequest(commissioner, { roles: [Role.ADMIN, Role.CLIENT], providerId: null, fundingBodyCode: "E10000018", clientId: "c" });
     expect(codesAndFields(errors)).toEqual([
       ["NOT_PERMITTED", ["input", "roles"]],
       ["NOT_PERMITTED", ["input", "fundingBodyCode"]],
     ]);
+    const otherClient = checkUserRequest(commissioner, { ...request, roles: [Role.CLIENT], clientId: "c", clientFundingBodyCode: "E10000018" });
+    expect(codesAndFields(otherClient.errors)).toEqual([["NOT_FOUND", ["input", "clientId"]]]);
   });
 
-  it("links providers and commissioners to what they work for", () => {
+  it("links providers, clients and commissioners to what they work for", () => {
     const admin = viewer([Role.ADMIN]);
-    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.PROVIDER], providerId: null, fundingBodyCode: null }).errors)).toEqual([
+    const none = { providerId: null, fundingBodyCode: null, clientId: null };
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.PROVIDER] }).errors)).toEqual([["INVALID_VALUE", ["input", "providerId"]]]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.CLIENT], providerId: "p", clientId: "c" }).errors)).toEqual([
       ["INVALID_VALUE", ["input", "providerId"]],
     ]);
-    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.CLIENT], providerId: "p", fundingBodyCode: null }).errors)).toEqual([
-      ["INVALID_VALUE", ["input", "providerId"]],
-    ]);
-    expect(codesAndFields(checkUserRequest(admin, { roles: [Role.COMMISSIONER], providerId: null, fundingBodyCode: null }).errors)).toEqual([
-      ["INVALID_VALUE", ["input", "fundingBodyCode"]],
-    ]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.CLIENT] }).errors)).toEqual([["INVALID_VALUE", ["input", "clientId"]]]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.COMMISSIONER] }).errors)).toEqual([["INVALID_VALUE", ["input", "fundingBodyCode"]]]);
   });
 });

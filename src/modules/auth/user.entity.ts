@@ -33,6 +33,12 @@ export class UserEntity {
   @Column({ type: "varchar", length: 9, nullable: true })
   fundingBodyCode!: string | null;
 
+  /** The client a CLIENT user is, or acts for (a nominated or authorised person). */
+  @ForeignKey("clients", { onDelete: "RESTRICT" })
+  @Index("idx_users_client_id")
+  @Column({ type: "uuid", nullable: true })
+  clientId!: string | null;
+
   @Column({ type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

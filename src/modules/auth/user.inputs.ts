@@ -26,6 +26,9 @@ export class CreateUserInput {
   @Field(() => ID, { nullable: true, description: "Required with the PROVIDER role." })
   providerId?: string | null;
 
+  @Field(() => ID, { nullable: true, description: "Required with the CLIENT role: the client they are, or act for." })
+  clientId?: string | null;
+
   @Field(() => String, { nullable: true, description: "Required with COMMISSIONER; a commissioner's own funding body by default." })
   @IsOptional()
   @MaxLength(9)

@@ -6,6 +6,9 @@ export interface UserRequest {
   roles: Role[];
   providerId: string | null;
   fundingBodyCode: string | null;
+  clientId: string | null;
+  /** The funding body of `clientId`'s client, looked up by the caller. */
+  clientFundingBodyCode?: string | null;
 }
 
 /** Roles a commissioner may hand out, within their own funding body (API.md, createUser). */
@@ -40,6 +43,9 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
         field: ["input", "fundingBodyCode"],
       });
     }
+    if (request.clientFundingBodyCode && request.clientFundingBodyCode !== viewer.fundingBodyCode) {
+      errors.push({ code: UserErrorCode.NOT_FOUND, message: "No client of your funding body has this ID.", field: ["input", "clientId"] });
+    }
     fundingBodyCode = viewer.fundingBodyCode;
   }
 
@@ -50,6 +56,13 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
       field: ["input", "providerId"],
     });
   }
+  if (roles.includes(Role.CLIENT) !== (request.clientId !== null)) {
+    errors.push({
+      code: UserErrorCode.INVALID_VALUE,
+      message: "Give clientId exactly when the user has the CLIENT role: it names the budget holder they are, or act for.",
+      field: ["input", "clientId"],
+    });
+  }
   if (roles.includes(Role.COMMISSIONER) && fundingBodyCode === null) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
@@ -57,5 +70,6 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
       field: ["input", "fundingBodyCode"],
     });
   }
-  return { request: { ...request, roles, fundingBodyCode }, errors };
+  const { clientFundingBodyCode: _, ...checked } = request;
+  return { request: { ...checked, roles, fundingBodyCode }, errors };
 }

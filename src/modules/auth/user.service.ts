@@ -9,6 +9,9 @@ import { UserEntity } from "./user.entity";
 import type { CreateUserInput } from "./user.inputs";
 import { checkUserRequest, normaliseEmail } from "./user.rules";
 
+/** The funding body of a client, or null if there is no such client (clients live in a higher module). */
+export type ClientFundingBodyLookup = (clientId: string) => Promise<string | null>;
+
 export class UserService {
   private readonly users: Repository<UserEntity>;
 
@@ -16,6 +19,7 @@ export class UserService {
     db: DataSource,
     private readonly tokens: TokenService,
     private readonly reference: ReferenceService,
+    private readonly clientFundingBody: ClientFundingBodyLookup,
   ) {
     this.users = db.getRepository(UserEntity);
   }
@@ -52,10 +56,15 @@ export class UserService {
   async create(viewer: Viewer, input: CreateUserInput): Promise<Result<UserEntity>> {
     const providerId = input.providerId ? uuidOf(input.providerId, "Provider") : null;
     if (input.providerId && !providerId) return fail(UserErrorCode.NOT_FOUND, "No provider has this ID.", ["input", "providerId"]);
+    const clientId = input.clientId ? uuidOf(input.clientId, "Client") : null;
+    const clientFundingBodyCode = clientId ? await this.clientFundingBody(clientId) : null;
+    if (input.clientId && !clientFundingBodyCode) return fail(UserErrorCode.NOT_FOUND, "No client has this ID.", ["input", "clientId"]);
     const { request, errors } = checkUserRequest(viewer, {
       roles: input.roles,
       providerId,
       fundingBodyCode: input.fundingBodyCode ?? null,
+      clientId,
+      clientFundingBodyCode,
     });
     if (request.fundingBodyCode && (await this.reference.unknownFundingBodies([request.fundingBodyCode])).length > 0) {
       errors.push({ code: UserErrorCode.NOT_FOUND, message: `No funding body has code ${request.fundingBodyCode}.`, field: ["input", "fundingBodyCode"] });
@@ -95,6 +104,6 @@ export function viewerOf(user: UserEntity): Viewer {
     roles: new Set(user.roles),
     providerId: user.providerId,
     fundingBodyCode: user.fundingBodyCode,
-    clientId: null,
+    clientId: user.clientId,
   };
 }

@@ -9,7 +9,7 @@ export { CqcRating, ProviderKind } from "./provider.enums";
 export { Provider } from "./provider.types";
 export { ProviderService, type RegulatedListingCounter } from "./provider.service";
 export { createProviderLoaders, type ProviderLoaders } from "./provider.loaders";
-export { isSinglePerson, normalisePostcodeDistrict } from "./provider.rules";
+export { isPostcodeDistrict, isSinglePerson, normalisePostcodeDistrict } from "./provider.rules";
 
 export const providersModule = {
   entities: [ProviderEntity],

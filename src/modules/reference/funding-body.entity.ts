@@ -12,4 +12,8 @@ export class FundingBodyEntity {
 
   @Column({ type: "enum", enum: FundingBodyKind, enumName: "funding_body_kind" })
   kind!: FundingBodyKind;
+
+  /** A life-improving booking costing more than this needs a commissioner's approval; null: never. */
+  @Column({ type: "integer", nullable: true, default: 50_000 })
+  lifeImprovingApprovalThresholdPence!: number | null;
 }

@@ -3,7 +3,7 @@ import type { NodeFetcher } from "../../shared/ids";
 import type { Context } from "../../context";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
-import { FundingBodyFields, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
+import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
 
 export { ServiceCategoryEntity } from "./category.entity";
 export { FundingBodyEntity } from "./funding-body.entity";
@@ -14,7 +14,7 @@ export { createReferenceLoaders, type ReferenceLoaders } from "./reference.loade
 
 export const referenceModule = {
   entities: [ServiceCategoryEntity, FundingBodyEntity],
-  resolvers: [ReferenceResolver, ServiceCategoryFields, FundingBodyFields],
+  resolvers: [ReferenceResolver, ReferenceMutations, ServiceCategoryFields, FundingBodyFields],
   nodes: {
     ServiceCategory: (code, { loaders }) => loaders.categoryByCode.load(code),
     FundingBody: (code, { loaders }) => loaders.fundingBodyByCode.load(code),

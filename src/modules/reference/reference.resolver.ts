@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { PUBLIC } from "../../shared/auth";
+import { PUBLIC, Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
 import { toGlobalId } from "../../shared/ids";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
-import { FundingBody, ServiceCategory } from "./reference.types";
+import { UpdateFundingBodySettingsInput } from "./reference.inputs";
+import { FundingBody, ServiceCategory, UpdateFundingBodySettingsPayload } from "./reference.types";
 
 @Authorized(PUBLIC)
 @Resolver()
@@ -22,6 +24,17 @@ export class ReferenceResolver {
   @Query(() => FundingBody, { nullable: true })
   fundingBody(@Arg("code") code: string, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> {
     return loaders.fundingBodyByCode.load(code);
+  }
+}
+
+@Authorized(Role.COMMISSIONER, Role.ADMIN)
+@Resolver()
+export class ReferenceMutations {
+  @Mutation(() => UpdateFundingBodySettingsPayload, { description: "A commissioner sets their funding body's rules." })
+  async updateFundingBodySettings(@Arg("input") input: UpdateFundingBodySettingsInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.reference.updateSettings(viewer!, input);
+    if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);
+    return toPayload("fundingBody", result);
   }
 }
 

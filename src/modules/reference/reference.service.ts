@@ -1,7 +1,10 @@
 import type { DataSource, Repository } from "typeorm";
 import { In } from "typeorm";
+import { Role, type Viewer } from "../../shared/auth";
+import { notFound, ok, type Result } from "../../shared/errors";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
+import type { UpdateFundingBodySettingsInput } from "./reference.inputs";
 
 export class ReferenceService {
   private readonly categories: Repository<ServiceCategoryEntity>;
@@ -26,6 +29,15 @@ export class ReferenceService {
 
   findFundingBody(code: string): Promise<FundingBodyEntity | null> {
     return this.fundingBodies.findOneBy({ code });
+  }
+
+  /** A commissioner of the funding body (or an admin) sets its rules. */
+  async updateSettings(viewer: Viewer, input: UpdateFundingBodySettingsInput): Promise<Result<FundingBodyEntity>> {
+    const body = await this.fundingBodies.findOneBy({ code: input.code });
+    if (!body || !(viewer.roles.has(Role.ADMIN) || viewer.fundingBodyCode === body.code)) return notFound("The funding body", ["input", "code"]);
+    if (input.lifeImprovingApprovalThresholdPence !== undefined) body.lifeImprovingApprovalThresholdPence = input.lifeImprovingApprovalThresholdPence;
+    await this.fundingBodies.save(body);
+    return ok(body);
   }
 
   /** The codes among `codes` that name no funding body. */

@@ -1,5 +1,7 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
+import { Pence } from "../../shared/money";
 import { BudgetKind, CategoryPurpose, FundingBodyKind, RateType, Unit } from "./reference.enums";
 
 registerEnumType(CategoryPurpose, {
@@ -39,4 +41,9 @@ export class FundingBody extends Node {
 
   @Field(() => FundingBodyKind)
   kind!: FundingBodyKind;
+
+  @Field(() => Pence, { nullable: true, description: "A life-improving booking costing more needs a commissioner's approval; null: never." })
+  lifeImprovingApprovalThresholdPence!: number | null;
 }
+
+export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);

@@ -1,0 +1,95 @@
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { numericQuantity } from "../../shared/money";
+import { UserEntity } from "../auth";
+import { BudgetEntity, ClientEntity } from "../budgets";
+import { ListingEntity } from "../listings";
+import { ProviderEntity } from "../providers";
+import { FundingBodyEntity } from "../reference";
+import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
+
+/**
+ * A client's booking of a listing, paid from one budget: one visit or a recurrence of them.
+ * Its price is fixed when booked; its status changes only by compare-and-swap (booking.rules.ts).
+ */
+@Entity("bookings")
+@Index("idx_bookings_provider_id_id", ["providerId", "id"])
+@Index("idx_bookings_client_id_id", ["clientId", "id"])
+@Index("idx_bookings_funding_body_code_id", ["fundingBodyCode", "id"])
+@Index("idx_bookings_budget_id", ["budgetId"])
+export class BookingEntity {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string;
+
+  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  clientId!: string;
+
+  @ForeignKey(() => BudgetEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  budgetId!: string;
+
+  /** The budget's funding body, kept here for scoping and reports. */
+  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "varchar", length: 9 })
+  fundingBodyCode!: string;
+
+  @ForeignKey(() => ListingEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  listingId!: string;
+
+  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  providerId!: string;
+
+  /** The accepted quote this booking came from. */
+  @ForeignKey("quotes", { onDelete: "RESTRICT" })
+  @Column({ type: "uuid", nullable: true })
+  quoteId!: string | null;
+
+  @Column({ type: "enum", enum: BookingStatus, enumName: "booking_status" })
+  status!: BookingStatus;
+
+  /** The first visit. */
+  @Column({ type: "timestamptz" })
+  startsAt!: Date;
+
+  /** RFC 5545 RRULE in Europe/London wall-clock time; null for a one-off visit. */
+  @Column({ type: "varchar", length: 500, nullable: true })
+  recurrence!: string | null;
+
+  @Column({ type: "numeric", precision: 8, scale: 2, transformer: numericQuantity })
+  unitsPerVisit!: number;
+
+  /** The agreed price of one unit, fixed at booking. */
+  @Column({ type: "integer" })
+  unitPricePence!: number;
+
+  @Column({ type: "enum", enum: PayeeRelationship, enumName: "payee_relationship", default: PayeeRelationship.NONE })
+  payeeRelationship!: PayeeRelationship;
+
+  @Column({ type: "enum", enum: ApprovalReason, enumName: "approval_reason", array: true, default: () => "'{}'" })
+  approvalReasons!: ApprovalReason[];
+
+  @Column({ type: "enum", enum: ApprovalDecision, enumName: "approval_decision", nullable: true })
+  approvalDecision!: ApprovalDecision | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid", nullable: true })
+  approvalDecidedBy!: string | null;
+
+  @Column({ type: "timestamptz", nullable: true })
+  approvalDecidedAt!: Date | null;
+
+  @Column({ type: "varchar", length: 500, default: "" })
+  approvalNote!: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  createdByUserId!: string;
+
+  @Column({ type: "timestamptz", default: () => "now()" })
+  createdAt!: Date;
+
+  @Column({ type: "timestamptz", default: () => "now()" })
+  updatedAt!: Date;
+}

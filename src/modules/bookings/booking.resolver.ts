@@ -1,0 +1,184 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId, uuidOf } from "../../shared/ids";
+import { Pence } from "../../shared/money";
+import { Connection, PageArgs } from "../../shared/pagination";
+import { Budget, canActFor, Client, LedgerEntry, type BudgetEntity, type ClientEntity, type LedgerEntryEntity } from "../budgets";
+import { Listing, type ListingEntity } from "../listings";
+import { Provider, type ProviderEntity } from "../providers";
+import { BookingEntity } from "./booking.entity";
+import { PayeeRelationship } from "./booking.enums";
+import { BookingDecisionInput, BookingFilter, CreateBookingInput, RecordVisitInput } from "./booking.inputs";
+import { visitCursor } from "./booking.loaders";
+import { approvalExplanation } from "./booking.rules";
+import {
+  ApproveBookingPayload,
+  Booking,
+  BookingApproval,
+  BookingConnection,
+  CancelBookingPayload,
+  ConfirmBookingPayload,
+  CreateBookingPayload,
+  DeclineBookingPayload,
+  RecordVisitPayload,
+  RejectBookingPayload,
+  Visit,
+  VisitConnection,
+} from "./booking.types";
+import { VisitEntity } from "./visit.entity";
+
+@Authorized()
+@Resolver()
+export class BookingQueries {
+  @Query(() => Booking, { nullable: true })
+  async booking(@Arg("id", () => ID) id: string, @Ctx() { viewer, services }: Context): Promise<BookingEntity | null> {
+    return (await services.bookings.findVisible(viewer, uuidOf(id, "Booking")))?.booking ?? null;
+  }
+
+  @Query(() => BookingConnection, {
+    description: "Bookings you may see, newest first: your own, your clients', your provider's, or your funding body's.",
+  })
+  bookings(
+    @Arg("filter", () => BookingFilter, { nullable: true }) filter: BookingFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() { viewer, services }: Context,
+  ): Promise<Connection<BookingEntity>> {
+    return services.bookings.list(viewer!, filter, page);
+  }
+}
+
+@Authorized()
+@Resolver()
+export class BookingMutations {
+  @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
+  @Mutation(() => CreateBookingPayload, { description: "Books a listing and commits its whole cost, or refuses (INSUFFICIENT_BUDGET, SLOT_TAKEN…). Idempotent." })
+  async createBooking(@Arg("input") input: CreateBookingInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.create(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => ConfirmBookingPayload, { description: "The provider accepts a REQUESTED booking." })
+  async confirmBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.confirm(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => DeclineBookingPayload, { description: "The provider turns down a REQUESTED booking; its commitment is released." })
+  async declineBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.decline(viewer!, input));
+  }
+
+  @Mutation(() => CancelBookingPayload, { description: "Cancels a booking; the visits not yet delivered are released." })
+  async cancelBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.cancel(viewer!, input));
+  }
+
+  @Authorized(Role.COMMISSIONER, Role.ADMIN)
+  @Mutation(() => ApproveBookingPayload, { description: "Records that a PENDING_APPROVAL booking may go ahead." })
+  async approveBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.approve(viewer!, input));
+  }
+
+  @Authorized(Role.COMMISSIONER, Role.ADMIN)
+  @Mutation(() => RejectBookingPayload, { description: "Refuses a PENDING_APPROVAL booking; its commitment is released." })
+  async rejectBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.bookings.reject(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => RecordVisitPayload, { description: "Records a visit of a confirmed booking as DELIVERED (spend) or MISSED (released)." })
+  async recordVisit(@Arg("input") input: RecordVisitInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("visit", await services.visits.record(viewer!, input));
+  }
+}
+
+@Resolver(() => Booking)
+export class BookingFields {
+  @FieldResolver(() => ID)
+  id(@Root() booking: BookingEntity): string {
+    return toGlobalId("Booking", booking.id);
+  }
+
+  @FieldResolver(() => Client)
+  client(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+    return loaders.clientById.load(booking.clientId);
+  }
+
+  @FieldResolver(() => Budget, { nullable: true, description: "Null for the provider: budget figures are the client's business." })
+  async budget(@Root() booking: BookingEntity, @Ctx() { viewer, loaders }: Context): Promise<BudgetEntity | null> {
+    const client = await loaders.clientById.load(booking.clientId);
+    return viewer && client && canActFor(viewer, client) ? loaders.budgetById.load(booking.budgetId) : null;
+  }
+
+  @FieldResolver(() => Listing)
+  listing(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ListingEntity | null | Promise<ListingEntity | null> {
+    return loaders.listingById.loadNow(booking.listingId);
+  }
+
+  @FieldResolver(() => Provider)
+  provider(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ProviderEntity | null | Promise<ProviderEntity | null> {
+    return loaders.providerById.loadNow(booking.providerId);
+  }
+
+  @FieldResolver(() => Boolean, { description: "The payee is a relative of the budget holder (reported apart)." })
+  payeeIsRelative(@Root() booking: BookingEntity): boolean {
+    return booking.payeeRelationship !== PayeeRelationship.NONE;
+  }
+
+  @FieldResolver(() => Pence, { description: "Held by the visits still scheduled." })
+  async committedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).scheduledPence;
+  }
+
+  @FieldResolver(() => Pence, { description: "Paid for delivered visits." })
+  async spentPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).deliveredPence;
+  }
+
+  @FieldResolver(() => Pence, { description: "Scheduled and delivered visits together: what the booking costs." })
+  async totalCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).totalPence;
+  }
+
+  @FieldResolver(() => VisitConnection, { description: "The visits in time order." })
+  async visits(@Root() booking: BookingEntity, @Args() { first, after }: PageArgs, @Ctx() { loaders }: Context) {
+    const rows = await loaders.visitsOfBooking(first, after ?? null).load(booking.id);
+    return new Connection(rows, first, visitCursor, async () => (await loaders.visitTotalsOfBooking.load(booking.id)).visits);
+  }
+
+  @FieldResolver(() => BookingApproval)
+  async approval(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<BookingApproval> {
+    const fundingBody = await loaders.fundingBodyByCode.load(booking.fundingBodyCode);
+    return {
+      required: booking.approvalReasons.length > 0,
+      reasons: booking.approvalReasons,
+      explanations: booking.approvalReasons.map((r) => approvalExplanation(r, fundingBody?.lifeImprovingApprovalThresholdPence ?? null)),
+      decision: booking.approvalDecision,
+      decidedAt: booking.approvalDecidedAt,
+      note: booking.approvalNote,
+    };
+  }
+}
+
+@Resolver(() => Visit)
+export class VisitFields {
+  @FieldResolver(() => ID)
+  id(@Root() visit: VisitEntity): string {
+    return toGlobalId("Visit", visit.id);
+  }
+
+  @FieldResolver(() => Booking)
+  booking(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): BookingEntity | null | Promise<BookingEntity | null> {
+    return loaders.bookingById.loadNow(visit.bookingId);
+  }
+}
+
+@Resolver(() => LedgerEntry)
+export class LedgerEntryBookingField {
+  @FieldResolver(() => Booking, { nullable: true, description: "The booking the money moved for." })
+  booking(@Root() entry: LedgerEntryEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
+    return entry.bookingId ? loaders.bookingById.load(entry.bookingId) : null;
+  }
+}

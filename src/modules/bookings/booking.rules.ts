@@ -1,0 +1,130 @@
+/**
+ * The rules of booking, as pure functions: the status transitions, and what a budget may buy
+ * (each refusal cites its source; some purchases need a commissioner's approval instead).
+ */
+import { UserErrorCode, type UserErrorData } from "../../shared/errors";
+import { formatPounds } from "../../shared/money";
+import { londonDate } from "../../shared/time";
+import { BudgetManagement } from "../budgets";
+import { BudgetKind, CategoryPurpose } from "../reference";
+import { ListingSetting } from "../listings";
+import { ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
+
+export type BookingAction = "approve" | "reject" | "confirm" | "decline" | "cancel" | "complete";
+
+/** From which statuses each action may move a booking. The UPDATE's WHERE enforces it. */
+export const TRANSITIONS: Record<BookingAction, { from: BookingStatus[]; to: BookingStatus }> = {
+  approve: { from: [BookingStatus.PENDING_APPROVAL], to: BookingStatus.REQUESTED },
+  reject: { from: [BookingStatus.PENDING_APPROVAL], to: BookingStatus.DECLINED },
+  confirm: { from: [BookingStatus.REQUESTED], to: BookingStatus.CONFIRMED },
+  decline: { from: [BookingStatus.REQUESTED], to: BookingStatus.DECLINED },
+  cancel: { from: [BookingStatus.PENDING_APPROVAL, BookingStatus.REQUESTED, BookingStatus.CONFIRMED], to: BookingStatus.CANCELLED },
+  complete: { from: [BookingStatus.CONFIRMED], to: BookingStatus.COMPLETED },
+};
+
+/** Where an action leads; an approved booking the provider already agreed to (from a quote) is confirmed. */
+export function targetStatus(action: BookingAction, fromQuote: boolean): BookingStatus {
+  return action === "approve" && fromQuote ? BookingStatus.CONFIRMED : TRANSITIONS[action].to;
+}
+
+/** The status of a new booking. */
+export function initialStatus(approvalReasons: ApprovalReason[], fromQuote: boolean): BookingStatus {
+  if (approvalReasons.length > 0) return BookingStatus.PENDING_APPROVAL;
+  return fromQuote ? BookingStatus.CONFIRMED : BookingStatus.REQUESTED;
+}
+
+export function invalidTransition(action: BookingAction, status: BookingStatus): UserErrorData {
+  return {
+    code: UserErrorCode.INVALID_TRANSITION,
+    message: `A ${status} booking cannot be ${PAST[action]}; that needs ${TRANSITIONS[action].from.join(" or ")}.`,
+    field: ["input", "bookingId"],
+  };
+}
+
+const PAST: Record<BookingAction, string> = {
+  approve: "approved",
+  reject: "rejected",
+  confirm: "confirmed",
+  decline: "declined",
+  cancel: "cancelled",
+  complete: "completed",
+};
+
+/** Care and Support (Direct Payments) Regulations 2014 reg. 8: care-home stays by direct payment up to 4 weeks. */
+export const MAX_DIRECT_PAYMENT_CARE_HOME_DAYS = 28;
+
+export interface BookingFacts {
+  budget: { kind: BudgetKind; management: BudgetManagement; periodStart: string; periodEnd: string; coveredCategories: string[] };
+  category: { code: string; name: string; purpose: CategoryPurpose; regulated: boolean; allowedFor: BudgetKind[] };
+  provider: { cqcLocationId: string | null };
+  listing: { setting: ListingSetting };
+  /** In time order, at least one. */
+  visits: { startsAt: Date; endsAt: Date }[];
+  payeeRelationship: PayeeRelationship;
+  totalCostPence: number;
+  /** The funding body's threshold above which a life-improving purchase needs approval; null for none. */
+  lifeImprovingThresholdPence: number | null;
+}
+
+export interface Assessment {
+  refusals: UserErrorData[];
+  approvalReasons: ApprovalReason[];
+}
+
+export function assessBooking(facts: BookingFacts): Assessment {
+  const { budget, category, provider, listing, visits } = facts;
+  const refusals: UserErrorData[] = [];
+  const refuse = (code: UserErrorCode, message: string) => refusals.push({ code, message, field: ["input", "listingId"] });
+
+  if (!budget.coveredCategories.includes(category.code)) {
+    refuse(
+      UserErrorCode.OUTSIDE_SUPPORT_PLAN,
+      `${category.name} is not in the care and support plan this budget pays for (Care Act 2014 s.33(3)). Book something the plan covers, or ask for the plan to be reviewed.`,
+    );
+  }
+  if (!category.allowedFor.includes(budget.kind)) {
+    refuse(
+      UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
+      budget.kind === BudgetKind.PERSONAL_HEALTH_BUDGET
+        ? `A personal health budget may not pay for ${category.name} (National Health Service (Direct Payments) Regulations 2013).`
+        : `A personal budget may not pay for ${category.name}.`,
+    );
+  }
+  if (category.regulated && !provider.cqcLocationId) {
+    refuse(
+      UserErrorCode.CQC_REGISTRATION_REQUIRED,
+      `${category.name} is a regulated activity and this provider has no CQC registration (Health and Social Care Act 2008). Choose a registered provider.`,
+    );
+  }
+  const firstDay = londonDate(visits[0].startsAt);
+  if (firstDay < budget.periodStart || firstDay > budget.periodEnd) {
+    refusals.push({
+      code: UserErrorCode.OUTSIDE_BUDGET_PERIOD,
+      message: `The first visit is on ${firstDay}, outside the budget's period ${budget.periodStart} to ${budget.periodEnd}.`,
+      field: ["input", "startsAt"],
+    });
+  }
+  const careHomePlace = category.code === "RESIDENTIAL_CARE" || (category.code === "NURSING" && listing.setting === ListingSetting.CARE_HOME);
+  const stayDays = (visits[visits.length - 1].endsAt.getTime() - visits[0].startsAt.getTime()) / 86_400_000;
+  if (budget.management === BudgetManagement.DIRECT_PAYMENT && careHomePlace && stayDays > MAX_DIRECT_PAYMENT_CARE_HOME_DAYS) {
+    refuse(
+      UserErrorCode.CARE_HOME_PLACEMENT_NOT_ALLOWED,
+      `A direct payment may pay for a care-home stay of at most ${MAX_DIRECT_PAYMENT_CARE_HOME_DAYS} days (Care and Support (Direct Payments) Regulations 2014, reg. 8); this one lasts ${Math.ceil(stayDays)}. A long-term place is arranged by the council.`,
+    );
+  }
+
+  const approvalReasons: ApprovalReason[] = [];
+  if (facts.payeeRelationship === PayeeRelationship.SPOUSE_OR_PARTNER || facts.payeeRelationship === PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD) {
+    approvalReasons.push(ApprovalReason.RELATIVE_PAYEE);
+  }
+  if (category.purpose === CategoryPurpose.LIFE_IMPROVING && facts.lifeImprovingThresholdPence !== null && facts.totalCostPence > facts.lifeImprovingThresholdPence) {
+    approvalReasons.push(ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD);
+  }
+  return { refusals, approvalReasons };
+}
+
+export function approvalExplanation(reason: ApprovalReason, thresholdPence: number | null): string {
+  return reason === ApprovalReason.RELATIVE_PAYEE
+    ? "The payee is a spouse or partner, or a close relative in the same household: the council must record that this is necessary (Care and Support (Direct Payments) Regulations 2014, reg. 3)."
+    : `A life-improving purchase above ${formatPounds(thresholdPence ?? 0)} needs a commissioner's sign-off.`;
+}

@@ -1,0 +1,283 @@
+import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
+import { Role, type Viewer } from "../../shared/auth";
+import { isViolation, PgCode, transactionResult } from "../../shared/db";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { once } from "../../shared/idempotency";
+import { newId, uuidOf } from "../../shared/ids";
+import { costPence, isHundredths } from "../../shared/money";
+import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import type { Clock } from "../../shared/time";
+import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
+import { ListingEntity } from "../listings";
+import { isSinglePerson, ProviderEntity } from "../providers";
+import type { ReferenceService } from "../reference";
+import { BookingEntity } from "./booking.entity";
+import { ApprovalDecision, BookingStatus, type PayeeRelationship, VisitStatus } from "./booking.enums";
+import type { BookingDecisionInput, BookingFilter, CreateBookingInput } from "./booking.inputs";
+import { assessBooking, initialStatus, invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
+import { visitMinutes, visitStarts } from "./schedule.rules";
+import { VisitEntity } from "./visit.entity";
+
+/** What a booking is made from: createBooking's input, or an accepted quote. */
+export interface BookingRequest {
+  listingId: string | null;
+  budgetId: string | null;
+  startsAt: Date;
+  recurrence: string | null;
+  unitsPerVisit: number;
+  payeeRelationship: PayeeRelationship;
+  /** A quoted price instead of the listing's. */
+  unitPricePence?: number;
+  /** No visits after this London date (the quoted period); the budget period's end regardless. */
+  lastDay?: string;
+  quoteId?: string | null;
+}
+
+export class BookingService {
+  private readonly bookings: Repository<BookingEntity>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly reference: ReferenceService,
+    private readonly budgets: BudgetService,
+    private readonly clock: Clock,
+  ) {
+    this.bookings = db.getRepository(BookingEntity);
+  }
+
+  /** The client (and those acting for them), the booked provider's members, admins. */
+  isVisibleTo(viewer: Viewer | null, booking: BookingEntity, client: ClientEntity): boolean {
+    return viewer !== null && (canActFor(viewer, client) || viewer.providerId === booking.providerId);
+  }
+
+  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ booking: BookingEntity; client: ClientEntity } | null> {
+    const booking = viewer && id ? await tx.findOneBy(BookingEntity, { id }) : null;
+    const client = booking ? await tx.findOneBy(ClientEntity, { id: booking.clientId }) : null;
+    return booking && client && this.isVisibleTo(viewer, booking, client) ? { booking, client } : null;
+  }
+
+  async create(viewer: Viewer, input: CreateBookingInput): Promise<Result<BookingEntity>> {
+    const request: BookingRequest = {
+      listingId: uuidOf(input.listingId, "Listing"),
+      budgetId: uuidOf(input.budgetId, "Budget"),
+      startsAt: input.startsAt,
+      recurrence: input.recurrence?.trim() || null,
+      unitsPerVisit: input.unitsPerVisit,
+      payeeRelationship: input.payeeRelationship,
+    };
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "createBooking", input },
+        () => this.book(tx, viewer, request),
+        (booking) => booking.id,
+        (id) => tx.findOneBy(BookingEntity, { id }),
+      ),
+    );
+  }
+
+  /**
+   * Makes a booking and commits its whole cost, inside the caller's transaction: every visit is
+   * costed and checked against the rules, the personal-assistant overlap constraint and the budget.
+   * Any refusal leaves nothing behind (the caller's transaction rolls back).
+   */
+  async book(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<BookingEntity>> {
+    const found = await this.budgets.findVisible(viewer, request.budgetId, tx);
+    if (!found) return notFound("The budget", ["input", "budgetId"]);
+    const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
+    if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
+    const provider = await tx.findOneByOrFail(ProviderEntity, { id: listing.providerId });
+    const category = await this.reference.findCategory(listing.categoryCode);
+    const fundingBody = await this.reference.findFundingBody(found.budget.fundingBodyCode);
+    if (!category || !fundingBody) throw new Error("reference data missing");
+
+    if (!(request.unitsPerVisit > 0 && request.unitsPerVisit <= 10_000 && isHundredths(request.unitsPerVisit))) {
+      return fail(UserErrorCode.INVALID_VALUE, "Units per visit is a positive number with at most two decimals (e.g. 1.5).", ["input", "unitsPerVisit"]);
+    }
+    if (request.startsAt.getTime() < this.clock.now().getTime()) {
+      return fail(UserErrorCode.INVALID_VALUE, "The first visit is in the past: book from now on.", ["input", "startsAt"]);
+    }
+    const lastDay = request.lastDay && request.lastDay < found.budget.periodEnd ? request.lastDay : found.budget.periodEnd;
+    const starts = visitStarts(request.startsAt, request.recurrence, lastDay);
+    if (!starts.ok) return starts;
+    const unitPricePence = request.unitPricePence ?? listing.pricePence;
+    const minutes = visitMinutes(listing.unit, listing.visitMinutes, request.unitsPerVisit);
+    const visitCost = costPence(request.unitsPerVisit, unitPricePence);
+    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000) }));
+    const totalCostPence = visitCost * times.length;
+    if (times.length === 0) {
+      return fail(
+        UserErrorCode.OUTSIDE_BUDGET_PERIOD,
+        `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`,
+        ["input", "startsAt"],
+      );
+    }
+
+    const assessment = assessBooking({
+      budget: found.budget,
+      category,
+      provider,
+      listing,
+      visits: times,
+      payeeRelationship: request.payeeRelationship,
+      totalCostPence,
+      lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
+    });
+    if (assessment.refusals.length > 0) return failAll(assessment.refusals);
+
+    const now = this.clock.now();
+    const booking = tx.create(BookingEntity, {
+      id: newId(),
+      clientId: found.client.id,
+      budgetId: found.budget.id,
+      fundingBodyCode: found.budget.fundingBodyCode,
+      listingId: listing.id,
+      providerId: provider.id,
+      quoteId: request.quoteId ?? null,
+      status: initialStatus(assessment.approvalReasons, Boolean(request.quoteId)),
+      startsAt: request.startsAt,
+      recurrence: request.recurrence,
+      unitsPerVisit: request.unitsPerVisit,
+      unitPricePence,
+      payeeRelationship: request.payeeRelationship,
+      approvalReasons: assessment.approvalReasons,
+      approvalDecision: null,
+      approvalDecidedBy: null,
+      approvalDecidedAt: null,
+      approvalNote: "",
+      createdByUserId: viewer.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.insert(BookingEntity, booking);
+    const singlePerson = isSinglePerson(provider.kind);
+    const visits = times.map((t) => ({
+      id: newId(),
+      bookingId: booking.id,
+      providerId: provider.id,
+      singlePerson,
+      ...t,
+      units: request.unitsPerVisit,
+      costPence: visitCost,
+      status: VisitStatus.SCHEDULED,
+      recordedAt: null,
+      recordedByUserId: null,
+    }));
+    const placed = await this.placeVisits(tx, visits);
+    if (!placed.ok) return placed;
+    const committed = await this.budgets.post(tx, found.budget.id, [{ kind: LedgerKind.COMMITMENT, amountPence: totalCostPence, bookingId: booking.id, memo: `${times.length} visit(s)` }], viewer.userId);
+    return committed.ok ? ok(booking) : committed;
+  }
+
+  /** Inserts visits; an overlap with another active visit of the same personal assistant is SLOT_TAKEN. */
+  private async placeVisits(tx: EntityManager, visits: Partial<VisitEntity>[]): Promise<Result<true>> {
+    try {
+      for (let i = 0; i < visits.length; i += 500) await tx.insert(VisitEntity, visits.slice(i, i + 500));
+      return ok(true);
+    } catch (error) {
+      // A deadlock here is two bookings each waiting on the other's overlapping visit: one of them loses.
+      if (isViolation(error, PgCode.EXCLUSION_VIOLATION, "excl_visits_single_person_overlap") || isViolation(error, PgCode.DEADLOCK_DETECTED)) {
+        return fail(UserErrorCode.SLOT_TAKEN, "The personal assistant already has a visit at that time. Choose another time or another provider.", ["input", "startsAt"]);
+      }
+      throw error;
+    }
+  }
+
+  confirm(viewer: Viewer, input: BookingDecisionInput): Promise<Result<BookingEntity>> {
+    return this.transition(viewer, input, "confirm", (b) => viewer.providerId === b.providerId);
+  }
+
+  decline(viewer: Viewer, input: BookingDecisionInput): Promise<Result<BookingEntity>> {
+    return this.transition(viewer, input, "decline", (b) => viewer.providerId === b.providerId);
+  }
+
+  cancel(viewer: Viewer, input: BookingDecisionInput): Promise<Result<BookingEntity>> {
+    return this.transition(viewer, input, "cancel", (b, c) => this.isVisibleTo(viewer, b, c));
+  }
+
+  approve(viewer: Viewer, input: BookingDecisionInput): Promise<Result<BookingEntity>> {
+    return this.transition(viewer, input, "approve", (_b, c) => canManage(viewer, c));
+  }
+
+  reject(viewer: Viewer, input: BookingDecisionInput): Promise<Result<BookingEntity>> {
+    return this.transition(viewer, input, "reject", (_b, c) => canManage(viewer, c));
+  }
+
+  /**
+   * Moves a booking by compare-and-swap on its status (a booking changed meanwhile is an
+   * INVALID_TRANSITION, never overwritten). Ending a booking releases what its scheduled visits hold.
+   */
+  private async transition(
+    viewer: Viewer,
+    input: BookingDecisionInput,
+    action: BookingAction,
+    allowed: (booking: BookingEntity, client: ClientEntity) => boolean,
+  ): Promise<Result<BookingEntity>> {
+    return transactionResult(this.db, async (tx) => {
+      const found = await this.findVisible(viewer, uuidOf(input.bookingId, "Booking"), tx);
+      if (!found || !allowed(found.booking, found.client)) return notFound("The booking", ["input", "bookingId"]);
+      const { booking } = found;
+      const to = targetStatus(action, booking.quoteId !== null);
+      const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
+      const now = this.clock.now();
+      const changed = await tx
+        .createQueryBuilder()
+        .update(BookingEntity)
+        .set({
+          status: to,
+          updatedAt: now,
+          ...(decision ? { approvalDecision: decision, approvalDecidedBy: viewer.userId, approvalDecidedAt: now, approvalNote: input.note } : {}),
+        })
+        .where("id = :id AND status IN (:...from)", { id: booking.id, from: TRANSITIONS[action].from })
+        .returning("*")
+        .execute();
+      if (changed.affected !== 1) {
+        const current = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+        return failAll([invalidTransition(action, current.status)]);
+      }
+      if (to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED) {
+        const released = await this.releaseScheduled(tx, booking, viewer.userId, `${action}: ${input.note}`.trim());
+        if (!released.ok) return released;
+      }
+      return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
+    });
+  }
+
+  /** Cancels the booking's scheduled visits and releases their commitment. */
+  private async releaseScheduled(tx: EntityManager, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
+    const rows: { cost_pence: number }[] = await tx.query(
+      "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence",
+      [booking.id],
+    );
+    const amountPence = rows.reduce((sum, r) => sum + r.cost_pence, 0);
+    if (amountPence === 0) return ok(null);
+    return this.budgets.post(tx, booking.budgetId, [{ kind: LedgerKind.RELEASE, amountPence, bookingId: booking.id, memo }], actorUserId);
+  }
+
+  /** Bookings the viewer may see, newest first. */
+  async list(viewer: Viewer, filter: BookingFilter | null | undefined, { first, after }: PageArgs): Promise<Connection<BookingEntity>> {
+    const query = this.scoped(viewer);
+    if (filter?.statuses?.length) query.andWhere("b.status IN (:...statuses)", { statuses: filter.statuses });
+    if (filter?.clientId) query.andWhere("b.client_id = :clientId", { clientId: uuidOf(filter.clientId, "Client") ?? "00000000-0000-0000-0000-000000000000" });
+    if (filter?.budgetId) query.andWhere("b.budget_id = :budgetId", { budgetId: uuidOf(filter.budgetId, "Budget") ?? "00000000-0000-0000-0000-000000000000" });
+    const page = query.clone().orderBy("b.id", "DESC").limit(first + 1);
+    if (after) page.andWhere("b.id < :after::uuid", { after: decodeCursor(after, "BOOKINGS", 1)[0] });
+    return new Connection(await page.getMany(), first, (b) => encodeCursor("BOOKINGS", [b.id]), () => query.getCount());
+  }
+
+  private scoped(viewer: Viewer): SelectQueryBuilder<BookingEntity> {
+    const query = this.bookings.createQueryBuilder("b");
+    if (viewer.roles.has(Role.ADMIN)) return query;
+    const scopes: string[] = [];
+    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("b.funding_body_code = :fundingBodyCode");
+    if (viewer.roles.has(Role.PROVIDER) && viewer.providerId) scopes.push("b.provider_id = :providerId");
+    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("b.client_id = :clientId");
+    if (viewer.roles.has(Role.BROKER)) scopes.push("b.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
+    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", {
+      fundingBodyCode: viewer.fundingBodyCode,
+      providerId: viewer.providerId,
+      clientId: viewer.clientId,
+      userId: viewer.userId,
+    });
+  }
+}

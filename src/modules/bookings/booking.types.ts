@@ -1,0 +1,91 @@
+import { Field, Float, ObjectType, registerEnumType } from "type-graphql";
+import { payloadType } from "../../shared/errors";
+import { Node } from "../../shared/ids";
+import { Pence } from "../../shared/money";
+import { connectionType } from "../../shared/pagination";
+import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship, VisitStatus } from "./booking.enums";
+
+registerEnumType(BookingStatus, { name: "BookingStatus" });
+registerEnumType(VisitStatus, { name: "VisitStatus" });
+registerEnumType(PayeeRelationship, {
+  name: "PayeeRelationship",
+  description: "Who the payee is to the budget holder (Care and Support (Direct Payments) Regulations 2014, reg. 3).",
+});
+registerEnumType(ApprovalReason, { name: "ApprovalReason" });
+registerEnumType(ApprovalDecision, { name: "ApprovalDecision" });
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A client's booking of a listing, paid from one budget." })
+export class Booking extends Node {
+  @Field(() => BookingStatus)
+  status!: BookingStatus;
+
+  @Field({ description: "The first visit." })
+  startsAt!: Date;
+
+  @Field(() => String, { nullable: true, description: "RFC 5545 RRULE, in Europe/London wall-clock time; null for one visit." })
+  recurrence!: string | null;
+
+  @Field(() => Float)
+  unitsPerVisit!: number;
+
+  @Field(() => Pence, { description: "The agreed price of one unit, fixed when booked." })
+  unitPricePence!: number;
+
+  @Field(() => PayeeRelationship)
+  payeeRelationship!: PayeeRelationship;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: "One delivery of a booking." })
+export class Visit extends Node {
+  @Field()
+  startsAt!: Date;
+
+  @Field()
+  endsAt!: Date;
+
+  @Field(() => Float)
+  units!: number;
+
+  @Field(() => VisitStatus)
+  status!: VisitStatus;
+
+  @Field(() => Pence)
+  costPence!: number;
+
+  @Field(() => Date, { nullable: true })
+  recordedAt!: Date | null;
+}
+
+@ObjectType({ description: "Whether a booking needs a commissioner's decision, why, and what was decided." })
+export class BookingApproval {
+  @Field()
+  required!: boolean;
+
+  @Field(() => [ApprovalReason])
+  reasons!: ApprovalReason[];
+
+  @Field(() => [String], { description: "Each reason in words, with its source." })
+  explanations!: string[];
+
+  @Field(() => ApprovalDecision, { nullable: true })
+  decision!: ApprovalDecision | null;
+
+  @Field(() => Date, { nullable: true })
+  decidedAt!: Date | null;
+
+  @Field()
+  note!: string;
+}
+
+export const BookingConnection = connectionType(Booking);
+export const VisitConnection = connectionType(Visit);
+export const CreateBookingPayload = payloadType("CreateBookingPayload", "booking", Booking);
+export const ConfirmBookingPayload = payloadType("ConfirmBookingPayload", "booking", Booking);
+export const DeclineBookingPayload = payloadType("DeclineBookingPayload", "booking", Booking);
+export const CancelBookingPayload = payloadType("CancelBookingPayload", "booking", Booking);
+export const ApproveBookingPayload = payloadType("ApproveBookingPayload", "booking", Booking);
+export const RejectBookingPayload = payloadType("RejectBookingPayload", "booking", Booking);
+export const RecordVisitPayload = payloadType("RecordVisitPayload", "visit", Visit);

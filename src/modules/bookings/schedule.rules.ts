@@ -1,0 +1,67 @@
+/**
+ * When visits happen. Recurrences are RFC 5545 RRULEs in Europe/London wall-clock time: the rule
+ * runs on "floating" local times (as if London were UTC), then each occurrence becomes the
+ * instant it is in London that day, so a weekly 09:00 visit stays at 09:00 across clock changes.
+ */
+import { Frequency, RRule, type Options } from "rrule";
+import { fail, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { fromLondonWallClock, londonWallClock } from "../../shared/time";
+import { Unit } from "../reference";
+
+/** About three years of daily visits: more is a mistake in the rule. */
+export const MAX_VISITS = 1000;
+
+const ALLOWED_FREQUENCIES = new Set([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.YEARLY]);
+
+/** Start instants of the visits: `startsAt`, and its recurrences up to `lastDay` (a London date, inclusive). */
+export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: string): Result<Date[]> {
+  if (!recurrence) return ok([startsAt]);
+  const rule = parseRule(recurrence);
+  if (!rule.ok) return rule;
+  const start = londonWallClock(startsAt);
+  const floatingStart = new Date(Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute));
+  const floatingEnd = new Date(Date.UTC(+lastDay.slice(0, 4), +lastDay.slice(5, 7) - 1, +lastDay.slice(8, 10), 23, 59, 59));
+  const occurrences = new RRule({ ...rule.value, dtstart: floatingStart }).between(floatingStart, floatingEnd, true, (_d, i) => i <= MAX_VISITS);
+  if (occurrences.length > MAX_VISITS) {
+    return fail(UserErrorCode.INVALID_VALUE, `The recurrence makes more than ${MAX_VISITS} visits: give it an end (UNTIL or COUNT).`, ["input", "recurrence"]);
+  }
+  return ok(
+    occurrences.map((d) =>
+      fromLondonWallClock({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }),
+    ),
+  );
+}
+
+function parseRule(text: string): Result<Partial<Options>> {
+  const invalid = (why: string) => fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, ["input", "recurrence"]);
+  const rule = text.trim().replace(/^RRULE:/i, "");
+  if (/DTSTART|TZID|\n/i.test(rule)) return invalid("give the first visit as startsAt, not DTSTART or TZID");
+  let options: Partial<Options>;
+  try {
+    options = RRule.parseString(rule);
+  } catch {
+    return invalid("it has an unknown property");
+  }
+  if (options.freq === undefined || !ALLOWED_FREQUENCIES.has(options.freq)) return invalid("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
+  for (const key of ["count", "interval"] as const) {
+    const value = options[key];
+    if (value !== undefined && value !== null && !(Number.isInteger(value) && value >= 1)) return invalid(`${key.toUpperCase()} must be a whole number`);
+  }
+  if (options.byhour || options.byminute || options.bysecond) return invalid("the time of day comes from startsAt (no BYHOUR, BYMINUTE or BYSECOND)");
+  return ok(options);
+}
+
+/** How long one visit lasts, for the diary (and the personal-assistant overlap rule). */
+export function visitMinutes(unit: Unit, listingVisitMinutes: number | null, units: number): number {
+  const perUnit: Record<Unit, number> = {
+    [Unit.HOUR]: 60,
+    [Unit.VISIT]: listingVisitMinutes ?? 60,
+    [Unit.SESSION]: listingVisitMinutes ?? 60,
+    [Unit.HALF_DAY]: 240,
+    [Unit.DAY]: 480,
+    [Unit.NIGHT]: 600,
+    [Unit.WEEK]: 7 * 24 * 60,
+    [Unit.ITEM]: 1,
+  };
+  return Math.max(1, Math.round(perUnit[unit] * (unit === Unit.ITEM ? 1 : units)));
+}

@@ -1,0 +1,59 @@
+import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { numericQuantity } from "../../shared/money";
+import { UserEntity } from "../auth";
+import { ProviderEntity } from "../providers";
+import { VisitStatus } from "./booking.enums";
+import { BookingEntity } from "./booking.entity";
+
+/**
+ * One delivery of a booking, with its cost. A personal assistant is one person: the exclusion
+ * constraint makes two of their active visits that overlap in time impossible (SLOT_TAKEN).
+ */
+@Entity("visits")
+@Index("idx_visits_booking_id_starts_at", ["bookingId", "startsAt", "id"])
+@Exclusion(
+  "excl_visits_single_person_overlap",
+  `USING gist ("provider_id" WITH =, tstzrange("starts_at", "ends_at", '[)') WITH &&) WHERE ("single_person" AND "status" IN ('SCHEDULED', 'DELIVERED'))`,
+)
+@Check("chk_visits_interval", "ends_at > starts_at")
+@Check("chk_visits_cost", "cost_pence >= 0 AND units > 0")
+export class VisitEntity {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string;
+
+  @ForeignKey(() => BookingEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  bookingId!: string;
+
+  /** The booking's provider, here for the exclusion constraint. */
+  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  providerId!: string;
+
+  /** The provider is a single person (a personal assistant): their visits may not overlap. */
+  @Column({ type: "boolean" })
+  singlePerson!: boolean;
+
+  @Column({ type: "timestamptz" })
+  startsAt!: Date;
+
+  @Column({ type: "timestamptz" })
+  endsAt!: Date;
+
+  @Column({ type: "numeric", precision: 8, scale: 2, transformer: numericQuantity })
+  units!: number;
+
+  /** units × the booking's unit price, in pence. */
+  @Column({ type: "integer" })
+  costPence!: number;
+
+  @Column({ type: "enum", enum: VisitStatus, enumName: "visit_status", default: VisitStatus.SCHEDULED })
+  status!: VisitStatus;
+
+  @Column({ type: "timestamptz", nullable: true })
+  recordedAt!: Date | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid", nullable: true })
+  recordedByUserId!: string | null;
+}

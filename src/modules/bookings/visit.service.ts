@@ -1,0 +1,53 @@
+import type { DataSource } from "typeorm";
+import type { Viewer } from "../../shared/auth";
+import { transactionResult } from "../../shared/db";
+import { fail, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { uuidOf } from "../../shared/ids";
+import type { Clock } from "../../shared/time";
+import { LedgerKind, type BudgetService } from "../budgets";
+import { BookingEntity } from "./booking.entity";
+import { BookingStatus, VisitStatus } from "./booking.enums";
+import { VisitOutcome, type RecordVisitInput } from "./booking.inputs";
+import { TRANSITIONS } from "./booking.rules";
+import { VisitEntity } from "./visit.entity";
+
+export class VisitService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly budgets: BudgetService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The provider records a visit of a confirmed booking: DELIVERED turns its commitment into
+   * spend, MISSED releases it. The last visit recorded completes the booking. Locks: booking,
+   * then visit, then budget, the order every booking change uses.
+   */
+  async record(viewer: Viewer, input: RecordVisitInput): Promise<Result<VisitEntity>> {
+    const id = uuidOf(input.visitId, "Visit");
+    return transactionResult(this.db, async (tx) => {
+      const visit = id ? await tx.findOneBy(VisitEntity, { id }) : null;
+      const booking = visit ? await tx.findOne(BookingEntity, { where: { id: visit.bookingId }, lock: { mode: "pessimistic_write" } }) : null;
+      if (!visit || !booking || booking.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
+      if (booking.status !== BookingStatus.CONFIRMED) {
+        return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["input", "visitId"]);
+      }
+      const now = this.clock.now();
+      if (visit.startsAt > now) return fail(UserErrorCode.VISIT_NOT_DUE, "This visit has not started yet: record it once it has.", ["input", "visitId"]);
+
+      const status = input.outcome === VisitOutcome.DELIVERED ? VisitStatus.DELIVERED : VisitStatus.MISSED;
+      const changed = await tx.update(VisitEntity, { id: visit.id, status: VisitStatus.SCHEDULED }, { status, recordedAt: now, recordedByUserId: viewer.userId });
+      if (changed.affected !== 1) {
+        return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["input", "visitId"]);
+      }
+      const kind = status === VisitStatus.DELIVERED ? LedgerKind.SPEND : LedgerKind.RELEASE;
+      const posted = await this.budgets.post(tx, booking.budgetId, [{ kind, amountPence: visit.costPence, bookingId: booking.id, memo: `visit ${visit.startsAt.toISOString()} ${status}` }], viewer.userId);
+      if (!posted.ok) return posted;
+
+      if ((await tx.countBy(VisitEntity, { bookingId: booking.id, status: VisitStatus.SCHEDULED })) === 0) {
+        await tx.update(BookingEntity, { id: booking.id, status: TRANSITIONS.complete.from[0] }, { status: TRANSITIONS.complete.to, updatedAt: now });
+      }
+      return ok(Object.assign(visit, { status, recordedAt: now, recordedByUserId: viewer.userId }));
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { bigintPence } from "../../shared/money";
+import { BudgetKind, FundingBodyEntity } from "../reference";
+import { BudgetManagement } from "./budget.enums";
+import { ClientEntity } from "./client.entity";
+
+/**
+ * A personal budget. Its totals are running sums of its ledger, kept on the row so that one
+ * conditional UPDATE commits money; the CHECK makes overspending impossible, whatever the code does.
+ */
+@Entity("budgets")
+@Index("idx_budgets_client_id", ["clientId"])
+@Index("idx_budgets_funding_body_code_id", ["fundingBodyCode", "id"])
+@Check("chk_budgets_available", "allocated_pence - committed_pence - spent_pence - returned_pence >= 0")
+@Check("chk_budgets_totals", "allocated_pence >= 0 AND committed_pence >= 0 AND spent_pence >= 0 AND returned_pence >= 0")
+@Check("chk_budgets_period", "period_end >= period_start")
+export class BudgetEntity {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string;
+
+  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "uuid" })
+  clientId!: string;
+
+  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @Column({ type: "varchar", length: 9 })
+  fundingBodyCode!: string;
+
+  @Column({ type: "enum", enum: BudgetKind, enumName: "budget_kind" })
+  kind!: BudgetKind;
+
+  @Column({ type: "enum", enum: BudgetManagement, enumName: "budget_management" })
+  management!: BudgetManagement;
+
+  @Column({ type: "date" })
+  periodStart!: string;
+
+  @Column({ type: "date" })
+  periodEnd!: string;
+
+  /** The categories of need in the care and support plan: the budget pays for these only. */
+  @Column({ type: "varchar", length: 40, array: true })
+  coveredCategories!: string[];
+
+  /** Care and Support (Direct Payments) Regulations 2014 reg. 7: within 6 months, then yearly. */
+  @Column({ type: "date" })
+  reviewDueOn!: string;
+
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  allocatedPence!: number;
+
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  committedPence!: number;
+
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  spentPence!: number;
+
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  returnedPence!: number;
+
+  @Column({ type: "timestamptz", default: () => "now()" })
+  createdAt!: Date;
+}

@@ -1,0 +1,30 @@
+export enum ClientSetting {
+  OWN_HOME = "OWN_HOME",
+  CARE_HOME = "CARE_HOME",
+}
+
+/** Age bands for reports (the PHB evaluation found health budgets cost-effective over 75). */
+export enum AgeBand {
+  UNDER_18 = "UNDER_18",
+  AGE_18_64 = "AGE_18_64",
+  AGE_65_74 = "AGE_65_74",
+  AGE_75_84 = "AGE_75_84",
+  AGE_85_PLUS = "AGE_85_PLUS",
+}
+
+export enum BudgetManagement {
+  DIRECT_PAYMENT = "DIRECT_PAYMENT",
+  COUNCIL_MANAGED = "COUNCIL_MANAGED",
+  THIRD_PARTY_MANAGED = "THIRD_PARTY_MANAGED",
+}
+
+export enum LedgerKind {
+  ALLOCATION = "ALLOCATION",
+  TOP_UP = "TOP_UP",
+  COMMITMENT = "COMMITMENT",
+  RELEASE = "RELEASE",
+  SPEND = "SPEND",
+  REFUND = "REFUND",
+  RETURN_TO_FUNDER = "RETURN_TO_FUNDER",
+  FEE = "FEE",
+}

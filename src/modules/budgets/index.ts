@@ -1,0 +1,27 @@
+/** Clients (budget holders), personal budgets and their append-only ledgers. */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { BudgetEntity } from "./budget.entity";
+import { BudgetFields, BudgetMutations, BudgetQueries, ClientFields, LedgerEntryFields, UserClientField } from "./budget.resolver";
+import { ClientEntity } from "./client.entity";
+import { LedgerEntryEntity } from "./ledger-entry.entity";
+
+export { BudgetEntity } from "./budget.entity";
+export { ClientEntity } from "./client.entity";
+export { LedgerEntryEntity } from "./ledger-entry.entity";
+export * from "./budget.enums";
+export { Budget, Client, LedgerEntry } from "./budget.types";
+export { BudgetService, type PostingDetail } from "./budget.service";
+export { ClientService } from "./client.service";
+export { canActFor, canManage } from "./client.rules";
+export { EFFECTS, deltaOf, available } from "./ledger.rules";
+export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
+
+export const budgetsModule = {
+  entities: [ClientEntity, BudgetEntity, LedgerEntryEntity],
+  resolvers: [BudgetQueries, BudgetMutations, ClientFields, BudgetFields, LedgerEntryFields, UserClientField],
+  nodes: {
+    Client: async (id, { viewer, services }) => (isUuid(id) ? services.clients.findVisible(viewer, id) : null),
+    Budget: async (id, { viewer, services }) => (isUuid(id) ? ((await services.budgets.findVisible(viewer, id))?.budget ?? null) : null),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

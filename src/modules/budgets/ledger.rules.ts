@@ -1,0 +1,49 @@
+/**
+ * What each ledger entry does to a budget's totals. The totals on the budget row are the sums of
+ * these effects over the ledger, always (a test checks it after every scenario).
+ *   available = allocated − committed − spent − returned, never negative.
+ */
+import { LedgerKind } from "./budget.enums";
+
+export interface Totals {
+  allocated: number;
+  committed: number;
+  spent: number;
+  returned: number;
+}
+
+type Effect = { [K in keyof Totals]?: 1 | -1 };
+
+export const EFFECTS: Record<LedgerKind, Effect> = {
+  [LedgerKind.ALLOCATION]: { allocated: 1 },
+  [LedgerKind.TOP_UP]: { allocated: 1 },
+  /** Reserved for booked future visits. */
+  [LedgerKind.COMMITMENT]: { committed: 1 },
+  /** A commitment no longer needed (cancelled or missed visit, declined booking). */
+  [LedgerKind.RELEASE]: { committed: -1 },
+  /** A delivered visit: its commitment becomes spend. */
+  [LedgerKind.SPEND]: { committed: -1, spent: 1 },
+  /** Money back from a provider. */
+  [LedgerKind.REFUND]: { spent: -1 },
+  /** An earmarked saving handed back to the funder (gain policy RETURN or SHARE). */
+  [LedgerKind.RETURN_TO_FUNDER]: { committed: -1, returned: 1 },
+  /** A charge such as brokerage, paid from available money. */
+  [LedgerKind.FEE]: { spent: 1 },
+};
+
+export interface Posting {
+  kind: LedgerKind;
+  amountPence: number;
+}
+
+export function deltaOf(postings: Posting[]): Totals {
+  const delta: Totals = { allocated: 0, committed: 0, spent: 0, returned: 0 };
+  for (const { kind, amountPence } of postings) {
+    for (const [total, sign] of Object.entries(EFFECTS[kind]) as [keyof Totals, 1 | -1][]) delta[total] += sign * amountPence;
+  }
+  return delta;
+}
+
+export function available(totals: Totals): number {
+  return totals.allocated - totals.committed - totals.spent - totals.returned;
+}

@@ -1,0 +1,138 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId, uuidOf } from "../../shared/ids";
+import { PageArgs, type Connection } from "../../shared/pagination";
+import { Booking, type BookingEntity } from "../bookings";
+import { Client, type ClientEntity } from "../budgets";
+import { Listing, type ListingEntity } from "../listings";
+import { Provider, type ProviderEntity } from "../providers";
+import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
+import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
+import { QuoteStatus } from "./quote.enums";
+import { AcceptQuoteInput, QuoteDecisionInput, QuoteRequestFilter, RequestQuoteInput, SubmitQuoteInput } from "./quote.inputs";
+import {
+  AcceptQuotePayload,
+  DeclineQuotePayload,
+  Quote,
+  QuoteRequest,
+  QuoteRequestConnection,
+  RequestQuotePayload,
+  SubmitQuotePayload,
+  WithdrawQuotePayload,
+} from "./quote.types";
+
+@Authorized()
+@Resolver()
+export class QuoteQueries {
+  @Query(() => QuoteRequest, { nullable: true })
+  quoteRequest(@Arg("id", () => ID) id: string, @Ctx() { viewer, services }: Context): Promise<QuoteRequestEntity | null> {
+    return services.quotes.findVisibleRequest(viewer, uuidOf(id, "QuoteRequest"));
+  }
+
+  @Query(() => QuoteRequestConnection, {
+    description: "Requests you may see, newest first. A provider sees the open requests of its areas and categories, those naming it, and those it quoted on.",
+  })
+  quoteRequests(
+    @Arg("filter", () => QuoteRequestFilter, { nullable: true }) filter: QuoteRequestFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() { viewer, services }: Context,
+  ): Promise<Connection<QuoteRequestEntity>> {
+    return services.quotes.listRequests(viewer!, filter, page);
+  }
+}
+
+@Authorized()
+@Resolver()
+export class QuoteMutations {
+  @Authorized(Role.CLIENT, Role.BROKER)
+  @Mutation(() => RequestQuotePayload, { description: "Asks providers for prices (a client, or their broker)." })
+  async requestQuote(@Arg("input") input: RequestQuoteInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("quoteRequest", await services.quotes.request(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => SubmitQuotePayload)
+  async submitQuote(@Arg("input") input: SubmitQuoteInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("quote", await services.quotes.submit(viewer!, input));
+  }
+
+  @Authorized(Role.PROVIDER)
+  @Mutation(() => WithdrawQuotePayload)
+  async withdrawQuote(@Arg("input") input: QuoteDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("quote", await services.quotes.withdraw(viewer!, input));
+  }
+
+  @Authorized(Role.CLIENT, Role.BROKER)
+  @Mutation(() => DeclineQuotePayload)
+  async declineQuote(@Arg("input") input: QuoteDecisionInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("quote", await services.quotes.decline(viewer!, input));
+  }
+
+  @Authorized(Role.CLIENT, Role.BROKER)
+  @Mutation(() => AcceptQuotePayload, { description: "Books at the quoted price and commits the cost, in one step. Idempotent." })
+  async acceptQuote(@Arg("input") input: AcceptQuoteInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("booking", await services.quotes.accept(viewer!, input));
+  }
+}
+
+@Resolver(() => QuoteRequest)
+export class QuoteRequestFields {
+  @FieldResolver(() => ID)
+  id(@Root() request: QuoteRequestEntity): string {
+    return toGlobalId("QuoteRequest", request.id);
+  }
+
+  @FieldResolver(() => Client)
+  client(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+    return loaders.clientById.load(request.clientId);
+  }
+
+  @FieldResolver(() => ServiceCategory)
+  category(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
+    return loaders.categoryByCode.load(request.categoryCode);
+  }
+
+  @FieldResolver(() => [Quote], { description: "All quotes for the client's side; a provider sees its own." })
+  async quotes(@Root() request: QuoteRequestEntity, @Ctx() { viewer, services, loaders }: Context): Promise<QuoteEntity[]> {
+    const [quotes, client] = await Promise.all([loaders.quotesOfRequest.load(request.id), loaders.clientById.load(request.clientId)]);
+    return client ? quotes.filter((q) => services.quotes.canSeeQuote(viewer, q, client)) : [];
+  }
+}
+
+@Resolver(() => Quote)
+export class QuoteFields {
+  @FieldResolver(() => ID)
+  id(@Root() quote: QuoteEntity): string {
+    return toGlobalId("Quote", quote.id);
+  }
+
+  @FieldResolver(() => QuoteStatus, { description: "EXPIRED once a submitted quote passes validUntil." })
+  status(@Root() quote: QuoteEntity, @Ctx() { services }: Context): QuoteStatus {
+    return services.quotes.statusOf(quote);
+  }
+
+  @FieldResolver(() => QuoteRequest)
+  request(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<QuoteRequestEntity | null> {
+    return loaders.quoteRequestById.load(quote.requestId);
+  }
+
+  @FieldResolver(() => Provider)
+  provider(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
+    return loaders.providerById.load(quote.providerId);
+  }
+
+  @FieldResolver(() => Listing)
+  listing(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+    return loaders.listingById.load(quote.listingId);
+  }
+}
+
+@Resolver(() => Booking)
+export class BookingQuoteField {
+  @FieldResolver(() => Quote, { nullable: true, description: "The accepted quote this booking came from." })
+  quote(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<QuoteEntity | null> | null {
+    return booking.quoteId ? loaders.quoteById.load(booking.quoteId) : null;
+  }
+}
