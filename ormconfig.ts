@@ -26,7 +26,8 @@ export function createDataSource({ url, poolSize = 10, logger }: DataSourceSetti
     installExtensions: false, // extensions are created by migrations, like everything else
     namingStrategy: new SnakeNamingStrategy(),
     poolSize,
-    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000, options: SESSION_OPTIONS, types: pgTypes },
+    // A request waits up to 30 s for a pooled connection under load before failing.
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 30_000, options: SESSION_OPTIONS, types: pgTypes },
     logger,
     logging: logger ? ["query", "error"] : ["error"],
   });

@@ -4,7 +4,8 @@
  * joined queries into entities so one statement can feed several loaders.
  */
 import type { Result } from "./errors";
-import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral } from "typeorm";
+import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
+
 
 export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
@@ -96,4 +97,12 @@ export async function runMigrations(db: DataSource): Promise<number> {
     await lock.query("SELECT pg_advisory_unlock(hashtext('marketplace:migrations'))").catch(() => undefined);
     await lock.release();
   }
+}
+
+/**
+ * Inserts rows that carry every value already (ids from newId, times from the clock), without
+ * TypeORM's RETURNING of defaults: one statement, and no raw values merged back into the entities.
+ */
+export async function insertRows<T extends ObjectLiteral>(tx: EntityManager, entity: new () => T, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
+  if (rows.length > 0) await tx.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }

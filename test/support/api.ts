@@ -67,7 +67,8 @@ export function useApi(overrides: Record<string, string> = {}): TestApi {
     const execute: TestApi["execute"] = async (query, variables, options) => {
       const response = await app.apollo.executeOperation({ query, variables }, { contextValue: app.contextFor(viewerFor(options?.as)) });
       if (response.body.kind !== "single") throw new Error("incremental delivery is not used");
-      return response.body.singleResult as GraphQLResponse<never>;
+      // Through JSON, as a client receives it (DateTime values become strings).
+      return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResponse<never>;
     };
     Object.assign(api, {
       app,

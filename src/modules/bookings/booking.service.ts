@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
-import { isViolation, PgCode, transactionResult } from "../../shared/db";
+import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
@@ -87,8 +87,8 @@ export class BookingService {
     const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
     if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
     const provider = await tx.findOneByOrFail(ProviderEntity, { id: listing.providerId });
-    const category = await this.reference.findCategory(listing.categoryCode);
-    const fundingBody = await this.reference.findFundingBody(found.budget.fundingBodyCode);
+    const category = await this.reference.findCategory(listing.categoryCode, tx);
+    const fundingBody = await this.reference.findFundingBody(found.budget.fundingBodyCode, tx);
     if (!category || !fundingBody) throw new Error("reference data missing");
 
     if (!(request.unitsPerVisit > 0 && request.unitsPerVisit <= 10_000 && isHundredths(request.unitsPerVisit))) {
@@ -149,7 +149,7 @@ export class BookingService {
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insert(BookingEntity, booking);
+    await insertRows(tx, BookingEntity, [booking]);
     const singlePerson = isSinglePerson(provider.kind);
     const visits = times.map((t) => ({
       id: newId(),
@@ -172,7 +172,7 @@ export class BookingService {
   /** Inserts visits; an overlap with another active visit of the same personal assistant is SLOT_TAKEN. */
   private async placeVisits(tx: EntityManager, visits: Partial<VisitEntity>[]): Promise<Result<true>> {
     try {
-      for (let i = 0; i < visits.length; i += 500) await tx.insert(VisitEntity, visits.slice(i, i + 500));
+      for (let i = 0; i < visits.length; i += 500) await insertRows(tx, VisitEntity, visits.slice(i, i + 500));
       return ok(true);
     } catch (error) {
       // A deadlock here is two bookings each waiting on the other's overlapping visit: one of them loses.
@@ -245,7 +245,8 @@ export class BookingService {
 
   /** Cancels the booking's scheduled visits and releases their commitment. */
   private async releaseScheduled(tx: EntityManager, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
-    const rows: { cost_pence: number }[] = await tx.query(
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows]: [{ cost_pence: number }[], number] = await tx.query(
       "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence",
       [booking.id],
     );

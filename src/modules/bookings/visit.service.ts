@@ -27,7 +27,7 @@ export class VisitService {
     const id = uuidOf(input.visitId, "Visit");
     return transactionResult(this.db, async (tx) => {
       const visit = id ? await tx.findOneBy(VisitEntity, { id }) : null;
-      const booking = visit ? await tx.findOne(BookingEntity, { where: { id: visit.bookingId }, lock: { mode: "pessimistic_write" } }) : null;
+      const booking = visit ? await tx.findOne(BookingEntity, { where: { id: visit.bookingId }, lock: { mode: "for_no_key_update" } }) : null;
       if (!visit || !booking || booking.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
       if (booking.status !== BookingStatus.CONFIRMED) {
         return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["input", "visitId"]);

@@ -12,7 +12,7 @@ export class CreateClientInput {
   displayName!: string;
 
   @Field({ description: "First half of the client's postcode, e.g. SW19." })
-  @MaxLength(4)
+  @MaxLength(8)
   postcodeDistrict!: string;
 
   @Field(() => String, { nullable: true, description: "Defaults to the commissioner's own funding body." })

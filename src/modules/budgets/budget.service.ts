@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { transactionResult } from "../../shared/db";
+import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
@@ -68,7 +68,7 @@ export class BudgetService {
             returnedPence: 0,
             createdAt: this.clock.now(),
           });
-          await tx.insert(BudgetEntity, budget);
+          await insertRows(tx, BudgetEntity, [budget]);
           return this.post(tx, budget.id, [{ kind: LedgerKind.ALLOCATION, amountPence: input.allocatedPence, memo: "Allocation" }], viewer.userId);
         },
         (budget) => budget.id,
@@ -97,7 +97,8 @@ export class BudgetService {
    * refused with INSUFFICIENT_BUDGET (and chk_budgets_available guarantees it regardless).
    */
   async post(tx: EntityManager, budgetId: string, postings: PostingDetail[], actorUserId: string | null): Promise<Result<BudgetEntity>> {
-    const budget = await tx.findOne(BudgetEntity, { where: { id: budgetId }, lock: { mode: "pessimistic_write" } });
+    // NO KEY UPDATE: rows referencing the budget (bookings, ledger entries) hold KEY SHARE on it; FOR UPDATE would deadlock with them.
+    const budget = await tx.findOne(BudgetEntity, { where: { id: budgetId }, lock: { mode: "for_no_key_update" } });
     if (!budget) return notFound("The budget", ["input", "budgetId"]);
     const delta = deltaOf(postings);
     const next = {
@@ -119,7 +120,8 @@ export class BudgetService {
       [budgetId, delta.allocated, delta.committed, delta.spent, delta.returned],
     );
     const now = this.clock.now();
-    await tx.insert(
+    await insertRows(
+      tx,
       LedgerEntryEntity,
       postings
         .filter((p) => p.amountPence !== 0)

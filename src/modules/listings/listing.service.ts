@@ -105,7 +105,7 @@ export class ListingService {
     const id = uuidOf(listingId, "Listing");
     if (!id) return notFound("The listing", ["input", "listingId"]);
     return transactionResult(this.db, async (tx) => {
-      const current = await tx.findOne(ListingEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+      const current = await tx.findOne(ListingEntity, { where: { id }, lock: { mode: "for_no_key_update" } });
       if (!current || !this.providers.canEdit(viewer, current.providerId)) return notFound("The listing", ["input", "listingId"]);
       const next = tx.create(ListingEntity, { ...change(current), updatedAt: new Date() });
       const checked = await this.check(tx, next);
@@ -119,7 +119,7 @@ export class ListingService {
   private async check(tx: EntityManager, listing: ListingEntity): Promise<Result<ServiceCategoryEntity>> {
     const provider = await this.providers.lockForListing(tx, listing.providerId);
     if (!provider) return notFound("The provider", ["input", "providerId"]);
-    const category = await this.reference.findCategory(listing.categoryCode);
+    const category = await this.reference.findCategory(listing.categoryCode, tx);
     if (!category) return notFound(`Category ${listing.categoryCode}`, ["input", "categoryCode"]);
     const errors = checkListingTerms(listing);
     if (listing.active) errors.push(...checkRegulation(category, provider));

@@ -73,7 +73,7 @@ export class ProviderService {
         const current = await tx.findOne(ProviderEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
         if (!current) return notFound("The provider", ["input", "providerId"]);
         const next = tx.create(ProviderEntity, { ...current, ...changesIn(input), updatedAt: new Date() });
-        const errors = await this.check(next);
+        const errors = await this.check(next, tx);
         if (current.cqcLocationId && !next.cqcLocationId && (await this.countRegulatedListings(tx, id)) > 0) {
           errors.push({
             code: UserErrorCode.CQC_REGISTRATION_REQUIRED,
@@ -128,9 +128,9 @@ export class ProviderService {
     return query;
   }
 
-  private async check(provider: ProviderEntity): Promise<UserErrorData[]> {
+  private async check(provider: ProviderEntity, tx?: EntityManager): Promise<UserErrorData[]> {
     const errors = checkProviderDetails(provider);
-    const unknown = await this.reference.unknownFundingBodies(provider.serviceAreas);
+    const unknown = await this.reference.unknownFundingBodies(provider.serviceAreas, tx);
     for (const code of unknown) {
       errors.push({
         code: UserErrorCode.NOT_FOUND,

@@ -1,4 +1,4 @@
-import type { DataSource, Repository } from "typeorm";
+import type { DataSource, EntityManager, Repository } from "typeorm";
 import { In } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { notFound, ok, type Result } from "../../shared/errors";
@@ -23,12 +23,13 @@ export class ReferenceService {
     return this.fundingBodies.find({ order: { name: "ASC" } });
   }
 
-  findCategory(code: string): Promise<ServiceCategoryEntity | null> {
-    return this.categories.findOneBy({ code });
+  /** `tx`: inside a transaction, read through it (a second pooled connection per transaction starves the pool). */
+  findCategory(code: string, tx: EntityManager = this.categories.manager): Promise<ServiceCategoryEntity | null> {
+    return tx.findOneBy(ServiceCategoryEntity, { code });
   }
 
-  findFundingBody(code: string): Promise<FundingBodyEntity | null> {
-    return this.fundingBodies.findOneBy({ code });
+  findFundingBody(code: string, tx: EntityManager = this.fundingBodies.manager): Promise<FundingBodyEntity | null> {
+    return tx.findOneBy(FundingBodyEntity, { code });
   }
 
   /** A commissioner of the funding body (or an admin) sets its rules. */
@@ -41,9 +42,9 @@ export class ReferenceService {
   }
 
   /** The codes among `codes` that name no funding body. */
-  async unknownFundingBodies(codes: string[]): Promise<string[]> {
+  async unknownFundingBodies(codes: string[], tx: EntityManager = this.fundingBodies.manager): Promise<string[]> {
     if (codes.length === 0) return [];
-    const found = await this.fundingBodies.find({ select: { code: true }, where: { code: In(codes) } });
+    const found = await tx.find(FundingBodyEntity, { select: { code: true }, where: { code: In(codes) } });
     const known = new Set(found.map((f) => f.code));
     return codes.filter((code) => !known.has(code));
   }

@@ -1,0 +1,62 @@
+import fc from "fast-check";
+import { available, deltaOf, EFFECTS, LedgerKind } from "../../src/modules/budgets";
+import { costPence, isHundredths } from "../../src/shared/money";
+
+describe("ledger effects", () => {
+  it("move the totals as DOMAIN.md says", () => {
+    expect(deltaOf([{ kind: LedgerKind.ALLOCATION, amountPence: 1000 }, { kind: LedgerKind.COMMITMENT, amountPence: 300 }])).toEqual({ allocated: 1000, committed: 300, spent: 0, returned: 0 });
+    expect(deltaOf([{ kind: LedgerKind.SPEND, amountPence: 200 }])).toEqual({ allocated: 0, committed: -200, spent: 200, returned: 0 });
+    expect(deltaOf([{ kind: LedgerKind.RETURN_TO_FUNDER, amountPence: 50 }])).toEqual({ allocated: 0, committed: -50, spent: 0, returned: 50 });
+    expect(deltaOf([{ kind: LedgerKind.FEE, amountPence: 70 }, { kind: LedgerKind.REFUND, amountPence: 20 }])).toEqual({ allocated: 0, committed: 0, spent: 50, returned: 0 });
+  });
+
+  it("cover every kind", () => {
+    expect(Object.keys(EFFECTS).sort()).toEqual(Object.values(LedgerKind).sort());
+  });
+
+  it("keep available = allocated − committed − spent − returned through any life of a booking", () => {
+    // Allocate, commit visits, then deliver, miss or cancel each: available ends where it should.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.array(fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.constantFrom("deliver", "miss", "cancel")), { maxLength: 30 }), (allocation, visits) => {
+        const postings = [{ kind: LedgerKind.ALLOCATION, amountPence: allocation + 1 }];
+        let spent = 0;
+        for (const [cost, fate] of visits) {
+          postings.push({ kind: LedgerKind.COMMITMENT, amountPence: cost });
+          postings.push({ kind: fate === "deliver" ? LedgerKind.SPEND : LedgerKind.RELEASE, amountPence: cost });
+          if (fate === "deliver") spent += cost;
+        }
+        const totals = deltaOf(postings);
+        expect(totals.committed).toBe(0);
+        expect(totals.spent).toBe(spent);
+        expect(available(totals)).toBe(allocation + 1 - spent);
+      }),
+    );
+  });
+});
+
+describe("costs of quantities", () => {
+  it("price hundredths of a unit exactly, half a penny up", () => {
+    expect(costPence(1, 1955)).toBe(1955);
+    expect(costPence(0.75, 1955)).toBe(1466); // 1466.25
+    expect(costPence(0.5, 1955)).toBe(978); // 977.5 rounds up
+    expect(costPence(1.5, 1500)).toBe(2250);
+    expect(costPence(10, 1500)).toBe(15000);
+  });
+
+  it("know which quantities they can price", () => {
+    expect(isHundredths(1.25)).toBe(true);
+    expect(isHundredths(0.1 + 0.2)).toBe(true);
+    expect(isHundredths(1.255)).toBe(false);
+    expect(isHundredths(Number.NaN)).toBe(false);
+  });
+
+  it("equal the exact product rounded half up, for any price and quantity", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 100_000_000 }), (hundredths, price) => {
+        const exact = BigInt(hundredths) * BigInt(price);
+        const expected = Number((exact + 50n) / 100n);
+        expect(costPence(hundredths / 100, price)).toBe(expected);
+      }),
+    );
+  });
+});
