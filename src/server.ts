@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   const migrations = await runMigrations(app.db);
   if (migrations > 0) logger.info("migrated", { migrations });
-  if (config.demoData && (await loadDemoData(app.db))) logger.info("demo data loaded into the empty database");
+  if (config.demoData && (await loadDemoData(app))) logger.info("demo data loaded into the empty database");
 
   await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
   const address = app.http.address();

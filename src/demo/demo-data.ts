@@ -1,14 +1,21 @@
 /**
- * Demo data for `npm start` on an empty database: the catalogue (Merton, E09000024, as the
- * demo funding body) and one user of every role, so a newcomer can search and sign in at once
- * (`npm run token -- provider@example.org`).
+ * Demo data for `npm start` on an empty database: the catalogue (Merton, E09000024, as the demo
+ * funding body), one user of every role, two budget holders with budgets for this financial year,
+ * and a booking, so a newcomer can search, sign in and look around at once
+ * (`npm run token -- client@example.org`).
  */
 import type { DataSource, EntityManager, ObjectLiteral } from "typeorm";
-import { UserEntity } from "../modules/auth";
+import type { App } from "../app";
+import { UserEntity, viewerOf } from "../modules/auth";
+import { PayeeRelationship } from "../modules/bookings";
+import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../modules/budgets";
 import { ListingEntity } from "../modules/listings";
-import { ProviderEntity } from "../modules/providers";
+import { ProviderEntity, ProviderKind } from "../modules/providers";
+import { BudgetKind } from "../modules/reference";
 import { Role } from "../shared/auth";
-import { newId } from "../shared/ids";
+import { insertRows } from "../shared/db";
+import { newId, toGlobalId } from "../shared/ids";
+import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
 
 export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[] = [
@@ -20,16 +27,22 @@ export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[]
 ];
 
 /** Loads the demo data if the database has no users yet; true if it did. */
-export async function loadDemoData(db: DataSource): Promise<boolean> {
-  return db.transaction(async (tx) => {
+export async function loadDemoData({ db, services }: Pick<App, "db" | "services">): Promise<boolean> {
+  const loaded = await db.transaction(async (tx) => {
     // Two servers starting together on one empty database must not both load it.
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('marketplace:demo-data'))");
-    if ((await tx.count(UserEntity)) > 0) return false;
+    if ((await tx.count(UserEntity)) > 0) return null;
     const catalogue = generateCatalogue();
     await insertCatalogue(tx, catalogue);
-    await insertChunks(tx, UserEntity, demoUsers(catalogue));
-    return true;
+    const today = londonDate(services.clock.now());
+    const clients = await insertClients(tx, catalogue, today);
+    const users = demoUsers(catalogue, clients.carol.id);
+    await insertChunks(tx, UserEntity, users);
+    return { catalogue, clients, users };
   });
+  if (!loaded) return false;
+  await bookDemoVisits(db, loaded.catalogue, loaded.users, services);
+  return true;
 }
 
 export async function insertCatalogue(tx: EntityManager, { providers, listings }: Catalogue): Promise<void> {
@@ -37,7 +50,48 @@ export async function insertCatalogue(tx: EntityManager, { providers, listings }
   await insertChunks(tx, ListingEntity, listings);
 }
 
-function demoUsers(catalogue: Catalogue): UserEntity[] {
+/** Carol at home with a direct payment; Mr Ahmed in a care home with a council-managed budget. */
+async function insertClients(tx: EntityManager, catalogue: Catalogue, today: string) {
+  const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
+  const client = (displayName: string, extra: Partial<ClientEntity>) =>
+    Object.assign(new ClientEntity(), { id: newId(), displayName, fundingBodyCode: MERTON, brokerUserId: null, createdAt: new Date(), ...extra });
+  const carol = client("Carol Client", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, careHomeId: null, dateOfBirth: "1944-02-11", newToSupport: false });
+  const ahmed = client("Mr Ahmed", { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth: "1936-09-30", newToSupport: true });
+  await insertRows(tx, ClientEntity, [carol, ahmed]);
+
+  // The financial year that contains today (1 April to 31 March).
+  const year = Number(today.slice(0, 4)) - (today.slice(5) < "04-01" ? 1 : 0);
+  const budget = (holder: ClientEntity, allocatedPence: number, extra: Partial<BudgetEntity>) =>
+    Object.assign(new BudgetEntity(), {
+      id: newId(),
+      clientId: holder.id,
+      fundingBodyCode: MERTON,
+      kind: BudgetKind.PERSONAL_BUDGET,
+      periodStart: `${year}-04-01`,
+      periodEnd: `${year + 1}-03-31`,
+      reviewDueOn: `${year}-10-01`,
+      allocatedPence,
+      committedPence: 0,
+      spentPence: 0,
+      returnedPence: 0,
+      createdAt: new Date(),
+      ...extra,
+    });
+  // DOMAIN.md's worked example: 10 h/week at Merton's 1955p/h for 52 weeks.
+  const budgets = [
+    budget(carol, 1_016_600, { management: BudgetManagement.DIRECT_PAYMENT, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"] }),
+    budget(ahmed, 150_000, { management: BudgetManagement.COUNCIL_MANAGED, coveredCategories: ["THERAPY", "SOCIAL_LEISURE"] }),
+  ];
+  await insertRows(tx, BudgetEntity, budgets);
+  await insertRows(
+    tx,
+    LedgerEntryEntity,
+    budgets.map((b) => ({ id: newId(), budgetId: b.id, kind: LedgerKind.ALLOCATION, amountPence: b.allocatedPence, memo: "Allocation", occurredAt: new Date() })),
+  );
+  return { carol, ahmed };
+}
+
+function demoUsers(catalogue: Catalogue, clientId: string): UserEntity[] {
   const agency = catalogue.providers[0];
   return DEMO_USERS.map((user) =>
     Object.assign(new UserEntity(), {
@@ -46,13 +100,32 @@ function demoUsers(catalogue: Catalogue): UserEntity[] {
       subject: user.email,
       providerId: user.roles.includes(Role.PROVIDER) ? agency.id : null,
       fundingBodyCode: user.roles.some((r) => r === Role.COMMISSIONER || r === Role.BROKER) ? MERTON : null,
+      clientId: user.roles.includes(Role.CLIENT) ? clientId : null,
       createdAt: new Date(),
     }),
   );
 }
 
+/** Carol books a personal assistant for Monday and Thursday mornings, through the real booking path. */
+async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserEntity[], services: App["services"]): Promise<void> {
+  const carol = users.find((u) => u.roles.includes(Role.CLIENT))!;
+  const pa = catalogue.providers.find((p) => p.kind === ProviderKind.PERSONAL_ASSISTANT)!;
+  const listing = catalogue.listings.find((l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.active);
+  const [budget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
+  if (!listing || !budget) return;
+  const tomorrow = addDays(londonDate(services.clock.now()), 1);
+  const startsAt = fromLondonWallClock({ year: +tomorrow.slice(0, 4), month: +tomorrow.slice(5, 7), day: +tomorrow.slice(8, 10), hour: 9, minute: 0 });
+  await services.bookings.create(viewerOf(carol), {
+    listingId: toGlobalId("Listing", listing.id),
+    budgetId: toGlobalId("Budget", budget.id),
+    startsAt,
+    recurrence: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=16",
+    unitsPerVisit: 2,
+    payeeRelationship: PayeeRelationship.NONE,
+    idempotencyKey: "demo-booking",
+  });
+}
+
 async function insertChunks<T extends ObjectLiteral>(tx: EntityManager, entity: new () => T, rows: T[], size = 500): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) {
-    await tx.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + size)).updateEntity(false).execute();
-  }
+  for (let i = 0; i < rows.length; i += size) await insertRows(tx, entity, rows.slice(i, i + size));
 }

@@ -17,7 +17,7 @@ const CREATE = /* GraphQL */ `
 type Answer = { data?: { createBooking: { booking: { id: string; status: string } | null; userErrors: { code: string }[] } } | null; errors?: unknown[] };
 
 describe("bookings under concurrency", () => {
-  const api = useApi({ LOG_LEVEL: "error" });
+  const api = useApi();
   beforeEach(() => api.clock.set("2026-03-01T10:00:00Z"));
   afterEach(async () => {
     expect(await ledgerMismatches(api.db)).toEqual([]);

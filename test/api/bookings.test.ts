@@ -53,7 +53,7 @@ async function book(api: TestApi, as: UserEntity, input: Record<string, unknown>
 }
 
 describe("bookings", () => {
-  const api = useApi({ LOG_LEVEL: "error" });
+  const api = useApi();
   beforeEach(() => api.clock.set("2026-03-01T10:00:00Z"));
   afterEach(async () => {
     expect(await ledgerMismatches(api.db)).toEqual([]);

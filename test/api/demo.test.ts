@@ -1,4 +1,5 @@
 import { loadDemoData } from "../../src/demo/demo-data";
+import { UserEntity } from "../../src/modules/auth";
 import { ProviderKind } from "../../src/modules/providers";
 import { Role } from "../../src/shared/auth";
 import { useApi } from "../support/api";
@@ -7,8 +8,8 @@ describe("demo data", () => {
   const api = useApi();
 
   it("fills an empty database once: providers of every kind, realistic prices, a user of every role", async () => {
-    expect(await loadDemoData(api.db)).toBe(true);
-    expect(await loadDemoData(api.db)).toBe(false);
+    expect(await loadDemoData(api.app)).toBe(true);
+    expect(await loadDemoData(api.app)).toBe(false);
 
     const kinds: { kind: string; providers: number }[] = await api.db.query("SELECT kind, count(*)::int AS providers FROM providers GROUP BY kind");
     expect(kinds.map((k) => k.kind).sort()).toEqual(Object.values(ProviderKind).sort());
@@ -41,10 +42,23 @@ describe("demo data", () => {
   });
 
   it("is searchable the way the README shows", async () => {
-    await loadDemoData(api.db);
+    await loadDemoData(api.app);
     const data = await api.data<{ listings: { edges: { node: { provider: { name: string } } }[] } }>(
       `{ listings(first: 10, filter: { categoryCodes: ["PA_SUPPORT"], fundingBodyCode: "E09000024" }) { edges { node { title pricePence provider { name } } } } }`,
     );
     expect(data.listings.edges.length).toBe(10);
+  });
+
+  it("gives the demo client a budget and a booking made the real way", async () => {
+    await loadDemoData(api.app);
+    const carol = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "client@example.org" });
+    const data = await api.data<{ viewer: { client: { budgets: { committedPence: number }[] } }; bookings: { totalCount: number; nodes: { visits: { totalCount: number } }[] } }>(
+      "{ viewer { client { displayName budgets { allocatedPence committedPence availablePence } } } bookings { totalCount nodes { status visits { totalCount } } } }",
+      {},
+      { as: carol },
+    );
+    expect(data.viewer.client.budgets[0].committedPence).toBeGreaterThan(0);
+    expect(data.bookings.totalCount).toBe(1);
+    expect(data.bookings.nodes[0].visits.totalCount).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
  * per-request DataLoader, and the search fetches listings and providers in one statement.
  */
 import { useApi } from "../support/api";
-import { aListing, aProvider } from "../support/factories";
+import { aBookingRow, aBudget, aClientUser, aCommissioner, aListing, aProvider } from "../support/factories";
 
 describe("statements per query", () => {
   const api = useApi();
@@ -49,5 +49,27 @@ describe("statements per query", () => {
     const many = await statementsFor(query);
     expect(many).toHaveLength(few.length);
     expect(many.length).toBeLessThanOrEqual(3);
+  });
+
+  it("a commissioner's bookings with listing, provider, client, budget and visit totals cost the same for 3 or 30", async () => {
+    const commissioner = await aCommissioner(api.db);
+    const query = `{
+      bookings(first: 50) { totalCount edges { node { status listing { title provider { name } category { name } } client { displayName ageBand }
+        budget { availablePence } committedPence totalCostPence visits(first: 5) { nodes { startsAt costPence } } approval { required } } } }
+    }`;
+    const bookings = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const { user, client } = await aClientUser(api.db);
+        const listing = await aListing(api.db, await aProvider(api.db));
+        await aBookingRow(api.db, await aBudget(api.db, client), listing, user);
+      }
+    };
+    await bookings(3);
+    const few = await api.sql.during(() => api.execute(query, {}, { as: commissioner }));
+    expect(few.result.errors).toBeUndefined();
+    await bookings(27);
+    const many = await api.sql.during(() => api.execute(query, {}, { as: commissioner }));
+    expect(many.statements).toHaveLength(few.statements.length);
+    expect(many.statements.length).toBeLessThanOrEqual(11);
   });
 });

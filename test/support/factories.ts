@@ -4,11 +4,13 @@
  */
 import type { DataSource } from "typeorm";
 import { UserEntity } from "../../src/modules/auth";
+import { BookingEntity, BookingStatus, PayeeRelationship, VisitEntity, VisitStatus } from "../../src/modules/bookings";
 import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../../src/modules/budgets";
 import { ListingEntity, ListingSetting } from "../../src/modules/listings";
 import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
 import { BudgetKind, RateType, Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
+import { insertRows } from "../../src/shared/db";
 import { newId } from "../../src/shared/ids";
 
 export const MERTON = "E09000024";
@@ -175,4 +177,37 @@ export async function ledgerMismatches(db: DataSource): Promise<unknown[]> {
       FROM ledger_entries e WHERE e.budget_id = b.id) l ON true
     WHERE b.allocated_pence <> l.allocated OR b.committed_pence <> l.committed OR b.spent_pence <> l.spent
        OR b.returned_pence <> l.returned OR b.allocated_pence - b.committed_pence - b.spent_pence - b.returned_pence < 0`);
+}
+
+/** A booking with one scheduled visit, inserted directly (no commitment posted: for read-only tests). */
+export async function aBookingRow(db: DataSource, budget: BudgetEntity, listing: ListingEntity, createdBy: UserEntity): Promise<BookingEntity> {
+  const startsAt = new Date(Date.UTC(2026, 4, 1, 9) + next() * 3_600_000);
+  const booking = db.getRepository(BookingEntity).create({
+    id: newId(),
+    clientId: budget.clientId,
+    budgetId: budget.id,
+    fundingBodyCode: budget.fundingBodyCode,
+    listingId: listing.id,
+    providerId: listing.providerId,
+    quoteId: null,
+    status: BookingStatus.REQUESTED,
+    startsAt,
+    recurrence: null,
+    unitsPerVisit: 1,
+    unitPricePence: listing.pricePence,
+    payeeRelationship: PayeeRelationship.NONE,
+    approvalReasons: [],
+    approvalDecision: null,
+    approvalDecidedBy: null,
+    approvalDecidedAt: null,
+    approvalNote: "",
+    createdByUserId: createdBy.id,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  await insertRows(db.manager, BookingEntity, [booking]);
+  await insertRows(db.manager, VisitEntity, [
+    { id: newId(), bookingId: booking.id, providerId: listing.providerId, singlePerson: false, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), units: 1, costPence: listing.pricePence, status: VisitStatus.SCHEDULED },
+  ]);
+  return booking;
 }
