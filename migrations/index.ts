@@ -1,5 +1,6 @@
 /** Every migration, oldest first. A new migration file is added here in the same commit. */
 import { Foundation1795531047651 } from "./1795531047651-Foundation";
 import { BudgetsBookingsQuotes1795532869915 } from "./1795532869915-BudgetsBookingsQuotes";
+import { Pricing1795534037045 } from "./1795534037045-Pricing";
 
-export const migrations = [Foundation1795531047651, BudgetsBookingsQuotes1795532869915];
+export const migrations = [Foundation1795531047651, BudgetsBookingsQuotes1795532869915, Pricing1795534037045];

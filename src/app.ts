@@ -19,6 +19,7 @@ import { TokenService, UserService } from "./modules/auth";
 import { BookingService, VisitService } from "./modules/bookings";
 import { BudgetService, ClientService } from "./modules/budgets";
 import { ListingService } from "./modules/listings";
+import { ReferenceRateService } from "./modules/pricing";
 import { ProviderService } from "./modules/providers";
 import { QuoteService } from "./modules/quotes";
 import { ReferenceService } from "./modules/reference";
@@ -123,14 +124,15 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
   const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id));
+  const rates = new ReferenceRateService(db, reference, clock);
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id));
   const listings: ListingService = new ListingService(db, reference, providers);
   const clients: ClientService = new ClientService(db, reference, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings = new BookingService(db, reference, budgets, clock);
+  const bookings = new BookingService(db, reference, budgets, rates, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, bookings, clock);
-  return { clock, reference, tokens, users, providers, listings, clients, budgets, bookings, visits, quotes };
+  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, visits, quotes };
 }
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */

@@ -7,6 +7,7 @@ import { createUserLoaders, type TokenService, type UserService } from "./module
 import { createBookingLoaders, type BookingService, type VisitService } from "./modules/bookings";
 import { createBudgetLoaders, type BudgetService, type ClientService } from "./modules/budgets";
 import { createListingLoaders, type ListingService } from "./modules/listings";
+import { createPricingLoaders, type ReferenceRateService } from "./modules/pricing";
 import { createProviderLoaders, type ProviderService } from "./modules/providers";
 import { createQuoteLoaders, type QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, type ReferenceService } from "./modules/reference";
@@ -19,6 +20,7 @@ export interface Services {
   reference: ReferenceService;
   tokens: TokenService;
   users: UserService;
+  rates: ReferenceRateService;
   providers: ProviderService;
   listings: ListingService;
   clients: ClientService;
@@ -32,6 +34,7 @@ export function createLoaders(db: DataSource) {
   return {
     ...createReferenceLoaders(db),
     ...createUserLoaders(db),
+    ...createPricingLoaders(db),
     ...createProviderLoaders(db),
     ...createListingLoaders(db),
     ...createBudgetLoaders(db),

@@ -1,6 +1,6 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← providers ← listings ← budgets ← bookings ← quotes
+ * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes
  * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
  */
 import type { Context } from "../context";
@@ -10,6 +10,7 @@ import { authModule } from "./auth";
 import { bookingsModule } from "./bookings";
 import { budgetsModule } from "./budgets";
 import { listingsModule } from "./listings";
+import { pricingModule } from "./pricing";
 import { providersModule } from "./providers";
 import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
@@ -23,7 +24,7 @@ interface Module {
   nodes: Record<string, NodeFetcher<Context>>;
 }
 
-const modules: Module[] = [referenceModule, authModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule];
+const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule];
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);

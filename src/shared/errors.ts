@@ -41,6 +41,8 @@ export enum UserErrorCode {
   QUOTE_EXPIRED = "QUOTE_EXPIRED",
   /** The visit has not started yet, so it cannot be recorded. */
   VISIT_NOT_DUE = "VISIT_NOT_DUE",
+  /** Two versions of the same reference rate would be in force on the same day. */
+  RATE_OVERLAP = "RATE_OVERLAP",
 }
 registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mutation could not do what was asked." });
 

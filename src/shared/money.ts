@@ -47,3 +47,22 @@ export const numericQuantity: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
+
+/**
+ * Splits `total` pence in proportion to `weights` by largest remainder: whole pence that add up
+ * to `total` exactly (ties go to the earlier share). 10,000p over six equal shares: 1,667 ×4, 1,666 ×2.
+ */
+export function apportion(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (BigInt(total) * BigInt(w)));
+  const shares = exact.map((e) => Number(e / BigInt(sum)));
+  const remainders = exact.map((e, i) => ({ i, r: e % BigInt(sum) }));
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left-- <= 0) break;
+    shares[i] += 1;
+  }
+  return shares;
+}

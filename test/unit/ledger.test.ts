@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { available, deltaOf, EFFECTS, LedgerKind } from "../../src/modules/budgets";
-import { costPence, isHundredths } from "../../src/shared/money";
+import { apportion, costPence, isHundredths } from "../../src/shared/money";
 
 describe("ledger effects", () => {
   it("move the totals as DOMAIN.md says", () => {
@@ -56,6 +56,29 @@ describe("costs of quantities", () => {
         const exact = BigInt(hundredths) * BigInt(price);
         const expected = Number((exact + 50n) / 100n);
         expect(costPence(hundredths / 100, price)).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe("apportioning pence", () => {
+  it("splits 10,000p six ways as 1,667 ×4 and 1,666 ×2", () => {
+    expect(apportion(10_000, [1, 1, 1, 1, 1, 1])).toEqual([1667, 1667, 1667, 1667, 1666, 1666]);
+  });
+
+  it("splits by weight, to the penny", () => {
+    expect(apportion(100, [1, 2, 1])).toEqual([25, 50, 25]);
+    expect(apportion(118_300, Array(520).fill(455)).reduce((a, b) => a + b, 0)).toBe(118_300);
+    expect(apportion(5, [0, 0])).toEqual([0, 0]);
+  });
+
+  it("always adds up exactly and never moves a share by a penny or more from its exact value", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 50 }), (total, weights) => {
+        const shares = apportion(total, weights);
+        const sum = weights.reduce((a, b) => a + b, 0);
+        expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
+        if (sum > 0) shares.forEach((s, i) => expect(Math.abs(s - (total * weights[i]) / sum)).toBeLessThan(1));
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
@@ -7,6 +7,7 @@ import { Pence } from "../../shared/money";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { Budget, canActFor, Client, LedgerEntry, type BudgetEntity, type ClientEntity, type LedgerEntryEntity } from "../budgets";
 import { Listing, type ListingEntity } from "../listings";
+import { ReferenceRate, type ReferenceRateEntity } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
@@ -127,19 +128,55 @@ export class BookingFields {
     return booking.payeeRelationship !== PayeeRelationship.NONE;
   }
 
-  @FieldResolver(() => Pence, { description: "Held by the visits still scheduled." })
+  @FieldResolver(() => Pence, { description: "Held by the visits still scheduled: their cost and any earmarked saving." })
   async committedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).scheduledPence;
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).committedPence;
   }
 
   @FieldResolver(() => Pence, { description: "Paid for delivered visits." })
   async spentPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).deliveredPence;
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).spentPence;
   }
 
   @FieldResolver(() => Pence, { description: "Scheduled and delivered visits together: what the booking costs." })
   async totalCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).totalPence;
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).costPence;
+  }
+
+  @FieldResolver(() => ReferenceRate, { nullable: true, description: "The rate the first visit is compared with (later visits may fall under later versions)." })
+  async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> {
+    const { firstReferenceRateId } = await loaders.visitTotalsOfBooking.load(booking.id);
+    return firstReferenceRateId ? loaders.referenceRateById.load(firstReferenceRateId) : null;
+  }
+
+  @FieldResolver(() => Pence, { description: "What the visits with a reference rate would cost at that rate." })
+  async referenceCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).referenceCostPence;
+  }
+
+  @FieldResolver(() => Pence, { description: "referenceCostPence less their cost; negative: a premium over the rate." })
+  async savingPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).savingPence;
+  }
+
+  @FieldResolver(() => Pence, { description: "Savings earmarked for the funder on visits still scheduled." })
+  async earmarkedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).earmarkedPence;
+  }
+
+  @FieldResolver(() => Pence, { description: "Savings handed back to the funder as visits were delivered." })
+  async returnedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).returnedPence;
+  }
+
+  @FieldResolver(() => Int, { description: "Visits with no reference rate that day: counted apart in reports." })
+  async visitsWithoutReference(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).visitsWithoutReference;
+  }
+
+  @FieldResolver(() => Boolean, { description: "Priced below the minimum price on some visit's day: a sustainability risk." })
+  async belowMinimumPrice(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<boolean> {
+    return (await loaders.visitTotalsOfBooking.load(booking.id)).belowMinimumPrice;
   }
 
   @FieldResolver(() => VisitConnection, { description: "The visits in time order." })
@@ -172,6 +209,16 @@ export class VisitFields {
   @FieldResolver(() => Booking)
   booking(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): BookingEntity | null | Promise<BookingEntity | null> {
     return loaders.bookingById.loadNow(visit.bookingId);
+  }
+
+  @FieldResolver(() => ReferenceRate, { nullable: true, description: "The funding body's rate in force on the visit's day, frozen when booked." })
+  referenceRate(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> | null {
+    return visit.referenceRateId ? loaders.referenceRateById.load(visit.referenceRateId) : null;
+  }
+
+  @FieldResolver(() => Pence, { nullable: true, description: "Null: no reference rate that day." })
+  savingPence(@Root() visit: VisitEntity): number | null {
+    return visit.referenceCostPence === null ? null : visit.referenceCostPence - visit.costPence;
   }
 }
 

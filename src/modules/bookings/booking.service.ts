@@ -6,9 +6,10 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import type { Clock } from "../../shared/time";
-import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
+import { londonDate, type Clock } from "../../shared/time";
+import { canActFor, canManage, ClientEntity, earmarks, LedgerKind, type BudgetEntity, type BudgetService } from "../budgets";
 import { ListingEntity } from "../listings";
+import { snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, ProviderEntity } from "../providers";
 import type { ReferenceService } from "../reference";
 import { BookingEntity } from "./booking.entity";
@@ -40,6 +41,7 @@ export class BookingService {
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
     private readonly budgets: BudgetService,
+    private readonly rates: ReferenceRateService,
     private readonly clock: Clock,
   ) {
     this.bookings = db.getRepository(BookingEntity);
@@ -163,10 +165,42 @@ export class BookingService {
       recordedAt: null,
       recordedByUserId: null,
     }));
-    const placed = await this.placeVisits(tx, visits);
+    const priced = await this.priceVisits(tx, found.budget, listing, visits, unitPricePence);
+    const placed = await this.placeVisits(tx, priced);
     if (!placed.ok) return placed;
-    const committed = await this.budgets.post(tx, found.budget.id, [{ kind: LedgerKind.COMMITMENT, amountPence: totalCostPence, bookingId: booking.id, memo: `${times.length} visit(s)` }], viewer.userId);
+    const earmarked = priced.reduce((sum, v) => sum + v.earmarkPence, 0);
+    const committed = await this.budgets.post(
+      tx,
+      found.budget.id,
+      [
+        { kind: LedgerKind.COMMITMENT, amountPence: totalCostPence, bookingId: booking.id, memo: `${times.length} visit(s)` },
+        { kind: LedgerKind.COMMITMENT, amountPence: earmarked, bookingId: booking.id, memo: `saving earmarked for the funder (gain policy ${found.budget.gainMode})` },
+      ],
+      viewer.userId,
+    );
     return committed.ok ? ok(booking) : committed;
+  }
+
+  /**
+   * Freezes each visit's comparison with the funding body's rate in force on its own day (a
+   * booking across 1 April straddles two versions), and earmarks the share of the saving the
+   * budget's gain policy returns.
+   */
+  private async priceVisits<V extends { startsAt: Date; units: number; costPence: number }>(
+    tx: EntityManager,
+    budget: BudgetEntity,
+    listing: ListingEntity,
+    visits: V[],
+    unitPricePence: number,
+  ): Promise<(V & VisitSnapshot & { earmarkPence: number })[]> {
+    const days = visits.map((v) => londonDate(v.startsAt));
+    const versions = await this.rates.versionsFor(tx, budget.fundingBodyCode, listing.categoryCode, days[0], days[days.length - 1]);
+    const snapshots = visits.map((v, i) => snapshotOn(versions, listing, days[i], v.units, unitPricePence));
+    const marks = earmarks(
+      snapshots.map((s, i) => (s.referenceCostPence === null ? null : s.referenceCostPence - visits[i].costPence)),
+      budget.gainReturnPercent,
+    );
+    return visits.map((v, i) => ({ ...v, ...snapshots[i], earmarkPence: marks[i] }));
   }
 
   /** Inserts visits; an overlap with another active visit of the same personal assistant is SLOT_TAKEN. */
@@ -245,7 +279,7 @@ export class BookingService {
 
   /** Cancels the booking's scheduled visits and releases their commitment. */
   private async releaseScheduled(tx: EntityManager, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
-    // TypeORM answers an UPDATE with [rows, affected].
+    // TypeORM answers an UPDATE with [rows, affected]. A visit holds its cost and its earmark.
     const [rows]: [{ cost_pence: number }[], number] = await tx.query(
       "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence",
       [booking.id],

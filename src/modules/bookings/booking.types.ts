@@ -55,6 +55,15 @@ export class Visit extends Node {
   @Field(() => Pence)
   costPence!: number;
 
+  @Field(() => Pence, { nullable: true, description: "units × the rate in force that day; null: no reference." })
+  referenceCostPence!: number | null;
+
+  @Field(() => Pence, { description: "Saving earmarked for the funder under the budget's gain policy." })
+  earmarkPence!: number;
+
+  @Field()
+  belowMinimumPrice!: boolean;
+
   @Field(() => Date, { nullable: true })
   recordedAt!: Date | null;
 }

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
 import { UserEntity } from "../auth";
+import { ReferenceRateEntity } from "../pricing";
 import { ProviderEntity } from "../providers";
 import { VisitStatus } from "./booking.enums";
 import { BookingEntity } from "./booking.entity";
@@ -16,7 +17,8 @@ import { BookingEntity } from "./booking.entity";
   `USING gist ("provider_id" WITH =, tstzrange("starts_at", "ends_at", '[)') WITH &&) WHERE ("single_person" AND "status" IN ('SCHEDULED', 'DELIVERED'))`,
 )
 @Check("chk_visits_interval", "ends_at > starts_at")
-@Check("chk_visits_cost", "cost_pence >= 0 AND units > 0")
+@Check("chk_visits_cost", "cost_pence >= 0 AND units > 0 AND earmark_pence >= 0")
+@Index("idx_visits_delivered_starts_at", { synchronize: false }) // (starts_at) WHERE status = 'DELIVERED', for reports
 export class VisitEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -46,6 +48,24 @@ export class VisitEntity {
   /** units × the booking's unit price, in pence. */
   @Column({ type: "integer" })
   costPence!: number;
+
+  /** The funding body's rate in force on the visit's day, when it has one: the snapshot of the comparison. */
+  @ForeignKey(() => ReferenceRateEntity, { onDelete: "RESTRICT" })
+  @Index("idx_visits_reference_rate_id")
+  @Column({ type: "uuid", nullable: true })
+  referenceRateId!: string | null;
+
+  /** units × that rate (per unit); null: no reference, counted apart in reports. */
+  @Column({ type: "integer", nullable: true })
+  referenceCostPence!: number | null;
+
+  /** The part of the saving earmarked for the funder under the budget's gain policy (committed with the cost). */
+  @Column({ type: "integer", default: 0 })
+  earmarkPence!: number;
+
+  /** The unit price is below the minimum price in force that day: a sustainability risk. */
+  @Column({ type: "boolean", default: false })
+  belowMinimumPrice!: boolean;
 
   @Column({ type: "enum", enum: VisitStatus, enumName: "visit_status", default: VisitStatus.SCHEDULED })
   status!: VisitStatus;

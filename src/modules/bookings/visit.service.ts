@@ -40,8 +40,16 @@ export class VisitService {
       if (changed.affected !== 1) {
         return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["input", "visitId"]);
       }
-      const kind = status === VisitStatus.DELIVERED ? LedgerKind.SPEND : LedgerKind.RELEASE;
-      const posted = await this.budgets.post(tx, booking.budgetId, [{ kind, amountPence: visit.costPence, bookingId: booking.id, memo: `visit ${visit.startsAt.toISOString()} ${status}` }], viewer.userId);
+      // Delivered: the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
+      const memo = `visit ${visit.startsAt.toISOString()} ${status}`;
+      const postings =
+        status === VisitStatus.DELIVERED
+          ? [
+              { kind: LedgerKind.SPEND, amountPence: visit.costPence, bookingId: booking.id, memo },
+              { kind: LedgerKind.RETURN_TO_FUNDER, amountPence: visit.earmarkPence, bookingId: booking.id, memo: `${memo}: saving returned` },
+            ]
+          : [{ kind: LedgerKind.RELEASE, amountPence: visit.costPence + visit.earmarkPence, bookingId: booking.id, memo }];
+      const posted = await this.budgets.post(tx, booking.budgetId, postings, viewer.userId);
       if (!posted.ok) return posted;
 
       if ((await tx.countBy(VisitEntity, { bookingId: booking.id, status: VisitStatus.SCHEDULED })) === 0) {

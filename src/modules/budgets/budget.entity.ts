@@ -1,7 +1,7 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence } from "../../shared/money";
 import { BudgetKind, FundingBodyEntity } from "../reference";
-import { BudgetManagement } from "./budget.enums";
+import { BudgetManagement, GainMode } from "./budget.enums";
 import { ClientEntity } from "./client.entity";
 
 /**
@@ -14,6 +14,10 @@ import { ClientEntity } from "./client.entity";
 @Check("chk_budgets_available", "allocated_pence - committed_pence - spent_pence - returned_pence >= 0")
 @Check("chk_budgets_totals", "allocated_pence >= 0 AND committed_pence >= 0 AND spent_pence >= 0 AND returned_pence >= 0")
 @Check("chk_budgets_period", "period_end >= period_start")
+@Check(
+  "chk_budgets_gain_policy",
+  "(gain_mode = 'RETAIN' AND gain_return_percent = 0) OR (gain_mode = 'RETURN' AND gain_return_percent = 100) OR (gain_mode = 'SHARE' AND gain_return_percent BETWEEN 1 AND 99)",
+)
 export class BudgetEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -57,6 +61,14 @@ export class BudgetEntity {
 
   @Column({ type: "bigint", default: 0, transformer: bigintPence })
   returnedPence!: number;
+
+  /** Applies to bookings made from now on; earmarks already made stay as they are. */
+  @Column({ type: "enum", enum: GainMode, enumName: "gain_mode", default: GainMode.RETAIN })
+  gainMode!: GainMode;
+
+  /** The share of each saving returned to the funder: 0 (RETAIN), 100 (RETURN), 1–99 (SHARE). */
+  @Column({ type: "smallint", default: 0 })
+  gainReturnPercent!: number;
 
   @Column({ type: "timestamptz", default: () => "now()" })
   createdAt!: Date;

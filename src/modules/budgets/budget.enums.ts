@@ -28,3 +28,13 @@ export enum LedgerKind {
   RETURN_TO_FUNDER = "RETURN_TO_FUNDER",
   FEE = "FEE",
 }
+
+/** The fate of savings against the reference rate (DOMAIN.md, "Savings accounting"). */
+export enum GainMode {
+  /** The saving stays in the budget (today's practice). */
+  RETAIN = "RETAIN",
+  /** The saving goes back to the funder: earmarked at commitment, returned on delivery. */
+  RETURN = "RETURN",
+  /** returnPercent of each saving is earmarked and returned; the rest is retained. */
+  SHARE = "SHARE",
+}

@@ -1,9 +1,9 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, MaxLength, Min } from "class-validator";
-import { Field, ID, InputType } from "type-graphql";
+import { Field, ID, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { BudgetKind } from "../reference";
-import { BudgetManagement, ClientSetting } from "./budget.enums";
+import { BudgetManagement, ClientSetting, GainMode } from "./budget.enums";
 
 @InputType()
 export class CreateClientInput {
@@ -92,4 +92,16 @@ export class TopUpBudgetInput {
   @Field()
   @Length(1, 200)
   idempotencyKey!: string;
+}
+
+@InputType()
+export class SetGainPolicyInput {
+  @Field(() => ID)
+  budgetId!: string;
+
+  @Field(() => GainMode)
+  mode!: GainMode;
+
+  @Field(() => Int, { nullable: true, description: "SHARE only: the percentage of each saving returned (1–99)." })
+  returnPercent?: number | null;
 }

@@ -11,7 +11,7 @@ import { Provider, type ProviderEntity } from "../providers";
 import { FundingBody, ServiceCategory, type FundingBodyEntity, type ServiceCategoryEntity } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { AgeBand } from "./budget.enums";
-import { AssignBrokerInput, CreateBudgetInput, CreateClientInput, TopUpBudgetInput } from "./budget.inputs";
+import { AssignBrokerInput, CreateBudgetInput, CreateClientInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
 import {
   AssignBrokerPayload,
   Budget,
@@ -19,8 +19,10 @@ import {
   ClientConnection,
   CreateBudgetPayload,
   CreateClientPayload,
+  GainPolicy,
   LedgerEntry,
   LedgerEntryConnection,
+  SetGainPolicyPayload,
   TopUpBudgetPayload,
 } from "./budget.types";
 import { ClientEntity } from "./client.entity";
@@ -65,6 +67,13 @@ export class BudgetMutations {
   @Mutation(() => CreateBudgetPayload, { description: "Allocates a budget to a client: its first ledger entry is the ALLOCATION." })
   async createBudget(@Arg("input") input: CreateBudgetInput, @Ctx() { viewer, services }: Context) {
     return toPayload("budget", await services.budgets.create(viewer!, input));
+  }
+
+  @Mutation(() => SetGainPolicyPayload, { description: "Sets what happens to savings of bookings made from now on: RETAIN, RETURN, or SHARE a percentage." })
+  async setGainPolicy(@Arg("input") input: SetGainPolicyInput, @Ctx() { viewer, services, loaders }: Context) {
+    const result = await services.budgets.setGainPolicy(viewer!, input);
+    if (result.ok) loaders.budgetById.clear(result.value.id);
+    return toPayload("budget", result);
   }
 
   @Mutation(() => TopUpBudgetPayload, { description: "Adds money to a budget (a TOP_UP entry). Idempotent." })
@@ -145,6 +154,11 @@ export class BudgetFields {
   @FieldResolver(() => Pence, { description: "allocated − committed − spent − returned; never negative." })
   availablePence(@Root() budget: BudgetEntity): number {
     return available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+  }
+
+  @FieldResolver(() => GainPolicy)
+  gainPolicy(@Root() budget: BudgetEntity): GainPolicy {
+    return { mode: budget.gainMode, returnPercent: budget.gainReturnPercent };
   }
 
   @FieldResolver(() => Boolean, { description: "The review date has passed." })

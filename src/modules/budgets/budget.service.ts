@@ -9,12 +9,12 @@ import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../sha
 import { addDays, type Clock } from "../../shared/time";
 import type { ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
-import { LedgerKind } from "./budget.enums";
-import type { CreateBudgetInput, TopUpBudgetInput } from "./budget.inputs";
+import { GainMode, LedgerKind } from "./budget.enums";
+import type { CreateBudgetInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { available, deltaOf, type Posting } from "./ledger.rules";
+import { available, deltaOf, returnPercentOf, type Posting } from "./ledger.rules";
 
 export interface PostingDetail extends Posting {
   bookingId?: string | null;
@@ -66,6 +66,8 @@ export class BudgetService {
             committedPence: 0,
             spentPence: 0,
             returnedPence: 0,
+            gainMode: GainMode.RETAIN,
+            gainReturnPercent: 0,
             createdAt: this.clock.now(),
           });
           await insertRows(tx, BudgetEntity, [budget]);
@@ -89,6 +91,16 @@ export class BudgetService {
         (id) => tx.findOneBy(BudgetEntity, { id }),
       );
     });
+  }
+
+  /** Sets what happens to savings of bookings made from now on. */
+  async setGainPolicy(viewer: Viewer, input: SetGainPolicyInput): Promise<Result<BudgetEntity>> {
+    const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"));
+    if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
+    const percent = returnPercentOf(input.mode, input.returnPercent);
+    if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["input", "returnPercent"]);
+    await this.budgets.update({ id: found.budget.id }, { gainMode: input.mode, gainReturnPercent: percent });
+    return ok(Object.assign(found.budget, { gainMode: input.mode, gainReturnPercent: percent }));
   }
 
   /**

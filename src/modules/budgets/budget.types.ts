@@ -1,11 +1,11 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
 import { LocalDate } from "../../shared/time";
 import { BudgetKind } from "../reference";
-import { AgeBand, BudgetManagement, ClientSetting, LedgerKind } from "./budget.enums";
+import { AgeBand, BudgetManagement, ClientSetting, GainMode, LedgerKind } from "./budget.enums";
 
 registerEnumType(ClientSetting, { name: "ClientSetting" });
 registerEnumType(AgeBand, { name: "AgeBand" });
@@ -18,6 +18,23 @@ registerEnumType(BudgetManagement, {
   },
 });
 registerEnumType(LedgerKind, { name: "LedgerKind", description: "What a ledger entry did to the budget's money." });
+registerEnumType(GainMode, {
+  name: "GainMode",
+  valuesConfig: {
+    RETAIN: { description: "Savings stay in the budget (today's practice)." },
+    RETURN: { description: "Savings go back to the funder: earmarked when booked, returned when delivered." },
+    SHARE: { description: "returnPercent of each saving goes back; the rest stays." },
+  },
+});
+
+@ObjectType({ description: "What happens to savings against the reference rate." })
+export class GainPolicy {
+  @Field(() => GainMode)
+  mode!: GainMode;
+
+  @Field(() => Int)
+  returnPercent!: number;
+}
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A person who holds a budget." })
 export class Client extends Node {
@@ -90,3 +107,4 @@ export const CreateClientPayload = payloadType("CreateClientPayload", "client", 
 export const AssignBrokerPayload = payloadType("AssignBrokerPayload", "client", Client);
 export const CreateBudgetPayload = payloadType("CreateBudgetPayload", "budget", Budget);
 export const TopUpBudgetPayload = payloadType("TopUpBudgetPayload", "budget", Budget);
+export const SetGainPolicyPayload = payloadType("SetGainPolicyPayload", "budget", Budget);

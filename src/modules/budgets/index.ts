@@ -14,7 +14,7 @@ export { Budget, Client, LedgerEntry } from "./budget.types";
 export { BudgetService, type PostingDetail } from "./budget.service";
 export { ClientService } from "./client.service";
 export { canActFor, canManage } from "./client.rules";
-export { EFFECTS, deltaOf, available } from "./ledger.rules";
+export { EFFECTS, deltaOf, available, earmarks, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
 
 export const budgetsModule = {

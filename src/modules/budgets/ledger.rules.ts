@@ -3,7 +3,8 @@
  * these effects over the ledger, always (a test checks it after every scenario).
  *   available = allocated − committed − spent − returned, never negative.
  */
-import { LedgerKind } from "./budget.enums";
+import { apportion } from "../../shared/money";
+import { GainMode, LedgerKind } from "./budget.enums";
 
 export interface Totals {
   allocated: number;
@@ -46,4 +47,21 @@ export function deltaOf(postings: Posting[]): Totals {
 
 export function available(totals: Totals): number {
   return totals.allocated - totals.committed - totals.spent - totals.returned;
+}
+
+/** The share of savings returned under a gain policy, or a reason the policy is malformed. */
+export function returnPercentOf(mode: GainMode, returnPercent: number | null | undefined): number | string {
+  if (mode === GainMode.RETAIN) return returnPercent ? "RETAIN returns nothing: leave returnPercent out." : 0;
+  if (mode === GainMode.RETURN) return returnPercent && returnPercent !== 100 ? "RETURN returns every saving: leave returnPercent out." : 100;
+  return Number.isInteger(returnPercent) && returnPercent! >= 1 && returnPercent! <= 99 ? returnPercent! : "SHARE needs returnPercent, a whole percentage from 1 to 99.";
+}
+
+/**
+ * The part of each visit's saving earmarked for return: the booking's positive savings times
+ * the percentage, rounded half up once, then shared over the visits to the penny (largest remainder).
+ */
+export function earmarks(savings: (number | null)[], returnPercent: number): number[] {
+  const positive = savings.map((s) => Math.max(0, s ?? 0));
+  const total = positive.reduce((a, b) => a + b, 0);
+  return apportion(Math.floor((total * returnPercent + 50) / 100), positive);
 }

@@ -9,4 +9,5 @@ export enum ListingOrder {
   PRICE_ASC = "PRICE_ASC",
   PRICE_DESC = "PRICE_DESC",
   NEWEST = "NEWEST",
+  SAVING_DESC = "SAVING_DESC",
 }

@@ -23,6 +23,9 @@ export function createListingLoaders(db: DataSource) {
   return {
     listingById: loaderByKey(db.getRepository(ListingEntity), "id"),
 
+    /** Listings that came from a search with a funding body: their comparisons default to it. */
+    comparedIn: new WeakMap<ListingEntity, { fundingBodyCode: string; on: string }>(),
+
     /**
      * A page of each provider's listings, newest first: one statement for all the providers of
      * a page (a window per provider), one loader per distinct set of arguments.

@@ -1,31 +1,43 @@
 /**
  * The catalogue search: one statement that filters, orders and pages listings joined with their
- * providers, so a page of results with provider names costs one round trip. Orders are keysets
- * over indexed columns; the partial indexes of the migrations cover active listings only.
+ * providers (and, for a funding body, the rate each is compared with), so a page of results with
+ * provider names and price comparisons costs one round trip. Orders are keysets; the partial
+ * indexes of the migrations cover active listings only.
  */
+import { badUserInput } from "../../shared/errors";
 import { decodeCursor, encodeCursor, type CursorValue } from "../../shared/pagination";
+import { councilRateLateral, minimumPriceLateral } from "../pricing";
 import { normalisePostcodeDistrict } from "../providers";
-import type { ListingEntity } from "./listing.entity";
 import { ListingOrder } from "./listing.enums";
 import type { ListingFilter } from "./listing.inputs";
+
+/** Saving against the funding body's rate, in basis points of the rate (an integer: exact in cursors). */
+const SAVING_BP = "((cr.pence - l.price_pence) * 10000 / cr.pence)";
 
 interface OrderSpec {
   /** Sort expressions, most significant first; the last is always the unique id. */
   columns: string[];
   casts: string[];
   direction: "ASC" | "DESC";
-  cursorValues(listing: ListingEntity): CursorValue[];
 }
 
-/** NEWEST relies on UUIDv7 ids being time-ordered. */
+/** NEWEST relies on UUIDv7 ids being time-ordered; SAVING_DESC puts listings without a rate last. */
 const ORDERS: Record<ListingOrder, OrderSpec> = {
-  [ListingOrder.PRICE_ASC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "ASC", cursorValues: (l) => [l.pricePence, l.id] },
-  [ListingOrder.PRICE_DESC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "DESC", cursorValues: (l) => [l.pricePence, l.id] },
-  [ListingOrder.NEWEST]: { columns: ["l.id"], casts: ["uuid"], direction: "DESC", cursorValues: (l) => [l.id] },
+  [ListingOrder.PRICE_ASC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "ASC" },
+  [ListingOrder.PRICE_DESC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "DESC" },
+  [ListingOrder.NEWEST]: { columns: ["l.id"], casts: ["uuid"], direction: "DESC" },
+  [ListingOrder.SAVING_DESC]: { columns: [SAVING_BP, "l.id"], casts: ["int", "uuid"], direction: "DESC" },
 };
 
-export function listingCursor(order: ListingOrder, listing: ListingEntity): string {
-  return encodeCursor(order, ORDERS[order].cursorValues(listing));
+/** The sort values of a result row, as its cursor carries them. */
+export function cursorOf(order: ListingOrder, row: { pricePence: number; id: string; savingBasisPoints: number | null }): string {
+  const values: Record<ListingOrder, CursorValue[]> = {
+    [ListingOrder.PRICE_ASC]: [row.pricePence, row.id],
+    [ListingOrder.PRICE_DESC]: [row.pricePence, row.id],
+    [ListingOrder.NEWEST]: [row.id],
+    [ListingOrder.SAVING_DESC]: [row.savingBasisPoints, row.id],
+  };
+  return encodeCursor(order, values[order]);
 }
 
 /** Accumulates SQL conditions with numbered parameters. */
@@ -76,26 +88,55 @@ export interface SearchStatement {
   params: unknown[];
 }
 
-/** `columns`: the select list, over `l` (listings) and `p` (providers). */
+/**
+ * `columns`: the select list over `l` (listings), `p` (providers) and, when the filter names a
+ * funding body, `r` (its rate, with per-unit `cr.pence` and minimum `mp.pence`) and the saving.
+ * `on`: the day rates are read for.
+ */
 export function searchStatement(
-  columns: string,
+  columns: { always: string; rates: string },
   filter: ListingFilter,
   order: ListingOrder,
   first: number,
   after: string | null | undefined,
+  on: string,
 ): SearchStatement {
   const spec = ORDERS[order];
   const c = filterConditions(filter);
-  if (after) {
-    const values = decodeCursor(after, order, spec.columns.length);
-    const placeholders = values.map((v, i) => `${c.param(v)}::${spec.casts[i]}`);
-    c.add(`(${spec.columns.join(", ")}) ${spec.direction === "ASC" ? ">" : "<"} (${placeholders.join(", ")})`);
+  const comparing = Boolean(filter.fundingBodyCode);
+  if (order === ListingOrder.SAVING_DESC && !comparing) {
+    throw badUserInput("SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", "orderBy");
   }
-  const orderBy = spec.columns.map((column) => `${column} ${spec.direction}`).join(", ");
-  const sql = `SELECT ${columns}
-    FROM listings l JOIN providers p ON p.id = l.provider_id
+  let joins = "";
+  if (comparing) {
+    const body = c.param(filter.fundingBodyCode);
+    const day = `${c.param(on)}::date`;
+    joins = `LEFT JOIN LATERAL ${councilRateLateral("l", body, day)} cr ON true
+      LEFT JOIN LATERAL ${minimumPriceLateral("l", day)} mp ON true
+      LEFT JOIN reference_rates r ON r.id = cr.id`;
+  }
+  if (after) c.add(keyset(spec, decodeCursor(after, order, spec.columns.length), c));
+  const orderBy = spec.columns.map((column) => `${column} ${spec.direction}${column === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
+  const select = comparing ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp` : columns.always;
+  const sql = `SELECT ${select}
+    FROM listings l JOIN providers p ON p.id = l.provider_id ${joins}
     ${c.where} ORDER BY ${orderBy} LIMIT ${c.param(first + 1)}`;
   return { sql, params: c.params };
+}
+
+/** Rows after the cursor's; for the nullable saving, nulls come last. */
+function keyset(spec: OrderSpec, values: CursorValue[], c: Conditions): string {
+  const [sortColumn] = spec.columns;
+  const before = spec.direction === "ASC" ? ">" : "<";
+  if (sortColumn !== SAVING_BP) {
+    const placeholders = values.map((v, i) => `${c.param(v)}::${spec.casts[i]}`);
+    return `(${spec.columns.join(", ")}) ${before} (${placeholders.join(", ")})`;
+  }
+  const [saving, id] = values;
+  const idParam = `${c.param(id)}::uuid`;
+  if (saving === null) return `(${SAVING_BP} IS NULL AND l.id < ${idParam})`;
+  const savingParam = `${c.param(saving)}::int`;
+  return `(${SAVING_BP} < ${savingParam} OR (${SAVING_BP} = ${savingParam} AND l.id < ${idParam}) OR ${SAVING_BP} IS NULL)`;
 }
 
 export function countStatement(filter: ListingFilter): SearchStatement {

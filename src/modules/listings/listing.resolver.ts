@@ -4,6 +4,8 @@ import { PUBLIC, Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Connection, PageArgs } from "../../shared/pagination";
+import { londonDate, LocalDate } from "../../shared/time";
+import { comparePrice, PriceComparison, type ComparisonKey } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
 import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
 import { ListingEntity } from "./listing.entity";
@@ -29,8 +31,14 @@ export class ListingCatalogueResolver {
     @Args() page: PageArgs,
     @Ctx() { services, loaders }: Context,
   ): Promise<Connection<ListingEntity>> {
-    const { listings, providers } = await services.listings.search(filter, orderBy, page);
+    const today = londonDate(services.clock.now());
+    const { listings, providers, rates } = await services.listings.search(filter, orderBy, page, today);
     for (const provider of providers) loaders.providerById.prime(provider.id, provider);
+    for (const [listing, rate] of rates ?? []) {
+      const comparedIn = { fundingBodyCode: filter!.fundingBodyCode!, on: today };
+      loaders.comparedIn.set(listing, comparedIn);
+      loaders.ratesFor.prime(termsOf(listing, comparedIn), rate);
+    }
     return listings;
   }
 }
@@ -74,6 +82,26 @@ export class ListingFields {
   category(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
     return loaders.categoryByCode.load(listing.categoryCode);
   }
+
+  @FieldResolver(() => PriceComparison, {
+    nullable: true,
+    description: "The price against a funding body's rate in force on a day (default: the search's funding body, today). Null without a rate.",
+  })
+  priceComparison(
+    @Root() listing: ListingEntity,
+    @Arg("fundingBodyCode", () => String, { nullable: true }) fundingBodyCode: string | null,
+    @Arg("on", () => LocalDate, { nullable: true }) on: string | null,
+    @Ctx() { services, loaders }: Context,
+  ) {
+    const searched = loaders.comparedIn.get(listing);
+    const body = fundingBodyCode ?? searched?.fundingBodyCode;
+    if (!body) return null;
+    return comparePrice(loaders, termsOf(listing, { fundingBodyCode: body, on: on ?? searched?.on ?? londonDate(services.clock.now()) }), listing.pricePence);
+  }
+}
+
+function termsOf(listing: ListingEntity, { fundingBodyCode, on }: { fundingBodyCode: string; on: string }): ComparisonKey {
+  return { fundingBodyCode, on, categoryCode: listing.categoryCode, unit: listing.unit, visitMinutes: listing.visitMinutes, rateType: listing.rateType };
 }
 
 @ArgsType()

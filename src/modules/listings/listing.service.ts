@@ -4,26 +4,30 @@ import { hydrator, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, type PageArgs } from "../../shared/pagination";
+import { ReferenceRateEntity, type RatesFor } from "../pricing";
 import { ProviderEntity, type ProviderService } from "../providers";
 import type { ReferenceService, ServiceCategoryEntity } from "../reference";
 import { ListingEntity } from "./listing.entity";
 import type { ListingOrder } from "./listing.enums";
 import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
-import { countStatement, listingCursor, searchStatement } from "./listing.queries";
+import { countStatement, cursorOf, searchStatement } from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
 
 export interface SearchResult {
   listings: Connection<ListingEntity>;
   /** The providers of the page, fetched by the same statement: prime the loaders with them. */
   providers: ProviderEntity[];
+  /** With a funding body: each listing's rates, from the same statement. */
+  rates: Map<ListingEntity, RatesFor> | null;
 }
 
 export class ListingService {
   private readonly listings: Repository<ListingEntity>;
-  /** Every column of a listing and of its provider: the search primes the provider loader. */
-  private readonly searchColumns: string;
+  /** Every column of a listing and of its provider (and of its rate): the search primes the loaders. */
+  private readonly searchColumns: { always: string; rates: string };
   private readonly toListing: (row: Record<string, unknown>) => ListingEntity;
   private readonly toProvider: (row: Record<string, unknown>) => ProviderEntity;
+  private readonly toRate: (row: Record<string, unknown>) => ReferenceRateEntity;
 
   constructor(
     private readonly db: DataSource,
@@ -33,9 +37,11 @@ export class ListingService {
     this.listings = db.getRepository(ListingEntity);
     const listingMetadata = db.getMetadata(ListingEntity);
     const providerMetadata = db.getMetadata(ProviderEntity);
-    this.searchColumns = `${selectColumns(listingMetadata, "l")}, ${selectColumns(providerMetadata, "p")}`;
+    const rateMetadata = db.getMetadata(ReferenceRateEntity);
+    this.searchColumns = { always: `${selectColumns(listingMetadata, "l")}, ${selectColumns(providerMetadata, "p")}`, rates: selectColumns(rateMetadata, "r") };
     this.toListing = hydrator(listingMetadata, "l");
     this.toProvider = hydrator(providerMetadata, "p");
+    this.toRate = hydrator(rateMetadata, "r");
   }
 
   /** Active listings are public; withdrawn ones are visible to their own provider only. */
@@ -87,17 +93,29 @@ export class ListingService {
       .getCount();
   }
 
-  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs): Promise<SearchResult> {
-    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after);
+  /** `on`: the day prices are compared with the filter's funding body's rates. */
+  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs, on: string): Promise<SearchResult> {
+    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);
     const listings = rows.map(this.toListing);
-    const providers = rows.map(this.toProvider);
+    const comparing = Boolean(filter?.fundingBodyCode);
+    const rates = comparing ? new Map<ListingEntity, RatesFor>() : null;
+    const savings = new Map<ListingEntity, number | null>();
+    rows.forEach((row, i) => {
+      if (!rates) return;
+      rates.set(listings[i], {
+        council: row["r.id"] ? { rate: this.toRate(row), pence: Number(row["cr.pence"]) } : null,
+        minimumPence: row["mp.pence"] === null ? null : Number(row["mp.pence"]),
+      });
+      savings.set(listings[i], row.saving_bp === null ? null : Number(row.saving_bp));
+    });
     const count = async () => {
       const counted = countStatement(filter ?? {});
       const [{ count }] = await this.db.query(counted.sql, counted.params);
       return count as number;
     };
-    return { listings: new Connection(listings, first, (l) => listingCursor(order, l), count), providers };
+    const cursor = (l: ListingEntity) => cursorOf(order, { pricePence: l.pricePence, id: l.id, savingBasisPoints: savings.get(l) ?? null });
+    return { listings: new Connection(listings, first, cursor, count), providers: rows.map(this.toProvider), rates };
   }
 
   /** Applies `change` to a listing of the viewer's provider, under locks, re-checking every rule. */

@@ -13,6 +13,7 @@ registerEnumType(ListingOrder, {
     PRICE_ASC: { description: "Cheapest first." },
     PRICE_DESC: { description: "Dearest first." },
     NEWEST: { description: "Most recently listed first." },
+    SAVING_DESC: { description: "Biggest saving against filter.fundingBodyCode's rate first (in percent); listings without a rate last." },
   },
 });
 

@@ -4,9 +4,11 @@ import { Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
+import { londonDate } from "../../shared/time";
 import { Booking, type BookingEntity } from "../bookings";
 import { Client, type ClientEntity } from "../budgets";
 import { Listing, type ListingEntity } from "../listings";
+import { comparePrice, PriceComparison } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
 import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
@@ -126,6 +128,14 @@ export class QuoteFields {
   @FieldResolver(() => Listing)
   listing(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
     return loaders.listingById.load(quote.listingId);
+  }
+
+  @FieldResolver(() => PriceComparison, { nullable: true, description: "The quoted price against the client's funding body's rate on the first visit's day." })
+  async priceComparison(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context) {
+    const [listing, request] = await Promise.all([loaders.listingById.load(quote.listingId), loaders.quoteRequestById.load(quote.requestId)]);
+    if (!listing || !request) return null;
+    const key = { fundingBodyCode: request.fundingBodyCode, on: londonDate(quote.startsAt), categoryCode: listing.categoryCode, unit: listing.unit, visitMinutes: listing.visitMinutes, rateType: listing.rateType };
+    return comparePrice(loaders, key, quote.unitPricePence);
   }
 }
 

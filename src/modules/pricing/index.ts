@@ -1,0 +1,29 @@
+/** Pricing: reference rates (what funding bodies pay) and the comparison of prices with them. */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import type { PricingLoaders, ComparisonKey } from "./pricing.loaders";
+import { ReferenceRateEntity } from "./reference-rate.entity";
+import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } from "./reference-rate.resolver";
+import { compare, type Comparison } from "./reference-rate.rules";
+
+export { ReferenceRateEntity } from "./reference-rate.entity";
+export * from "./pricing.enums";
+export { ReferenceRate, PriceComparison } from "./reference-rate.types";
+export { ReferenceRateService } from "./reference-rate.service";
+export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
+export { councilRateLateral, minimumPriceLateral, pickRate, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
+export { compare, referencePerUnit, type Comparison } from "./reference-rate.rules";
+
+/** A price against the rates of `key`; null when the funding body has no rate for these terms. */
+export async function comparePrice(loaders: PricingLoaders, key: ComparisonKey, pricePence: number): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {
+  const { council, minimumPence } = await loaders.ratesFor.load(key);
+  return council ? { ...compare(pricePence, council.pence, minimumPence), referenceRate: council.rate } : null;
+}
+
+export const pricingModule = {
+  entities: [ReferenceRateEntity],
+  resolvers: [ReferenceRateQueries, ReferenceRateMutations, ReferenceRateFields],
+  nodes: {
+    ReferenceRate: async (id, { loaders }) => (isUuid(id) ? loaders.referenceRateById.load(id) : null),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

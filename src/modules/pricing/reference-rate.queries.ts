@@ -1,0 +1,84 @@
+/**
+ * Finding the rate a price is measured against, in SQL, for statements that compare many prices
+ * at once (the catalogue search, the loaders, the reports). The rule, mirrored by `pickRate`:
+ * the funding body's own rate in force that day for the same category and rate type; the same unit
+ * (and visit length) first, else an hourly rate pro rata for a visit; a direct-payment rate before
+ * a framework rate. The minimum price is England's (E92000001) MINIMUM_PRICE, pro rata the same way.
+ */
+import { costPence } from "../../shared/money";
+import { Unit } from "../reference";
+import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
+import { referencePerUnit, type RateVersion } from "./reference-rate.rules";
+
+export const NATIONAL_CODE = "E92000001";
+
+/** `l`: an alias with category_code, unit, visit_minutes and rate_type (a listing, or a listing-like key). */
+function lateral(l: string, fundingBody: string, on: string, kinds: string): string {
+  return `(
+    SELECT r.id, CASE WHEN r.unit = 'HOUR' AND ${l}.unit = 'VISIT' THEN round(r.rate_pence * ${l}.visit_minutes / 60.0)::int ELSE r.rate_pence END AS pence
+    FROM reference_rates r
+    WHERE r.funding_body_code = ${fundingBody} AND r.category_code = ${l}.category_code AND r.rate_type = ${l}.rate_type
+      AND r.source_kind IN (${kinds})
+      AND r.valid_from <= ${on} AND (r.valid_to IS NULL OR r.valid_to >= ${on})
+      AND ((r.unit = ${l}.unit AND (${l}.unit <> 'VISIT' OR r.visit_minutes = ${l}.visit_minutes)) OR (r.unit = 'HOUR' AND ${l}.unit = 'VISIT' AND ${l}.visit_minutes IS NOT NULL))
+    ORDER BY (r.unit = ${l}.unit) DESC, r.source_kind, r.valid_from DESC
+    LIMIT 1)`;
+}
+
+const COUNCIL_KIND_LIST = COUNCIL_KINDS.map((k) => `'${k}'::reference_source_kind`).join(", ");
+
+/** LATERAL: the council rate (`id`, per-unit `pence`) for listing-like `l`, for a funding body and day given as SQL expressions. */
+export function councilRateLateral(l: string, fundingBody: string, on: string): string {
+  return lateral(l, fundingBody, on, COUNCIL_KIND_LIST);
+}
+
+export function minimumPriceLateral(l: string, on: string): string {
+  return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`);
+}
+
+export interface PricedTerms {
+  categoryCode: string;
+  unit: Unit;
+  visitMinutes: number | null;
+  rateType: string;
+}
+
+/** The same rule in code, over versions already loaded: the rate in force on `day`, per unit. */
+export function pickRate<R extends RateVersion & { id: string }>(versions: R[], terms: PricedTerms, day: string, kinds: SourceKind[]): { rate: R; pence: number } | null {
+  const candidates = versions.filter(
+    (r) =>
+      kinds.includes(r.sourceKind) &&
+      r.categoryCode === terms.categoryCode &&
+      r.rateType === terms.rateType &&
+      r.validFrom <= day &&
+      (r.validTo === null || r.validTo >= day) &&
+      ((r.unit === terms.unit && (terms.unit !== Unit.VISIT || r.visitMinutes === terms.visitMinutes)) ||
+        (r.unit === Unit.HOUR && terms.unit === Unit.VISIT && terms.visitMinutes !== null)),
+  );
+  candidates.sort(
+    (a, b) =>
+      Number(b.unit === terms.unit) - Number(a.unit === terms.unit) ||
+      Object.values(SourceKind).indexOf(a.sourceKind) - Object.values(SourceKind).indexOf(b.sourceKind) ||
+      b.validFrom.localeCompare(a.validFrom),
+  );
+  const rate = candidates[0];
+  return rate ? { rate, pence: referencePerUnit(rate, terms) } : null;
+}
+
+export interface VisitSnapshot {
+  referenceRateId: string | null;
+  /** units × the rate per unit; null when the funding body has no rate for these terms that day. */
+  referenceCostPence: number | null;
+  belowMinimumPrice: boolean;
+}
+
+/** A visit's comparison, frozen when it is booked: the rate in force on its own day. */
+export function snapshotOn<R extends RateVersion & { id: string }>(versions: R[], terms: PricedTerms, day: string, units: number, unitPricePence: number): VisitSnapshot {
+  const council = pickRate(versions, terms, day, COUNCIL_KINDS);
+  const minimum = pickRate(versions, terms, day, [SourceKind.MINIMUM_PRICE]);
+  return {
+    referenceRateId: council?.rate.id ?? null,
+    referenceCostPence: council ? costPence(units, council.pence) : null,
+    belowMinimumPrice: minimum !== null && unitPricePence < minimum.pence,
+  };
+}
