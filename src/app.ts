@@ -23,6 +23,7 @@ import { ReferenceRateService } from "./modules/pricing";
 import { ProviderService } from "./modules/providers";
 import { QuoteService } from "./modules/quotes";
 import { ReferenceService } from "./modules/reference";
+import { efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { maskInternalErrors } from "./shared/errors";
@@ -91,6 +92,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       res.status(503).json({ status: "unavailable", reason: "database unreachable" });
     }
   });
+  app.get("/reports/efficiency.csv", efficiencyCsv(services));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -132,7 +134,8 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const bookings = new BookingService(db, reference, budgets, rates, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, bookings, clock);
-  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, visits, quotes };
+  const reports = new ReportService(db, rates);
+  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, visits, quotes, reports };
 }
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */

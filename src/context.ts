@@ -11,6 +11,7 @@ import { createPricingLoaders, type ReferenceRateService } from "./modules/prici
 import { createProviderLoaders, type ProviderService } from "./modules/providers";
 import { createQuoteLoaders, type QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, type ReferenceService } from "./modules/reference";
+import { createReportLoaders, type ReportService } from "./modules/reports";
 import type { Viewer } from "./shared/auth";
 import { unauthenticated } from "./shared/errors";
 import type { Clock } from "./shared/time";
@@ -28,6 +29,7 @@ export interface Services {
   bookings: BookingService;
   visits: VisitService;
   quotes: QuoteService;
+  reports: ReportService;
 }
 
 export function createLoaders(db: DataSource) {
@@ -40,6 +42,7 @@ export function createLoaders(db: DataSource) {
     ...createBudgetLoaders(db),
     ...createBookingLoaders(db),
     ...createQuoteLoaders(db),
+    ...createReportLoaders(db),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Demo data for `npm start` on an empty database: the catalogue (Merton, E09000024, as the demo
  * funding body), one user of every role, two budget holders with budgets for this financial year,
- * and a booking, so a newcomer can search, sign in and look around at once
+ * the published reference rates and a booking, so a newcomer can search, sign in and look around at once
  * (`npm run token -- client@example.org`).
  */
 import type { DataSource, EntityManager, ObjectLiteral } from "typeorm";
@@ -17,6 +17,7 @@ import { insertRows } from "../shared/db";
 import { newId, toGlobalId } from "../shared/ids";
 import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
+import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";
 
 export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[] = [
   { email: "admin@example.org", displayName: "Ada Admin", roles: [Role.ADMIN] },
@@ -41,6 +42,9 @@ export async function loadDemoData({ db, services }: Pick<App, "db" | "services"
     return { catalogue, clients, users };
   });
   if (!loaded) return false;
+  const admin = loaded.users.find((u) => u.roles.includes(Role.ADMIN))!;
+  const rates = await services.rates.import(viewerOf(admin), { csv: PUBLISHED_REFERENCE_RATES, dryRun: false });
+  if (!rates.ok) throw new Error(`The published reference rates did not import: ${rates.errors.map((e) => e.message).join("; ")}`);
   await bookDemoVisits(db, loaded.catalogue, loaded.users, services);
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes
+ * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← reports
  * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
  */
 import type { Context } from "../context";
@@ -14,6 +14,7 @@ import { pricingModule } from "./pricing";
 import { providersModule } from "./providers";
 import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
+import { reportsModule } from "./reports";
 
 type Class = new (...args: never[]) => object;
 
@@ -24,7 +25,7 @@ interface Module {
   nodes: Record<string, NodeFetcher<Context>>;
 }
 
-const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule];
+const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule, reportsModule];
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);

@@ -3,6 +3,8 @@
  * guards the invariants; services turn violations into userErrors), and hydration of hand-written
  * joined queries into entities so one statement can feed several loaders.
  */
+import { createHash } from "node:crypto";
+import type { Pool } from "pg";
 import type { Result } from "./errors";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
 
@@ -105,4 +107,20 @@ export async function runMigrations(db: DataSource): Promise<number> {
  */
 export async function insertRows<T extends ObjectLiteral>(tx: EntityManager, entity: new () => T, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
   if (rows.length > 0) await tx.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
+}
+
+/**
+ * A read outside any transaction, as a named prepared statement: PostgreSQL parses and plans each
+ * distinct statement once per connection instead of on every request. For hot, complex reads (the
+ * catalogue search). Logged like every TypeORM query, so statement counts stay honest.
+ */
+export async function preparedQuery<T = Record<string, unknown>>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  db.logger.logQuery(sql, params);
+  const pool = (db.driver as unknown as { master: Pool }).master;
+  try {
+    const result = await pool.query({ name: `q${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`, text: sql, values: params });
+    return result.rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(sql, params, error as Error);
+  }
 }

@@ -60,5 +60,6 @@ describe("demo data", () => {
     expect(data.viewer.client.budgets[0].committedPence).toBeGreaterThan(0);
     expect(data.bookings.totalCount).toBe(1);
     expect(data.bookings.nodes[0].visits.totalCount).toBeGreaterThan(0);
+    expect(await api.db.query("SELECT count(*)::int AS n FROM reference_rates")).toEqual([{ n: 14 }]);
   });
 });

@@ -277,14 +277,14 @@ export class BookingService {
     });
   }
 
-  /** Cancels the booking's scheduled visits and releases their commitment. */
+  /** Cancels the booking's scheduled visits and releases what they hold. */
   private async releaseScheduled(tx: EntityManager, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
     // TypeORM answers an UPDATE with [rows, affected]. A visit holds its cost and its earmark.
-    const [rows]: [{ cost_pence: number }[], number] = await tx.query(
-      "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence",
+    const [rows]: [{ held: number }[], number] = await tx.query(
+      "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence + earmark_pence AS held",
       [booking.id],
     );
-    const amountPence = rows.reduce((sum, r) => sum + r.cost_pence, 0);
+    const amountPence = rows.reduce((sum, r) => sum + r.held, 0);
     if (amountPence === 0) return ok(null);
     return this.budgets.post(tx, booking.budgetId, [{ kind: LedgerKind.RELEASE, amountPence, bookingId: booking.id, memo }], actorUserId);
   }

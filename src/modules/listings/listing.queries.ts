@@ -89,9 +89,9 @@ export interface SearchStatement {
 }
 
 /**
- * `columns`: the select list over `l` (listings), `p` (providers) and, when the filter names a
- * funding body, `r` (its rate, with per-unit `cr.pence` and minimum `mp.pence`) and the saving.
- * `on`: the day rates are read for.
+ * `columns`: the select list over `l` (listings), `p` (providers) and, when `comparing` with the
+ * filter's funding body, `r` (its rate, with per-unit `cr.pence` and minimum `mp.pence`) and the
+ * saving. `on`: the day rates are read for.
  */
 export function searchStatement(
   columns: { always: string; rates: string },
@@ -100,11 +100,11 @@ export function searchStatement(
   first: number,
   after: string | null | undefined,
   on: string,
+  comparing: boolean,
 ): SearchStatement {
   const spec = ORDERS[order];
   const c = filterConditions(filter);
-  const comparing = Boolean(filter.fundingBodyCode);
-  if (order === ListingOrder.SAVING_DESC && !comparing) {
+  if (order === ListingOrder.SAVING_DESC && !(comparing && filter.fundingBodyCode)) {
     throw badUserInput("SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", "orderBy");
   }
   let joins = "";

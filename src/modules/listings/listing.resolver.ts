@@ -1,8 +1,10 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { PUBLIC, Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
+import { selects } from "../../shared/selection";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { londonDate, LocalDate } from "../../shared/time";
 import { comparePrice, PriceComparison, type ComparisonKey } from "../pricing";
@@ -30,9 +32,12 @@ export class ListingCatalogueResolver {
     @Arg("orderBy", () => ListingOrder, { defaultValue: ListingOrder.PRICE_ASC }) orderBy: ListingOrder,
     @Args() page: PageArgs,
     @Ctx() { services, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<ListingEntity>> {
     const today = londonDate(services.clock.now());
-    const { listings, providers, rates } = await services.listings.search(filter, orderBy, page, today);
+    // Rates are read in the same statement, but only when the query compares prices.
+    const comparing = selects(info, ["nodes", "priceComparison"], ["edges", "node", "priceComparison"]);
+    const { listings, providers, rates } = await services.listings.search(filter, orderBy, page, today, comparing);
     for (const provider of providers) loaders.providerById.prime(provider.id, provider);
     for (const [listing, rate] of rates ?? []) {
       const comparedIn = { fundingBodyCode: filter!.fundingBodyCode!, on: today };

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { hydrator, selectColumns, transactionResult } from "../../shared/db";
+import { hydrator, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, type PageArgs } from "../../shared/pagination";
@@ -8,7 +8,7 @@ import { ReferenceRateEntity, type RatesFor } from "../pricing";
 import { ProviderEntity, type ProviderService } from "../providers";
 import type { ReferenceService, ServiceCategoryEntity } from "../reference";
 import { ListingEntity } from "./listing.entity";
-import type { ListingOrder } from "./listing.enums";
+import { ListingOrder } from "./listing.enums";
 import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
 import { countStatement, cursorOf, searchStatement } from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
@@ -93,12 +93,15 @@ export class ListingService {
       .getCount();
   }
 
-  /** `on`: the day prices are compared with the filter's funding body's rates. */
-  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs, on: string): Promise<SearchResult> {
-    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on);
-    const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+  /**
+   * `compare`: also read, for the filter's funding body, the rate each listing is compared with
+   * on day `on` (always when ordering by saving).
+   */
+  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs, on: string, compare: boolean): Promise<SearchResult> {
+    const comparing = Boolean(filter?.fundingBodyCode) && (compare || order === ListingOrder.SAVING_DESC);
+    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing);
+    const rows = await preparedQuery(this.db, sql, params);
     const listings = rows.map(this.toListing);
-    const comparing = Boolean(filter?.fundingBodyCode);
     const rates = comparing ? new Map<ListingEntity, RatesFor>() : null;
     const savings = new Map<ListingEntity, number | null>();
     rows.forEach((row, i) => {
@@ -111,8 +114,8 @@ export class ListingService {
     });
     const count = async () => {
       const counted = countStatement(filter ?? {});
-      const [{ count }] = await this.db.query(counted.sql, counted.params);
-      return count as number;
+      const [{ count }] = await preparedQuery<{ count: number }>(this.db, counted.sql, counted.params);
+      return count;
     };
     const cursor = (l: ListingEntity) => cursorOf(order, { pricePence: l.pricePence, id: l.id, savingBasisPoints: savings.get(l) ?? null });
     return { listings: new Connection(listings, first, cursor, count), providers: rows.map(this.toProvider), rates };

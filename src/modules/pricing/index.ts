@@ -12,7 +12,7 @@ export { ReferenceRate, PriceComparison } from "./reference-rate.types";
 export { ReferenceRateService } from "./reference-rate.service";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
 export { councilRateLateral, minimumPriceLateral, pickRate, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
-export { compare, referencePerUnit, type Comparison } from "./reference-rate.rules";
+export { compare, isDate, referencePerUnit, type Comparison } from "./reference-rate.rules";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */
 export async function comparePrice(loaders: PricingLoaders, key: ComparisonKey, pricePence: number): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {

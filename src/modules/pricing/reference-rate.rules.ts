@@ -76,8 +76,11 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day written YYYY-MM-DD (not 2023-13-01, not 2023-02-30). */
 export function isDate(text: string): boolean {
-  return DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  if (!DATE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 function oneOf<T extends string>(values: Record<string, T>, text: string): T | null {

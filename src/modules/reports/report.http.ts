@@ -1,0 +1,51 @@
+/**
+ * GET /reports/efficiency.csv?fundingBodyCode=…&from=…&to=…&groupBy=CATEGORY,MONTH, with the same
+ * bearer token as the API: the efficiency report for spreadsheets.
+ */
+import type { RequestHandler } from "express";
+import { GraphQLError } from "graphql";
+import type { Services } from "../../context";
+import { viewerFromHeader } from "../../context";
+import { isDate } from "../pricing";
+import { ReportDimension } from "./report.enums";
+import type { EfficiencyGroup, EfficiencyMeasures } from "./report.types";
+
+const GROUP_COLUMNS: (keyof EfficiencyGroup)[] = ["categoryCode", "month", "providerKind", "budgetKind", "ageBand", "purpose"];
+
+export function efficiencyCsv(services: Services): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const viewer = await viewerFromHeader(services, req.headers.authorization);
+      if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
+      const { fundingBodyCode, from, to, groupBy = "" } = req.query as Record<string, string | undefined>;
+      const dimensions = groupBy.split(",").filter(Boolean);
+      const unknown = dimensions.filter((d) => !(d in ReportDimension));
+      if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || unknown.length) {
+        return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
+      }
+      const report = await services.reports.efficiency(viewer, fundingBodyCode, from, to, dimensions as ReportDimension[]);
+      const measureColumns = Object.keys(report.totals) as (keyof EfficiencyMeasures)[];
+      const lines = [
+        [...GROUP_COLUMNS, ...measureColumns].join(","),
+        ...report.rows.map((row) => [...GROUP_COLUMNS.map((c) => row.group[c] ?? ""), ...measureColumns.map((m) => row.measures[m] ?? "")].map(csvCell).join(",")),
+        [...GROUP_COLUMNS.map((_c, i) => (i === 0 ? "TOTAL" : "")), ...measureColumns.map((m) => report.totals[m] ?? "")].map(csvCell).join(","),
+      ];
+      res.type("text/csv").attachment(`efficiency-${fundingBodyCode}-${from}-${to}.csv`).send(`${lines.join("\r\n")}\r\n`);
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        const code = String(error.extensions.code);
+        return void res.status(code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 400).json(errorBody(error.message, code));
+      }
+      next(error);
+    }
+  };
+}
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}

@@ -1,0 +1,172 @@
+/**
+ * The efficiency report as one SQL statement over delivered visits (DOMAIN.md, "Savings
+ * accounting"): per visit with a reference rate, reference cost, sourced cost, saving or premium,
+ * and the earmark returned; per budget, retained = savings − returned, reserved = min(retained,
+ * available), absorbed = retained − reserved, shared out over the report's groups by largest
+ * remainder so that every column adds up to the penny. Visits without a rate are counted apart.
+ */
+import type { DataSource } from "typeorm";
+import { ReportDimension } from "./report.enums";
+import type { EfficiencyMeasures } from "./report.types";
+
+/** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
+const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
+  [ReportDimension.CATEGORY]: "l.category_code::text",
+  [ReportDimension.MONTH]: "to_char(v.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM')",
+  [ReportDimension.PROVIDER_KIND]: "p.kind::text",
+  [ReportDimension.BUDGET_KIND]: "bu.kind::text",
+  // Mirrors ageBandOf in budgets/client.rules.ts, on the visit's day.
+  [ReportDimension.AGE_BAND]: `(SELECT CASE WHEN a < 18 THEN 'UNDER_18' WHEN a < 65 THEN 'AGE_18_64' WHEN a < 75 THEN 'AGE_65_74' WHEN a < 85 THEN 'AGE_75_84' ELSE 'AGE_85_PLUS' END
+      FROM (SELECT extract(year FROM age((v.starts_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)) AS a) age)`,
+  [ReportDimension.PURPOSE]: "sc.purpose::text",
+  BUDGET: "bk.budget_id::text",
+};
+
+export type Dimension = ReportDimension | "BUDGET";
+
+export interface ReportScope {
+  fundingBodyCode?: string;
+  budgetIds?: string[];
+  /** Instants: visits starting in [from, to). */
+  from?: Date;
+  to?: Date;
+}
+
+export const MEASURES = [
+  "sourced_pence",
+  "reference_pence",
+  "saving_pence",
+  "premium_pence",
+  "returned_pence",
+  "reserved_pence",
+  "absorbed_pence",
+  "visits",
+  "visits_without_reference",
+  "spend_without_reference_pence",
+  "new_to_support_spend_pence",
+  "relative_payee_spend_pence",
+  "bookings",
+  "clients",
+  "new_to_support_clients",
+  "below_minimum_price_bookings",
+] as const;
+
+/** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
+export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = ["v.status = 'DELIVERED'"];
+  if (scope.fundingBodyCode) where.push(`bk.funding_body_code = ${param(scope.fundingBodyCode)}`);
+  if (scope.budgetIds) where.push(`bk.budget_id = ANY(${param(scope.budgetIds)}::uuid[])`);
+  if (scope.from) where.push(`v.starts_at >= ${param(scope.from)}`);
+  if (scope.to) where.push(`v.starts_at < ${param(scope.to)}`);
+
+  const keys = dimensions.map((_d, i) => `g${i}`);
+  const keyList = keys.length ? `${keys.join(", ")}, ` : "";
+  const sets = keys.length ? `GROUPING SETS ((${keys.join(", ")}), ())` : "()";
+  const isTotal = keys.length ? `GROUPING(${keys.join(", ")}) > 0` : "true";
+  const joinOn = keys.length ? keys.map((k) => `money.${k} IS NOT DISTINCT FROM counts.${k}`).join(" AND ") + " AND money.is_total = counts.is_total" : "money.is_total = counts.is_total";
+
+  const sql = `
+    WITH v AS (
+      SELECT bk.budget_id, bk.id AS booking_id, bk.client_id, c.new_to_support, bk.payee_relationship <> 'NONE' AS relative,
+             v.cost_pence, v.reference_cost_pence, v.earmark_pence, v.below_minimum_price
+             ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
+      FROM visits v
+      JOIN bookings bk ON bk.id = v.booking_id
+      JOIN clients c ON c.id = bk.client_id
+      JOIN budgets bu ON bu.id = bk.budget_id
+      JOIN listings l ON l.id = bk.listing_id
+      JOIN service_categories sc ON sc.code = l.category_code
+      JOIN providers p ON p.id = bk.provider_id
+      WHERE ${where.join(" AND ")}
+    ),
+    per_group AS (
+      SELECT budget_id, ${keyList}
+             coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NOT NULL), 0) AS sourced,
+             coalesce(sum(reference_cost_pence), 0) AS reference,
+             coalesce(sum(greatest(reference_cost_pence - cost_pence, 0)), 0) AS saving,
+             coalesce(sum(greatest(cost_pence - reference_cost_pence, 0)), 0) AS premium,
+             coalesce(sum(earmark_pence), 0) AS returned,
+             count(*) AS visits,
+             count(*) FILTER (WHERE reference_cost_pence IS NULL) AS without_reference,
+             coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NULL), 0) AS spend_without_reference,
+             coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend,
+             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_spend
+      FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
+    ),
+    per_budget AS (
+      SELECT g.budget_id, sum(g.saving - g.returned) AS retained,
+             greatest(least(sum(g.saving - g.returned), min(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence)), 0) AS reserved
+      FROM per_group g JOIN budgets bu ON bu.id = g.budget_id GROUP BY g.budget_id
+    ),
+    shares AS (
+      SELECT g.*, b.reserved AS budget_reserved,
+             CASE WHEN b.retained > 0 THEN div(b.reserved::numeric * (g.saving - g.returned), b.retained) ELSE 0 END AS base,
+             CASE WHEN b.retained > 0 THEN mod(b.reserved::numeric * (g.saving - g.returned), b.retained) ELSE 0 END AS remainder
+      FROM per_group g JOIN per_budget b ON b.budget_id = g.budget_id
+    ),
+    allotted AS (
+      SELECT s.*, s.base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
+                                   <= s.budget_reserved - sum(s.base) OVER (PARTITION BY s.budget_id) THEN 1 ELSE 0 END AS reserved
+      FROM shares s
+    ),
+    money AS (
+      SELECT ${keyList} ${isTotal} AS is_total,
+             sum(sourced) AS sourced_pence, sum(reference) AS reference_pence, sum(saving) AS saving_pence, sum(premium) AS premium_pence,
+             sum(returned) AS returned_pence, sum(reserved) AS reserved_pence, sum(saving - returned - reserved) AS absorbed_pence,
+             sum(visits) AS visits, sum(without_reference) AS visits_without_reference, sum(spend_without_reference) AS spend_without_reference_pence,
+             sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence
+      FROM allotted GROUP BY ${sets}
+    ),
+    counts AS (
+      SELECT ${keyList} ${isTotal} AS is_total,
+             count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
+             count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
+             count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings
+      FROM v GROUP BY ${sets}
+    )
+    SELECT ${keys.map((k) => `money.${k}, `).join("")} money.is_total, ${MEASURES.map((m) => `${["bookings", "clients", "new_to_support_clients", "below_minimum_price_bookings"].includes(m) ? "counts" : "money"}.${m}`).join(", ")}
+    FROM money JOIN counts ON ${joinOn}
+    ORDER BY money.is_total ${keys.map((k) => `, money.${k}`).join("")}`;
+  return { sql, params };
+}
+
+export type Row = Record<string, unknown>;
+
+export function runEfficiency(db: DataSource, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
+  const { sql, params } = efficiencyStatement(scope, dimensions);
+  return db.query(sql, params);
+}
+
+/** Each budget's efficiency over all its delivered visits: one statement for many budgets. */
+export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[]): Promise<EfficiencyMeasures[]> {
+  const rows = await runEfficiency(db, { budgetIds: [...budgetIds] }, ["BUDGET"]);
+  const byBudget = new Map(rows.filter((r) => !r.is_total).map((r) => [r.g0 as string, measuresOf(r)]));
+  return budgetIds.map((id) => byBudget.get(id) ?? measuresOf({}));
+}
+
+export function measuresOf(row: Row, brokerageCostPence = 0): EfficiencyMeasures {
+  const n = Object.fromEntries(MEASURES.map((m) => [m, Number(row[m] ?? 0)])) as Record<(typeof MEASURES)[number], number>;
+  return {
+    sourcedPence: n.sourced_pence,
+    referencePence: n.reference_pence,
+    savingPence: n.saving_pence,
+    premiumPence: n.premium_pence,
+    savingPercent: n.reference_pence ? Math.round((n.saving_pence / n.reference_pence) * 1000) / 10 : null,
+    returnedPence: n.returned_pence,
+    reservedPence: n.reserved_pence,
+    absorbedPence: n.absorbed_pence,
+    brokerageCostPence,
+    netSavingAfterBrokeragePence: n.saving_pence - n.premium_pence - brokerageCostPence,
+    visits: n.visits,
+    visitsWithoutReference: n.visits_without_reference,
+    spendWithoutReferencePence: n.spend_without_reference_pence,
+    bookings: n.bookings,
+    clients: n.clients,
+    newToSupportClients: n.new_to_support_clients,
+    newToSupportSpendPence: n.new_to_support_spend_pence,
+    relativePayeeSpendPence: n.relative_payee_spend_pence,
+    belowMinimumPriceBookings: n.below_minimum_price_bookings,
+  };
+}

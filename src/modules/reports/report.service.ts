@@ -1,0 +1,96 @@
+import type { DataSource } from "typeorm";
+import { Role, type Viewer } from "../../shared/auth";
+import { badUserInput, forbidden } from "../../shared/errors";
+import { addDays, fromLondonWallClock } from "../../shared/time";
+import { councilRateLateral, minimumPriceLateral, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
+import { ReportDimension } from "./report.enums";
+import { measuresOf, runEfficiency, type Dimension, type ReportScope, type Row } from "./report.queries";
+import type { Distribution, EfficiencyGroup, EfficiencyReport } from "./report.types";
+
+const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroup> = {
+  [ReportDimension.CATEGORY]: "categoryCode",
+  [ReportDimension.MONTH]: "month",
+  [ReportDimension.PROVIDER_KIND]: "providerKind",
+  [ReportDimension.BUDGET_KIND]: "budgetKind",
+  [ReportDimension.AGE_BAND]: "ageBand",
+  [ReportDimension.PURPOSE]: "purpose",
+};
+
+export class ReportService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly rates: ReferenceRateService,
+  ) {}
+
+  /** Reports are for the funding body's commissioners (and admins). */
+  assertMayRead(viewer: Viewer | null, fundingBodyCode: string): void {
+    if (!viewer || !(viewer.roles.has(Role.ADMIN) || (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode === fundingBodyCode))) {
+      throw forbidden("Reports are for the funding body's own commissioners.");
+    }
+  }
+
+  async efficiency(viewer: Viewer, fundingBodyCode: string, from: string, to: string, groupBy: ReportDimension[]): Promise<EfficiencyReport> {
+    this.assertMayRead(viewer, fundingBodyCode);
+    if (to < from) throw badUserInput("`to` is before `from`.", "to");
+    const dimensions = [...new Set(groupBy)];
+    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
+    const rows = await runEfficiency(this.db, scope, dimensions);
+    const totals = measuresOf(rows.find((r) => r.is_total)!);
+    // Without groups, the one row is the whole.
+    const groups = dimensions.length ? rows.filter((r) => !r.is_total).map((r) => ({ group: groupOf(r, dimensions), measures: measuresOf(r) })) : [{ group: groupOf({}, []), measures: totals }];
+    return { fundingBodyCode, from, to, groupBy: dimensions, rows: groups, totals };
+  }
+
+  /** How listing and booked prices of a category sit around the funding body's rate on a day. */
+  async priceDistribution(viewer: Viewer, fundingBodyCode: string, categoryCode: string, on: string): Promise<{ referenceRates: ReferenceRateEntity[]; listings: Distribution; bookings: Distribution }> {
+    this.assertMayRead(viewer, fundingBodyCode);
+    const rows: { what: string; band: number | null; n: string; at_rate: string; below_minimum: string }[] = await this.db.query(
+      `WITH priced AS (
+         SELECT 'listings' AS what, l.price_pence AS price, cr.pence AS reference, mp.pence AS minimum
+         FROM listings l JOIN providers p ON p.id = l.provider_id
+         LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "$3::date")} cr ON true
+         LEFT JOIN LATERAL ${minimumPriceLateral("l", "$3::date")} mp ON true
+         WHERE l.active AND l.category_code = $2 AND (p.service_areas @> ARRAY[$1]::varchar[] OR l.setting = 'REMOTE')
+         UNION ALL
+         SELECT 'bookings', b.unit_price_pence, cr.pence, mp.pence
+         FROM bookings b JOIN listings l ON l.id = b.listing_id
+         LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "(b.starts_at AT TIME ZONE 'Europe/London')::date")} cr ON true
+         LEFT JOIN LATERAL ${minimumPriceLateral("l", "(b.starts_at AT TIME ZONE 'Europe/London')::date")} mp ON true
+         WHERE b.funding_body_code = $1 AND l.category_code = $2 AND b.status NOT IN ('DECLINED', 'CANCELLED')
+       )
+       SELECT what, floor((price - reference) * 20.0 / reference)::int * 5 AS band, count(*) AS n,
+              count(*) FILTER (WHERE price = reference) AS at_rate,
+              count(*) FILTER (WHERE minimum IS NOT NULL AND price < minimum) AS below_minimum
+       FROM priced GROUP BY what, band ORDER BY what, band`,
+      [fundingBodyCode, categoryCode, on],
+    );
+    const distribution = (what: string): Distribution => {
+      const mine = rows.filter((r) => r.what === what);
+      const banded = mine.filter((r) => r.band !== null);
+      const compared = banded.reduce((sum, r) => sum + Number(r.n), 0);
+      const share = (n: number) => (compared ? Math.round((n / compared) * 10_000) / 10_000 : 0);
+      return {
+        compared,
+        withoutReference: mine.filter((r) => r.band === null).reduce((sum, r) => sum + Number(r.n), 0),
+        atRateShare: share(banded.reduce((sum, r) => sum + Number(r.at_rate), 0)),
+        belowMinimumShare: share(banded.reduce((sum, r) => sum + Number(r.below_minimum), 0)),
+        bands: banded.map((r) => ({ fromPercent: Number(r.band), toPercent: Number(r.band) + 5, count: Number(r.n), share: share(Number(r.n)) })),
+      };
+    };
+    const referenceRates = (await this.rates.list(fundingBodyCode, categoryCode, on)).filter((r) => r.sourceKind !== "MINIMUM_PRICE");
+    return { referenceRates, listings: distribution("listings"), bookings: distribution("bookings") };
+  }
+}
+
+/** Midnight at the start of a London day. */
+function startOfDay(day: string): Date {
+  return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour: 0, minute: 0 });
+}
+
+function groupOf(row: Row, dimensions: Dimension[]): EfficiencyGroup {
+  const group: EfficiencyGroup = { categoryCode: null, month: null, providerKind: null, budgetKind: null, ageBand: null, purpose: null };
+  dimensions.forEach((d, i) => {
+    if (d !== "BUDGET") group[GROUP_FIELDS[d]] = (row[`g${i}`] as string | null) ?? null;
+  });
+  return group;
+}

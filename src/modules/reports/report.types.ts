@@ -1,0 +1,176 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Pence } from "../../shared/money";
+import { LocalDate } from "../../shared/time";
+import { ReferenceRate } from "../pricing";
+import { ReportDimension } from "./report.enums";
+
+registerEnumType(ReportDimension, { name: "ReportDimension" });
+
+/**
+ * Where savings went, over delivered visits (DOMAIN.md, "Savings accounting"). Money columns add
+ * up across rows to the totals; client and booking counts are distinct, so they need not.
+ */
+@ObjectType()
+export class EfficiencyMeasures {
+  @Field(() => Pence, { description: "What the visits with a reference rate cost." })
+  sourcedPence!: number;
+
+  @Field(() => Pence, { description: "What those visits would have cost at the funding body's rate in force on each day." })
+  referencePence!: number;
+
+  @Field(() => Pence, { description: "Sum of each visit's saving below the rate (premiums are not netted)." })
+  savingPence!: number;
+
+  @Field(() => Pence, { description: "Sum of each visit's premium above the rate." })
+  premiumPence!: number;
+
+  @Field(() => Float, { nullable: true, description: "savingPence as a percentage of referencePence; null without references." })
+  savingPercent!: number | null;
+
+  @Field(() => Pence, { description: "Savings handed back to the funder (gain policy RETURN or SHARE)." })
+  returnedPence!: number;
+
+  @Field(() => Pence, { description: "Retained savings still unspent: min(retained, available)." })
+  reservedPence!: number;
+
+  @Field(() => Pence, { description: "Retained savings that funded more support: the effect that hides savings today." })
+  absorbedPence!: number;
+
+  @Field(() => Pence, { description: "The cost of brokerage for these clients." })
+  brokerageCostPence!: number;
+
+  @Field(() => Pence, { description: "Saving less premium less brokerage." })
+  netSavingAfterBrokeragePence!: number;
+
+  @Field(() => Int)
+  visits!: number;
+
+  @Field(() => Int, { description: "Delivered visits with no reference rate that day: counted apart." })
+  visitsWithoutReference!: number;
+
+  @Field(() => Pence)
+  spendWithoutReferencePence!: number;
+
+  @Field(() => Int)
+  bookings!: number;
+
+  @Field(() => Int)
+  clients!: number;
+
+  @Field(() => Int, { description: "Clients who had no support before their budget." })
+  newToSupportClients!: number;
+
+  @Field(() => Pence)
+  newToSupportSpendPence!: number;
+
+  @Field(() => Pence, { description: "Spent on bookings whose payee is a relative." })
+  relativePayeeSpendPence!: number;
+
+  @Field(() => Int, { description: "Bookings priced below the minimum price on some visit's day." })
+  belowMinimumPriceBookings!: number;
+}
+
+@ObjectType({ description: "The group a row measures; fields not grouped by are null." })
+export class EfficiencyGroup {
+  @Field(() => String, { nullable: true })
+  categoryCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM, London time." })
+  month!: string | null;
+
+  @Field(() => String, { nullable: true })
+  providerKind!: string | null;
+
+  @Field(() => String, { nullable: true })
+  budgetKind!: string | null;
+
+  @Field(() => String, { nullable: true })
+  ageBand!: string | null;
+
+  @Field(() => String, { nullable: true })
+  purpose!: string | null;
+}
+
+@ObjectType()
+export class EfficiencyRow {
+  @Field(() => EfficiencyGroup)
+  group!: EfficiencyGroup;
+
+  @Field(() => EfficiencyMeasures)
+  measures!: EfficiencyMeasures;
+}
+
+@ObjectType()
+export class EfficiencyReport {
+  @Field()
+  fundingBodyCode!: string;
+
+  @Field(() => LocalDate)
+  from!: string;
+
+  @Field(() => LocalDate)
+  to!: string;
+
+  @Field(() => [ReportDimension])
+  groupBy!: ReportDimension[];
+
+  @Field(() => [EfficiencyRow])
+  rows!: EfficiencyRow[];
+
+  @Field(() => EfficiencyMeasures)
+  totals!: EfficiencyMeasures;
+}
+
+@ObjectType()
+export class PriceBand {
+  @Field(() => Int, { description: "Percent from the reference rate, inclusive (e.g. -10)." })
+  fromPercent!: number;
+
+  @Field(() => Int, { description: "Exclusive (e.g. -5)." })
+  toPercent!: number;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Float)
+  share!: number;
+}
+
+@ObjectType({ description: "How prices sit around the reference rate." })
+export class Distribution {
+  @Field(() => Int, { description: "Prices with a reference rate to compare with." })
+  compared!: number;
+
+  @Field(() => Int)
+  withoutReference!: number;
+
+  @Field(() => Float, { description: "Share priced exactly at the rate: anchoring at the cap." })
+  atRateShare!: number;
+
+  @Field(() => Float, { description: "Share priced below the minimum price." })
+  belowMinimumShare!: number;
+
+  @Field(() => [PriceBand], { description: "Bands of 5%, cheapest first; only bands with prices." })
+  bands!: PriceBand[];
+}
+
+@ObjectType()
+export class PriceDistribution {
+  @Field()
+  fundingBodyCode!: string;
+
+  @Field()
+  categoryCode!: string;
+
+  @Field(() => LocalDate)
+  on!: string;
+
+  @Field(() => [ReferenceRate], { description: "The funding body's rates for the category in force that day." })
+  referenceRates!: object[];
+
+  @Field(() => Distribution, { description: "Active listings serving the funding body's area." })
+  listings!: Distribution;
+
+  @Field(() => Distribution, { description: "Unit prices of the funding body's bookings (not declined or cancelled), on their first visit's day." })
+  bookings!: Distribution;
+}

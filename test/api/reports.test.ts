@@ -1,0 +1,228 @@
+import fc from "fast-check";
+import type { AddressInfo } from "node:net";
+import { viewerOf, type UserEntity } from "../../src/modules/auth";
+import { PayeeRelationship } from "../../src/modules/bookings";
+import { VisitOutcome } from "../../src/modules/bookings/booking.inputs";
+import { GainMode } from "../../src/modules/budgets";
+import { toGlobalId } from "../../src/shared/ids";
+import { useApi } from "../support/api";
+import { resetDb } from "../support/db";
+import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
+
+const MONEY = [
+  "sourcedPence",
+  "referencePence",
+  "savingPence",
+  "premiumPence",
+  "returnedPence",
+  "reservedPence",
+  "absorbedPence",
+  "spendWithoutReferencePence",
+  "newToSupportSpendPence",
+  "relativePayeeSpendPence",
+  "visits",
+  "visitsWithoutReference",
+] as const;
+type Measures = Record<(typeof MONEY)[number], number>;
+const REPORT = `query ($groupBy: [ReportDimension!]) { efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2027-03-31", groupBy: $groupBy) {
+  rows { group { categoryCode month providerKind budgetKind ageBand purpose } measures { ${MONEY.join(" ")} } } totals { ${MONEY.join(" ")} clients bookings } } }`;
+const GROUPINGS = [[], ["CATEGORY"], ["MONTH"], ["PROVIDER_KIND"], ["BUDGET_KIND"], ["AGE_BAND"], ["PURPOSE"], ["CATEGORY", "MONTH"], ["AGE_BAND", "PROVIDER_KIND", "BUDGET_KIND", "PURPOSE"]];
+
+const sum = (items: Measures[]) => Object.fromEntries(MONEY.map((m) => [m, items.reduce((total, i) => total + i[m], 0)])) as Measures;
+
+describe("efficiency reports", () => {
+  const api = useApi();
+
+  async function rates(commissioner: UserEntity) {
+    for (const [categoryCode, ratePence] of [["PA_SUPPORT", 1955], ["PERSONAL_CARE", 2200]] as const) {
+      await api.data("mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }", {
+        input: { fundingBodyCode: MERTON, categoryCode, unit: "HOUR", ratePence, validFrom: "2023-08-21", source: "test" },
+      }, { as: commissioner });
+    }
+  }
+
+  const budgetArb = fc.record({
+    mode: fc.constantFrom(GainMode.RETAIN, GainMode.RETURN, GainMode.SHARE),
+    percent: fc.integer({ min: 1, max: 99 }),
+    allocation: fc.integer({ min: 50_000, max: 400_000 }),
+    born: fc.constantFrom("1950-06-01", "1940-01-01", "1990-03-03", "1931-12-31"),
+    newToSupport: fc.boolean(),
+    bookings: fc.array(
+      fc.record({
+        listing: fc.nat(5),
+        day: fc.integer({ min: 0, max: 300 }),
+        visits: fc.integer({ min: 1, max: 4 }),
+        units: fc.constantFrom(1, 1.5, 2),
+        relative: fc.boolean(),
+        outcomes: fc.array(fc.constantFrom("DELIVERED", "MISSED", "SCHEDULED"), { minLength: 4, maxLength: 4 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  });
+
+  it("adds up: totals are the sum of rows for every grouping, and the sum of the budgets' efficiency", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(budgetArb, { minLength: 1, maxLength: 4 }), async (budgets) => {
+        await resetDb(api.db);
+        api.clock.set("2026-03-01T10:00:00Z");
+        const commissioner = await aCommissioner(api.db);
+        await rates(commissioner);
+        const providers = await Promise.all([0, 1, 2].map(() => aProviderMember(api.db)));
+        const listings = [
+          await aListing(api.db, providers[0].provider, { categoryCode: "PA_SUPPORT", pricePence: 1500 }),
+          await aListing(api.db, providers[0].provider, { categoryCode: "PA_SUPPORT", pricePence: 2300 }),
+          await aListing(api.db, providers[1].provider, { categoryCode: "PERSONAL_CARE", pricePence: 2200 }),
+          await aListing(api.db, providers[1].provider, { categoryCode: "PERSONAL_CARE", pricePence: 1999 }),
+          await aListing(api.db, providers[2].provider, { categoryCode: "GARDENING", pricePence: 1700 }),
+          await aListing(api.db, providers[2].provider, { categoryCode: "PA_SUPPORT", pricePence: 1955 }),
+        ];
+        const { bookings, visits } = api.app.services;
+        const recordings: { visitId: string; outcome: string; provider: UserEntity }[] = [];
+        for (const plan of budgets) {
+          const { user, client } = await aClientUser(api.db, undefined);
+          await api.db.query("UPDATE clients SET date_of_birth = $2, new_to_support = $3 WHERE id = $1", [client.id, plan.born, plan.newToSupport]);
+          const budget = await aBudget(api.db, client, { allocatedPence: plan.allocation, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "GARDENING"] });
+          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: toGlobalId("Budget", budget.id), mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
+          for (const [n, b] of plan.bookings.entries()) {
+            const listing = listings[b.listing];
+            const made = await bookings.create(viewerOf({ ...user, clientId: client.id }), {
+              listingId: toGlobalId("Listing", listing.id),
+              budgetId: toGlobalId("Budget", budget.id),
+              startsAt: new Date(Date.UTC(2026, 3, 6, 8 + n) + b.day * 86_400_000),
+              recurrence: `FREQ=WEEKLY;COUNT=${b.visits}`,
+              unitsPerVisit: b.units,
+              payeeRelationship: b.relative ? PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE : PayeeRelationship.NONE,
+              idempotencyKey: `${budget.id}-${n}`,
+            });
+            if (!made.ok) continue; // out of money: fine, the world is what it is
+            const provider = providers.find((p) => p.provider.id === listing.providerId)!.user;
+            await bookings.confirm(viewerOf(provider), { bookingId: toGlobalId("Booking", made.value.id), note: "" });
+            const rows: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1 ORDER BY starts_at", [made.value.id]);
+            rows.forEach((v, i) => b.outcomes[i] !== "SCHEDULED" && recordings.push({ visitId: v.id, outcome: b.outcomes[i], provider }));
+          }
+        }
+        api.clock.set("2027-06-01T10:00:00Z");
+        for (const r of recordings) await visits.record(viewerOf(r.provider), { visitId: toGlobalId("Visit", r.visitId), outcome: r.outcome as VisitOutcome });
+
+        const efficiencies = await api.data<{ clients: { nodes: { budgets: { efficiency: Measures }[] }[] } }>(
+          `{ clients(first: 100) { nodes { budgets { efficiency { ${MONEY.join(" ")} } } } } }`,
+          {},
+          { as: commissioner },
+        );
+        const byBudget = sum(efficiencies.clients.nodes.flatMap((c) => c.budgets.map((b) => b.efficiency)));
+        const expected = await independently();
+        for (const groupBy of GROUPINGS) {
+          const { efficiencyReport } = await api.data<{ efficiencyReport: { rows: { measures: Measures }[]; totals: Measures } }>(REPORT, { groupBy }, { as: commissioner });
+          const totals = Object.fromEntries(MONEY.map((m) => [m, efficiencyReport.totals[m]])) as Measures;
+          expect(sum(efficiencyReport.rows.map((r) => r.measures))).toEqual(totals);
+          expect(totals).toEqual(byBudget);
+          expect(totals).toMatchObject(expected);
+        }
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  /** The same figures computed in JavaScript from the raw rows, as DOMAIN.md defines them. */
+  async function independently() {
+    const visits: { budget_id: string; cost: number; reference: number | null; earmark: number }[] = await api.db.query(
+      `SELECT bk.budget_id, v.cost_pence AS cost, v.reference_cost_pence AS reference, v.earmark_pence AS earmark
+       FROM visits v JOIN bookings bk ON bk.id = v.booking_id WHERE v.status = 'DELIVERED'`,
+    );
+    const budgets: { id: string; available: string }[] = await api.db.query("SELECT id, allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets");
+    let saving = 0;
+    let returned = 0;
+    let reserved = 0;
+    for (const budget of budgets) {
+      const mine = visits.filter((v) => v.budget_id === budget.id && v.reference !== null);
+      const s = mine.reduce((t, v) => t + Math.max(0, v.reference! - v.cost), 0);
+      const r = mine.reduce((t, v) => t + v.earmark, 0);
+      saving += s;
+      returned += r;
+      reserved += Math.min(s - r, Number(budget.available));
+    }
+    return { savingPence: saving, returnedPence: returned, reservedPence: reserved, absorbedPence: saving - returned - reserved };
+  }
+
+  it("answers over 10,000 delivered visits in one statement", async () => {
+    const commissioner = await aCommissioner(api.db);
+    const { user, client } = await aClientUser(api.db);
+    const budget = await aBudget(api.db, client, { allocatedPence: 100_000_000 });
+    const listing = await aListing(api.db, await aProvider(api.db), { categoryCode: "PA_SUPPORT", pricePence: 1500 });
+    const booking = await api.db.query(
+      `INSERT INTO bookings (id, client_id, budget_id, funding_body_code, listing_id, provider_id, status, starts_at, units_per_visit, unit_price_pence, created_by_user_id)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'CONFIRMED', '2026-04-01', 1, 1500, $6) RETURNING id`,
+      [client.id, budget.id, MERTON, listing.id, listing.providerId, user.id],
+    );
+    await api.db.query(
+      `INSERT INTO visits (id, booking_id, provider_id, single_person, starts_at, ends_at, units, cost_pence, reference_cost_pence, earmark_pence, status)
+       SELECT gen_random_uuid(), $1, $2, false, timestamptz '2026-04-01 08:00Z' + g * interval '45 minutes', timestamptz '2026-04-01 08:30Z' + g * interval '45 minutes',
+              1, 1500, CASE WHEN g % 10 = 0 THEN NULL ELSE 1955 END, 0, 'DELIVERED'
+       FROM generate_series(1, 10000) g`,
+      [booking[0].id, listing.providerId],
+    );
+    const { statements, result } = await api.sql.during(() => api.execute<{ efficiencyReport: { totals: Measures } }>(REPORT, { groupBy: ["CATEGORY", "MONTH"] }, { as: commissioner }));
+    expect(statements).toHaveLength(1);
+    expect(result.data?.efficiencyReport.totals).toMatchObject({ visits: 10_000, visitsWithoutReference: 1_000, savingPence: 9_000 * 455 });
+  });
+
+  it("is for the funding body's commissioners", async () => {
+    for (const user of [await aCommissioner(api.db, LEICESTERSHIRE), (await aProviderMember(api.db)).user, await aUser(api.db)]) {
+      const result = await api.execute(REPORT, { groupBy: [] }, { as: user });
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    }
+  });
+
+  it("is also a CSV file, with the same bearer token", async () => {
+    const commissioner = await aCommissioner(api.db);
+    await new Promise<void>((resolve) => api.app.http.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(api.app.http.address() as AddressInfo).port}/reports/efficiency.csv`;
+    try {
+      const token = await api.app.services.tokens.issue(commissioner.subject);
+      const ok = await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=CATEGORY,MONTH`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("content-type")).toMatch(/^text\/csv/);
+      const lines = (await ok.text()).trim().split("\r\n");
+      expect(lines[0]).toMatch(/^categoryCode,month,providerKind,budgetKind,ageBand,purpose,sourcedPence,referencePence,savingPence,/);
+      expect(lines.at(-1)).toMatch(/^TOTAL,,,,,,0,0,0,/);
+      expect((await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31`)).status).toBe(401);
+      const other = await api.app.services.tokens.issue((await aCommissioner(api.db, LEICESTERSHIRE)).subject);
+      expect((await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+      const bad = await fetch(`${base}?fundingBodyCode=${MERTON}&from=April&to=2027-03-31&groupBy=COLOUR`, { headers: { authorization: `Bearer ${token}` } });
+      expect(bad.status).toBe(400);
+    } finally {
+      api.app.http.close();
+    }
+  });
+
+  it("shows how prices sit around the rate: bands of 5%, anchoring at the rate, below the minimum", async () => {
+    const commissioner = await aCommissioner(api.db);
+    await rates(commissioner);
+    await api.data("mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }", {
+      input: { fundingBodyCode: "E92000001", categoryCode: "PERSONAL_CARE", unit: "HOUR", ratePence: 2100, validFrom: "2025-04-01", sourceKind: "MINIMUM_PRICE", source: "minimum" },
+    }, { as: await aUser(api.db, { roles: ["ADMIN" as never] }) });
+    const provider = await aProvider(api.db);
+    for (const price of [2200, 2200, 2200, 2090, 2000, 2420, 1100]) await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: price });
+    await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: 2200, rateType: "WEEKEND" as never });
+    const { priceDistribution } = await api.data<{ priceDistribution: { listings: unknown; referenceRates: unknown[] } }>(
+      `{ priceDistribution(fundingBodyCode: "${MERTON}", categoryCode: "PERSONAL_CARE", on: "2026-06-01") {
+         referenceRates { ratePence } listings { compared withoutReference atRateShare belowMinimumShare bands { fromPercent toPercent count } } bookings { compared } } }`,
+      {},
+      { as: commissioner },
+    );
+    expect(priceDistribution.referenceRates).toEqual([{ ratePence: 2200 }]);
+    expect(priceDistribution.listings).toEqual({
+      compared: 7,
+      withoutReference: 1,
+      atRateShare: 0.4286,
+      belowMinimumShare: 0.4286,
+      bands: [
+        { fromPercent: -50, toPercent: -45, count: 1 },
+        { fromPercent: -10, toPercent: -5, count: 1 },
+        { fromPercent: -5, toPercent: 0, count: 1 },
+        { fromPercent: 0, toPercent: 5, count: 3 },
+        { fromPercent: 10, toPercent: 15, count: 1 },
+      ],
+    });
+  });
+});
