@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { AddressInfo } from "node:net";
 import { viewerOf, type UserEntity } from "../../src/modules/auth";
 import { PayeeRelationship } from "../../src/modules/bookings";
-import { VisitOutcome } from "../../src/modules/bookings/booking.inputs";
+import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
 import { GainMode } from "../../src/modules/budgets";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
