@@ -32,4 +32,9 @@ export async function scratchDatabaseUrl(suffix: string, template?: "template"):
 export async function resetDb(db: DataSource): Promise<void> {
   const tables = db.entityMetadatas.map((m) => m.tableName).filter((t) => !REFERENCE_TABLES.has(t));
   await db.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  // Reference rows stay, but settings a test changed (a funding body's thresholds) go back to their defaults.
+  for (const metadata of db.entityMetadatas.filter((m) => REFERENCE_TABLES.has(m.tableName))) {
+    const settings = metadata.columns.filter((c) => c.default !== undefined);
+    if (settings.length) await db.query(`UPDATE "${metadata.tableName}" SET ${settings.map((c) => `"${c.databaseName}" = DEFAULT`).join(", ")}`);
+  }
 }
