@@ -16,7 +16,8 @@ import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
 import { createLoaders, viewerFromHeader, type Context, type Services } from "./context";
 import { TokenService, UserService } from "./modules/auth";
-import { BookingService, VisitService } from "./modules/bookings";
+import { BookingService, GroupBookingService, VisitService } from "./modules/bookings";
+import { PackageService, PlanService } from "./modules/brokers";
 import { BudgetService, ClientService } from "./modules/budgets";
 import { ListingService } from "./modules/listings";
 import { ReferenceRateService } from "./modules/pricing";
@@ -132,10 +133,13 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const clients: ClientService = new ClientService(db, reference, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, clock);
+  const groupBookings = new GroupBookingService(db, budgets, bookings, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, bookings, clock);
+  const packages = new PackageService(db, reference, budgets, bookings, clock);
+  const plans = new PlanService(db, reference, budgets, clock);
   const reports = new ReportService(db, rates);
-  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, visits, quotes, reports };
+  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */

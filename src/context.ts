@@ -4,7 +4,8 @@
  */
 import type { DataSource } from "typeorm";
 import { createUserLoaders, type TokenService, type UserService } from "./modules/auth";
-import { createBookingLoaders, type BookingService, type VisitService } from "./modules/bookings";
+import { createBookingLoaders, type BookingService, type GroupBookingService, type VisitService } from "./modules/bookings";
+import { createPackageLoaders, type PackageService, type PlanService } from "./modules/brokers";
 import { createBudgetLoaders, type BudgetService, type ClientService } from "./modules/budgets";
 import { createListingLoaders, type ListingService } from "./modules/listings";
 import { createPricingLoaders, type ReferenceRateService } from "./modules/pricing";
@@ -27,8 +28,11 @@ export interface Services {
   clients: ClientService;
   budgets: BudgetService;
   bookings: BookingService;
+  groupBookings: GroupBookingService;
   visits: VisitService;
   quotes: QuoteService;
+  packages: PackageService;
+  plans: PlanService;
   reports: ReportService;
 }
 
@@ -42,6 +46,7 @@ export function createLoaders(db: DataSource) {
     ...createBudgetLoaders(db),
     ...createBookingLoaders(db),
     ...createQuoteLoaders(db),
+    ...createPackageLoaders(db),
     ...createReportLoaders(db),
   };
 }

@@ -5,7 +5,9 @@
  */
 import { ListingEntity, ListingSetting } from "../modules/listings";
 import { CqcRating, ProviderEntity, ProviderKind } from "../modules/providers";
-import { RateType, Unit } from "../modules/reference";
+import { RateType, Unit, Weekday } from "../modules/reference";
+
+const ALL_DAYS = Object.values(Weekday);
 import { newId } from "../shared/ids";
 
 export const MERTON = "E09000024";
@@ -208,6 +210,10 @@ export function generateCatalogue({ rounds = 1, listingsPerProvider, seed = 2024
               pricePence: between(offer.price),
               setting: offer.setting ?? ListingSetting.HOME,
               groupCapacity: offer.groupCapacity ?? 1,
+              weeklyCapacityUnits: template.kind === ProviderKind.PERSONAL_ASSISTANT ? 30 + Math.floor(rand() * 15) : null,
+              availableDays: ALL_DAYS,
+              availableFrom: template.kind === ProviderKind.DAY_SERVICE ? "09:00" : "07:00",
+              availableTo: template.kind === ProviderKind.DAY_SERVICE ? "17:00" : "22:00",
               active: rand() > 0.03,
               createdAt: new Date(now),
               updatedAt: new Date(now),

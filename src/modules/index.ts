@@ -1,6 +1,6 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← reports
+ * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← brokers ← reports
  * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
  */
 import type { Context } from "../context";
@@ -8,6 +8,7 @@ import type { NodeFetcher } from "../shared/ids";
 import { IdempotencyKeyEntity } from "../shared/idempotency";
 import { authModule } from "./auth";
 import { bookingsModule } from "./bookings";
+import { brokersModule } from "./brokers";
 import { budgetsModule } from "./budgets";
 import { listingsModule } from "./listings";
 import { pricingModule } from "./pricing";
@@ -25,7 +26,7 @@ interface Module {
   nodes: Record<string, NodeFetcher<Context>>;
 }
 
-const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule, reportsModule];
+const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule, brokersModule, reportsModule];
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);

@@ -8,7 +8,7 @@ import { BookingEntity, BookingStatus, PayeeRelationship, VisitEntity, VisitStat
 import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../../src/modules/budgets";
 import { ListingEntity, ListingSetting } from "../../src/modules/listings";
 import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
-import { BudgetKind, RateType, Unit } from "../../src/modules/reference";
+import { BudgetKind, RateType, Unit, Weekday } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { insertRows } from "../../src/shared/db";
 import { newId } from "../../src/shared/ids";
@@ -82,12 +82,16 @@ export async function aListing(db: DataSource, provider: ProviderEntity, overrid
     pricePence: 2400,
     setting: ListingSetting.HOME,
     groupCapacity: 1,
+    weeklyCapacityUnits: null,
+    availableDays: [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR, Weekday.SA, Weekday.SU],
+    availableFrom: "00:00",
+    availableTo: "24:00",
     active: true,
     createdAt: new Date(),
     updatedAt: new Date(),
     ...overrides,
   });
-  await db.getRepository(ListingEntity).insert(listing);
+  await insertRows(db.manager, ListingEntity, [listing]);
   return listing;
 }
 

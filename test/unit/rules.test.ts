@@ -34,7 +34,7 @@ describe("provider details", () => {
 });
 
 describe("listing terms", () => {
-  const valid = { title: "Home care", unit: Unit.HOUR, visitMinutes: null, pricePence: 2400, setting: ListingSetting.HOME, groupCapacity: 1 };
+  const valid = { title: "Home care", unit: Unit.HOUR, visitMinutes: null, pricePence: 2400, setting: ListingSetting.HOME, groupCapacity: 1, availableFrom: "08:00", availableTo: "20:00" };
 
   it("accepts an hourly price", () => {
     expect(checkListingTerms(valid)).toEqual([]);
@@ -49,6 +49,10 @@ describe("listing terms", () => {
     for (const pricePence of [0, -100, 12.5, 100_000_001]) {
       expect(codesAndFields(checkListingTerms({ ...valid, pricePence }))).toEqual([["INVALID_VALUE", ["input", "pricePence"]]]);
     }
+  });
+
+  it("needs available hours that end after they start", () => {
+    expect(codesAndFields(checkListingTerms({ ...valid, availableFrom: "20:00", availableTo: "08:00" }))).toEqual([["INVALID_VALUE", ["input", "availableTo"]]]);
   });
 
   it("keeps group sessions out of people's own homes", () => {

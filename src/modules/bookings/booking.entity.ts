@@ -1,4 +1,4 @@
-import { Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
 import { UserEntity } from "../auth";
 import { BudgetEntity, ClientEntity } from "../budgets";
@@ -12,6 +12,7 @@ import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } fr
  * Its price is fixed when booked; its status changes only by compare-and-swap (booking.rules.ts).
  */
 @Entity("bookings")
+@Check("chk_bookings_group_share", "(group_booking_id IS NULL) = (group_share_pence IS NULL) AND coalesce(group_share_pence, 0) >= 0")
 @Index("idx_bookings_provider_id_id", ["providerId", "id"])
 @Index("idx_bookings_client_id_id", ["clientId", "id"])
 @Index("idx_bookings_funding_body_code_id", ["fundingBodyCode", "id"])
@@ -45,6 +46,16 @@ export class BookingEntity {
   @ForeignKey("quotes", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   quoteId!: string | null;
+
+  /** The group session this booking is one participant's share of. */
+  @ForeignKey("group_bookings", { onDelete: "RESTRICT" })
+  @Index("idx_bookings_group_booking_id")
+  @Column({ type: "uuid", nullable: true })
+  groupBookingId!: string | null;
+
+  /** This participant's share of one group session (its visits cost this, not units × price). */
+  @Column({ type: "integer", nullable: true })
+  groupSharePence!: number | null;
 
   @Column({ type: "enum", enum: BookingStatus, enumName: "booking_status" })
   status!: BookingStatus;

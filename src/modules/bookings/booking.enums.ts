@@ -38,3 +38,10 @@ export enum ApprovalDecision {
   APPROVED = "APPROVED",
   REJECTED = "REJECTED",
 }
+
+/** How a group session's price is shared between participants. */
+export enum GroupSplit {
+  EQUAL = "EQUAL",
+  /** In proportion to each participant's units (e.g. minutes of a shared session). */
+  BY_UNITS = "BY_UNITS",
+}

@@ -1,9 +1,10 @@
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { hydrator, selectColumns } from "../../shared/db";
-import { groupedInKeyOrder, loaderByKey } from "../../shared/loaders";
+import { groupedInKeyOrder, loaderByForeignKey, loaderByKey } from "../../shared/loaders";
 import { decodeCursor, encodeCursor } from "../../shared/pagination";
 import { BookingEntity } from "./booking.entity";
+import { GroupBookingEntity } from "./group-booking.entity";
 import { VisitEntity } from "./visit.entity";
 
 /** A booking's money, summed over its visits ("active": scheduled or delivered). */
@@ -51,6 +52,8 @@ export function createBookingLoaders(db: DataSource) {
   return {
     bookingById: loaderByKey(db.getRepository(BookingEntity), "id"),
     visitById: loaderByKey(db.getRepository(VisitEntity), "id"),
+    groupBookingById: loaderByKey(db.getRepository(GroupBookingEntity), "id"),
+    bookingsOfGroup: loaderByForeignKey(db.getRepository(BookingEntity), "groupBookingId"),
 
     /** Money held by each booking's visits: one grouped statement for a page of bookings. */
     visitTotalsOfBooking: new DataLoader<string, VisitTotals>(async (bookingIds) => {

@@ -13,7 +13,7 @@ import { snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pr
 import { isSinglePerson, ProviderEntity } from "../providers";
 import type { ReferenceService } from "../reference";
 import { BookingEntity } from "./booking.entity";
-import { ApprovalDecision, BookingStatus, type PayeeRelationship, VisitStatus } from "./booking.enums";
+import { ApprovalDecision, BookingStatus, VisitStatus, type ApprovalReason, type PayeeRelationship } from "./booking.enums";
 import type { BookingDecisionInput, BookingFilter, CreateBookingInput } from "./booking.inputs";
 import { assessBooking, initialStatus, invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
 import { visitMinutes, visitStarts } from "./schedule.rules";
@@ -29,9 +29,36 @@ export interface BookingRequest {
   payeeRelationship: PayeeRelationship;
   /** A quoted price instead of the listing's. */
   unitPricePence?: number;
+  /** What each visit costs this budget, when it is not units × price (a share of a group session). */
+  visitCostPence?: number;
   /** No visits after this London date (the quoted period); the budget period's end regardless. */
   lastDay?: string;
   quoteId?: string | null;
+  /** One participant's share of a group session. */
+  groupBookingId?: string | null;
+  groupSharePence?: number | null;
+  /** Another participant's booking already holds the provider's slot for these visits. */
+  sharesTheSlot?: boolean;
+}
+
+/** A booking checked and costed, ready to write. */
+export interface PreparedBooking {
+  request: BookingRequest;
+  budget: BudgetEntity;
+  client: ClientEntity;
+  listing: ListingEntity;
+  provider: ProviderEntity;
+  unitPricePence: number;
+  visits: (PricedVisit & VisitSnapshot & { earmarkPence: number })[];
+  approvalReasons: ApprovalReason[];
+  totalCostPence: number;
+}
+
+interface PricedVisit {
+  startsAt: Date;
+  endsAt: Date;
+  units: number;
+  costPence: number;
 }
 
 export class BookingService {
@@ -84,6 +111,12 @@ export class BookingService {
    * Any refusal leaves nothing behind (the caller's transaction rolls back).
    */
   async book(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<BookingEntity>> {
+    const prepared = await this.prepare(tx, viewer, request);
+    return prepared.ok ? this.place(tx, viewer, prepared.value) : prepared;
+  }
+
+  /** Everything a booking would be, checked against every rule but the money and the diary, without writing. */
+  async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
     const found = await this.budgets.findVisible(viewer, request.budgetId, tx);
     if (!found) return notFound("The budget", ["input", "budgetId"]);
     const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
@@ -102,18 +135,14 @@ export class BookingService {
     const lastDay = request.lastDay && request.lastDay < found.budget.periodEnd ? request.lastDay : found.budget.periodEnd;
     const starts = visitStarts(request.startsAt, request.recurrence, lastDay);
     if (!starts.ok) return starts;
+    if (starts.value.length === 0) {
+      return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`, ["input", "startsAt"]);
+    }
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const minutes = visitMinutes(listing.unit, listing.visitMinutes, request.unitsPerVisit);
-    const visitCost = costPence(request.unitsPerVisit, unitPricePence);
-    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000) }));
-    const totalCostPence = visitCost * times.length;
-    if (times.length === 0) {
-      return fail(
-        UserErrorCode.OUTSIDE_BUDGET_PERIOD,
-        `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`,
-        ["input", "startsAt"],
-      );
-    }
+    const costPerVisit = request.visitCostPence ?? costPence(request.unitsPerVisit, unitPricePence);
+    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), units: request.unitsPerVisit, costPence: costPerVisit }));
+    const totalCostPence = costPerVisit * times.length;
 
     const assessment = assessBooking({
       budget: found.budget,
@@ -126,23 +155,31 @@ export class BookingService {
       lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
     });
     if (assessment.refusals.length > 0) return failAll(assessment.refusals);
+    const visits = await this.priceVisits(tx, found.budget, listing, times, unitPricePence);
+    return ok({ request, budget: found.budget, client: found.client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
+  }
 
+  /** Writes a prepared booking: the booking, its visits (the overlap constraint), and its commitment (the money). */
+  async place(tx: EntityManager, viewer: Viewer, prepared: PreparedBooking): Promise<Result<BookingEntity>> {
+    const { request, budget, client, listing, provider, visits } = prepared;
     const now = this.clock.now();
     const booking = tx.create(BookingEntity, {
       id: newId(),
-      clientId: found.client.id,
-      budgetId: found.budget.id,
-      fundingBodyCode: found.budget.fundingBodyCode,
+      clientId: client.id,
+      budgetId: budget.id,
+      fundingBodyCode: budget.fundingBodyCode,
       listingId: listing.id,
       providerId: provider.id,
       quoteId: request.quoteId ?? null,
-      status: initialStatus(assessment.approvalReasons, Boolean(request.quoteId)),
+      groupBookingId: request.groupBookingId ?? null,
+      groupSharePence: request.groupSharePence ?? null,
+      status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
       startsAt: request.startsAt,
       recurrence: request.recurrence,
       unitsPerVisit: request.unitsPerVisit,
-      unitPricePence,
+      unitPricePence: prepared.unitPricePence,
       payeeRelationship: request.payeeRelationship,
-      approvalReasons: assessment.approvalReasons,
+      approvalReasons: prepared.approvalReasons,
       approvalDecision: null,
       approvalDecidedBy: null,
       approvalDecidedAt: null,
@@ -152,29 +189,19 @@ export class BookingService {
       updatedAt: now,
     });
     await insertRows(tx, BookingEntity, [booking]);
-    const singlePerson = isSinglePerson(provider.kind);
-    const visits = times.map((t) => ({
-      id: newId(),
-      bookingId: booking.id,
-      providerId: provider.id,
-      singlePerson,
-      ...t,
-      units: request.unitsPerVisit,
-      costPence: visitCost,
-      status: VisitStatus.SCHEDULED,
-      recordedAt: null,
-      recordedByUserId: null,
-    }));
-    const priced = await this.priceVisits(tx, found.budget, listing, visits, unitPricePence);
-    const placed = await this.placeVisits(tx, priced);
+    const singlePerson = isSinglePerson(provider.kind) && !request.sharesTheSlot;
+    const placed = await this.placeVisits(
+      tx,
+      visits.map((v) => ({ ...v, id: newId(), bookingId: booking.id, providerId: provider.id, singlePerson, status: VisitStatus.SCHEDULED, recordedAt: null, recordedByUserId: null })),
+    );
     if (!placed.ok) return placed;
-    const earmarked = priced.reduce((sum, v) => sum + v.earmarkPence, 0);
+    const earmarked = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
     const committed = await this.budgets.post(
       tx,
-      found.budget.id,
+      budget.id,
       [
-        { kind: LedgerKind.COMMITMENT, amountPence: totalCostPence, bookingId: booking.id, memo: `${times.length} visit(s)` },
-        { kind: LedgerKind.COMMITMENT, amountPence: earmarked, bookingId: booking.id, memo: `saving earmarked for the funder (gain policy ${found.budget.gainMode})` },
+        { kind: LedgerKind.COMMITMENT, amountPence: prepared.totalCostPence, bookingId: booking.id, memo: `${visits.length} visit(s)` },
+        { kind: LedgerKind.COMMITMENT, amountPence: earmarked, bookingId: booking.id, memo: `saving earmarked for the funder (gain policy ${budget.gainMode})` },
       ],
       viewer.userId,
     );
@@ -186,7 +213,7 @@ export class BookingService {
    * booking across 1 April straddles two versions), and earmarks the share of the saving the
    * budget's gain policy returns.
    */
-  private async priceVisits<V extends { startsAt: Date; units: number; costPence: number }>(
+  private async priceVisits<V extends PricedVisit>(
     tx: EntityManager,
     budget: BudgetEntity,
     listing: ListingEntity,
@@ -241,40 +268,49 @@ export class BookingService {
    * Moves a booking by compare-and-swap on its status (a booking changed meanwhile is an
    * INVALID_TRANSITION, never overwritten). Ending a booking releases what its scheduled visits hold.
    */
-  private async transition(
+  private transition(
     viewer: Viewer,
     input: BookingDecisionInput,
     action: BookingAction,
     allowed: (booking: BookingEntity, client: ClientEntity) => boolean,
   ): Promise<Result<BookingEntity>> {
-    return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.bookingId, "Booking"), tx);
-      if (!found || !allowed(found.booking, found.client)) return notFound("The booking", ["input", "bookingId"]);
-      const { booking } = found;
-      const to = targetStatus(action, booking.quoteId !== null);
-      const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
-      const now = this.clock.now();
-      const changed = await tx
-        .createQueryBuilder()
-        .update(BookingEntity)
-        .set({
-          status: to,
-          updatedAt: now,
-          ...(decision ? { approvalDecision: decision, approvalDecidedBy: viewer.userId, approvalDecidedAt: now, approvalNote: input.note } : {}),
-        })
-        .where("id = :id AND status IN (:...from)", { id: booking.id, from: TRANSITIONS[action].from })
-        .returning("*")
-        .execute();
-      if (changed.affected !== 1) {
-        const current = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
-        return failAll([invalidTransition(action, current.status)]);
-      }
-      if (to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED) {
-        const released = await this.releaseScheduled(tx, booking, viewer.userId, `${action}: ${input.note}`.trim());
-        if (!released.ok) return released;
-      }
-      return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
-    });
+    return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, uuidOf(input.bookingId, "Booking"), action, allowed, input.note));
+  }
+
+  /** `transition` inside the caller's transaction (a package cancels its bookings with its own). */
+  async transitionIn(
+    tx: EntityManager,
+    viewer: Viewer,
+    bookingId: string | null,
+    action: BookingAction,
+    allowed: (booking: BookingEntity, client: ClientEntity) => boolean,
+    note = "",
+  ): Promise<Result<BookingEntity>> {
+    const found = await this.findVisible(viewer, bookingId, tx);
+    if (!found || !allowed(found.booking, found.client)) return notFound("The booking", ["input", "bookingId"]);
+    const { booking } = found;
+    const to = targetStatus(action, booking.quoteId !== null);
+    const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
+    const now = this.clock.now();
+    const changed = await tx
+      .createQueryBuilder()
+      .update(BookingEntity)
+      .set({
+        status: to,
+        updatedAt: now,
+        ...(decision ? { approvalDecision: decision, approvalDecidedBy: viewer.userId, approvalDecidedAt: now, approvalNote: note } : {}),
+      })
+      .where("id = :id AND status IN (:...from)", { id: booking.id, from: TRANSITIONS[action].from })
+      .execute();
+    if (changed.affected !== 1) {
+      const current = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+      return failAll([invalidTransition(action, current.status)]);
+    }
+    if (to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED) {
+      const released = await this.releaseScheduled(tx, booking, viewer.userId, `${action}: ${note}`.trim());
+      if (!released.ok) return released;
+    }
+    return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
   }
 
   /** Cancels the booking's scheduled visits and releases what they hold. */

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { ProviderEntity } from "../providers";
-import { RateType, ServiceCategoryEntity, Unit } from "../reference";
+import { numericQuantity } from "../../shared/money";
+import { RateType, ServiceCategoryEntity, Unit, Weekday } from "../reference";
 import { ListingSetting } from "./listing.enums";
 
 /**
@@ -14,6 +15,7 @@ import { ListingSetting } from "./listing.enums";
 @Index("idx_listings_provider_id_id", ["providerId", "id"]) // a provider's listings, newest first
 @Check("chk_listings_price_positive", "price_pence > 0")
 @Check("chk_listings_group_capacity", "group_capacity BETWEEN 1 AND 100")
+@Check("chk_listings_available_hours", "available_from < available_to AND available_from ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' AND available_to ~ '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'")
 @Check("chk_listings_visit_minutes", "(unit <> 'VISIT' OR visit_minutes IS NOT NULL) AND (visit_minutes IS NULL OR visit_minutes BETWEEN 5 AND 1440)")
 export class ListingEntity {
   @PrimaryColumn({ type: "uuid" })
@@ -53,6 +55,20 @@ export class ListingEntity {
   /** How many people one session serves together (group sessions in care homes); 1 otherwise. */
   @Column({ type: "smallint", default: 1 })
   groupCapacity!: number;
+
+  /** Units the provider can supply each week; null: not stated (no limit when planning). */
+  @Column({ type: "numeric", precision: 8, scale: 2, nullable: true, transformer: numericQuantity })
+  weeklyCapacityUnits!: number | null;
+
+  @Column({ type: "enum", enum: Weekday, enumName: "weekday", array: true, default: () => "'{MO,TU,WE,TH,FR,SA,SU}'" })
+  availableDays!: Weekday[];
+
+  /** The hours of the day it is available, London time ("08:00" to "20:00"). */
+  @Column({ type: "char", length: 5, default: "00:00" })
+  availableFrom!: string;
+
+  @Column({ type: "char", length: 5, default: "24:00" })
+  availableTo!: string;
 
   @Column({ type: "boolean", default: true })
   active!: boolean;

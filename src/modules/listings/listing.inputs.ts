@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsInt, IsOptional, Length, MaxLength, Min } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, MaxLength, Min } from "class-validator";
+import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
-import { RateType, Unit } from "../reference";
+import { RateType, Unit, Weekday } from "../reference";
 import { CqcRating, ProviderKind } from "../providers";
 import { ListingSetting } from "./listing.enums";
 
@@ -41,6 +41,26 @@ export class CreateListingInput {
 
   @Field(() => Int, { defaultValue: 1 })
   groupCapacity!: number;
+
+  @Field(() => Float, { nullable: true, description: "Units you can supply each week (used when planning packages)." })
+  @IsOptional()
+  @Min(0)
+  weeklyCapacityUnits?: number | null;
+
+  @Field(() => [Weekday], { nullable: true, description: "Days you offer it; every day by default." })
+  @IsOptional()
+  @ArrayMaxSize(7)
+  availableDays?: Weekday[] | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 00:00 by default." })
+  @IsOptional()
+  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "availableFrom is a time like 08:00" })
+  availableFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 24:00 by default." })
+  @IsOptional()
+  @Matches(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, { message: "availableTo is a time like 20:00 (24:00 for midnight)" })
+  availableTo?: string | null;
 }
 
 /** Fields left out stay as they are. */
@@ -83,6 +103,26 @@ export class UpdateListingInput {
 
   @Field(() => Int, { nullable: true })
   groupCapacity?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Units you can supply each week (used when planning packages)." })
+  @IsOptional()
+  @Min(0)
+  weeklyCapacityUnits?: number | null;
+
+  @Field(() => [Weekday], { nullable: true, description: "Days you offer it; every day by default." })
+  @IsOptional()
+  @ArrayMaxSize(7)
+  availableDays?: Weekday[] | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 00:00 by default." })
+  @IsOptional()
+  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "availableFrom is a time like 08:00" })
+  availableFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 24:00 by default." })
+  @IsOptional()
+  @Matches(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, { message: "availableTo is a time like 20:00 (24:00 for midnight)" })
+  availableTo?: string | null;
 }
 
 @InputType()

@@ -13,6 +13,8 @@ export interface ListingTerms {
   pricePence: number;
   setting: ListingSetting;
   groupCapacity: number;
+  availableFrom: string;
+  availableTo: string;
 }
 
 export function checkListingTerms(terms: ListingTerms): UserErrorData[] {
@@ -32,6 +34,7 @@ export function checkListingTerms(terms: ListingTerms): UserErrorData[] {
   if (terms.groupCapacity > 1 && terms.setting === ListingSetting.HOME) {
     invalid("groupCapacity", "A group session happens in a care home or the community, not in someone's own home: set the setting.");
   }
+  if (terms.availableFrom >= terms.availableTo) invalid("availableTo", "The listing's hours end before they start.");
   return errors;
 }
 

@@ -6,7 +6,9 @@ import { newId, uuidOf } from "../../shared/ids";
 import { Connection, type PageArgs } from "../../shared/pagination";
 import { ReferenceRateEntity, type RatesFor } from "../pricing";
 import { ProviderEntity, type ProviderService } from "../providers";
-import type { ReferenceService, ServiceCategoryEntity } from "../reference";
+import { Weekday, type ReferenceService, type ServiceCategoryEntity } from "../reference";
+
+const ALL_DAYS = Object.values(Weekday);
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder } from "./listing.enums";
 import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
@@ -64,6 +66,10 @@ export class ListingService {
       pricePence: input.pricePence,
       setting: input.setting,
       groupCapacity: input.groupCapacity,
+      weeklyCapacityUnits: input.weeklyCapacityUnits ?? null,
+      availableDays: input.availableDays?.length ? [...new Set(input.availableDays)] : ALL_DAYS,
+      availableFrom: input.availableFrom ?? "00:00",
+      availableTo: input.availableTo ?? "24:00",
       active: true,
       createdAt: new Date(),
       updatedAt: new Date(),
@@ -159,5 +165,9 @@ function changesIn(input: UpdateListingInput): Partial<ListingEntity> {
   if (input.pricePence != null) changes.pricePence = input.pricePence;
   if (input.setting != null) changes.setting = input.setting;
   if (input.groupCapacity != null) changes.groupCapacity = input.groupCapacity;
+  if (input.weeklyCapacityUnits !== undefined) changes.weeklyCapacityUnits = input.weeklyCapacityUnits;
+  if (input.availableDays?.length) changes.availableDays = [...new Set(input.availableDays)];
+  if (input.availableFrom != null) changes.availableFrom = input.availableFrom;
+  if (input.availableTo != null) changes.availableTo = input.availableTo;
   return changes;
 }

@@ -1,9 +1,9 @@
-import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
-import { RateType, Unit } from "../reference";
+import { RateType, Unit, Weekday } from "../reference";
 import { ListingOrder, ListingSetting } from "./listing.enums";
 
 registerEnumType(ListingSetting, { name: "ListingSetting", description: "Where the service happens." });
@@ -42,6 +42,18 @@ export class Listing extends Node {
 
   @Field(() => Int, { description: "People served together in one session (1 unless a group session)." })
   groupCapacity!: number;
+
+  @Field(() => Float, { nullable: true, description: "Units the provider can supply each week; null: not stated." })
+  weeklyCapacityUnits!: number | null;
+
+  @Field(() => [Weekday])
+  availableDays!: Weekday[];
+
+  @Field({ description: "Available from (London time, HH:MM)." })
+  availableFrom!: string;
+
+  @Field({ description: "Available until (London time, HH:MM; 24:00 is midnight)." })
+  availableTo!: string;
 
   @Field()
   active!: boolean;

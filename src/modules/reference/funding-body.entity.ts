@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { FundingBodyKind } from "./reference.enums";
+import { BrokerageChargedTo, BrokerageMode, FundingBodyKind } from "./reference.enums";
 
 /** A council or an NHS integrated care board, keyed by its ONS/ODS code. */
 @Entity("funding_bodies")
@@ -16,4 +16,14 @@ export class FundingBodyEntity {
   /** A life-improving booking costing more than this needs a commissioner's approval; null: never. */
   @Column({ type: "integer", nullable: true, default: 50_000 })
   lifeImprovingApprovalThresholdPence!: number | null;
+
+  @Column({ type: "enum", enum: BrokerageMode, enumName: "brokerage_mode", default: BrokerageMode.NONE })
+  brokerageMode!: BrokerageMode;
+
+  /** Per package, or per hour of broker time. */
+  @Column({ type: "integer", default: 0 })
+  brokerageFeePence!: number;
+
+  @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
+  brokerageChargedTo!: BrokerageChargedTo;
 }

@@ -39,3 +39,28 @@ export enum RateType {
   WAKING_NIGHT = "WAKING_NIGHT",
   LIVE_IN = "LIVE_IN",
 }
+
+/** Days of the week, as RFC 5545 names them. */
+export enum Weekday {
+  MO = "MO",
+  TU = "TU",
+  WE = "WE",
+  TH = "TH",
+  FR = "FR",
+  SA = "SA",
+  SU = "SU",
+}
+
+/** How a funding body pays for brokerage. */
+export enum BrokerageMode {
+  NONE = "NONE",
+  PER_PACKAGE = "PER_PACKAGE",
+  PER_HOUR = "PER_HOUR",
+}
+
+/** Who bears the cost of brokerage. */
+export enum BrokerageChargedTo {
+  FUNDING_BODY = "FUNDING_BODY",
+  /** A FEE entry on the client's budget when the package is agreed. */
+  BUDGET = "BUDGET",
+}

@@ -1,6 +1,7 @@
 import { IsOptional, MaxLength, Min } from "class-validator";
 import { Field, InputType } from "type-graphql";
 import { Pence } from "../../shared/money";
+import { BrokerageChargedTo, BrokerageMode } from "./reference.enums";
 
 @InputType()
 export class UpdateFundingBodySettingsInput {
@@ -12,4 +13,15 @@ export class UpdateFundingBodySettingsInput {
   @IsOptional()
   @Min(0)
   lifeImprovingApprovalThresholdPence?: number | null;
+
+  @Field(() => BrokerageMode, { nullable: true })
+  brokerageMode?: BrokerageMode | null;
+
+  @Field(() => Pence, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  brokerageFeePence?: number | null;
+
+  @Field(() => BrokerageChargedTo, { nullable: true })
+  brokerageChargedTo?: BrokerageChargedTo | null;
 }

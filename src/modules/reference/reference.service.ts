@@ -37,6 +37,9 @@ export class ReferenceService {
     const body = await this.fundingBodies.findOneBy({ code: input.code });
     if (!body || !(viewer.roles.has(Role.ADMIN) || viewer.fundingBodyCode === body.code)) return notFound("The funding body", ["input", "code"]);
     if (input.lifeImprovingApprovalThresholdPence !== undefined) body.lifeImprovingApprovalThresholdPence = input.lifeImprovingApprovalThresholdPence;
+    if (input.brokerageMode != null) body.brokerageMode = input.brokerageMode;
+    if (input.brokerageFeePence != null) body.brokerageFeePence = input.brokerageFeePence;
+    if (input.brokerageChargedTo != null) body.brokerageChargedTo = input.brokerageChargedTo;
     await this.fundingBodies.save(body);
     return ok(body);
   }

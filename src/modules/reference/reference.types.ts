@@ -2,7 +2,7 @@ import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
-import { BudgetKind, CategoryPurpose, FundingBodyKind, RateType, Unit } from "./reference.enums";
+import { BrokerageChargedTo, BrokerageMode, BudgetKind, CategoryPurpose, FundingBodyKind, RateType, Unit, Weekday } from "./reference.enums";
 
 registerEnumType(CategoryPurpose, {
   name: "CategoryPurpose",
@@ -12,6 +12,9 @@ registerEnumType(BudgetKind, { name: "BudgetKind", description: "A council perso
 registerEnumType(FundingBodyKind, { name: "FundingBodyKind" });
 registerEnumType(Unit, { name: "Unit", description: "What one priced unit is. VISIT units carry their length in minutes." });
 registerEnumType(RateType, { name: "RateType", description: "The time band a price applies to." });
+registerEnumType(Weekday, { name: "Weekday" });
+registerEnumType(BrokerageMode, { name: "BrokerageMode", description: "How a funding body pays for brokerage: not at all, a fee per agreed package, or per hour of broker time." });
+registerEnumType(BrokerageChargedTo, { name: "BrokerageChargedTo" });
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A category of the service taxonomy." })
 export class ServiceCategory extends Node {
@@ -44,6 +47,15 @@ export class FundingBody extends Node {
 
   @Field(() => Pence, { nullable: true, description: "A life-improving booking costing more needs a commissioner's approval; null: never." })
   lifeImprovingApprovalThresholdPence!: number | null;
+
+  @Field(() => BrokerageMode)
+  brokerageMode!: BrokerageMode;
+
+  @Field(() => Pence, { description: "Per agreed package, or per hour of broker time." })
+  brokerageFeePence!: number;
+
+  @Field(() => BrokerageChargedTo)
+  brokerageChargedTo!: BrokerageChargedTo;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);

@@ -1,0 +1,153 @@
+import { In, type DataSource, type EntityManager } from "typeorm";
+import type { Viewer } from "../../shared/auth";
+import { insertRows, transactionResult } from "../../shared/db";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { once } from "../../shared/idempotency";
+import { newId, uuidOf } from "../../shared/ids";
+import { apportion, costPence, isHundredths } from "../../shared/money";
+import type { Clock } from "../../shared/time";
+import { ClientEntity, ClientSetting, type BudgetService } from "../budgets";
+import { ListingEntity, ListingSetting } from "../listings";
+import { ProviderEntity, ProviderKind } from "../providers";
+import { BookingEntity } from "./booking.entity";
+import { GroupSplit, PayeeRelationship } from "./booking.enums";
+import type { BookingService, PreparedBooking } from "./booking.service";
+import { GroupBookingEntity } from "./group-booking.entity";
+import type { CreateGroupBookingInput, GroupParticipantInput } from "./group-booking.inputs";
+
+/** A participant as asked, keeping their place in the input so errors can name them. */
+interface Participant extends GroupParticipantInput {
+  index: number;
+  budgetUuid: string | null;
+}
+
+export class GroupBookingService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly budgets: BudgetService,
+    private readonly bookings: BookingService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * One session at a care home for several residents: each participant's share of the price is a
+   * booking of their own, committed from their own budget, all in one transaction or none.
+   */
+  async create(viewer: Viewer, input: CreateGroupBookingInput): Promise<Result<GroupBookingEntity>> {
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "createGroupBooking", input },
+        () => this.book(tx, viewer, input),
+        (group) => group.id,
+        (id) => tx.findOneBy(GroupBookingEntity, { id }),
+      ),
+    );
+  }
+
+  private async book(tx: EntityManager, viewer: Viewer, input: CreateGroupBookingInput): Promise<Result<GroupBookingEntity>> {
+    const checked = await this.checkSession(tx, input);
+    if (!checked.ok) return checked;
+    const { listing, careHome } = checked.value;
+    const sessionPricePence = costPence(input.unitsPerSession, listing.pricePence);
+    // Budgets are locked in one order (by id) so two group sessions sharing residents cannot deadlock.
+    const participants: Participant[] = input.participants
+      .map((p, index) => ({ ...p, index, budgetUuid: uuidOf(p.budgetId, "Budget") }))
+      .sort((a, b) => (a.budgetUuid ?? "").localeCompare(b.budgetUuid ?? ""));
+    const shares = shareOut(sessionPricePence, input.split, participants);
+    if (!shares.ok) return shares;
+
+    const group: GroupBookingEntity = {
+      id: newId(),
+      listingId: listing.id,
+      providerId: listing.providerId,
+      careHomeId: careHome.id,
+      startsAt: input.startsAt,
+      recurrence: input.recurrence?.trim() || null,
+      unitsPerSession: input.unitsPerSession,
+      split: input.split,
+      sessionPricePence,
+      createdByUserId: viewer.userId,
+      createdAt: this.clock.now(),
+    };
+    await insertRows(tx, GroupBookingEntity, [group]);
+
+    const prepared: PreparedBooking[] = [];
+    const clients = new Set<string>();
+    for (const [i, participant] of participants.entries()) {
+      const one = await this.bookings.prepare(tx, viewer, {
+        listingId: listing.id,
+        budgetId: participant.budgetUuid,
+        startsAt: group.startsAt,
+        recurrence: group.recurrence,
+        unitsPerVisit: group.unitsPerSession,
+        payeeRelationship: PayeeRelationship.NONE,
+        visitCostPence: shares.value[i],
+        groupBookingId: group.id,
+        groupSharePence: shares.value[i],
+        // The first participant's booking holds the provider's diary; the others share that slot.
+        sharesTheSlot: i > 0,
+      });
+      if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetUuid, tx))?.client.displayName);
+      const { client } = one.value;
+      if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
+        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `${client.displayName} does not live at ${careHome.name}.` }]);
+      }
+      if (clients.has(client.id)) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `${client.displayName} is already in this session.` }]);
+      clients.add(client.id);
+      prepared.push(one.value);
+    }
+    for (const [i, one] of prepared.entries()) {
+      const placed = await this.bookings.place(tx, viewer, one);
+      if (!placed.ok) return refusedFor(participants[i], placed.errors, one.client.displayName);
+    }
+    return ok(group);
+  }
+
+  /** The listing is a group session offered in care homes, with room for everyone; the place is a care home. */
+  private async checkSession(tx: EntityManager, input: CreateGroupBookingInput): Promise<Result<{ listing: ListingEntity; careHome: ProviderEntity }>> {
+    const listingId = uuidOf(input.listingId, "Listing");
+    const listing = listingId ? await tx.findOneBy(ListingEntity, { id: listingId }) : null;
+    if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
+    if (listing.setting !== ListingSetting.CARE_HOME) {
+      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, ["input", "listingId"]);
+    }
+    if (input.participants.length > listing.groupCapacity) {
+      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" takes at most ${listing.groupCapacity} participant(s); ${input.participants.length} were named.`, ["input", "participants"]);
+    }
+    if (!isHundredths(input.unitsPerSession)) {
+      return fail(UserErrorCode.INVALID_VALUE, "Units per session has at most two decimals (e.g. 1.5).", ["input", "unitsPerSession"]);
+    }
+    const careHomeId = uuidOf(input.careHomeId, "Provider");
+    const careHome = careHomeId ? await tx.findOneBy(ProviderEntity, { id: careHomeId }) : null;
+    if (!careHome) return notFound("The care home", ["input", "careHomeId"]);
+    if (careHome.kind !== ProviderKind.CARE_HOME) return fail(UserErrorCode.INVALID_VALUE, `${careHome.name} is not a care home.`, ["input", "careHomeId"]);
+    return ok({ listing, careHome });
+  }
+
+  /** A group session is visible to whoever may see one of its participants' bookings. */
+  async findVisible(viewer: Viewer | null, id: string | null): Promise<GroupBookingEntity | null> {
+    const group = viewer && id ? await this.db.manager.findOneBy(GroupBookingEntity, { id }) : null;
+    if (!group) return null;
+    const bookings = await this.db.manager.findBy(BookingEntity, { groupBookingId: group.id });
+    const clients = await this.db.manager.findBy(ClientEntity, { id: In(bookings.map((b) => b.clientId)) });
+    const visible = bookings.some((b) => this.bookings.isVisibleTo(viewer, b, clients.find((c) => c.id === b.clientId)!));
+    return visible ? group : null;
+  }
+}
+
+/** Each participant's share of one session, in whole pence that add up to the price exactly. */
+function shareOut(pricePence: number, split: GroupSplit, participants: Participant[]): Result<number[]> {
+  if (split === GroupSplit.EQUAL) return ok(apportion(pricePence, participants.map(() => 1)));
+  const missing = participants.find((p) => !p.units || !isHundredths(p.units));
+  if (missing) {
+    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, ["input", "participants", missing.index, "units"]);
+  }
+  return ok(apportion(pricePence, participants.map((p) => Math.round(p.units! * 100))));
+}
+
+/** A participant's refusal, named so the broker knows whose budget, plan or rules said no. */
+function refusedFor<T>(participant: Participant, errors: UserErrorData[], name?: string): Result<T> {
+  const who = name ? `Participant ${participant.index + 1} (${name})` : `Participant ${participant.index + 1}`;
+  return failAll(errors.map((e) => ({ ...e, message: `${who}: ${e.message}`, field: ["input", "participants", participant.index] })));
+}

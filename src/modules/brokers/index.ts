@@ -1,0 +1,20 @@
+/** Brokers: packages of services arranged for a client, agreed at once, and planned by optimisation. */
+import type { Context } from "../../context";
+import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { PackageEntity, PackageItemEntity } from "./package.entity";
+import { PackageDecisions, PackageFields, PackageItemFields, PackageMutations, PackageQueries } from "./package.resolver";
+import { PlanMutations, PlannedItemFields } from "./plan.resolver";
+
+export { PackageEntity, PackageItemEntity } from "./package.entity";
+export { PackageStatus } from "./package.enums";
+export { PackageService } from "./package.service";
+export { PlanService } from "./plan.service";
+export { createPackageLoaders, type PackageLoaders } from "./package.loaders";
+
+export const brokersModule = {
+  entities: [PackageEntity, PackageItemEntity],
+  resolvers: [PackageQueries, PackageMutations, PackageDecisions, PackageFields, PackageItemFields, PlanMutations, PlannedItemFields],
+  nodes: {
+    Package: async (id, { viewer, services }) => (isUuid(id) ? ((await services.packages.findVisible(viewer, id))?.pkg ?? null) : null),
+  } satisfies Record<string, NodeFetcher<Context>>,
+};

@@ -1,0 +1,159 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { toGlobalId, uuidOf } from "../../shared/ids";
+import { Pence } from "../../shared/money";
+import { PageArgs, type Connection } from "../../shared/pagination";
+import { User, type UserEntity } from "../auth";
+import { Booking, type BookingEntity } from "../bookings";
+import { available, Budget, Client, type BudgetEntity, type ClientEntity } from "../budgets";
+import { Listing, type ListingEntity } from "../listings";
+import { PackageEntity, PackageItemEntity } from "./package.entity";
+import { PackageStatus } from "./package.enums";
+import { AddPackageItemInput, AgreePackageInput, CreatePackageInput, LogBrokerageTimeInput, PackageFilter, PackageItemRefInput, PackageRefInput } from "./package.inputs";
+import {
+  AddPackageItemPayload,
+  AgreePackagePayload,
+  CancelPackagePayload,
+  CreatePackagePayload,
+  LogBrokerageTimePayload,
+  Package,
+  PackageConnection,
+  PackageItem,
+  ProposePackagePayload,
+  RemovePackageItemPayload,
+} from "./package.types";
+
+@Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
+@Resolver()
+export class PackageQueries {
+  @Query(() => Package, { nullable: true })
+  async package(@Arg("id", () => ID) id: string, @Ctx() { viewer, services }: Context): Promise<PackageEntity | null> {
+    return (await services.packages.findVisible(viewer, uuidOf(id, "Package")))?.pkg ?? null;
+  }
+
+  @Query(() => PackageConnection, { description: "Packages you arrange, agree or manage, newest first." })
+  packages(@Arg("filter", () => PackageFilter, { nullable: true }) filter: PackageFilter | null, @Args() page: PageArgs, @Ctx() { viewer, services }: Context): Promise<Connection<PackageEntity>> {
+    return services.packages.list(viewer!, filter, page);
+  }
+}
+
+@Authorized(Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
+@Resolver()
+export class PackageMutations {
+  @Mutation(() => CreatePackagePayload, { description: "Starts a draft package for a client and one of their budgets." })
+  async createPackage(@Arg("input") input: CreatePackageInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.create(viewer!, input));
+  }
+
+  @Mutation(() => AddPackageItemPayload, { description: "Adds a service to a draft; every booking rule is checked now and its cost estimated." })
+  async addPackageItem(@Arg("input") input: AddPackageItemInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.addItem(viewer!, input));
+  }
+
+  @Mutation(() => RemovePackageItemPayload)
+  async removePackageItem(@Arg("input") input: PackageItemRefInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.removeItem(viewer!, input));
+  }
+
+  @Mutation(() => LogBrokerageTimePayload, { description: "Records broker time, for funding bodies that pay brokerage by the hour." })
+  async logBrokerageTime(@Arg("input") input: LogBrokerageTimeInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.logTime(viewer!, input));
+  }
+
+  @Mutation(() => ProposePackagePayload, { description: "Puts the draft to the client." })
+  async proposePackage(@Arg("input") input: PackageRefInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.propose(viewer!, input));
+  }
+}
+
+@Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
+@Resolver()
+export class PackageDecisions {
+  @Mutation(() => AgreePackagePayload, {
+    description: "The client agrees (or the broker records their consent): every item is booked with its commitment, and brokerage charged, or nothing is. Idempotent.",
+  })
+  async agreePackage(@Arg("input") input: AgreePackageInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.agree(viewer!, input));
+  }
+
+  @Mutation(() => CancelPackagePayload, { description: "Sets a draft or proposal aside; cancelling an agreed package cancels its bookings." })
+  async cancelPackage(@Arg("input") input: PackageRefInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("package", await services.packages.cancel(viewer!, input));
+  }
+}
+
+@Resolver(() => Package)
+export class PackageFields {
+  @FieldResolver(() => ID)
+  id(@Root() pkg: PackageEntity): string {
+    return toGlobalId("Package", pkg.id);
+  }
+
+  @FieldResolver(() => Client)
+  client(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+    return loaders.clientById.load(pkg.clientId);
+  }
+
+  @FieldResolver(() => Budget)
+  budget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<BudgetEntity | null> {
+    return loaders.budgetById.load(pkg.budgetId);
+  }
+
+  @FieldResolver(() => User)
+  broker(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<UserEntity | null> {
+    return loaders.userById.load(pkg.brokerUserId);
+  }
+
+  @FieldResolver(() => [PackageItem])
+  items(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<PackageItemEntity[]> {
+    return loaders.itemsOfPackage.load(pkg.id);
+  }
+
+  @FieldResolver(() => Pence, { description: "What the items cost over the budget period." })
+  async annualCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + i.costPence, 0);
+  }
+
+  @FieldResolver(() => Pence, { description: "The items with a reference rate, at the funding body's rates." })
+  async referenceCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + (i.referenceCostPence ?? 0), 0);
+  }
+
+  @FieldResolver(() => Pence, { description: "referenceCostPence less those items' cost (negative: a premium)." })
+  async savingPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + (i.referenceCostPence === null ? 0 : i.referenceCostPence - i.costPence), 0);
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: "Whether the budget's available money covers the items and their earmarks (null once agreed or cancelled)." })
+  async fitsBudget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<boolean | null> {
+    if (pkg.status === PackageStatus.AGREED || pkg.status === PackageStatus.CANCELLED) return null;
+    const [items, budget] = await Promise.all([loaders.itemsOfPackage.load(pkg.id), loaders.budgetById.load(pkg.budgetId)]);
+    const needed = items.reduce((sum, i) => sum + i.costPence + i.earmarkPence, 0);
+    return budget !== null && needed <= available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+  }
+}
+
+@Resolver(() => PackageItem)
+export class PackageItemFields {
+  @FieldResolver(() => ID)
+  id(@Root() item: PackageItemEntity): string {
+    return toGlobalId("PackageItem", item.id);
+  }
+
+  @FieldResolver(() => Listing)
+  listing(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+    return loaders.listingById.load(item.listingId);
+  }
+
+  @FieldResolver(() => Pence, { nullable: true, description: "referenceCostPence less costPence; null without a reference." })
+  savingPence(@Root() item: PackageItemEntity): number | null {
+    return item.referenceCostPence === null ? null : item.referenceCostPence - item.costPence;
+  }
+
+  @FieldResolver(() => Booking, { nullable: true, description: "The booking made when the package was agreed." })
+  booking(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
+    return item.bookingId ? loaders.bookingById.load(item.bookingId) : null;
+  }
+}

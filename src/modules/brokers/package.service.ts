@@ -1,0 +1,250 @@
+import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
+import { IsNull } from "typeorm";
+import { Role, type Viewer } from "../../shared/auth";
+import { insertRows, transactionResult } from "../../shared/db";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { once } from "../../shared/idempotency";
+import { newId, uuidOf } from "../../shared/ids";
+import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import type { Clock } from "../../shared/time";
+import { BookingEntity, BookingStatus, type BookingRequest, type BookingService } from "../bookings";
+import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
+import { ListingEntity } from "../listings";
+import { BrokerageChargedTo, type ReferenceService } from "../reference";
+import { PackageEntity, PackageItemEntity } from "./package.entity";
+import { PackageStatus } from "./package.enums";
+import type { AddPackageItemInput, AgreePackageInput, CreatePackageInput, LogBrokerageTimeInput, PackageFilter, PackageItemRefInput, PackageRefInput } from "./package.inputs";
+import { brokerageFee, itemLabel } from "./package.rules";
+
+interface Found {
+  pkg: PackageEntity;
+  client: ClientEntity;
+}
+
+export class PackageService {
+  private readonly packages: Repository<PackageEntity>;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly reference: ReferenceService,
+    private readonly budgets: BudgetService,
+    private readonly bookings: BookingService,
+    private readonly clock: Clock,
+  ) {
+    this.packages = db.getRepository(PackageEntity);
+  }
+
+  /** Arranging is for the client's broker and the funding body's commissioners; the client sees and agrees. */
+  canArrange(viewer: Viewer, client: ClientEntity): boolean {
+    return canManage(viewer, client) || (viewer.roles.has(Role.BROKER) && client.brokerUserId === viewer.userId);
+  }
+
+  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<Found | null> {
+    const pkg = viewer && id ? await tx.findOneBy(PackageEntity, { id }) : null;
+    const client = pkg ? await tx.findOneBy(ClientEntity, { id: pkg.clientId }) : null;
+    return pkg && client && canActFor(viewer!, client) ? { pkg, client } : null;
+  }
+
+  async create(viewer: Viewer, input: CreatePackageInput): Promise<Result<PackageEntity>> {
+    const found = await this.budgets.findVisible(viewer, uuidOf(input.budgetId, "Budget"));
+    if (!found || !this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
+    if (uuidOf(input.clientId, "Client") !== found.client.id) return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["input", "budgetId"]);
+    const pkg = Object.assign(new PackageEntity(), {
+      id: newId(),
+      clientId: found.client.id,
+      budgetId: found.budget.id,
+      fundingBodyCode: found.budget.fundingBodyCode,
+      brokerUserId: found.client.brokerUserId ?? viewer.userId,
+      status: PackageStatus.DRAFT,
+      brokerageMinutes: 0,
+      brokerageFeePence: 0,
+      brokerageChargedTo: null,
+      agreedAt: null,
+      agreedByUserId: null,
+      createdAt: this.clock.now(),
+    });
+    await insertRows(this.db.manager, PackageEntity, [pkg]);
+    return ok(pkg);
+  }
+
+  /** Adds a service to a draft, with its cost estimated the way the booking will be made (every rule checked now). */
+  async addItem(viewer: Viewer, input: AddPackageItemInput): Promise<Result<PackageEntity>> {
+    return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
+      const request: BookingRequest = {
+        listingId: uuidOf(input.listingId, "Listing"),
+        budgetId: pkg.budgetId,
+        startsAt: input.startsAt,
+        recurrence: input.recurrence?.trim() || null,
+        unitsPerVisit: input.unitsPerVisit,
+        payeeRelationship: input.payeeRelationship,
+        lastDay: input.endsOn ?? undefined,
+      };
+      const prepared = await this.bookings.prepare(tx, viewer, request);
+      if (!prepared.ok) return prepared;
+      const { visits } = prepared.value;
+      const referenced = visits.filter((v) => v.referenceCostPence !== null);
+      const position = (await tx.countBy(PackageItemEntity, { packageId: pkg.id })) + 1;
+      await insertRows(tx, PackageItemEntity, [
+        {
+          id: newId(),
+          packageId: pkg.id,
+          position,
+          listingId: request.listingId!,
+          startsAt: input.startsAt,
+          recurrence: request.recurrence,
+          unitsPerVisit: input.unitsPerVisit,
+          endsOn: input.endsOn ?? null,
+          payeeRelationship: input.payeeRelationship,
+          visitCount: visits.length,
+          costPence: prepared.value.totalCostPence,
+          referenceCostPence: referenced.length ? referenced.reduce((sum, v) => sum + v.referenceCostPence!, 0) : null,
+          earmarkPence: visits.reduce((sum, v) => sum + v.earmarkPence, 0),
+          bookingId: null,
+          removedAt: null,
+        },
+      ]);
+      return ok(pkg);
+    });
+  }
+
+  async removeItem(viewer: Viewer, input: PackageItemRefInput): Promise<Result<PackageEntity>> {
+    return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
+      const itemId = uuidOf(input.itemId, "PackageItem");
+      const removed = itemId ? await tx.update(PackageItemEntity, { id: itemId, packageId: pkg.id, removedAt: IsNull() }, { removedAt: this.clock.now() }) : null;
+      return removed?.affected === 1 ? ok(pkg) : notFound("The item", ["input", "itemId"]);
+    });
+  }
+
+  async logTime(viewer: Viewer, input: LogBrokerageTimeInput): Promise<Result<PackageEntity>> {
+    return transactionResult(this.db, async (tx) => {
+      const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
+      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["input", "packageId"]);
+      if (found.pkg.status === PackageStatus.CANCELLED) return fail(UserErrorCode.INVALID_TRANSITION, "The package is cancelled.", ["input", "packageId"]);
+      await tx.increment(PackageEntity, { id: found.pkg.id }, "brokerageMinutes", input.minutes);
+      return ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id }));
+    });
+  }
+
+  async propose(viewer: Viewer, input: PackageRefInput): Promise<Result<PackageEntity>> {
+    return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
+      if ((await tx.countBy(PackageItemEntity, { packageId: pkg.id, removedAt: IsNull() })) === 0) {
+        return fail(UserErrorCode.INVALID_VALUE, "Add at least one service before proposing the package.", ["input", "packageId"]);
+      }
+      return this.move(tx, pkg, [PackageStatus.DRAFT], PackageStatus.PROPOSED);
+    });
+  }
+
+  /**
+   * The client agrees (or the broker records their consent): every item becomes a booking with
+   * its commitment, and brokerage is charged, in one transaction: all or none. A failure names
+   * the item and why (a rule, the money, the diary). Idempotent.
+   */
+  async agree(viewer: Viewer, input: AgreePackageInput): Promise<Result<PackageEntity>> {
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "agreePackage", input },
+        async () => {
+          const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
+          if (!found) return notFound("The package", ["input", "packageId"]);
+          const moved = await this.move(tx, found.pkg, [PackageStatus.PROPOSED], PackageStatus.AGREED, { agreedAt: this.clock.now(), agreedByUserId: viewer.userId });
+          if (!moved.ok) return moved;
+          const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
+          for (const [index, item] of items.entries()) {
+            const booked = await this.bookings.book(tx, viewer, {
+              listingId: item.listingId,
+              budgetId: found.pkg.budgetId,
+              startsAt: item.startsAt,
+              recurrence: item.recurrence,
+              unitsPerVisit: item.unitsPerVisit,
+              payeeRelationship: item.payeeRelationship,
+              lastDay: item.endsOn ?? undefined,
+            });
+            if (!booked.ok) {
+              const listing = await tx.findOneBy(ListingEntity, { id: item.listingId });
+              return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, listing?.title)}: ${e.message}`, field: ["input", "items", index] })));
+            }
+            await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
+          }
+          const charged = await this.chargeBrokerage(tx, moved.value, viewer);
+          return charged.ok ? ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id })) : charged;
+        },
+        (pkg) => pkg.id,
+        (id) => tx.findOneBy(PackageEntity, { id }),
+      ),
+    );
+  }
+
+  /** A draft or proposal is set aside; an agreed package cancels its bookings (releasing what they hold). */
+  async cancel(viewer: Viewer, input: PackageRefInput): Promise<Result<PackageEntity>> {
+    return transactionResult(this.db, async (tx) => {
+      const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
+      if (!found) return notFound("The package", ["input", "packageId"]);
+      const moved = await this.move(tx, found.pkg, [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.AGREED], PackageStatus.CANCELLED);
+      if (!moved.ok || found.pkg.status !== PackageStatus.AGREED) return moved;
+      const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() } });
+      for (const item of items) {
+        const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
+        if (!booking || [BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.COMPLETED].includes(booking.status)) continue;
+        const cancelled = await this.bookings.transitionIn(tx, viewer, booking.id, "cancel", () => true, "package cancelled");
+        if (!cancelled.ok) return cancelled;
+      }
+      return moved;
+    });
+  }
+
+  async list(viewer: Viewer, filter: PackageFilter | null | undefined, { first, after }: PageArgs): Promise<Connection<PackageEntity>> {
+    const query = this.scoped(viewer);
+    if (filter?.statuses?.length) query.andWhere("k.status IN (:...statuses)", { statuses: filter.statuses });
+    if (filter?.clientId) query.andWhere("k.client_id = :filterClientId", { filterClientId: uuidOf(filter.clientId, "Client") ?? "00000000-0000-0000-0000-000000000000" });
+    const page = query.clone().orderBy("k.id", "DESC").limit(first + 1);
+    if (after) page.andWhere("k.id < :after::uuid", { after: decodeCursor(after, "PACKAGES", 1)[0] });
+    return new Connection(await page.getMany(), first, (p) => encodeCursor("PACKAGES", [p.id]), () => query.getCount());
+  }
+
+  private scoped(viewer: Viewer): SelectQueryBuilder<PackageEntity> {
+    const query = this.packages.createQueryBuilder("k");
+    if (viewer.roles.has(Role.ADMIN)) return query;
+    const scopes: string[] = [];
+    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("k.funding_body_code = :fundingBodyCode");
+    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("k.client_id = :clientId");
+    if (viewer.roles.has(Role.BROKER)) scopes.push("k.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
+    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", { fundingBodyCode: viewer.fundingBodyCode, clientId: viewer.clientId, userId: viewer.userId });
+  }
+
+  /** The funding body's brokerage terms, fixed on the package; a FEE on the budget when it pays. */
+  private async chargeBrokerage(tx: EntityManager, pkg: PackageEntity, viewer: Viewer): Promise<Result<unknown>> {
+    const body = await this.reference.findFundingBody(pkg.fundingBodyCode, tx);
+    const fee = body ? brokerageFee(body, pkg.brokerageMinutes) : 0;
+    const chargedTo = body?.brokerageChargedTo ?? BrokerageChargedTo.FUNDING_BODY;
+    await tx.update(PackageEntity, { id: pkg.id }, { brokerageFeePence: fee, brokerageChargedTo: fee > 0 ? chargedTo : null });
+    if (fee === 0 || chargedTo !== BrokerageChargedTo.BUDGET) return ok(null);
+    const charged = await this.budgets.post(tx, pkg.budgetId, [{ kind: LedgerKind.FEE, amountPence: fee, memo: "brokerage" }], viewer.userId);
+    return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["input", "packageId"] })));
+  }
+
+  private async changeDraft(viewer: Viewer, packageId: string, change: (tx: EntityManager, found: Found) => Promise<Result<PackageEntity>>): Promise<Result<PackageEntity>> {
+    return transactionResult(this.db, async (tx) => {
+      const found = await this.findVisible(viewer, uuidOf(packageId, "Package"), tx);
+      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["input", "packageId"]);
+      const locked = await tx.findOne(PackageEntity, { where: { id: found.pkg.id }, lock: { mode: "for_no_key_update" } });
+      if (locked?.status !== PackageStatus.DRAFT) return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["input", "packageId"]);
+      return change(tx, found);
+    });
+  }
+
+  /** Compare-and-swap on the package's status. */
+  private async move(tx: EntityManager, pkg: PackageEntity, from: PackageStatus[], to: PackageStatus, extra: Partial<PackageEntity> = {}): Promise<Result<PackageEntity>> {
+    const changed = await tx
+      .createQueryBuilder()
+      .update(PackageEntity)
+      .set({ status: to, ...extra })
+      .where("id = :id AND status IN (:...from)", { id: pkg.id, from })
+      .execute();
+    if (changed.affected !== 1) {
+      const current = await tx.findOneByOrFail(PackageEntity, { id: pkg.id });
+      return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${current.status}; that needs ${from.join(" or ")}.`, ["input", "packageId"]);
+    }
+    return ok(Object.assign(pkg, { status: to, ...extra }));
+  }
+}

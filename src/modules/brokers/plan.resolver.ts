@@ -1,0 +1,26 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { Role } from "../../shared/auth";
+import { toPayload } from "../../shared/errors";
+import { Listing, type ListingEntity } from "../listings";
+import { PlanPackageInput } from "./plan.inputs";
+import { PlannedItem, PlanPackagePayload } from "./plan.types";
+
+@Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
+@Resolver()
+export class PlanMutations {
+  @Mutation(() => PlanPackagePayload, {
+    description: "The cheapest set of listings that meets every need in the client's area, within the budget, the providers' weekly capacity and a maximum number of providers; or which need cannot be met and what it would cost. Changes nothing.",
+  })
+  async planPackage(@Arg("input") input: PlanPackageInput, @Ctx() { viewer, services }: Context) {
+    return toPayload("plan", await services.plans.plan(viewer!, input));
+  }
+}
+
+@Resolver(() => PlannedItem)
+export class PlannedItemFields {
+  @FieldResolver(() => Listing)
+  listing(@Root() item: PlannedItem, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+    return loaders.listingById.load(item.listingId);
+  }
+}

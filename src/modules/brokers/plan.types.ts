@@ -1,0 +1,89 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { payloadType } from "../../shared/errors";
+import { Pence } from "../../shared/money";
+
+export enum UnmetReason {
+  /** No listing of the category serves the client's area at those days and times (and rating). */
+  NO_PROVIDER = "NO_PROVIDER",
+  /** The listings that could serve it cannot supply that many units a week. */
+  NO_CAPACITY = "NO_CAPACITY",
+  /** Every need can be met, but not by so few providers. */
+  TOO_FEW_PROVIDERS = "TOO_FEW_PROVIDERS",
+  /** Every need can be met, but not within the available money. */
+  OVER_BUDGET = "OVER_BUDGET",
+}
+registerEnumType(UnmetReason, { name: "UnmetReason" });
+
+@ObjectType()
+export class PlannedItem {
+  @Field(() => Int, { description: "Index of the need it meets." })
+  need!: number;
+
+  /** Resolved to a Listing by the field resolver. */
+  listingId!: string;
+
+  @Field(() => Float, { description: "Units a week of the listing's own unit." })
+  listingUnitsPerWeek!: number;
+
+  @Field(() => Pence)
+  weeklyCostPence!: number;
+
+  @Field(() => Pence, { description: "weeklyCostPence over the weeks of the plan." })
+  periodCostPence!: number;
+
+  @Field(() => Pence, { nullable: true, description: "The same units at the funding body's rate; null without one." })
+  periodReferenceCostPence!: number | null;
+}
+
+@ObjectType()
+export class UnmetNeed {
+  @Field(() => Int, { nullable: true, description: "The need; null when it is the plan as a whole." })
+  need!: number | null;
+
+  @Field(() => UnmetReason)
+  reason!: UnmetReason;
+
+  @Field()
+  message!: string;
+
+  @Field(() => Pence, { nullable: true, description: "What meeting it would cost over the plan's weeks, when known." })
+  costPence!: number | null;
+}
+
+@ObjectType({ description: "The cheapest set of listings meeting every need within the budget, or why there is none." })
+export class PackagePlan {
+  @Field()
+  feasible!: boolean;
+
+  @Field(() => Int, { description: "Weeks from today (or the period's start) to the budget period's end." })
+  weeks!: number;
+
+  @Field(() => [PlannedItem], { description: "The plan; when it does not fit the money, the cheapest plan that meets every need." })
+  items!: PlannedItem[];
+
+  @Field(() => Pence)
+  weeklyCostPence!: number;
+
+  @Field(() => Pence)
+  periodCostPence!: number;
+
+  @Field(() => Pence)
+  periodReferenceCostPence!: number;
+
+  @Field(() => Pence, { description: "periodReferenceCostPence less the cost of the items with a reference." })
+  savingPence!: number;
+
+  @Field(() => Pence)
+  availablePence!: number;
+
+  @Field(() => Int)
+  providers!: number;
+
+  @Field(() => Int, { description: "Listings considered." })
+  candidates!: number;
+
+  @Field(() => [UnmetNeed])
+  unmet!: UnmetNeed[];
+}
+
+export const PlanPackagePayload = payloadType("PlanPackagePayload", "plan", PackagePlan);
