@@ -119,7 +119,10 @@ export class PackageService {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
       if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["input", "packageId"]);
-      if (found.pkg.status === PackageStatus.CANCELLED) return fail(UserErrorCode.INVALID_TRANSITION, "The package is cancelled.", ["input", "packageId"]);
+      // The fee is fixed when the package is agreed, so time counts only until then.
+      if (found.pkg.status !== PackageStatus.DRAFT && found.pkg.status !== PackageStatus.PROPOSED) {
+        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, ["input", "packageId"]);
+      }
       await tx.increment(PackageEntity, { id: found.pkg.id }, "brokerageMinutes", input.minutes);
       return ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id }));
     });

@@ -15,14 +15,54 @@ const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
   [ReportDimension.MONTH]: "to_char(v.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM')",
   [ReportDimension.PROVIDER_KIND]: "p.kind::text",
   [ReportDimension.BUDGET_KIND]: "bu.kind::text",
-  // Mirrors ageBandOf in budgets/client.rules.ts, on the visit's day.
-  [ReportDimension.AGE_BAND]: `(SELECT CASE WHEN a < 18 THEN 'UNDER_18' WHEN a < 65 THEN 'AGE_18_64' WHEN a < 75 THEN 'AGE_65_74' WHEN a < 85 THEN 'AGE_75_84' ELSE 'AGE_85_PLUS' END
-      FROM (SELECT extract(year FROM age((v.starts_at AT TIME ZONE 'Europe/London')::date, c.date_of_birth)) AS a) age)`,
+  [ReportDimension.AGE_BAND]: ageBandOn("(v.starts_at AT TIME ZONE 'Europe/London')::date"),
   [ReportDimension.PURPOSE]: "sc.purpose::text",
   BUDGET: "bk.budget_id::text",
 };
 
 export type Dimension = ReportDimension | "BUDGET";
+
+/** Mirrors ageBandOf in budgets/client.rules.ts: the client's (c) age band on a day. */
+function ageBandOn(day: string): string {
+  return `(SELECT CASE WHEN a < 18 THEN 'UNDER_18' WHEN a < 65 THEN 'AGE_18_64' WHEN a < 75 THEN 'AGE_65_74' WHEN a < 85 THEN 'AGE_75_84' ELSE 'AGE_85_PLUS' END
+      FROM (SELECT extract(year FROM age(${day}, c.date_of_birth)) AS a) age)`;
+}
+
+/**
+ * Brokerage is a cost of a package (k), counted when it is agreed: it can be grouped by what the
+ * package and its budget (bu) and client (c) say, but not by category, provider kind or purpose,
+ * because one package buys several.
+ */
+const BROKERAGE_DIMENSIONS: Partial<Record<Dimension, string>> = {
+  [ReportDimension.MONTH]: "to_char(k.agreed_at AT TIME ZONE 'Europe/London', 'YYYY-MM')",
+  [ReportDimension.BUDGET_KIND]: "bu.kind::text",
+  [ReportDimension.AGE_BAND]: ageBandOn("(k.agreed_at AT TIME ZONE 'Europe/London')::date"),
+  BUDGET: "k.budget_id::text",
+};
+
+export function brokerageSplitsBy(dimensions: Dimension[]): boolean {
+  return dimensions.every((d) => d in BROKERAGE_DIMENSIONS);
+}
+
+/** Brokerage of packages agreed in the scope: per group when `brokerageSplitsBy(dimensions)`, and in total. */
+export function runBrokerage(db: DataSource, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = ["k.agreed_at IS NOT NULL"];
+  if (scope.fundingBodyCode) where.push(`k.funding_body_code = ${param(scope.fundingBodyCode)}`);
+  if (scope.budgetIds) where.push(`k.budget_id = ANY(${param(scope.budgetIds)}::uuid[])`);
+  if (scope.from) where.push(`k.agreed_at >= ${param(scope.from)}`);
+  if (scope.to) where.push(`k.agreed_at < ${param(scope.to)}`);
+  const keys = brokerageSplitsBy(dimensions) ? dimensions.map((_d, i) => `g${i}`) : [];
+  return db.query(
+    `SELECT ${keys.map((k) => `${k}, `).join("")} ${keys.length ? `GROUPING(${keys.join(", ")}) > 0` : "true"} AS is_total, coalesce(sum(fee), 0) AS brokerage_pence
+     FROM (SELECT k.brokerage_fee_pence AS fee ${keys.map((k, i) => `, ${BROKERAGE_DIMENSIONS[dimensions[i]]} AS ${k}`).join("")}
+           FROM packages k JOIN budgets bu ON bu.id = k.budget_id JOIN clients c ON c.id = k.client_id
+           WHERE ${where.join(" AND ")}) k
+     GROUP BY ${keys.length ? `GROUPING SETS ((${keys.join(", ")}), ())` : "()"}`,
+    params,
+  );
+}
 
 export interface ReportScope {
   fundingBodyCode?: string;
@@ -139,14 +179,17 @@ export function runEfficiency(db: DataSource, scope: ReportScope, dimensions: Di
   return db.query(sql, params);
 }
 
-/** Each budget's efficiency over all its delivered visits: one statement for many budgets. */
+/** Each budget's efficiency over all its delivered visits and agreed packages: two statements for many budgets. */
 export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[]): Promise<EfficiencyMeasures[]> {
-  const rows = await runEfficiency(db, { budgetIds: [...budgetIds] }, ["BUDGET"]);
-  const byBudget = new Map(rows.filter((r) => !r.is_total).map((r) => [r.g0 as string, measuresOf(r)]));
-  return budgetIds.map((id) => byBudget.get(id) ?? measuresOf({}));
+  const scope = { budgetIds: [...budgetIds] };
+  const [rows, brokerage] = await Promise.all([runEfficiency(db, scope, ["BUDGET"]), runBrokerage(db, scope, ["BUDGET"])]);
+  const feeOf = new Map(brokerage.filter((r) => !r.is_total).map((r) => [r.g0 as string, Number(r.brokerage_pence)]));
+  const byBudget = new Map(rows.filter((r) => !r.is_total).map((r) => [r.g0 as string, r]));
+  return budgetIds.map((id) => measuresOf(byBudget.get(id) ?? {}, feeOf.get(id) ?? 0));
 }
 
-export function measuresOf(row: Row, brokerageCostPence = 0): EfficiencyMeasures {
+/** A row's measures; brokerage is null where it cannot be split by the row's groups. */
+export function measuresOf(row: Row, brokerageCostPence: number | null): EfficiencyMeasures {
   const n = Object.fromEntries(MEASURES.map((m) => [m, Number(row[m] ?? 0)])) as Record<(typeof MEASURES)[number], number>;
   return {
     sourcedPence: n.sourced_pence,
@@ -158,7 +201,7 @@ export function measuresOf(row: Row, brokerageCostPence = 0): EfficiencyMeasures
     reservedPence: n.reserved_pence,
     absorbedPence: n.absorbed_pence,
     brokerageCostPence,
-    netSavingAfterBrokeragePence: n.saving_pence - n.premium_pence - brokerageCostPence,
+    netSavingAfterBrokeragePence: brokerageCostPence === null ? null : n.saving_pence - n.premium_pence - brokerageCostPence,
     visits: n.visits,
     visitsWithoutReference: n.visits_without_reference,
     spendWithoutReferencePence: n.spend_without_reference_pence,

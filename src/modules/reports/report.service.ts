@@ -4,8 +4,8 @@ import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
 import { councilRateLateral, minimumPriceLateral, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
 import { ReportDimension } from "./report.enums";
-import { measuresOf, runEfficiency, type Dimension, type ReportScope, type Row } from "./report.queries";
-import type { Distribution, EfficiencyGroup, EfficiencyReport } from "./report.types";
+import { brokerageSplitsBy, measuresOf, runBrokerage, runEfficiency, type Dimension, type ReportScope, type Row } from "./report.queries";
+import type { Distribution, EfficiencyGroup, EfficiencyReport, EfficiencyRow } from "./report.types";
 
 const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroup> = {
   [ReportDimension.CATEGORY]: "categoryCode",
@@ -34,11 +34,10 @@ export class ReportService {
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
     const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
-    const rows = await runEfficiency(this.db, scope, dimensions);
-    const totals = measuresOf(rows.find((r) => r.is_total)!);
-    // Without groups, the one row is the whole.
-    const groups = dimensions.length ? rows.filter((r) => !r.is_total).map((r) => ({ group: groupOf(r, dimensions), measures: measuresOf(r) })) : [{ group: groupOf({}, []), measures: totals }];
-    return { fundingBodyCode, from, to, groupBy: dimensions, rows: groups, totals };
+    const [rows, brokerage] = await Promise.all([runEfficiency(this.db, scope, dimensions), runBrokerage(this.db, scope, dimensions)]);
+    const totals = measuresOf(rows.find((r) => r.is_total)!, Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0));
+    if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
+    return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
   }
 
   /** How listing and booked prices of a category sit around the funding body's rate on a day. */
@@ -85,6 +84,27 @@ export class ReportService {
 /** Midnight at the start of a London day. */
 function startOfDay(day: string): Date {
   return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour: 0, minute: 0 });
+}
+
+/**
+ * The visits' groups with their brokerage where it splits by them; a group with brokerage but no
+ * delivered visits (a package agreed in a month before its first visit) is a row of its own.
+ */
+function groupRows(rows: Row[], brokerage: Row[], dimensions: Dimension[]): EfficiencyRow[] {
+  const keyOf = (row: Row) => JSON.stringify(dimensions.map((_d, i) => row[`g${i}`] ?? null));
+  const splits = brokerageSplitsBy(dimensions);
+  const fees = new Map(brokerage.filter((r) => !r.is_total).map((r) => [keyOf(r), r]));
+  const merged = rows.filter((r) => !r.is_total).map((r) => ({ row: r, fee: fees.get(keyOf(r)) }));
+  const seen = new Set(merged.map(({ row }) => keyOf(row)));
+  const feeOnly = [...fees.values()].filter((f) => !seen.has(keyOf(f)));
+  if (feeOnly.length) {
+    merged.push(...feeOnly.map((f) => ({ row: f, fee: f })));
+    merged.sort((a, b) => keyOf(a.row).localeCompare(keyOf(b.row)));
+  }
+  return merged.map(({ row, fee }) => ({
+    group: groupOf(row, dimensions),
+    measures: measuresOf(row === fee ? {} : row, splits ? Number(fee?.brokerage_pence ?? 0) : null),
+  }));
 }
 
 function groupOf(row: Row, dimensions: Dimension[]): EfficiencyGroup {

@@ -36,11 +36,15 @@ export class EfficiencyMeasures {
   @Field(() => Pence, { description: "Retained savings that funded more support: the effect that hides savings today." })
   absorbedPence!: number;
 
-  @Field(() => Pence, { description: "The cost of brokerage for these clients." })
-  brokerageCostPence!: number;
+  @Field(() => Pence, {
+    nullable: true,
+    description:
+      "Brokerage fees of packages agreed in the period, whoever paid them. Null in rows grouped by CATEGORY, PROVIDER_KIND or PURPOSE: a package buys several, so only the totals carry it.",
+  })
+  brokerageCostPence!: number | null;
 
-  @Field(() => Pence, { description: "Saving less premium less brokerage." })
-  netSavingAfterBrokeragePence!: number;
+  @Field(() => Pence, { nullable: true, description: "Saving less premium less brokerage; null where brokerage is." })
+  netSavingAfterBrokeragePence!: number | null;
 
   @Field(() => Int)
   visits!: number;
