@@ -1,12 +1,16 @@
 /**
- * The access matrix of budgets, bookings and quotes: every role against every query and
- * mutation. Denials read as not found where existence itself is private.
+ * The access matrix of budgets, bookings, quotes, packages and group sessions: every role
+ * against every query and mutation. Denials read as not found where existence itself is private.
  */
 import type { UserEntity } from "../../src/modules/auth";
 import { BookingEntity, BookingStatus } from "../../src/modules/bookings";
+import { ClientSetting } from "../../src/modules/budgets";
+import { ListingSetting } from "../../src/modules/listings";
+import { ProviderKind } from "../../src/modules/providers";
+import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";
-import { aBroker, aBudget, aClientUser, aCommissioner, aListing, anAdmin, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, anAdmin, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
 
 const VIEWERS = ["anonymous", "client", "otherClient", "broker", "otherBroker", "provider", "otherProvider", "commissioner", "otherCommissioner", "admin"] as const;
 type ViewerName = (typeof VIEWERS)[number];
@@ -60,6 +64,40 @@ async function aQuote(api: TestApi, w: World): Promise<{ requestId: string; quot
   return { requestId: requestQuote.quoteRequest.id, quoteId: submitQuote.quote.id };
 }
 
+/** A package the client's broker drafted with one item, then moved on to `status`. */
+async function aPackage(api: TestApi, w: World, status: "DRAFT" | "PROPOSED"): Promise<{ packageId: string; itemId: string }> {
+  const as = { as: w.viewers.broker };
+  const { createPackage } = await api.data<{ createPackage: { package: { id: string } } }>(
+    "mutation ($input: CreatePackageInput!) { createPackage(input: $input) { package { id } } }",
+    { input: { clientId: toGlobalId("Client", w.holder.id), budgetId: toGlobalId("Budget", w.budget.id) } },
+    as,
+  );
+  const packageId = createPackage.package.id;
+  const { addPackageItem } = await api.data<{ addPackageItem: { package: { items: { id: string }[] } } }>(
+    "mutation ($input: AddPackageItemInput!) { addPackageItem(input: $input) { package { items { id } } } }",
+    { input: { packageId, listingId: toGlobalId("Listing", w.listing.id), startsAt: "2026-04-06T09:00:00Z" } },
+    as,
+  );
+  if (status === "PROPOSED") await api.data("mutation ($input: PackageRefInput!) { proposePackage(input: $input) { userErrors { code } } }", { input: { packageId } }, as);
+  return { packageId, itemId: addPackageItem.package.items[0].id };
+}
+
+/** The client and another of the broker's clients live in a care home, where the provider runs a group session. */
+async function aGroupSession(api: TestApi, w: World) {
+  const careHome = await aProvider(api.db, { kind: ProviderKind.CARE_HOME });
+  const session = await aListing(api.db, w.providerEntity, { categoryCode: "THERAPY", unit: Unit.SESSION, visitMinutes: 60, pricePence: 3000, setting: ListingSetting.CARE_HOME, groupCapacity: 4 });
+  await api.db.query("UPDATE clients SET setting = 'CARE_HOME', care_home_id = $2 WHERE id = $1", [w.holder.id, careHome.id]);
+  const neighbour = await aClient(api.db, { setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, brokerUserId: w.viewers.broker!.id });
+  const budgets = [w.budget, await aBudget(api.db, neighbour)];
+  return {
+    listingId: toGlobalId("Listing", session.id),
+    careHomeId: toGlobalId("Provider", careHome.id),
+    startsAt: "2026-04-07T14:00:00Z",
+    participants: budgets.map((b) => ({ budgetId: toGlobalId("Budget", b.id) })),
+    idempotencyKey: "g",
+  };
+}
+
 type Outcome = "ok" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | string;
 
 interface Case {
@@ -77,6 +115,9 @@ interface Case {
 
 const decision = (field: string) => `mutation ($input: BookingDecisionInput!) { result: ${field}(input: $input) { booking { id } userErrors { code } } }`;
 const CLIENT_SIDE: ViewerName[] = ["client", "broker", "commissioner", "admin"];
+const ARRANGERS: ViewerName[] = ["broker", "commissioner", "admin"];
+const NOT_ARRANGERS: ViewerName[] = ["client", "otherClient", "provider", "otherProvider"];
+const packageMutation = (name: string, input: string) => `mutation ($input: ${input}!) { result: ${name}(input: $input) { package { id } userErrors { code } } }`;
 
 const CASES: Case[] = [
   { name: "client", query: "query ($id: ID!) { result: client(id: $id) { id } }", variables: async (_a, w) => ({ id: toGlobalId("Client", w.holder.id) }), allowed: CLIENT_SIDE, forbidden: ["provider", "otherProvider"] },
@@ -227,13 +268,97 @@ const CASES: Case[] = [
     allowed: ["client", "broker"],
     forbidden: ["provider", "otherProvider", "commissioner", "otherCommissioner", "admin"],
   },
+  {
+    name: "package",
+    query: "query ($id: ID!) { result: package(id: $id) { id } }",
+    variables: async (a, w) => ({ id: (await aPackage(a, w, "DRAFT")).packageId }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
+  {
+    name: "createPackage",
+    query: packageMutation("createPackage", "CreatePackageInput"),
+    variables: async (_a, w) => ({ input: { clientId: toGlobalId("Client", w.holder.id), budgetId: toGlobalId("Budget", w.budget.id) } }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "addPackageItem",
+    query: packageMutation("addPackageItem", "AddPackageItemInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "DRAFT")).packageId, listingId: toGlobalId("Listing", w.listing.id), startsAt: "2026-04-08T09:00:00Z" } }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "removePackageItem",
+    query: packageMutation("removePackageItem", "PackageItemRefInput"),
+    variables: async (a, w) => ({ input: await aPackage(a, w, "DRAFT") }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "logBrokerageTime",
+    query: packageMutation("logBrokerageTime", "LogBrokerageTimeInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "DRAFT")).packageId, minutes: 30 } }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "proposePackage",
+    query: packageMutation("proposePackage", "PackageRefInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "DRAFT")).packageId } }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "agreePackage",
+    query: packageMutation("agreePackage", "AgreePackageInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "PROPOSED")).packageId, idempotencyKey: "p" } }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
+  {
+    name: "cancelPackage",
+    query: packageMutation("cancelPackage", "PackageRefInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "PROPOSED")).packageId } }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
+  {
+    name: "planPackage",
+    query: "mutation ($input: PlanPackageInput!) { result: planPackage(input: $input) { plan { feasible } userErrors { code } } }",
+    variables: async (_a, w) => ({ input: { clientId: toGlobalId("Client", w.holder.id), budgetId: toGlobalId("Budget", w.budget.id), needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }] } }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
+  {
+    name: "createGroupBooking",
+    query: "mutation ($input: CreateGroupBookingInput!) { result: createGroupBooking(input: $input) { groupBooking { id } userErrors { code } } }",
+    variables: async (a, w) => ({ input: await aGroupSession(a, w) }),
+    allowed: ARRANGERS,
+    forbidden: NOT_ARRANGERS,
+  },
+  {
+    name: "groupBooking",
+    query: "query ($id: ID!) { result: groupBooking(id: $id) { id } }",
+    variables: async (a, w) => {
+      const { createGroupBooking } = await a.data<{ createGroupBooking: { groupBooking: { id: string } } }>(
+        "mutation ($input: CreateGroupBookingInput!) { createGroupBooking(input: $input) { groupBooking { id } } }",
+        { input: await aGroupSession(a, w) },
+        { as: w.viewers.broker },
+      );
+      return { id: createGroupBooking.groupBooking.id };
+    },
+    allowed: ["client", "broker", "provider", "commissioner", "admin"],
+    forbidden: [],
+  },
 ];
 
 describe("access matrix", () => {
   const api = useApi();
 
   async function outcomeFor(c: Case, viewer: ViewerName): Promise<Outcome> {
-    await api.db.query("TRUNCATE users, clients, providers, listings, budgets, ledger_entries, bookings, visits, quote_requests, quotes, idempotency_keys CASCADE");
+    await api.db.query("TRUNCATE users, clients, providers, listings, budgets, ledger_entries, bookings, visits, quote_requests, quotes, idempotency_keys, packages, package_items, group_bookings CASCADE");
     api.clock.set("2026-03-01T10:00:00Z");
     const w = await world(api);
     const variables = await c.variables(api, w);
@@ -257,9 +382,12 @@ describe("access matrix", () => {
     expect(actual).toEqual(expected);
   });
 
-  it("covers every mutation of budgets, bookings and quotes", () => {
+  it("covers every mutation of budgets, bookings, quotes, packages and group sessions", () => {
     const names = CASES.map((c) => c.name);
-    for (const mutation of ["createClient", "assignBroker", "createBudget", "topUpBudget", "createBooking", "confirmBooking", "declineBooking", "cancelBooking", "approveBooking", "rejectBooking", "recordVisit", "requestQuote", "submitQuote", "withdrawQuote", "declineQuote", "acceptQuote"]) {
+    const mutations = ["createClient", "assignBroker", "createBudget", "topUpBudget", "createBooking", "confirmBooking", "declineBooking", "cancelBooking", "approveBooking", "rejectBooking", "recordVisit"];
+    mutations.push("requestQuote", "submitQuote", "withdrawQuote", "declineQuote", "acceptQuote");
+    mutations.push("createPackage", "addPackageItem", "removePackageItem", "logBrokerageTime", "proposePackage", "agreePackage", "cancelPackage", "planPackage", "createGroupBooking");
+    for (const mutation of mutations) {
       expect(names).toContain(mutation);
     }
   });

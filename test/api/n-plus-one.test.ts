@@ -3,7 +3,8 @@
  * per-request DataLoader, and the search fetches listings and providers in one statement.
  */
 import { useApi } from "../support/api";
-import { aBookingRow, aBudget, aClientUser, aCommissioner, aListing, aProvider } from "../support/factories";
+import { toGlobalId } from "../../src/shared/ids";
+import { aBookingRow, aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, aProvider } from "../support/factories";
 
 describe("statements per query", () => {
   const api = useApi();
@@ -71,5 +72,36 @@ describe("statements per query", () => {
     const many = await api.sql.during(() => api.execute(query, {}, { as: commissioner }));
     expect(many.statements).toHaveLength(few.statements.length);
     expect(many.statements.length).toBeLessThanOrEqual(11);
+  });
+
+  it("a commissioner's packages with client, budget, broker, items and their listings and bookings cost the same for 2 or 20", async () => {
+    const commissioner = await aCommissioner(api.db);
+    const query = `{ packages(first: 50) { totalCount nodes { status client { displayName } broker { displayName } budget { availablePence }
+      annualCostPence savingPence fitsBudget items { costPence listing { title provider { name } } booking { status } } } } }`;
+    const packages = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const client = await aClient(api.db);
+        const broker = await aBroker(api.db, client);
+        const budget = await aBudget(api.db, client);
+        const { createPackage } = await api.data<{ createPackage: { package: { id: string } } }>(
+          "mutation ($input: CreatePackageInput!) { createPackage(input: $input) { package { id } } }",
+          { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) } },
+          { as: broker },
+        );
+        for (const day of [6, 7]) {
+          await api.data("mutation ($input: AddPackageItemInput!) { addPackageItem(input: $input) { userErrors { code } } }", {
+            input: { packageId: createPackage.package.id, listingId: toGlobalId("Listing", (await aListing(api.db, await aProvider(api.db))).id), startsAt: `2026-04-0${day}T09:00:00Z` },
+          }, { as: broker });
+        }
+      }
+    };
+    api.clock.set("2026-03-01T10:00:00Z");
+    await packages(2);
+    const few = await api.sql.during(() => api.execute(query, {}, { as: commissioner }));
+    expect(few.result.errors).toBeUndefined();
+    await packages(18);
+    const many = await api.sql.during(() => api.execute(query, {}, { as: commissioner }));
+    expect(many.statements).toHaveLength(few.statements.length);
+    expect(many.statements.length).toBeLessThanOrEqual(8);
   });
 });

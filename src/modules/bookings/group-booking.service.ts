@@ -91,9 +91,9 @@ export class GroupBookingService {
       if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetUuid, tx))?.client.displayName);
       const { client } = one.value;
       if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
-        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `${client.displayName} does not live at ${careHome.name}.` }]);
+        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `does not live at ${careHome.name}, where the session is.` }], client.displayName);
       }
-      if (clients.has(client.id)) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `${client.displayName} is already in this session.` }]);
+      if (clients.has(client.id)) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: "is already in this session." }], client.displayName);
       clients.add(client.id);
       prepared.push(one.value);
     }

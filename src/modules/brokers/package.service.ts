@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
-import { IsNull } from "typeorm";
+import { In, IsNull } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
@@ -153,6 +153,8 @@ export class PackageService {
           const moved = await this.move(tx, found.pkg, [PackageStatus.PROPOSED], PackageStatus.AGREED, { agreedAt: this.clock.now(), agreedByUserId: viewer.userId });
           if (!moved.ok) return moved;
           const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
+          // Read before booking: a refusal by a constraint ends the transaction's use for queries.
+          const titles = new Map((await tx.findBy(ListingEntity, { id: In(items.map((i) => i.listingId)) })).map((l) => [l.id, l.title]));
           for (const [index, item] of items.entries()) {
             const booked = await this.bookings.book(tx, viewer, {
               listingId: item.listingId,
@@ -163,10 +165,7 @@ export class PackageService {
               payeeRelationship: item.payeeRelationship,
               lastDay: item.endsOn ?? undefined,
             });
-            if (!booked.ok) {
-              const listing = await tx.findOneBy(ListingEntity, { id: item.listingId });
-              return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, listing?.title)}: ${e.message}`, field: ["input", "items", index] })));
-            }
+            if (!booked.ok) return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["input", "items", index] })));
             await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
           }
           const charged = await this.chargeBrokerage(tx, moved.value, viewer);
@@ -183,8 +182,9 @@ export class PackageService {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
       if (!found) return notFound("The package", ["input", "packageId"]);
+      const wasAgreed = found.pkg.status === PackageStatus.AGREED;
       const moved = await this.move(tx, found.pkg, [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.AGREED], PackageStatus.CANCELLED);
-      if (!moved.ok || found.pkg.status !== PackageStatus.AGREED) return moved;
+      if (!moved.ok || !wasAgreed) return moved;
       const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() } });
       for (const item of items) {
         const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
