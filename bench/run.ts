@@ -4,7 +4,9 @@
  * serves the API in production mode, and drives it with autocannon:
  * - search: 20 listings with each one's provider name and rating. The same answers come from a
  *   plain Node.js + pg server with one hand-written SQL statement (the baseline), in the same run;
- * - report: a commissioner's efficiency report for the year, by category and month.
+ * - report: a commissioner's efficiency report for the year, by category and month;
+ * - plan: a broker's planPackage for 5 needs over the thousands of listings serving the client,
+ *   one request at a time (its latency is what a broker waits; the goal is under a second).
  *
  * BENCH_SECONDS (10) and BENCH_CONNECTIONS (10) tune the load; DATABASE_URL picks the server
  * (default: a throwaway embedded PostgreSQL).
@@ -26,7 +28,7 @@ import { ReferenceRateService } from "../src/modules/pricing";
 import { ReferenceService } from "../src/modules/reference";
 import { Role } from "../src/shared/auth";
 import { runMigrations } from "../src/shared/db";
-import { newId } from "../src/shared/ids";
+import { newId, toGlobalId } from "../src/shared/ids";
 import { systemClock } from "../src/shared/time";
 import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
 
@@ -47,8 +49,21 @@ const REPORT = /* GraphQL */ `
       rows { group { categoryCode month } measures { sourcedPence referencePence savingPence premiumPence returnedPence reservedPence absorbedPence clients } }
       totals { sourcedPence referencePence savingPence visits bookings clients } } }
 `;
+const PLAN = /* GraphQL */ `
+  mutation Plan($input: PlanPackageInput!) { planPackage(input: $input) {
+    plan { feasible candidates providers weeklyCostPence periodCostPence savingPence items { need listing { title } } unmet { reason message } }
+    userErrors { code message } } }
+`;
+const NEEDS = [
+  { categoryCode: "PERSONAL_CARE", unitsPerWeek: 10, from: "07:00", to: "10:00" },
+  { categoryCode: "PA_SUPPORT", unitsPerWeek: 6 },
+  { categoryCode: "DOMESTIC", unitsPerWeek: 2 },
+  { categoryCode: "GARDENING", unitsPerWeek: 1 },
+  { categoryCode: "THERAPY", unitsPerWeek: 1, unit: "SESSION" },
+];
 const SECRET = randomBytes(32).toString("hex");
 const COMMISSIONER = "bench-commissioner@example.org";
+const BROKER = "bench-broker@example.org";
 const FILTERS = ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"].map((category) => ({
   categoryCodes: [category],
   fundingBodyCode: "E09000024",
@@ -56,6 +71,7 @@ const FILTERS = ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"].map((ca
 
 interface Measure {
   name: string;
+  connections: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -68,7 +84,7 @@ async function main(): Promise<void> {
     : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
   const children: ChildProcess[] = [];
   try {
-    const url = await seed(server.url);
+    const { url, planFor } = await seed(server.url);
     const api = await start("API (Apollo + type-graphql + TypeORM)", ["src/server.ts"], url, children, "/readyz");
     const baseline = await start("baseline (node:http + pg, one SQL)", ["bench/baseline-server.ts"], url, children);
     await sameAnswers(api.url, baseline.url);
@@ -77,11 +93,18 @@ async function main(): Promise<void> {
     for (const target of [baseline, api]) results.push(await load(target.name, `${target.url}${target === api ? "/graphql" : "/"}`, searchRequests()));
     report("listing search, 20 results with provider name and rating", results, true);
 
-    const token = await new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined }).issue(COMMISSIONER);
-    const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [
-      { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: REPORT }) },
-    ]);
+    const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined });
+    const as = async (subject: string) => ({ "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` });
+    const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [{ method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) }]);
     report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
+
+    const plan = { method: "POST" as const, headers: await as(BROKER), body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }) };
+    const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json());
+    if (!answer.data?.planPackage?.plan) throw new Error(`planPackage failed: ${JSON.stringify(answer)}`);
+    const { candidates, providers, feasible } = answer.data.planPackage.plan;
+    console.log(`\nplanPackage: ${NEEDS.length} needs, ${candidates} candidate listings; the plan is ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s)`);
+    const planRun = await load("API: planPackage, one broker at a time", `${api.url}/graphql`, [plan], 1);
+    report(`planPackage over ${candidates} candidate listings`, [planRun], false);
   } finally {
     await Promise.all(children.map(stopChild));
     if (process.env.DATABASE_URL) await dropDatabases(server.url, DATABASE);
@@ -89,7 +112,7 @@ async function main(): Promise<void> {
   }
 }
 
-export async function seed(serverUrl: string): Promise<string> {
+export async function seed(serverUrl: string): Promise<{ url: string; planFor: { clientId: string; budgetId: string } }> {
   await dropDatabases(serverUrl, DATABASE);
   await ensureDatabase(serverUrl, DATABASE);
   const url = databaseUrl(serverUrl, DATABASE);
@@ -101,9 +124,19 @@ export async function seed(serverUrl: string): Promise<string> {
   await db.transaction((tx) => insertCatalogue(tx, catalogue));
   await seedActivity(db);
   await db.query("VACUUM ANALYZE");
+  const planFor = await brokersClient(db);
   await db.destroy();
   console.log(`seeded ${catalogue.providers.length} providers, ${catalogue.listings.length} listings and a year of activity in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return url;
+  return { url, planFor };
+}
+
+/** A broker, and the client (and budget) they plan for. */
+async function brokersClient(db: DataSource): Promise<{ clientId: string; budgetId: string }> {
+  const [broker] = await db.query("INSERT INTO users (id, email, display_name, subject, roles) VALUES (gen_random_uuid(), $1, 'Broker', $1, '{BROKER}') RETURNING id", [BROKER]);
+  // TypeORM answers an UPDATE with [rows, affected].
+  const [[client]] = await db.query("UPDATE clients SET broker_user_id = $1 WHERE id = (SELECT min(id::text)::uuid FROM clients) RETURNING id", [broker.id]);
+  const [[budget]] = await db.query("UPDATE budgets SET covered_categories = covered_categories || '{THERAPY}' WHERE client_id = $1 RETURNING id", [client.id]);
+  return { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) };
 }
 
 /** Merton's published rates, a commissioner, and 2,000 budgets × 5 bookings × 10 delivered visits over 2026-27. */
@@ -200,15 +233,15 @@ function searchRequests(): autocannon.Request[] {
   return FILTERS.map((filter) => ({ method: "POST" as const, headers: { "content-type": "application/json" }, body: body(filter) }));
 }
 
-async function load(name: string, url: string, requests: autocannon.Request[]): Promise<Measure> {
-  await autocannon({ url, connections: CONNECTIONS, duration: 3, requests }); // warm-up: JIT, caches, pool
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests });
-  return { name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+async function load(name: string, url: string, requests: autocannon.Request[], connections = CONNECTIONS): Promise<Measure> {
+  await autocannon({ url, connections, duration: 3, requests }); // warm-up: JIT, caches, pool
+  const result = await autocannon({ url, connections, duration: SECONDS, requests });
+  return { name, connections, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
 function report(title: string, results: Measure[], againstBaseline: boolean): void {
   const baseline = results[0].requestsPerSecond;
-  console.log(`\n${title}; ${CONNECTIONS} connections, ${SECONDS} s each\n`);
+  console.log(`\n${title}; ${results[0].connections} connection(s), ${SECONDS} s each\n`);
   console.table(
     results.map((r) => ({
       server: r.name,

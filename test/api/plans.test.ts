@@ -9,6 +9,7 @@ import { aBroker, aBudget, aClient, aCommissioner, aListing, aProvider, aProvide
 
 type Plan = {
   feasible: boolean;
+  provenCheapest: boolean;
   weeks: number;
   providers: number;
   candidates: number;
@@ -21,7 +22,7 @@ type Plan = {
   unmet: { need: number | null; reason: string; costPence: number | null; message: string }[];
 };
 const PLAN = `mutation ($input: PlanPackageInput!) { planPackage(input: $input) {
-  plan { feasible weeks providers candidates weeklyCostPence periodCostPence periodReferenceCostPence savingPence availablePence
+  plan { feasible provenCheapest weeks providers candidates weeklyCostPence periodCostPence periodReferenceCostPence savingPence availablePence
          items { need listing { id } weeklyCostPence periodCostPence periodReferenceCostPence } unmet { need reason costPence message } }
   userErrors { code field message } } }`;
 
@@ -76,7 +77,7 @@ describe("planPackage", () => {
     const { plan: p, userErrors } = await plan([CARE, CLEANING]);
     expect(userErrors).toEqual([]);
     expect(chosen(p!)).toEqual(["zCare", "yClean"]);
-    expect(p).toMatchObject({ feasible: true, weeks: 53, providers: 2, candidates: 5, weeklyCostPence: 7 * 1900 + 2 * 1500, unmet: [] });
+    expect(p).toMatchObject({ feasible: true, provenCheapest: true, weeks: 53, providers: 2, candidates: 5, weeklyCostPence: 7 * 1900 + 2 * 1500, unmet: [] });
     expect(p!.periodCostPence).toBe((7 * 1900 + 2 * 1500) * 53);
     expect(p!.items[0].periodReferenceCostPence).toBe(7 * 2200 * 53);
     expect(p!.items[1].periodReferenceCostPence).toBeNull();

@@ -58,15 +58,18 @@ export class PlanService {
 
     const highs = await this.solver();
     const outcome = solvePlan(highs, problem);
-    const plan = (assignment: number[], unmet: UnmetNeed[]): PackagePlan => this.describe(problem, rows, assignment, unmet, availablePence, weeks, unmet.length === 0);
-    if (outcome.feasible) return ok(plan(outcome.assignment, []));
+    const plan = (assignment: number[], unmet: UnmetNeed[], provenCheapest = true): PackagePlan => ({
+      ...this.describe(problem, rows, assignment, unmet, availablePence, weeks, unmet.length === 0),
+      provenCheapest,
+    });
+    if (outcome.feasible) return ok(plan(outcome.assignment, [], outcome.provenCheapest));
 
     const unmet = this.unmetNeeds(input, problem, highs);
     if (unmet.length) return ok(plan([], unmet));
     // Every need can be met by few enough providers: the money is what falls short.
     const cheapest = solvePlan(highs, { ...problem, availablePence: null });
     if (!cheapest.feasible) return ok(plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]));
-    return ok(plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, availablePence)));
+    return ok(plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, availablePence), cheapest.provenCheapest));
   }
 
   /** Needs that no listing can meet, or not in the quantity asked; then too few providers allowed. */
@@ -102,7 +105,7 @@ export class PlanService {
     return costs.map((cost, n) => ({ need: n, reason: UnmetReason.OVER_BUDGET, message: `${shortfall} ${describeNeed(input.needs[n], n)} costs ${formatPounds(cost)}.`, costPence: cost }));
   }
 
-  private describe(problem: PlanProblem, rows: CandidateRow[], assignment: number[], unmet: UnmetNeed[], availablePence: number, weeks: number, feasible: boolean): PackagePlan {
+  private describe(problem: PlanProblem, rows: CandidateRow[], assignment: number[], unmet: UnmetNeed[], availablePence: number, weeks: number, feasible: boolean): Omit<PackagePlan, "provenCheapest"> {
     const items: PlannedItem[] = assignment.map((i) => {
       const c = problem.candidates[i];
       const reference = rows[i].reference_pence;

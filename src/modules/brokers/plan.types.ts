@@ -55,6 +55,9 @@ export class PackagePlan {
   @Field()
   feasible!: boolean;
 
+  @Field({ description: "False when the solver's time ran out first: a good plan, not proven the cheapest." })
+  provenCheapest!: boolean;
+
   @Field(() => Int, { description: "Weeks from today (or the period's start) to the budget period's end." })
   weeks!: number;
 
