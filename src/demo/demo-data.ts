@@ -1,17 +1,18 @@
 /**
  * Demo data for `npm start` on an empty database: the catalogue (Merton, E09000024, as the demo
- * funding body), one user of every role, two budget holders with budgets for this financial year,
- * the published reference rates and a booking, so a newcomer can search, sign in and look around at once
- * (`npm run token -- client@example.org`).
+ * funding body), one user of every role, budget holders with budgets for this financial year (Carol
+ * at home; Mr Ahmed and two neighbours in a care home, all with Bola Broker), the published
+ * reference rates, a booking, a group session at the care home and a draft package, so a newcomer
+ * can search, sign in and look around at once (`npm run token -- client@example.org`).
  */
-import type { DataSource, EntityManager, ObjectLiteral } from "typeorm";
+import { In, type DataSource, type EntityManager, type ObjectLiteral } from "typeorm";
 import type { App } from "../app";
 import { UserEntity, viewerOf } from "../modules/auth";
-import { PayeeRelationship } from "../modules/bookings";
+import { GroupSplit, PayeeRelationship } from "../modules/bookings";
 import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../modules/budgets";
-import { ListingEntity } from "../modules/listings";
+import { ListingEntity, ListingSetting } from "../modules/listings";
 import { ProviderEntity, ProviderKind } from "../modules/providers";
-import { BudgetKind } from "../modules/reference";
+import { BudgetKind, Unit } from "../modules/reference";
 import { Role } from "../shared/auth";
 import { insertRows } from "../shared/db";
 import { newId, toGlobalId } from "../shared/ids";
@@ -39,6 +40,8 @@ export async function loadDemoData({ db, services }: Pick<App, "db" | "services"
     const clients = await insertClients(tx, catalogue, today);
     const users = demoUsers(catalogue, clients.carol.id);
     await insertChunks(tx, UserEntity, users);
+    const broker = users.find((u) => u.roles.includes(Role.BROKER))!;
+    await tx.update(ClientEntity, { fundingBodyCode: MERTON }, { brokerUserId: broker.id });
     return { catalogue, clients, users };
   });
   if (!loaded) return false;
@@ -46,6 +49,7 @@ export async function loadDemoData({ db, services }: Pick<App, "db" | "services"
   const rates = await services.rates.import(viewerOf(admin), { csv: PUBLISHED_REFERENCE_RATES, dryRun: false });
   if (!rates.ok) throw new Error(`The published reference rates did not import: ${rates.errors.map((e) => e.message).join("; ")}`);
   await bookDemoVisits(db, loaded.catalogue, loaded.users, services);
+  await arrangeDemoSupport(db, loaded.catalogue, loaded.users, services);
   return true;
 }
 
@@ -54,14 +58,15 @@ export async function insertCatalogue(tx: EntityManager, { providers, listings }
   await insertChunks(tx, ListingEntity, listings);
 }
 
-/** Carol at home with a direct payment; Mr Ahmed in a care home with a council-managed budget. */
+/** Carol at home with a direct payment; Mr Ahmed and two neighbours in a care home with council-managed budgets. */
 async function insertClients(tx: EntityManager, catalogue: Catalogue, today: string) {
   const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
   const client = (displayName: string, extra: Partial<ClientEntity>) =>
     Object.assign(new ClientEntity(), { id: newId(), displayName, fundingBodyCode: MERTON, brokerUserId: null, createdAt: new Date(), ...extra });
   const carol = client("Carol Client", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, careHomeId: null, dateOfBirth: "1944-02-11", newToSupport: false });
-  const ahmed = client("Mr Ahmed", { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth: "1936-09-30", newToSupport: true });
-  await insertRows(tx, ClientEntity, [carol, ahmed]);
+  const resident = (name: string, dateOfBirth: string) => client(name, { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth, newToSupport: true });
+  const residents = [resident("Mr Ahmed", "1936-09-30"), resident("Mrs Okafor", "1939-03-12"), resident("Mr Price", "1941-07-23")];
+  await insertRows(tx, ClientEntity, [carol, ...residents]);
 
   // The financial year that contains today (1 April to 31 March).
   const year = Number(today.slice(0, 4)) - (today.slice(5) < "04-01" ? 1 : 0);
@@ -84,7 +89,7 @@ async function insertClients(tx: EntityManager, catalogue: Catalogue, today: str
   // DOMAIN.md's worked example: 10 h/week at Merton's 1955p/h for 52 weeks.
   const budgets = [
     budget(carol, 1_016_600, { management: BudgetManagement.DIRECT_PAYMENT, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"] }),
-    budget(ahmed, 150_000, { management: BudgetManagement.COUNCIL_MANAGED, coveredCategories: ["THERAPY", "SOCIAL_LEISURE"] }),
+    ...residents.map((r) => budget(r, 150_000, { management: BudgetManagement.COUNCIL_MANAGED, coveredCategories: ["THERAPY", "SOCIAL_LEISURE"] })),
   ];
   await insertRows(tx, BudgetEntity, budgets);
   await insertRows(
@@ -92,7 +97,7 @@ async function insertClients(tx: EntityManager, catalogue: Catalogue, today: str
     LedgerEntryEntity,
     budgets.map((b) => ({ id: newId(), budgetId: b.id, kind: LedgerKind.ALLOCATION, amountPence: b.allocatedPence, memo: "Allocation", occurredAt: new Date() })),
   );
-  return { carol, ahmed };
+  return { carol, residents };
 }
 
 function demoUsers(catalogue: Catalogue, clientId: string): UserEntity[] {
@@ -118,7 +123,7 @@ async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserE
   const [budget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
   if (!listing || !budget) return;
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
-  const startsAt = fromLondonWallClock({ year: +tomorrow.slice(0, 4), month: +tomorrow.slice(5, 7), day: +tomorrow.slice(8, 10), hour: 9, minute: 0 });
+  const startsAt = londonAt(tomorrow, 9);
   await services.bookings.create(viewerOf(carol), {
     listingId: toGlobalId("Listing", listing.id),
     budgetId: toGlobalId("Budget", budget.id),
@@ -128,6 +133,53 @@ async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserE
     payeeRelationship: PayeeRelationship.NONE,
     idempotencyKey: "demo-booking",
   });
+}
+
+/**
+ * Bola Broker's work: a weekly group massage session at the care home for its three residents,
+ * each paying a third, and a draft package of gardening and cleaning for Carol.
+ */
+async function arrangeDemoSupport(db: DataSource, catalogue: Catalogue, users: UserEntity[], services: App["services"]): Promise<void> {
+  const broker = viewerOf(users.find((u) => u.roles.includes(Role.BROKER))!);
+  const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
+  const session = catalogue.listings.find((l) => l.setting === ListingSetting.CARE_HOME && l.groupCapacity >= 3 && l.active);
+  const residents = await db.getRepository(ClientEntity).findBy({ careHomeId: careHome.id });
+  const budgets = await db.getRepository(BudgetEntity).findBy({ clientId: In(residents.map((r) => r.id)) });
+  const startsAt = londonAt(addDays(londonDate(services.clock.now()), 7), 14);
+  if (session) {
+    await services.groupBookings.create(broker, {
+      listingId: toGlobalId("Listing", session.id),
+      careHomeId: toGlobalId("Provider", careHome.id),
+      startsAt,
+      recurrence: "FREQ=WEEKLY;COUNT=8",
+      unitsPerSession: 1,
+      participants: budgets.map((b) => ({ budgetId: toGlobalId("Budget", b.id) })),
+      split: GroupSplit.EQUAL,
+      idempotencyKey: "demo-group-session",
+    });
+  }
+
+  const carol = users.find((u) => u.roles.includes(Role.CLIENT))!;
+  const [carolsBudget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
+  const draft = await services.packages.create(broker, { clientId: toGlobalId("Client", carol.clientId!), budgetId: toGlobalId("Budget", carolsBudget.id) });
+  if (!draft.ok) return;
+  for (const category of ["GARDENING", "DOMESTIC"]) {
+    const listing = catalogue.listings.find((l) => l.categoryCode === category && l.unit === Unit.HOUR && l.active && catalogue.providers.find((p) => p.id === l.providerId)?.serviceAreas.includes(MERTON));
+    if (!listing) continue;
+    await services.packages.addItem(broker, {
+      packageId: toGlobalId("Package", draft.value.id),
+      listingId: toGlobalId("Listing", listing.id),
+      startsAt,
+      recurrence: "FREQ=WEEKLY",
+      unitsPerVisit: 2,
+      endsOn: null,
+      payeeRelationship: PayeeRelationship.NONE,
+    });
+  }
+}
+
+function londonAt(day: string, hour: number): Date {
+  return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour, minute: 0 });
 }
 
 async function insertChunks<T extends ObjectLiteral>(tx: EntityManager, entity: new () => T, rows: T[], size = 500): Promise<void> {

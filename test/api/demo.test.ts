@@ -62,4 +62,19 @@ describe("demo data", () => {
     expect(data.bookings.nodes[0].visits.totalCount).toBeGreaterThan(0);
     expect(await api.db.query("SELECT count(*)::int AS n FROM reference_rates")).toEqual([{ n: 14 }]);
   });
+
+  it("gives the demo broker a group session at the care home and a draft package for Carol", async () => {
+    await loadDemoData(api.app);
+    const broker = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "broker@example.org" });
+    const data = await api.data<{
+      packages: { nodes: { status: string; client: { displayName: string }; items: unknown[]; fitsBudget: boolean }[] };
+      bookings: { nodes: { groupShare: { sharePence: number; alonePence: number } | null; client: { displayName: string } }[] };
+    }>("{ packages(first: 5) { nodes { status client { displayName } items { costPence } fitsBudget } } bookings(first: 20) { nodes { client { displayName } groupShare { sharePence alonePence } } } }", {}, { as: broker });
+    expect(data.packages.nodes).toEqual([expect.objectContaining({ status: "DRAFT", client: { displayName: "Carol Client" }, fitsBudget: true })]);
+    expect(data.packages.nodes[0].items).toHaveLength(2);
+    const shares = data.bookings.nodes.filter((b) => b.groupShare);
+    expect(shares.map((b) => b.client.displayName).sort()).toEqual(["Mr Ahmed", "Mr Price", "Mrs Okafor"]);
+    const [{ alonePence }] = shares.map((b) => b.groupShare!);
+    expect(shares.reduce((sum, b) => sum + b.groupShare!.sharePence, 0)).toBe(alonePence);
+  });
 });
