@@ -75,6 +75,24 @@ describe("listings", () => {
       expect(unregulated.createListing.userErrors).toEqual([]);
     });
 
+    it("states when and how much the provider can supply, for planning; updates change only what is given", async () => {
+      const { user } = await aProviderMember(api.db);
+      const AVAILABILITY = "listing { id availableDays availableFrom availableTo weeklyCapacityUnits } userErrors { code field }";
+      const created = await api.data<{ createListing: Payload }>(`mutation ($input: CreateListingInput!) { createListing(input: $input) { ${AVAILABILITY} } }`, { input }, { as: user });
+      expect(created.createListing.listing).toMatchObject({ availableDays: ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], availableFrom: "00:00", availableTo: "24:00", weeklyCapacityUnits: null });
+      const update = (change: Record<string, unknown>) =>
+        api.execute<{ updateListing: Payload }>(`mutation ($input: UpdateListingInput!) { updateListing(input: $input) { ${AVAILABILITY} } }`, { input: { listingId: created.createListing.listing!.id, ...change } }, { as: user });
+      const weekdays = await update({ availableDays: ["MO", "TU", "MO"], availableFrom: "08:00", availableTo: "18:00", weeklyCapacityUnits: 30 });
+      expect(weekdays.data?.updateListing.listing).toMatchObject({ availableDays: ["MO", "TU"], availableFrom: "08:00", availableTo: "18:00", weeklyCapacityUnits: 30 });
+      const read = await api.data<{ listing: unknown }>("query ($id: ID!) { listing(id: $id) { availableDays availableFrom } }", { id: created.createListing.listing!.id });
+      expect(read.listing).toEqual({ availableDays: ["MO", "TU"], availableFrom: "08:00" });
+      const found = await api.data<{ listings: { nodes: unknown[] } }>("{ listings(first: 5) { nodes { availableDays availableTo } } }");
+      expect(found.listings.nodes).toEqual([{ availableDays: ["MO", "TU"], availableTo: "18:00" }]);
+      expect((await update({ availableTo: "07:00" })).data?.updateListing.userErrors).toEqual([{ code: "INVALID_VALUE", field: ["input", "availableTo"] }]);
+      expect((await update({ availableFrom: "8am" })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+      expect((await update({ weeklyCapacityUnits: -1 })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    });
+
     it("names every bad term", async () => {
       const { user } = await aProviderMember(api.db);
       const bad = { ...input, visitMinutes: null, pricePence: 0, groupCapacity: 4 };

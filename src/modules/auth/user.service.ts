@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
-import { isViolation, PgCode } from "../../shared/db";
+import { insertRows, isViolation, PgCode } from "../../shared/db";
 import { fail, failAll, ok, UserErrorCode, unauthenticated, type Result } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import type { ReferenceService } from "../reference";
@@ -81,7 +81,7 @@ export class UserService {
       createdAt: new Date(),
     });
     try {
-      await this.users.insert(user);
+      await insertRows(this.users.manager, UserEntity, [user]);
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_users_email")) {
         return fail(UserErrorCode.ALREADY_EXISTS, `A user with email ${email} already exists.`, ["input", "email"]);

@@ -1,5 +1,6 @@
 import type { DataSource, Repository, SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
+import { insertRows } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
@@ -52,7 +53,7 @@ export class ClientService {
     });
     const errors = await this.check(client, input.careHomeId ?? null);
     if (errors.length > 0) return failAll(errors);
-    await this.clients.insert(client);
+    await insertRows(this.db.manager, ClientEntity, [client]);
     return ok(client);
   }
 

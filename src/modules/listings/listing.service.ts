@@ -1,19 +1,19 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { hydrator, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
+import { hydrator, insertRows, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, type PageArgs } from "../../shared/pagination";
 import { ReferenceRateEntity, type RatesFor } from "../pricing";
 import { ProviderEntity, type ProviderService } from "../providers";
 import { Weekday, type ReferenceService, type ServiceCategoryEntity } from "../reference";
-
-const ALL_DAYS = Object.values(Weekday);
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder } from "./listing.enums";
 import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
 import { countStatement, cursorOf, searchStatement } from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
+
+const ALL_DAYS = Object.values(Weekday);
 
 export interface SearchResult {
   listings: Connection<ListingEntity>;
@@ -77,7 +77,7 @@ export class ListingService {
     return transactionResult(this.db, async (tx) => {
       const checked = await this.check(tx, listing);
       if (!checked.ok) return checked;
-      await tx.insert(ListingEntity, listing);
+      await insertRows(tx, ListingEntity, [listing]);
       return ok(listing);
     });
   }

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
-import { isViolation, PgCode, transactionResult } from "../../shared/db";
+import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
@@ -55,7 +55,7 @@ export class ProviderService {
 
     return this.saving(() =>
       transactionResult(this.db, async (tx) => {
-        await tx.insert(ProviderEntity, provider);
+        await insertRows(tx, ProviderEntity, [provider]);
         if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) {
           return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
         }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
 import { In } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
-import { isViolation, PgCode, transactionResult } from "../../shared/db";
+import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
@@ -79,7 +79,7 @@ export class QuoteService {
       createdByUserId: viewer.userId,
       createdAt: this.clock.now(),
     });
-    await this.requests.insert(request);
+    await insertRows(this.db.manager, QuoteRequestEntity, [request]);
     return ok(request);
   }
 
@@ -120,7 +120,7 @@ export class QuoteService {
       createdAt: this.clock.now(),
     });
     try {
-      await this.quotes.insert(quote);
+      await insertRows(this.db.manager, QuoteEntity, [quote]);
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_quotes_one_submitted_per_provider")) {
         return fail(UserErrorCode.ALREADY_EXISTS, "You already have a quote on this request: withdraw it to send another.", ["input", "requestId"]);
