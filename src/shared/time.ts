@@ -16,6 +16,11 @@ export const LocalDate = GraphQLLocalDate;
 
 export const TIME_ZONE = "Europe/London";
 
+/** A time of day, HH:MM (00:00 to 23:59). */
+export const TIME_OF_DAY = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+/** A time of day that may be 24:00, the end of a day. */
+export const END_TIME_OF_DAY = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
+
 const LONDON = new Intl.DateTimeFormat("en-GB", {
   timeZone: TIME_ZONE,
   year: "numeric",

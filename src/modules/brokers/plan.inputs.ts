@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, Max, Min, ValidateNested } from "class-validator";
 import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { CqcRating } from "../providers";
+import { END_TIME_OF_DAY, TIME_OF_DAY } from "../../shared/time";
 import { Unit, Weekday } from "../reference";
 
 @InputType({ description: "A need of the support plan: what, how much a week, and when." })
@@ -23,12 +24,12 @@ export class NeedInput {
 
   @Field(() => String, { nullable: true, description: "From HH:MM (London time)." })
   @IsOptional()
-  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "from is a time like 08:00" })
+  @Matches(TIME_OF_DAY, { message: "from is a time like 08:00" })
   from?: string | null;
 
   @Field(() => String, { nullable: true, description: "Until HH:MM (24:00 for midnight)." })
   @IsOptional()
-  @Matches(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, { message: "to is a time like 20:00" })
+  @Matches(END_TIME_OF_DAY, { message: "to is a time like 20:00" })
   to?: string | null;
 
   @Field(() => CqcRating, { nullable: true, description: "Only providers rated this or better." })

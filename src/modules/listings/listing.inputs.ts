@@ -3,10 +3,35 @@ import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { RateType, Unit, Weekday } from "../reference";
 import { CqcRating, ProviderKind } from "../providers";
+import { END_TIME_OF_DAY, TIME_OF_DAY } from "../../shared/time";
 import { ListingSetting } from "./listing.enums";
 
+/** When and how much a provider can supply: what planning a package reads. Both inputs below extend it. */
 @InputType()
-export class CreateListingInput {
+abstract class ListingAvailabilityInput {
+  @Field(() => Float, { nullable: true, description: "Units you can supply each week (used when planning packages)." })
+  @IsOptional()
+  @Min(0)
+  weeklyCapacityUnits?: number | null;
+
+  @Field(() => [Weekday], { nullable: true, description: "Days you offer it; every day by default." })
+  @IsOptional()
+  @ArrayMaxSize(7)
+  availableDays?: Weekday[] | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 00:00 by default." })
+  @IsOptional()
+  @Matches(TIME_OF_DAY, { message: "availableFrom is a time like 08:00" })
+  availableFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM, London time; 24:00 by default." })
+  @IsOptional()
+  @Matches(END_TIME_OF_DAY, { message: "availableTo is a time like 20:00 (24:00 for midnight)" })
+  availableTo?: string | null;
+}
+
+@InputType()
+export class CreateListingInput extends ListingAvailabilityInput {
   @Field(() => ID, { nullable: true, description: "Defaults to the signed-in user's provider." })
   providerId?: string | null;
 
@@ -41,31 +66,11 @@ export class CreateListingInput {
 
   @Field(() => Int, { defaultValue: 1 })
   groupCapacity!: number;
-
-  @Field(() => Float, { nullable: true, description: "Units you can supply each week (used when planning packages)." })
-  @IsOptional()
-  @Min(0)
-  weeklyCapacityUnits?: number | null;
-
-  @Field(() => [Weekday], { nullable: true, description: "Days you offer it; every day by default." })
-  @IsOptional()
-  @ArrayMaxSize(7)
-  availableDays?: Weekday[] | null;
-
-  @Field(() => String, { nullable: true, description: "HH:MM, London time; 00:00 by default." })
-  @IsOptional()
-  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "availableFrom is a time like 08:00" })
-  availableFrom?: string | null;
-
-  @Field(() => String, { nullable: true, description: "HH:MM, London time; 24:00 by default." })
-  @IsOptional()
-  @Matches(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, { message: "availableTo is a time like 20:00 (24:00 for midnight)" })
-  availableTo?: string | null;
 }
 
 /** Fields left out stay as they are. */
 @InputType()
-export class UpdateListingInput {
+export class UpdateListingInput extends ListingAvailabilityInput {
   @Field(() => ID)
   listingId!: string;
 
@@ -103,26 +108,6 @@ export class UpdateListingInput {
 
   @Field(() => Int, { nullable: true })
   groupCapacity?: number | null;
-
-  @Field(() => Float, { nullable: true, description: "Units you can supply each week (used when planning packages)." })
-  @IsOptional()
-  @Min(0)
-  weeklyCapacityUnits?: number | null;
-
-  @Field(() => [Weekday], { nullable: true, description: "Days you offer it; every day by default." })
-  @IsOptional()
-  @ArrayMaxSize(7)
-  availableDays?: Weekday[] | null;
-
-  @Field(() => String, { nullable: true, description: "HH:MM, London time; 00:00 by default." })
-  @IsOptional()
-  @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "availableFrom is a time like 08:00" })
-  availableFrom?: string | null;
-
-  @Field(() => String, { nullable: true, description: "HH:MM, London time; 24:00 by default." })
-  @IsOptional()
-  @Matches(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, { message: "availableTo is a time like 20:00 (24:00 for midnight)" })
-  availableTo?: string | null;
 }
 
 @InputType()
