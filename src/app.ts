@@ -10,7 +10,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
@@ -28,7 +28,7 @@ import { efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { maskInternalErrors } from "./shared/errors";
-import { queryLimitRules } from "./shared/limits";
+import { MAX_SOURCE_NESTING, nestingDepth, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
 
@@ -97,6 +97,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
+    refuseDeepNesting,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({ ...contextFor(await viewerFromHeader(services, req.headers.authorization)) }),
     }),
@@ -141,6 +142,18 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const reports = new ReportService(db, rates);
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }
+
+/** Refuses, before parsing, a document nested so deep that the recursive parser would run out of stack. */
+const refuseDeepNesting: RequestHandler = (req, res, next) => {
+  const body: unknown = req.method === "GET" ? req.query : req.body;
+  const query = typeof body === "object" && body !== null && "query" in body ? body.query : undefined;
+  if (typeof query === "string" && nestingDepth(query) > MAX_SOURCE_NESTING) {
+    const message = `The document nests brackets more than ${MAX_SOURCE_NESTING} deep. Split it into smaller queries.`;
+    res.status(400).json({ errors: [{ message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] });
+    return;
+  }
+  next();
+};
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */
 function jsonErrors(logger: Logger): ErrorRequestHandler {

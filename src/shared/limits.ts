@@ -22,25 +22,28 @@ export interface QueryLimits {
   maxCost: number;
 }
 
-export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
-  return [(context) => limitVisitor(context, limits)];
+/** `stats` hears how many selections were visited per operation (the linear-work test reads it). */
+export function queryLimitRules(limits: QueryLimits, stats?: (visits: number) => void): ValidationRule[] {
+  return [(context) => limitVisitor(context, limits, stats)];
 }
 
-function limitVisitor(context: ValidationContext, limits: QueryLimits): ASTVisitor {
+function limitVisitor(context: ValidationContext, limits: QueryLimits, stats?: (visits: number) => void): ASTVisitor {
+  const walker = new Walker(context); // one per document: each fragment is measured once, whatever spreads it
   return {
     OperationDefinition(operation: OperationDefinitionNode) {
-      const walker = new Walker(context);
-      const { depth, cost, aliases } = walker.measure(operation.selectionSet, 0);
+      const { height, cost, aliases } = walker.measure(operation.selectionSet);
+      stats?.(walker.visits);
       const name = operation.name?.value ?? "the operation";
-      if (depth > limits.maxDepth) {
-        context.reportError(limitError(`${name} is nested ${depth} levels deep; the limit is ${limits.maxDepth}. Split it into smaller queries.`));
+      if (height > limits.maxDepth) {
+        context.reportError(limitError(`${name} is nested ${height} levels deep; the limit is ${limits.maxDepth}. Split it into smaller queries.`));
       }
       if (aliases > limits.maxAliases) {
         context.reportError(limitError(`${name} uses ${aliases} aliases; the limit is ${limits.maxAliases}.`));
       }
       if (cost > limits.maxCost) {
+        const about = cost > Number.MAX_SAFE_INTEGER ? "more than 2^53" : `about ${cost}`;
         context.reportError(
-          limitError(`${name} could touch about ${cost} objects; the limit is ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`),
+          limitError(`${name} could touch ${about} objects; the limit is ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`),
         );
       }
     },
@@ -51,52 +54,69 @@ function limitError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
 }
 
+/** What a selection set costs, independent of where it stands: its height, not an absolute depth. */
 interface Measure {
-  depth: number;
+  height: number;
   cost: number;
   aliases: number;
 }
 
+const NOTHING: Measure = { height: 0, cost: 0, aliases: 0 };
+
+/**
+ * Measures selection sets bottom-up. Measures are relative (height, not depth), so a fragment's
+ * measure is the same wherever it is spread and is computed once: a document of fragments that
+ * each spread the previous one twice costs one visit per selection, not 2^n.
+ */
 class Walker {
+  /** Selections visited, for the test that proves the work is linear in the document's size. */
+  visits = 0;
+  private readonly fragments = new Map<string, Measure>();
   private readonly visiting = new Set<string>();
 
   constructor(private readonly context: ValidationContext) {}
 
-  measure(selectionSet: SelectionSetNode, level: number): Measure {
-    const total: Measure = { depth: level, cost: 0, aliases: 0 };
+  measure(selectionSet: SelectionSetNode): Measure {
+    const total: Measure = { height: 0, cost: 0, aliases: 0 };
     for (const selection of selectionSet.selections) {
-      const part = this.measureSelection(selection, level);
-      total.depth = Math.max(total.depth, part.depth);
+      this.visits += 1;
+      const part = this.measureSelection(selection);
+      total.height = Math.max(total.height, part.height);
       total.cost += part.cost;
       total.aliases += part.aliases;
     }
     return total;
   }
 
-  private measureSelection(selection: SelectionSetNode["selections"][number], level: number): Measure {
+  private measureSelection(selection: SelectionSetNode["selections"][number]): Measure {
     switch (selection.kind) {
       case Kind.FIELD:
-        return this.measureField(selection, level);
+        return this.measureField(selection);
       case Kind.INLINE_FRAGMENT:
-        return this.measure(selection.selectionSet, level);
-      case Kind.FRAGMENT_SPREAD: {
-        const name = selection.name.value;
-        const fragment: FragmentDefinitionNode | null | undefined = this.context.getFragment(name);
-        if (!fragment || this.visiting.has(name)) return { depth: level, cost: 0, aliases: 0 }; // cycles are reported by graphql-js
-        this.visiting.add(name);
-        const measure = this.measure(fragment.selectionSet, level);
-        this.visiting.delete(name);
-        return measure;
-      }
+        return this.measure(selection.selectionSet);
+      case Kind.FRAGMENT_SPREAD:
+        return this.measureFragment(selection.name.value);
     }
   }
 
-  private measureField(field: FieldNode, level: number): Measure {
+  private measureFragment(name: string): Measure {
+    const known = this.fragments.get(name);
+    if (known) return known;
+    const fragment: FragmentDefinitionNode | null | undefined = this.context.getFragment(name);
+    if (!fragment || this.visiting.has(name)) return NOTHING; // unknown fragments and cycles are reported by graphql-js
+    this.visiting.add(name);
+    const measure = this.measure(fragment.selectionSet);
+    this.visiting.delete(name);
+    this.fragments.set(name, measure);
+    return measure;
+  }
+
+  private measureField(field: FieldNode): Measure {
     const aliases = field.alias ? 1 : 0;
-    if (field.name.value.startsWith("__")) return { depth: level, cost: 0, aliases }; // introspection and __typename
-    if (!field.selectionSet) return { depth: level + 1, cost: 1, aliases };
-    const inner = this.measure(field.selectionSet, level + 1);
-    return { depth: inner.depth, cost: 1 + pageSize(field) * inner.cost, aliases: aliases + inner.aliases };
+    if (field.name.value.startsWith("__")) return { height: 0, cost: 0, aliases }; // introspection and __typename
+    if (!field.selectionSet) return { height: 1, cost: 1, aliases };
+    const inner = this.measure(field.selectionSet);
+    return { height: inner.height + 1, cost: 1 + pageSize(field) * inner.cost, aliases: aliases + inner.aliases };
   }
 }
 
@@ -109,4 +129,46 @@ function pageSize(field: FieldNode): number {
 
 function isConnectionLike(field: FieldNode): boolean {
   return field.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && ["edges", "nodes"].includes(s.name.value)) ?? false;
+}
+
+/** Far above any query the depth limit lets through, far below what exhausts the parser's stack (~2,500). */
+export const MAX_SOURCE_NESTING = 256;
+
+/**
+ * How deeply a document's brackets nest, read from the source text before parsing: graphql-js
+ * parses recursively, so a document nested thousands deep would exhaust the stack inside the
+ * parser. One linear scan that skips strings and comments refuses it first, with a clear message.
+ */
+export function nestingDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "#") {
+      while (i < source.length && source[i] !== "\n" && source[i] !== "\r") i++;
+    } else if (c === '"') {
+      i = source.startsWith('"""', i) ? skipBlockString(source, i + 3) : skipString(source, i + 1);
+    } else if (c === "{" || c === "[" || c === "(") {
+      deepest = Math.max(deepest, ++depth);
+    } else if (c === "}" || c === "]" || c === ")") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return deepest;
+}
+
+function skipString(source: string, i: number): number {
+  for (; i < source.length; i++) {
+    if (source[i] === "\\") i++;
+    else if (source[i] === '"' || source[i] === "\n") return i;
+  }
+  return i;
+}
+
+function skipBlockString(source: string, i: number): number {
+  for (; i < source.length; i++) {
+    if (source.startsWith('\\"""', i)) i += 3;
+    else if (source.startsWith('"""', i)) return i + 2;
+  }
+  return i;
 }

@@ -115,6 +115,18 @@ describe("HTTP", () => {
     expect(body.errors).toEqual([{ message: "Many uses 31 aliases; the limit is 30.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }]);
   });
 
+  it("refuses a document nested too deep for the parser before parsing it, by POST and by GET", async () => {
+    const deep = `{ ${"listings { nodes { provider { ".repeat(2_000)}name${" } } }".repeat(2_000)} }`;
+    const expected = {
+      status: 400,
+      body: { errors: [{ message: "The document nests brackets more than 256 deep. Split it into smaller queries.", extensions: { code: "GRAPHQL_PARSE_FAILED" } }] },
+    };
+    expect(await post(url, { query: deep })).toEqual(expected);
+    const justTooDeep = `${"{ a ".repeat(257)}${"}".repeat(257)}`;
+    const viaGet = await fetch(`${url}/graphql?query=${encodeURIComponent(justTooDeep)}`, { headers: { "apollo-require-preflight": "true" } });
+    expect({ status: viaGet.status, body: await viaGet.json() }).toEqual(expected);
+  });
+
   it("masks internal failures: a reference to quote, no stack, and not ready while the database is gone", async () => {
     const app = await createApp(testConfig(), { databaseUrl: await workerDatabaseUrl() });
     const appUrl = await listen(app.http);

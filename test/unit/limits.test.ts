@@ -1,6 +1,6 @@
 import { parse, validate, type GraphQLSchema } from "graphql";
 import { createSchema } from "../../src/schema";
-import { queryLimitRules } from "../../src/shared/limits";
+import { nestingDepth, queryLimitRules } from "../../src/shared/limits";
 
 describe("query limits", () => {
   let schema: GraphQLSchema;
@@ -42,4 +42,59 @@ describe("query limits", () => {
   it("leave introspection alone, so that tools keep working", () => {
     expect(errorsOf("{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }")).toEqual([]);
   });
+
+  describe("work", () => {
+    /** Fragments that each spread the previous one twice: 2^n fields once expanded, n+2 definitions written. */
+    const doublingFragments = (n: number) => {
+      let fragments = "fragment F0 on Listing { title }\n";
+      for (let i = 1; i <= n; i++) fragments += `fragment F${i} on Listing { ...F${i - 1} ...F${i - 1} }\n`;
+      return `{ listings(first: 1) { nodes { ...F${n} } } }\n${fragments}`;
+    };
+    const visitsFor = (query: string) => {
+      let visits = 0;
+      const errors = validate(schema, parse(query), queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)));
+      return { visits, errors: errors.map((e) => e.message) };
+    };
+
+    it("measure each fragment once, so doubling fragments cost one visit per selection written", () => {
+      // given: 24 fragments (the audit's 1 KB document) and 200 fragments (2^200 fields expanded)
+      for (const n of [24, 200]) {
+        // when
+        const { visits, errors } = visitsFor(doublingFragments(n));
+        // then: two selections per fragment, plus F0's field and the operation's three
+        expect(visits).toBe(2 * n + 1 + 3);
+        expect(errors).toEqual([expect.stringMatching(/^the operation could touch (about \d+|more than 2\^53) objects; the limit is 50000\./)]);
+      }
+    });
+
+    it("still price a fragment by everything it expands to", () => {
+      expect(visitsFor(doublingFragments(10)).errors).toEqual([]);
+      expect(visitsFor(doublingFragments(16)).errors).toEqual([
+        "the operation could touch about 65538 objects; the limit is 50000. Ask for smaller pages (first) or fewer nested lists.",
+      ]);
+    });
+
+    it("share the fragments' measures between the operations of one document", () => {
+      const query = `query A { listings(first: 1) { nodes { ...F } } } query B { listings(first: 1) { nodes { ...F } } }
+        fragment F on Listing { title provider { name } }`;
+      let visits = 0;
+      validate(schema, parse(query), queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)));
+      expect(visits).toBe(3 + 3 + 2 + 1);
+    });
+  });
+
+  describe("nesting read before parsing", () => {
+    it("count brackets of selections, arguments and lists", () => {
+      expect(nestingDepth("{ a(x: [[1]]) { b } }")).toBe(4);
+    });
+
+    it("skip strings, block strings and comments", () => {
+      expect(nestingDepth('{ a(x: "{{{{", y: """ {{{ \\""" {{ """) # {{{{\n { b } }')).toBe(2);
+    });
+
+    it("read a document nested 10,000 deep without recursion", () => {
+      expect(nestingDepth("{a".repeat(10_000) + "}".repeat(10_000))).toBe(10_000);
+    });
+  });
 });
+
