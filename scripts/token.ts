@@ -1,6 +1,7 @@
 /**
  * `npm run token -- <email> [hours]`: prints a bearer token for a local user, signed with
- * JWT_SECRET (the development default when unset). Uses DATABASE_URL, or the embedded database.
+ * JWT_SECRET (the development default when unset), living 12 hours or JWT_MAX_AGE if shorter.
+ * Uses DATABASE_URL, or the embedded database.
  */
 import "reflect-metadata";
 import { loadConfig } from "../src/config";
@@ -8,15 +9,16 @@ import { TokenService } from "../src/modules/auth";
 import { withDatabase } from "./with-database";
 
 async function main(): Promise<void> {
-  const [email, hours = "12"] = process.argv.slice(2);
+  const [email, hours] = process.argv.slice(2);
   if (!email) throw new Error("Usage: npm run token -- <email> [hours]");
   const config = loadConfig();
+  const lifetimeSeconds = hours === undefined ? Math.min(12 * 3600, config.jwt.maxAgeSeconds) : Number(hours) * 3600;
   const user = await withDatabase(config, async (db) => {
     const { rows } = await db.query<{ subject: string }>("SELECT subject FROM users WHERE email = lower($1)", [email]);
     return rows[0];
   });
   if (!user) throw new Error(`No user has email ${email}. Demo users: admin@, commissioner@, broker@, client@, provider@example.org.`);
-  const token = await new TokenService(config.jwt).issue(user.subject, Number(hours) * 3600);
+  const token = await new TokenService(config.jwt).issue(user.subject, lifetimeSeconds);
   console.log(token);
 }
 

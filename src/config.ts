@@ -13,7 +13,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
-  jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined };
+  /** `maxAgeSeconds`: the longest lifetime (exp − iat) a token may have. */
+  jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined; maxAgeSeconds: number };
   /** Load demo data when the database holds no users yet. */
   demoData: boolean;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
@@ -32,6 +33,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: MINUTE, h: HOUR, d: DAY };
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -59,7 +65,13 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databasePoolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 200),
     dataDir: read.string("DATA_DIR") ?? ".data",
-    jwt: { secret, jwksUrl, issuer: read.string("JWT_ISSUER"), audience: read.string("JWT_AUDIENCE") },
+    jwt: {
+      secret,
+      jwksUrl,
+      issuer: read.string("JWT_ISSUER"),
+      audience: read.string("JWT_AUDIENCE"),
+      maxAgeSeconds: read.duration("JWT_MAX_AGE", 24 * HOUR, MINUTE, 31 * DAY),
+    },
     demoData: read.boolean("DEMO_DATA", environment === "development"),
     limits: {
       maxDepth: read.integer("MAX_QUERY_DEPTH", 12, 2, 100),
@@ -89,6 +101,19 @@ class EnvReader {
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || value < min || value > max) {
       this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** Seconds, from "90", "90s", "30m", "24h" or "7d". */
+  duration(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const match = /^(\d+)([smhd]?)$/.exec(raw);
+    const value = match ? Number(match[1]) * DURATION_UNITS[match[2] || "s"] : NaN;
+    if (!(value >= min && value <= max)) {
+      this.problems.push(`${name} must be a duration from ${min}s to ${max / DAY}d, such as 3600, 30m, 24h or 7d (got "${raw}").`);
       return fallback;
     }
     return value;

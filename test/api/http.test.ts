@@ -57,6 +57,17 @@ describe("HTTP", () => {
       ],
       ["a token for nobody known", async () => hs256({ sub: "stranger@example.org", exp: inAnHour() }), "The bearer token names no user of this marketplace."],
       ["a token that is not a JWT", async () => "abc.def", "The bearer token is not a JWT."],
+      [
+        "a token issued ten years ahead",
+        async () => hs256({ sub: "carol@example.org", iat: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400, exp: inAnHour() + 10 * 365 * 86_400 }),
+        "The bearer token was issued in the future. Check the issuer's clock.",
+      ],
+      ["a token that never expires in practice (exp: 1e20)", async () => hs256({ sub: "carol@example.org", exp: 1e20 }), "The bearer token lives longer than the 24 hours allowed. Sign in again."],
+      [
+        "a token living 25 hours",
+        async () => hs256({ sub: "carol@example.org", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 25 * 3600 }),
+        "The bearer token lives longer than the 24 hours allowed. Sign in again.",
+      ],
     ])("refuse %s as UNAUTHENTICATED, before any resolver runs", async (_what, makeToken, message) => {
       await aUser(api.db, { email: "carol@example.org" });
       const { status, body } = await post(url, REGISTER, { authorization: `Bearer ${await makeToken()}` });

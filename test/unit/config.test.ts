@@ -57,4 +57,12 @@ describe("configuration", () => {
       'MAX_QUERY_DEPTH must be a whole number from 2 to 100 (got "1000").',
     ]);
   });
+
+  it("bounds a token's life by JWT_MAX_AGE: 24 hours unless set, in seconds or with a unit", () => {
+    expect(loadConfig({}).jwt.maxAgeSeconds).toBe(86_400);
+    expect(loadConfig({ JWT_MAX_AGE: "30m" }).jwt.maxAgeSeconds).toBe(1_800);
+    expect(loadConfig({ JWT_MAX_AGE: "7200" }).jwt.maxAgeSeconds).toBe(7_200);
+    expect(problemsOf({ JWT_MAX_AGE: "10y" })).toEqual(['JWT_MAX_AGE must be a duration from 60s to 31d, such as 3600, 30m, 24h or 7d (got "10y").']);
+    expect(problemsOf({ JWT_MAX_AGE: "90d" })).toHaveLength(1);
+  });
 });

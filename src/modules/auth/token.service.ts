@@ -1,9 +1,12 @@
 /**
  * Bearer tokens: HS256 with JWT_SECRET (tokens this server issues), or RS256 from JWKS_URL (an
  * external identity provider). `exp` and `sub` are required; `none` and any other algorithm are
- * refused. The subject names a user: unknown subjects are refused by the caller.
+ * refused. A token's life is bounded: not issued in the future, and not living longer than
+ * `maxAgeSeconds` (JWT_MAX_AGE), so a leaked long-lived token cannot outlast a day's revocation.
+ * The subject names a user: unknown subjects are refused by the caller.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
+import { GraphQLError } from "graphql";
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { unauthenticated } from "../../shared/errors";
 
 export interface JwtSettings {
@@ -11,6 +14,7 @@ export interface JwtSettings {
   jwksUrl: string | undefined;
   issuer: string | undefined;
   audience: string | undefined;
+  maxAgeSeconds: number;
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -35,12 +39,13 @@ export class TokenService {
     };
     try {
       if (algorithm === "HS256" && this.secret) {
-        return subjectIn(await jwtVerify(token, this.secret, { ...options, algorithms: ["HS256"] }));
+        return this.subjectWithin(await jwtVerify(token, this.secret, { ...options, algorithms: ["HS256"] }));
       }
       if (algorithm === "RS256" && this.jwks) {
-        return subjectIn(await jwtVerify(token, this.jwks, { ...options, algorithms: ["RS256"] }));
+        return this.subjectWithin(await jwtVerify(token, this.jwks, { ...options, algorithms: ["RS256"] }));
       }
     } catch (error) {
+      if (error instanceof GraphQLError) throw error;
       const reason = error instanceof Error && "code" in error && error.code === "ERR_JWT_EXPIRED" ? "has expired" : "is not valid";
       throw unauthenticated(`The bearer token ${reason}. Sign in again.`);
     }
@@ -50,11 +55,27 @@ export class TokenService {
   /** A token for a local user (tests, `npm run token`). Needs JWT_SECRET. */
   async issue(subject: string, lifetimeSeconds = 3600): Promise<string> {
     if (!this.secret) throw new Error("Issuing tokens needs JWT_SECRET.");
+    if (lifetimeSeconds > this.settings.maxAgeSeconds) {
+      throw new Error(`A token may live at most ${duration(this.settings.maxAgeSeconds)} (JWT_MAX_AGE).`);
+    }
     let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(subject).setIssuedAt();
     jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds);
     if (this.settings.issuer) jwt = jwt.setIssuer(this.settings.issuer);
     if (this.settings.audience) jwt = jwt.setAudience(this.settings.audience);
     return jwt.sign(this.secret);
+  }
+
+  /** The subject of a verified token whose life is within bounds (jose has checked `exp` is ahead). */
+  private subjectWithin({ payload }: { payload: JWTPayload }): string {
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = payload.iat ?? now;
+    if (issuedAt > now + CLOCK_TOLERANCE_SECONDS) throw unauthenticated("The bearer token was issued in the future. Check the issuer's clock.");
+    const lifetime = (payload.exp ?? Infinity) - issuedAt;
+    if (lifetime > this.settings.maxAgeSeconds + CLOCK_TOLERANCE_SECONDS) {
+      throw unauthenticated(`The bearer token lives longer than the ${duration(this.settings.maxAgeSeconds)} allowed. Sign in again.`);
+    }
+    if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
+    return payload.sub;
   }
 }
 
@@ -66,7 +87,6 @@ function algorithmOf(token: string): string | undefined {
   }
 }
 
-function subjectIn({ payload }: { payload: { sub?: string } }): string {
-  if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
-  return payload.sub;
+function duration(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${Math.round(seconds / 60)} minutes`;
 }
