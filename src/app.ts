@@ -61,22 +61,27 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
 
   const app = express();
   const http = createServer(app);
+  const production = config.environment === "production";
   const apollo = new ApolloServer<Context>({
     schema: await createSchema(),
     validationRules: queryLimitRules(config.limits),
     parseOptions: { maxTokens: 20_000 },
-    introspection: config.environment !== "production",
+    introspection: !production,
     includeStacktraceInErrorResponses: false,
-    formatError: maskInternalErrors((error) => {
-      const reference = randomBytes(6).toString("hex");
-      logger.error("internal error", { reference, error });
-      return reference;
-    }),
+    hideSchemaDetailsFromClientErrors: production,
+    formatError: maskInternalErrors(
+      (error) => {
+        const reference = randomBytes(6).toString("hex");
+        logger.error("internal error", { reference, error });
+        return reference;
+      },
+      { hideSuggestions: production },
+    ),
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       ApolloServerPluginCacheControlDisabled(), // its per-field hook costs time on every field
-      config.environment === "production" ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
   await apollo.start();

@@ -132,8 +132,9 @@ const CLIENT_ERROR_CODES = new Set([
  * validation lists each bad field; anything else (a bug, a lost database connection) is logged
  * with its stack and reaches the client as a bare INTERNAL_SERVER_ERROR with a reference to quote.
  */
-export function maskInternalErrors(logInternal: (error: unknown) => string) {
+export function maskInternalErrors(logInternal: (error: unknown) => string, { hideSuggestions = false } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (hideSuggestions) formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
     const original = unwrapResolverError(error);
     const { locations, path } = formatted;
     if (original instanceof ArgumentValidationError) {
@@ -153,6 +154,14 @@ export function maskInternalErrors(logInternal: (error: unknown) => string) {
       extensions: { code: "INTERNAL_SERVER_ERROR", reference },
     };
   };
+}
+
+/**
+ * graphql-js suggests names ("Did you mean …?") in validation and in the coercion of variables;
+ * with introspection off those hints would hand the schema out one guess at a time.
+ */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, "");
 }
 
 function flattenValidation(errors: ValidationError[], parent: string[]): { field: string[]; message: string }[] {

@@ -138,6 +138,29 @@ describe("HTTP", () => {
     expect({ status: viaGet.status, body: await viaGet.json() }).toEqual(expected);
   });
 
+  describe("in production", () => {
+    const misspelt = [
+      { query: "{ listngs { nodes { id } } }" },
+      { query: "{ listings(filter: { settings: [HOM] }) { nodes { id } } }" },
+      { query: "query($s: [ListingSetting!]) { listings(filter: { settings: $s }) { nodes { id } } }", variables: { s: ["HOM"] } },
+      { query: "{ listings(filter: { setings: [HOME] }) { nodes { id } } }" },
+    ];
+    const messagesFrom = async (appUrl: string) =>
+      (await Promise.all(misspelt.map((body) => post(appUrl, body)))).flatMap(({ body }) => body.errors?.map((e) => e.message) ?? []);
+
+    it("give no schema hints: no \"Did you mean …\" anywhere, while development keeps them", async () => {
+      expect((await messagesFrom(url)).filter((m) => m.includes("Did you mean"))).toHaveLength(misspelt.length);
+      const app = await createApp(testConfig({ NODE_ENV: "production", DATABASE_URL: await workerDatabaseUrl() }), { databaseUrl: await workerDatabaseUrl() });
+      try {
+        const messages = await messagesFrom(await listen(app.http));
+        expect(messages).toHaveLength(misspelt.length);
+        expect(messages.join("\n")).not.toMatch(/Did you mean|listings|HOME|settings/);
+      } finally {
+        await app.stop();
+      }
+    });
+  });
+
   it("masks internal failures: a reference to quote, no stack, and not ready while the database is gone", async () => {
     const app = await createApp(testConfig(), { databaseUrl: await workerDatabaseUrl() });
     const appUrl = await listen(app.http);
