@@ -27,6 +27,7 @@ import { ReferenceService } from "./modules/reference";
 import { efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
+import { cors } from "./shared/cors";
 import { maskInternalErrors } from "./shared/errors";
 import { MAX_SOURCE_NESTING, nestingDepth, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
@@ -87,6 +88,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await apollo.start();
 
   app.disable("x-powered-by");
+  app.use(cors(config.corsOrigins));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });

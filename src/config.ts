@@ -18,6 +18,8 @@ export interface Config {
   /** Load demo data when the database holds no users yet. */
   demoData: boolean;
   limits: { maxDepth: number; maxAliases: number; maxCost: number };
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
   logLevel: LogLevel;
 }
 
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: read.integer("MAX_QUERY_ALIASES", 30, 1, 1000),
       maxCost: read.integer("MAX_QUERY_COST", 50_000, 100, 10_000_000),
     },
+    corsOrigins: read.origins("CORS_ORIGINS"),
     logLevel: read.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, environment === "test" ? "silent" : "info"),
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -136,6 +139,16 @@ class EnvReader {
     return fallback;
   }
 
+  /** A comma-separated list of origins, each `scheme://host[:port]` exactly as browsers send it. */
+  origins(name: string): string[] {
+    const listed = (this.string(name) ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+    const bad = listed.filter((o) => !isOrigin(o));
+    if (bad.length > 0) {
+      this.problems.push(`${name} must list origins such as https://app.example.org, separated by commas (got "${bad.join('", "')}").`);
+    }
+    return listed.filter(isOrigin);
+  }
+
   url(name: string, protocols: string[]): string | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
@@ -147,6 +160,15 @@ class EnvReader {
     }
     this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (got "${redact(raw)}").`);
     return undefined;
+  }
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ["http:", "https:"].includes(url.protocol) && url.origin === value;
+  } catch {
+    return false;
   }
 }
 

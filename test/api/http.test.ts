@@ -138,6 +138,53 @@ describe("HTTP", () => {
     expect({ status: viaGet.status, body: await viaGet.json() }).toEqual(expected);
   });
 
+  describe("CORS", () => {
+    const APP = "https://app.example.org";
+    let corsUrl: string;
+    let stopCorsApp: () => Promise<void>;
+    beforeAll(async () => {
+      const app = await createApp(testConfig({ CORS_ORIGINS: `${APP}, http://localhost:5173` }), { databaseUrl: await workerDatabaseUrl() });
+      corsUrl = await listen(app.http);
+      stopCorsApp = () => app.stop();
+    });
+    afterAll(() => stopCorsApp());
+    const preflight = (origin: string) =>
+      fetch(`${corsUrl}/graphql`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      });
+
+    it("answer a preflight from a listed origin, and refuse one from any other", async () => {
+      const allowed = await preflight(APP);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get("access-control-allow-origin")).toBe(APP);
+      expect(allowed.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+      expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
+      expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+      const refused = await preflight("https://evil.example.org");
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    });
+
+    it("let a listed origin read answers, and no other", async () => {
+      const ask = (origin: string) =>
+        fetch(`${corsUrl}/graphql`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+      expect((await ask(APP)).headers.get("access-control-allow-origin")).toBe(APP);
+      expect((await ask("https://evil.example.org")).headers.get("access-control-allow-origin")).toBeNull();
+    });
+
+    it("keep the CSRF protection: a simple cross-site GET without the preflight header is refused", async () => {
+      const response = await fetch(`${corsUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { origin: APP } });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain("CSRF");
+    });
+
+    it("allow no origin at all by default", async () => {
+      const response = await fetch(`${url}/graphql`, { method: "OPTIONS", headers: { origin: APP, "access-control-request-method": "POST" } });
+      expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    });
+  });
+
   describe("in production", () => {
     const misspelt = [
       { query: "{ listngs { nodes { id } } }" },

@@ -65,4 +65,12 @@ describe("configuration", () => {
     expect(problemsOf({ JWT_MAX_AGE: "10y" })).toEqual(['JWT_MAX_AGE must be a duration from 60s to 31d, such as 3600, 30m, 24h or 7d (got "10y").']);
     expect(problemsOf({ JWT_MAX_AGE: "90d" })).toHaveLength(1);
   });
+
+  it("reads CORS_ORIGINS as exact origins, none by default", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.org, http://localhost:5173" }).corsOrigins).toEqual(["https://app.example.org", "http://localhost:5173"]);
+    expect(problemsOf({ CORS_ORIGINS: "https://app.example.org/path,*" })).toEqual([
+      'CORS_ORIGINS must list origins such as https://app.example.org, separated by commas (got "https://app.example.org/path", "*").',
+    ]);
+  });
 });
