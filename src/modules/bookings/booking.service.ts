@@ -6,6 +6,7 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
 import { canActFor, canManage, ClientEntity, earmarks, LedgerKind, type BudgetEntity, type BudgetService } from "../budgets";
 import { ListingEntity } from "../listings";
@@ -344,7 +345,7 @@ export class BookingService {
     if (viewer.roles.has(Role.PROVIDER) && viewer.providerId) scopes.push("b.provider_id = :providerId");
     if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("b.client_id = :clientId");
     if (viewer.roles.has(Role.BROKER)) scopes.push("b.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
-    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", {
+    return restrictTo(query, scopes, {
       fundingBodyCode: viewer.fundingBodyCode,
       providerId: viewer.providerId,
       clientId: viewer.clientId,

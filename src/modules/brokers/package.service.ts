@@ -6,6 +6,7 @@ import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../s
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { restrictTo } from "../../shared/scope";
 import type { Clock } from "../../shared/time";
 import { BookingEntity, BookingStatus, type BookingRequest, type BookingService } from "../bookings";
 import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
@@ -46,9 +47,10 @@ export class PackageService {
   }
 
   async create(viewer: Viewer, input: CreatePackageInput): Promise<Result<PackageEntity>> {
-    const found = await this.budgets.findVisible(viewer, uuidOf(input.budgetId, "Budget"));
-    if (!found || !this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
-    if (uuidOf(input.clientId, "Client") !== found.client.id) return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["input", "budgetId"]);
+    const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
+    if (!visible.ok) return visible;
+    const found = visible.value;
+    if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
     const pkg = Object.assign(new PackageEntity(), {
       id: newId(),
       clientId: found.client.id,
@@ -212,7 +214,7 @@ export class PackageService {
     if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("k.funding_body_code = :fundingBodyCode");
     if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("k.client_id = :clientId");
     if (viewer.roles.has(Role.BROKER)) scopes.push("k.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
-    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", { fundingBodyCode: viewer.fundingBodyCode, clientId: viewer.clientId, userId: viewer.userId });
+    return restrictTo(query, scopes, { fundingBodyCode: viewer.fundingBodyCode, clientId: viewer.clientId, userId: viewer.userId });
   }
 
   /** The funding body's brokerage terms, fixed on the package; a FEE on the budget when it pays. */

@@ -40,6 +40,20 @@ export class BudgetService {
     return budget && client && canActFor(viewer, client) ? { budget, client } : null;
   }
 
+  /**
+   * A visible budget named together with its client, as creating or planning a package does. A client
+   * the viewer may not see reads as not found, like any other id of theirs; only a client the viewer
+   * acts for is told the budget is someone else's.
+   */
+  async findVisibleOf(viewer: Viewer, clientId: string | null, budgetId: string | null): Promise<Result<{ budget: BudgetEntity; client: ClientEntity }>> {
+    const found = await this.findVisible(viewer, budgetId);
+    if (!found) return notFound("The budget", ["input", "budgetId"]);
+    if (found.client.id === clientId) return ok(found);
+    const client = clientId ? await this.db.manager.findOneBy(ClientEntity, { id: clientId }) : null;
+    if (!client || !canActFor(viewer, client)) return notFound("The client", ["input", "clientId"]);
+    return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["input", "budgetId"]);
+  }
+
   async create(viewer: Viewer, input: CreateBudgetInput): Promise<Result<BudgetEntity>> {
     const clientId = uuidOf(input.clientId, "Client");
     const client = clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: clientId }) : null;

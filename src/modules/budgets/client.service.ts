@@ -4,6 +4,7 @@ import { insertRows } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
 import { UserEntity } from "../auth";
 import { isPostcodeDistrict, normalisePostcodeDistrict, ProviderEntity, ProviderKind } from "../providers";
@@ -92,7 +93,7 @@ export class ClientService {
     if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("c.funding_body_code = :fundingBodyCode");
     if (viewer.roles.has(Role.BROKER)) scopes.push("c.broker_user_id = :userId");
     if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("c.id = :clientId");
-    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", {
+    return restrictTo(query, scopes, {
       fundingBodyCode: viewer.fundingBodyCode,
       userId: viewer.userId,
       clientId: viewer.clientId,

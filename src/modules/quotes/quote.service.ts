@@ -7,6 +7,7 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
 import { BookingEntity, visitStarts, type BookingService } from "../bookings";
 import { canActFor, ClientEntity } from "../budgets";
@@ -228,7 +229,7 @@ export class QuoteService {
     if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("r.client_id = :clientId");
     if (viewer.roles.has(Role.BROKER)) scopes.push("r.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
     if (viewer.roles.has(Role.PROVIDER) && viewer.providerId) scopes.push(PROVIDER_SEES_REQUEST);
-    return query.where(scopes.length ? `(${scopes.join(" OR ")})` : "false", {
+    return restrictTo(query, scopes, {
       fundingBodyCode: viewer.fundingBodyCode,
       clientId: viewer.clientId,
       userId: viewer.userId,
