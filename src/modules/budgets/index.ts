@@ -13,7 +13,7 @@ export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
 export { BudgetService, type PostingDetail } from "./budget.service";
 export { ClientService } from "./client.service";
-export { canActFor, canManage } from "./client.rules";
+export { ageBandOf, canActFor, canManage } from "./client.rules";
 export { EFFECTS, deltaOf, available, earmarks, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
 

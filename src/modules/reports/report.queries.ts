@@ -22,8 +22,8 @@ const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
 
 export type Dimension = ReportDimension | "BUDGET";
 
-/** Mirrors ageBandOf in budgets/client.rules.ts: the client's (c) age band on a day. */
-function ageBandOn(day: string): string {
+/** Mirrors ageBandOf in budgets/client.rules.ts (test/api/parity.test.ts proves they agree): the client's (c) age band on a day. */
+export function ageBandOn(day: string): string {
   return `(SELECT CASE WHEN a < 18 THEN 'UNDER_18' WHEN a < 65 THEN 'AGE_18_64' WHEN a < 75 THEN 'AGE_65_74' WHEN a < 85 THEN 'AGE_75_84' ELSE 'AGE_85_PLUS' END
       FROM (SELECT extract(year FROM age(${day}, c.date_of_birth)) AS a) age)`;
 }
