@@ -5,6 +5,7 @@
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
 import { unauthenticated } from "../../shared/errors";
+import { isValidText } from "../../shared/validation";
 
 export interface JwtSettings {
   secret: string | undefined;
@@ -66,7 +67,9 @@ function algorithmOf(token: string): string | undefined {
   }
 }
 
+/** Subjects are looked up in `users.subject`, varchar(255): anything that cannot be one names nobody. */
 function subjectIn({ payload }: { payload: { sub?: string } }): string {
   if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
+  if (payload.sub.length > 255 || !isValidText(payload.sub)) throw unauthenticated("The bearer token's subject is not valid text.");
   return payload.sub;
 }
