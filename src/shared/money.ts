@@ -37,9 +37,14 @@ export function costPence(units: number, unitPricePence: number): number {
   return Math.floor((hundredths * unitPricePence + 50) / 100);
 }
 
-/** Whether a quantity has at most two decimals (what costPence can price exactly). */
+/**
+ * Whether a quantity has at most two decimals (what costPence can price exactly), allowing for
+ * float noise (0.1 + 0.2). A quantity that is not zero must not round to zero hundredths: 1e-320
+ * is within any tolerance of 0, yet is no quantity anyone can deliver.
+ */
 export function isHundredths(units: number): boolean {
-  return Number.isFinite(units) && Math.abs(units * 100 - Math.round(units * 100)) < 1e-6;
+  const hundredths = Math.round(units * 100);
+  return Number.isFinite(units) && Math.abs(units * 100 - hundredths) < 1e-6 && (hundredths !== 0 || units === 0);
 }
 
 /** `numeric` columns come back from `pg` as strings. */

@@ -48,6 +48,9 @@ describe("costs of quantities", () => {
     expect(isHundredths(0.1 + 0.2)).toBe(true);
     expect(isHundredths(1.255)).toBe(false);
     expect(isHundredths(Number.NaN)).toBe(false);
+    expect(isHundredths(0)).toBe(true);
+    expect(isHundredths(1e-320)).toBe(false); // within any tolerance of 0, yet not 0
+    expect(isHundredths(1e-9)).toBe(false);
   });
 
   it("equal the exact product rounded half up, for any price and quantity", () => {

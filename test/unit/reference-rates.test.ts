@@ -39,9 +39,9 @@ describe("reading a rate card", () => {
     expect(rows.map((r) => r.line)).toEqual([4]);
     expect(errors.map((e) => [e.code, e.message])).toEqual([
       ["NOT_FOUND", 'Line 2: unknown category "ASTROLOGY".'],
-      ["INVALID_VALUE", 'Line 3: rate_pence must be a positive whole number of pence, not "-5".'],
+      ["INVALID_VALUE", 'Line 3: rate_pence must be a whole number of pence from 1 to 2147483647, not "-5".'],
       ["RATE_OVERLAP", "Line 5: overlaps line 4: the same rate cannot have two values on one day."],
-      ["INVALID_VALUE", 'Line 6: valid_from must be a date like 2025-04-01, not "21/08/2023".'],
+      ["INVALID_VALUE", 'Line 6: valid_from must be a date like 2025-04-01, from 1900-01-01 to 2999-12-31, not "21/08/2023".'],
       ["INVALID_VALUE", "Line 7: visit_minutes is given for VISIT rates, and only for them."],
     ]);
     expect(errors[0].field).toEqual(["input", "csv", 2]);

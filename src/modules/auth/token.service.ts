@@ -8,6 +8,7 @@
 import { GraphQLError } from "graphql";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { unauthenticated } from "../../shared/errors";
+import { isValidText } from "../../shared/validation";
 
 export interface JwtSettings {
   secret: string | undefined;
@@ -75,6 +76,8 @@ export class TokenService {
       throw unauthenticated(`The bearer token lives longer than the ${duration(this.settings.maxAgeSeconds)} allowed. Sign in again.`);
     }
     if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
+    // Subjects are looked up in `users.subject`, varchar(255): anything that cannot be one names nobody.
+    if (payload.sub.length > 255 || !isValidText(payload.sub)) throw unauthenticated("The bearer token's subject is not valid text.");
     return payload.sub;
   }
 }

@@ -66,8 +66,9 @@ export class UserService {
       clientId,
       clientFundingBodyCode,
     });
-    if (request.fundingBodyCode && (await this.reference.unknownFundingBodies([request.fundingBodyCode])).length > 0) {
-      errors.push({ code: UserErrorCode.NOT_FOUND, message: `No funding body has code ${request.fundingBodyCode}.`, field: ["input", "fundingBodyCode"] });
+    // Any code given is checked, the empty one too: it is no funding body (and no foreign key).
+    if (request.fundingBodyCode !== null && (await this.reference.unknownFundingBodies([request.fundingBodyCode])).length > 0) {
+      errors.push({ code: UserErrorCode.NOT_FOUND, message: `No funding body has code "${request.fundingBodyCode}".`, field: ["input", "fundingBodyCode"] });
     }
     if (errors.length > 0) return failAll(errors);
 

@@ -3,6 +3,7 @@
  * ../shared/data/reference-rates.csv), and comparing a price with the rate it is measured against.
  */
 import { UserErrorCode, type UserErrorData } from "../../shared/errors";
+import { FIRST_DATE, LAST_DATE, MAX_PENCE } from "../../shared/validation";
 import { RateType, Unit } from "../reference";
 import { SourceKind } from "./pricing.enums";
 
@@ -76,9 +77,9 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A real calendar day written YYYY-MM-DD (not 2023-13-01, not 2023-02-30). */
+/** A real calendar day written YYYY-MM-DD (not 2023-13-01, not 2023-02-30), in the years the app supports. */
 export function isDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
+  if (!DATE.test(text) || text < FIRST_DATE || text > LAST_DATE) return false;
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
@@ -114,9 +115,12 @@ export function readRateCard(text: string, known: { categories: ReadonlySet<stri
     const rateType = oneOf(RateType, value.rate_type);
     if (!rateType) problems.push([UserErrorCode.INVALID_VALUE, `unknown rate type "${value.rate_type}".`]);
     const ratePence = Number(value.rate_pence);
-    if (!/^\d+$/.test(value.rate_pence) || ratePence <= 0) problems.push([UserErrorCode.INVALID_VALUE, `rate_pence must be a positive whole number of pence, not "${value.rate_pence}".`]);
-    if (!isDate(value.valid_from)) problems.push([UserErrorCode.INVALID_VALUE, `valid_from must be a date like 2025-04-01, not "${value.valid_from}".`]);
-    if (value.valid_to !== "" && !isDate(value.valid_to)) problems.push([UserErrorCode.INVALID_VALUE, `valid_to must be empty or a date like 2026-03-31, not "${value.valid_to}".`]);
+    if (!/^\d+$/.test(value.rate_pence) || ratePence <= 0 || ratePence > MAX_PENCE) {
+      problems.push([UserErrorCode.INVALID_VALUE, `rate_pence must be a whole number of pence from 1 to ${MAX_PENCE}, not "${value.rate_pence}".`]);
+    }
+    const years = `from ${FIRST_DATE} to ${LAST_DATE}`;
+    if (!isDate(value.valid_from)) problems.push([UserErrorCode.INVALID_VALUE, `valid_from must be a date like 2025-04-01, ${years}, not "${value.valid_from}".`]);
+    if (value.valid_to !== "" && !isDate(value.valid_to)) problems.push([UserErrorCode.INVALID_VALUE, `valid_to must be empty or a date like 2026-03-31, ${years}, not "${value.valid_to}".`]);
     else if (value.valid_to !== "" && value.valid_to < value.valid_from) problems.push([UserErrorCode.INVALID_VALUE, "valid_to is before valid_from."]);
     const sourceKind = oneOf(SourceKind, value.source_kind);
     if (!sourceKind) problems.push([UserErrorCode.INVALID_VALUE, `unknown source kind "${value.source_kind}" (${Object.values(SourceKind).join(", ")}).`]);

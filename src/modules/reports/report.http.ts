@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import { GraphQLError } from "graphql";
 import type { Services } from "../../context";
 import { viewerFromHeader } from "../../context";
+import { isValidText } from "../../shared/validation";
 import { isDate } from "../pricing";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyGroup, EfficiencyMeasures } from "./report.types";
@@ -17,10 +18,13 @@ export function efficiencyCsv(services: Services): RequestHandler {
     try {
       const viewer = await viewerFromHeader(services, req.headers.authorization);
       if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
-      const { fundingBodyCode, from, to, groupBy = "" } = req.query as Record<string, string | undefined>;
-      const dimensions = groupBy.split(",").filter(Boolean);
+      const params = req.query as Record<string, unknown>;
+      // A parameter given twice arrives as an array; any may hold bytes PostgreSQL refuses.
+      const malformed = Object.values(params).some((value) => typeof value !== "string" || !isValidText(value));
+      const { fundingBodyCode, from, to, groupBy = "" } = params as Record<string, string | undefined>;
+      const dimensions = malformed ? [] : groupBy.split(",").filter(Boolean);
       const unknown = dimensions.filter((d) => !(d in ReportDimension));
-      if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || unknown.length) {
+      if (malformed || !fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || unknown.length) {
         return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
       }
       const report = await services.reports.efficiency(viewer, fundingBodyCode, from, to, dimensions as ReportDimension[]);
