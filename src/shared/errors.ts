@@ -144,7 +144,8 @@ export function maskInternalErrors(logInternal: (error: unknown) => string, { hi
     }
     const code = (original instanceof GraphQLError ? original.extensions?.code : undefined) ?? formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {
-      return { message: formatted.message, locations, path, extensions: { code } };
+      const field = original instanceof GraphQLError ? original.extensions?.field : undefined;
+      return { message: formatted.message, locations, path, extensions: field === undefined ? { code } : { code, field } };
     }
     const reference = logInternal(original);
     return {
