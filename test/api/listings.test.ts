@@ -272,7 +272,7 @@ describe("listings", () => {
       for (const after of [encodeCursor("NEWEST", [provider.id]), "not-a-cursor"]) {
         const wrong = await api.execute(SEARCH, { after, orderBy: "PRICE_ASC" });
         expect(wrong.errors).toEqual([
-          expect.objectContaining({ message: "`after` is not a cursor of this list in this order. Start again without `after`.", extensions: { code: "BAD_USER_INPUT" } }),
+          expect.objectContaining({ message: "`after` is not a cursor of this list in this order. Start again without `after`.", extensions: { code: "BAD_USER_INPUT", field: "after" } }),
         ]);
       }
     });

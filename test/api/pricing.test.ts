@@ -149,7 +149,7 @@ describe("reference rates", () => {
       } while (after);
       expect(prices).toEqual([1500, 1700, 1900, 2100, 1000]);
       const withoutBody = await api.execute("{ listings(orderBy: SAVING_DESC) { nodes { id } } }");
-      expect(withoutBody.errors?.[0]).toMatchObject({ message: "SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", extensions: { code: "BAD_USER_INPUT" } });
+      expect(withoutBody.errors?.[0]).toMatchObject({ message: "SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", extensions: { code: "BAD_USER_INPUT", field: "orderBy" } });
     });
   });
 });
