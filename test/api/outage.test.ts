@@ -158,6 +158,6 @@ describe("the database going away", () => {
         FROM bookings b`),
     ).toEqual([{ bookings: nextKey, without_commitment: 0, without_visits: 0 }]);
     expect(await app.db.query("SELECT sum(amount_pence)::int AS committed FROM ledger_entries WHERE kind = 'COMMITMENT'")).toEqual([{ committed: nextKey * 1500 }]);
-    console.log(`outage burst of ${nextKey} in ${burstMs} ms, by phase a request began in: ${JSON.stringify(seen)}; ${failedKeys.length} refused requests retried`); // eslint-disable-line no-console
+    console.log(`outage burst of ${nextKey} in ${burstMs} ms, by phase a request began in: ${JSON.stringify(seen)}; ${failedKeys.length} refused requests retried`);
   });
 });
