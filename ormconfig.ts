@@ -26,8 +26,9 @@ export function createDataSource({ url, poolSize = 10, logger }: DataSourceSetti
     installExtensions: false, // extensions are created by migrations, like everything else
     namingStrategy: new SnakeNamingStrategy(),
     poolSize,
-    // A request waits up to 30 s for a pooled connection under load before failing.
-    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 30_000, options: SESSION_OPTIONS, types: pgTypes },
+    // A request waits up to 10 s for a pooled connection (under load, or while the database is
+    // unreachable) and then fails as SERVICE_UNAVAILABLE, instead of hanging on.
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, options: SESSION_OPTIONS, types: pgTypes },
     logger,
     logging: logger ? ["query", "error"] : ["error"],
   });

@@ -28,7 +28,7 @@ import { efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
-import { maskInternalErrors } from "./shared/errors";
+import { isServiceUnavailable, maskInternalErrors, RETRY_AFTER_SECONDS, serviceUnavailable, serviceUnavailableBody, serviceUnavailablePlugin } from "./shared/errors";
 import { MAX_SOURCE_NESTING, nestingDepth, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
@@ -60,6 +60,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const services = createServices(db, config, clock);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
 
+  const logUnavailable = (error: unknown) => logger.warn("database unavailable", { reason: error instanceof Error ? error.message : String(error) });
   const app = express();
   const http = createServer(app);
   const production = config.environment === "production";
@@ -76,11 +77,13 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
         logger.error("internal error", { reference, error });
         return reference;
       },
-      { hideSuggestions: production },
+      { hideSuggestions: production, logUnavailable },
     ),
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      // In-flight requests get 3 s to finish on stop, so that a stop always ends well within 10 s.
+      ApolloServerPluginDrainHttpServer({ httpServer: http, stopGracePeriodMillis: 3_000 }),
+      serviceUnavailablePlugin,
       ApolloServerPluginCacheControlDisabled(), // its per-field hook costs time on every field
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -97,7 +100,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       await db.query("SELECT 1");
       res.json({ status: "ready" });
     } catch {
-      res.status(503).json({ status: "unavailable", reason: "database unreachable" });
+      res.status(503).set("retry-after", String(RETRY_AFTER_SECONDS)).json({ status: "unavailable", reason: "database unreachable" });
     }
   });
   app.get("/reports/efficiency.csv", efficiencyCsv(services));
@@ -106,13 +109,22 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     express.json({ limit: "1mb" }),
     refuseDeepNesting,
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ ...contextFor(await viewerFromHeader(services, req.headers.authorization)) }),
+      context: async ({ req }) => {
+        try {
+          return contextFor(await viewerFromHeader(services, req.headers.authorization));
+        } catch (error) {
+          // Apollo answers 500 to any other error from here; a lost database is a 503.
+          if (!isServiceUnavailable(error)) throw error;
+          logUnavailable(error);
+          throw serviceUnavailable();
+        }
+      },
     }),
   );
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
   });
-  app.use(jsonErrors(logger));
+  app.use(jsonErrors(logger, logUnavailable));
 
   return {
     http,
@@ -163,8 +175,12 @@ const refuseDeepNesting: RequestHandler = (req, res, next) => {
 };
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */
-function jsonErrors(logger: Logger): ErrorRequestHandler {
+function jsonErrors(logger: Logger, logUnavailable: (error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
+    if (isServiceUnavailable(error)) {
+      logUnavailable(error);
+      return void res.status(503).set("retry-after", String(RETRY_AFTER_SECONDS)).json(serviceUnavailableBody());
+    }
     const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : 500;
     if (status >= 500) logger.error("http error", { error });
     const message = status === 400 ? "The request body is not valid JSON." : status === 413 ? "The request body is too large." : "Internal server error.";

@@ -12,6 +12,8 @@ export interface Config {
   /** Absent: an embedded PostgreSQL is started under `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How long a start waits for a database that is still starting (seconds). */
+  databaseWaitSeconds: number;
   dataDir: string;
   /** `maxAgeSeconds`: the longest lifetime (exp − iat) a token may have. */
   jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined; maxAgeSeconds: number };
@@ -47,6 +49,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const environment = read.oneOf("NODE_ENV", ["development", "test", "production"] as const, "development");
   const databaseUrl = read.url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  if (environment === "production" && read.string("DATABASE_URL") === undefined) {
+    problems.push("DATABASE_URL is required when NODE_ENV=production (the embedded PostgreSQL, with its fixed password, is for development only).");
+  }
   const jwksUrl = read.url("JWKS_URL", environment === "production" ? ["https:"] : ["https:", "http:"]);
   let secret = read.string("JWT_SECRET");
   if (secret !== undefined && secret.length < 32) {
@@ -66,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: read.integer("PORT", 4000, 0, 65535),
     databaseUrl,
     databasePoolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 200),
+    databaseWaitSeconds: read.integer("DATABASE_WAIT_SECONDS", 30, 0, 3600),
     dataDir: read.string("DATA_DIR") ?? ".data",
     jwt: {
       secret,
@@ -173,6 +179,6 @@ function isOrigin(value: string): boolean {
 }
 
 /** Never echo a password from a connection string into logs. */
-function redact(url: string): string {
+export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
 }

@@ -1,48 +1,158 @@
 /**
  * `npm start`: read the configuration, find a database (DATABASE_URL, or an embedded PostgreSQL
- * under .data/), migrate, load demo data into an empty database, serve until SIGINT/SIGTERM.
+ * under .data/, restarted by its supervisor should it die), migrate, load demo data into an empty
+ * database, serve until SIGINT/SIGTERM. A signal stops the process within 10 s whatever it is
+ * doing: starting, waiting for the database, migrating, serving, or serving without a database.
  */
 import "reflect-metadata";
+import type { Server } from "node:http";
 import { createApp } from "./app";
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type Config } from "./config";
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, redact, type Config } from "./config";
 import { loadDemoData } from "./demo/demo-data";
-import { runMigrations } from "./shared/db";
-import { databaseUrl, ensureDatabase, localPostgres, type PostgresServer } from "./shared/embedded-postgres";
-import { createLogger } from "./shared/logger";
+import { connectionFailureReason, isConnectionError, pgError, runMigrations, waitForDatabase } from "./shared/db";
+import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
+import { createLogger, type Logger } from "./shared/logger";
 
 const EMBEDDED_DATABASE = "market";
+/** A stop that takes longer (a request or a connection that does not let go) ends the process anyway. */
+const STOP_DEADLINE_MS = 8_000;
+
+/** A failure to start that a message explains; printed without a stack trace. */
+class StartupError extends Error {}
 
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config);
-  const app = await createApp(config, { databaseUrl: database.url });
+  const lifecycle = handleSignals(logger);
+  try {
+    await serve(config, logger, lifecycle);
+  } catch (error) {
+    if (lifecycle.stopping) return; // a signal interrupted the start; the stop ends the process
+    console.error(error instanceof StartupError ? error.message : (databaseProblem(error, config) ?? (error instanceof Error ? error.message : String(error))));
+    await lifecycle.stop("failed to start", 1);
+  }
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("stopping", { signal });
-    await app.stop().catch((error: unknown) => logger.error("error while stopping the API", { error }));
-    await database.stop().catch((error: unknown) => logger.error("error while stopping PostgreSQL", { error }));
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  let url = config.databaseUrl;
+  if (!url) {
+    const server = await localPostgres(config.dataDir, logger);
+    lifecycle.onStop(() => server.stop());
+    await ensureDatabase(server.url, EMBEDDED_DATABASE);
+    url = databaseUrl(server.url, EMBEDDED_DATABASE);
+  }
+  await waitForDatabase(url, {
+    timeoutMs: config.databaseWaitSeconds * 1000,
+    signal: lifecycle.signal,
+    onWait: (reason) => logger.warn("waiting for the database", { reason, upTo: `${config.databaseWaitSeconds} s (DATABASE_WAIT_SECONDS)` }),
+  });
+  const app = await createApp(config, { databaseUrl: url });
+  lifecycle.onStop(() => app.stop());
 
   const migrations = await runMigrations(app.db);
   if (migrations > 0) logger.info("migrated", { migrations });
   if (config.demoData && (await loadDemoData(app))) logger.info("demo data loaded into the empty database");
 
-  await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
+  await listen(app.http, config);
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info("serving", { url: `http://localhost:${port}/graphql`, database: database.embedded ? "embedded" : "DATABASE_URL" });
+  logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });
   if (config.jwt.secret === DEVELOPMENT_JWT_SECRET) {
     logger.warn("using the development JWT secret; set JWT_SECRET outside development", {
       tokens: "npm run token -- admin@example.org",
     });
   }
+}
+
+interface Lifecycle {
+  /** Aborted when a stop begins: waits during the start give up. */
+  signal: AbortSignal;
+  readonly stopping: boolean;
+  /** Registers what to close on stop; closed in reverse order of registration. */
+  onStop(close: () => Promise<void>): void;
+  stop(reason: string, exitCode: number): Promise<void>;
+}
+
+/**
+ * SIGINT and SIGTERM stop the process from its first moment: everything registered is closed
+ * (the HTTP server drains, the pool ends, the embedded PostgreSQL stops), then it exits. A stop
+ * that has not finished after STOP_DEADLINE_MS exits anyway, and a second signal exits at once.
+ */
+function handleSignals(logger: Logger): Lifecycle {
+  const closers: (() => Promise<void>)[] = [];
+  const controller = new AbortController();
+  let stopping = false;
+  const stop = async (reason: string, exitCode: number): Promise<void> => {
+    stopping = true;
+    controller.abort();
+    logger.info("stopping", { reason });
+    setTimeout(() => {
+      logger.error("did not stop in time; exiting anyway", { withinMs: STOP_DEADLINE_MS });
+      process.exit(exitCode || 1);
+    }, STOP_DEADLINE_MS).unref();
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => logger.error("error while stopping", { error }));
+    }
+    process.exit(exitCode);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (!stopping) return void stop(signal, 0);
+      logger.warn("second signal: exiting now", { signal });
+      process.exit(1);
+    });
+  }
+  return {
+    signal: controller.signal,
+    get stopping() {
+      return stopping;
+    },
+    onStop: (close) => void closers.push(close),
+    stop,
+  };
+}
+
+function listen(http: Server, { port, host }: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      http.off("listening", listening);
+      if (error.code === "EADDRINUSE") reject(new StartupError(`port ${port} is in use (set PORT)`));
+      else if (error.code === "EACCES") reject(new StartupError(`port ${port} needs privileges this process does not have (set PORT to 1024 or above)`));
+      else if (error.code === "EADDRNOTAVAIL") reject(new StartupError(`HOST ${host} is not an address of this machine (set HOST)`));
+      else reject(error);
+    };
+    const listening = () => {
+      http.off("error", failed);
+      resolve();
+    };
+    http.once("error", failed);
+    http.once("listening", listening);
+    http.listen(port, host);
+  });
+}
+
+/** What to tell someone whose database cannot be used, naming where its address came from. */
+function databaseProblem(error: unknown, config: Config): string | undefined {
+  const where = config.databaseUrl ? `DATABASE_URL (${redact(config.databaseUrl)})` : `the embedded PostgreSQL under ${config.dataDir}`;
+  const reason = connectionFailureReason(error);
+  const code = pgError(error)?.code ?? (error as { code?: unknown } | null)?.code;
+  if (code === "28P01" || code === "28000") {
+    return `PostgreSQL at ${where} refused the connection: ${reason}. Check the user name and password in DATABASE_URL.`;
+  }
+  if (code === "3D000") {
+    return `The database named in ${where} does not exist: ${reason}. Create it (e.g. \`createdb\`) or correct the name in DATABASE_URL.`;
+  }
+  if (code === "ENOTFOUND") {
+    return `The host in ${where} is unknown: ${reason}. Check the host name in DATABASE_URL.`;
+  }
+  if (isConnectionError(error)) {
+    return (
+      `Could not connect to PostgreSQL at ${where} within ${config.databaseWaitSeconds} s: ${reason}. ` +
+      "Check that the server is running and accepts TCP connections on that host and port, and that DATABASE_URL is right; " +
+      "raise DATABASE_WAIT_SECONDS if it is slow to start, or, in development, unset DATABASE_URL to use the embedded PostgreSQL."
+    );
+  }
+  return undefined;
 }
 
 function readConfig(): Config {
@@ -55,13 +165,6 @@ function readConfig(): Config {
     }
     throw error;
   }
-}
-
-async function openDatabase(config: Config): Promise<PostgresServer & { embedded: boolean }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => undefined, embedded: false };
-  const server = await localPostgres(config.dataDir);
-  await ensureDatabase(server.url, EMBEDDED_DATABASE);
-  return { url: databaseUrl(server.url, EMBEDDED_DATABASE), stop: server.stop, embedded: true };
 }
 
 main().catch((error: unknown) => {

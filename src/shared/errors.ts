@@ -3,10 +3,12 @@
  * `userErrors` on the mutation payload. Unexpected failures are exceptions and reach clients only
  * as a masked INTERNAL_SERVER_ERROR with the request id to quote.
  */
+import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError, Field, ObjectType, registerEnumType, type ClassType } from "type-graphql";
+import { isConnectionError } from "./db";
 
 export enum UserErrorCode {
   /** The object does not exist, or the viewer may not see it (existence itself can be private). */
@@ -115,6 +117,45 @@ export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) } });
 }
 
+/** Seconds a client should wait before retrying while the database is unreachable (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+const UNAVAILABLE_MESSAGE = "The service is briefly unavailable: its database cannot be reached. Try again shortly; retrying a mutation with the same idempotencyKey is safe.";
+
+/** The answer to a request that met an unreachable database: HTTP 503 with Retry-After, retryable. */
+export function serviceUnavailable(): GraphQLError {
+  const headers = new HeaderMap([["retry-after", String(RETRY_AFTER_SECONDS)]]);
+  return new GraphQLError(UNAVAILABLE_MESSAGE, { extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503, headers } } });
+}
+
+/** The JSON body of that answer, for plain Express routes. */
+export function serviceUnavailableBody() {
+  return { errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE } }] };
+}
+
+/** True for an error (a resolver's, the context's, a route's) that a lost database connection caused. */
+export function isServiceUnavailable(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError && original.extensions?.code === SERVICE_UNAVAILABLE) return true;
+  return isConnectionError(original);
+}
+
+/**
+ * Apollo sets the HTTP status from errors that carry it (context creation, `serviceUnavailable()`),
+ * but a resolver meets the database's raw error: when any error of a response is one, answer 503.
+ */
+export const serviceUnavailablePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ errors, response }) {
+        if (!errors?.some(isServiceUnavailable)) return;
+        response.http.status = 503;
+        response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};
+
 const CLIENT_ERROR_CODES = new Set([
   "UNAUTHENTICATED",
   "FORBIDDEN",
@@ -129,10 +170,14 @@ const CLIENT_ERROR_CODES = new Set([
 
 /**
  * Apollo's formatError: client errors pass through with their code only; input that failed
- * validation lists each bad field; anything else (a bug, a lost database connection) is logged
- * with its stack and reaches the client as a bare INTERNAL_SERVER_ERROR with a reference to quote.
+ * validation lists each bad field; a lost database connection is SERVICE_UNAVAILABLE (retryable,
+ * reported through `logUnavailable`); anything else (a bug) is logged with its stack and reaches the
+ * client as a bare INTERNAL_SERVER_ERROR with a reference to quote.
  */
-export function maskInternalErrors(logInternal: (error: unknown) => string, { hideSuggestions = false } = {}) {
+export function maskInternalErrors(
+  logInternal: (error: unknown) => string,
+  { hideSuggestions = false, logUnavailable = () => undefined }: { hideSuggestions?: boolean; logUnavailable?: (error: unknown) => void } = {},
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (hideSuggestions) formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
     const original = unwrapResolverError(error);
@@ -141,6 +186,10 @@ export function maskInternalErrors(logInternal: (error: unknown) => string, { hi
       const fields = flattenValidation(original.extensions.validationErrors as ValidationError[], []);
       const message = `Invalid input: ${fields.map((f) => f.message).join("; ")}.`;
       return { message, locations, path, extensions: { code: "BAD_USER_INPUT", fields } };
+    }
+    if (isServiceUnavailable(original)) {
+      logUnavailable(original);
+      return { message: UNAVAILABLE_MESSAGE, locations, path, extensions: { code: SERVICE_UNAVAILABLE } };
     }
     const code = (original instanceof GraphQLError ? original.extensions?.code : undefined) ?? formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {

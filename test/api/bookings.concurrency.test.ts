@@ -106,7 +106,7 @@ describe("bookings under concurrency", () => {
       await blocker.query("SELECT pg_terminate_backend($1)", [pid]);
       const killed = await pending;
       expect(killed.data).toBeNull();
-      expect(killed.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "INTERNAL_SERVER_ERROR" }) })]);
+      expect(killed.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "SERVICE_UNAVAILABLE" }) })]);
     } finally {
       await blocker.query("ROLLBACK");
       await blocker.end();

@@ -40,15 +40,32 @@ describe("configuration", () => {
     expect(problemsOf({ DATABASE_URL: "mysql://app:s3cret@host/db" }).join()).not.toContain("s3cret");
   });
 
+  const DATABASE_URL = "postgres://app:secret@db.internal:5432/market";
+
   it("refuses production without a signing key, and accepts JWKS instead", () => {
-    expect(problemsOf({ NODE_ENV: "production" })).toEqual(["JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production."]);
-    expect(problemsOf({ NODE_ENV: "production", JWKS_URL: "http://idp.example.org/jwks" })).toEqual([
+    expect(problemsOf({ NODE_ENV: "production", DATABASE_URL })).toEqual(["JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production."]);
+    expect(problemsOf({ NODE_ENV: "production", DATABASE_URL, JWKS_URL: "http://idp.example.org/jwks" })).toEqual([
       'JWKS_URL must be a URL starting with https:// (got "http://idp.example.org/jwks").',
       "JWT_SECRET (or JWKS_URL) is required when NODE_ENV=production.",
     ]);
-    const config = loadConfig({ NODE_ENV: "production", JWKS_URL: "https://idp.example.org/.well-known/jwks.json" });
+    const config = loadConfig({ NODE_ENV: "production", DATABASE_URL, JWKS_URL: "https://idp.example.org/.well-known/jwks.json" });
     expect(config.jwt).toMatchObject({ secret: undefined, jwksUrl: "https://idp.example.org/.well-known/jwks.json" });
     expect(config.demoData).toBe(false);
+  });
+
+  it("refuses production without DATABASE_URL: the embedded PostgreSQL is for development", () => {
+    const JWT_SECRET = "a-production-secret-that-is-long-enough-0123";
+    expect(problemsOf({ NODE_ENV: "production", JWT_SECRET })).toEqual([
+      "DATABASE_URL is required when NODE_ENV=production (the embedded PostgreSQL, with its fixed password, is for development only).",
+    ]);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET, DATABASE_URL }).databaseUrl).toBe(DATABASE_URL);
+    expect(loadConfig({ NODE_ENV: "development" }).databaseUrl).toBeUndefined();
+  });
+
+  it("waits 30 s for a database that is still starting, unless told otherwise", () => {
+    expect(loadConfig({}).databaseWaitSeconds).toBe(30);
+    expect(loadConfig({ DATABASE_WAIT_SECONDS: "0" }).databaseWaitSeconds).toBe(0);
+    expect(problemsOf({ DATABASE_WAIT_SECONDS: "soon" })).toEqual(['DATABASE_WAIT_SECONDS must be a whole number from 0 to 3600 (got "soon").']);
   });
 
   it("checks ranges of numbers", () => {
