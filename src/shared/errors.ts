@@ -91,6 +91,19 @@ export function toPayload<K extends string, T>(field: K, result: Result<T>): { [
 }
 
 /**
+ * Services name fields relative to their command (`["listingId"]`); a mutation's arguments are one
+ * `input`, so the resolver places those paths inside it (`["input", "listingId"]`).
+ */
+export function inInput<T>(result: Result<T>): Result<T> {
+  return result.ok ? result : { ok: false, errors: result.errors.map((e) => (e.field ? { ...e, field: ["input", ...e.field] } : e)) };
+}
+
+/** `toPayload` of a service's result, its field paths placed inside the mutation's `input`. */
+export function toInputPayload<K extends string, T>(field: K, result: Result<T>): ReturnType<typeof toPayload<K, T>> {
+  return toPayload(field, inInput(result));
+}
+
+/**
  * Defines the payload type of one mutation, e.g. `payloadType("CreateListingPayload", "listing", Listing)`.
  * One class per mutation keeps each payload free to grow on its own.
  */
