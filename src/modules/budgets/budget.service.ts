@@ -58,7 +58,7 @@ export class BudgetService {
    * LOCK ORDER. Every transaction that moves a budget's money or reads what it will post from
    * takes its locks in this order, so none can wait on one that waits on it:
    *   1. the idempotency key it claims (shared/idempotency.ts once());
-   *   2. the package, quote or quote request it moves (compare-and-swap on status);
+   *   2. the package it moves, or the quote request then its quotes (compare-and-swap on status);
    *   3. budgets, here, FOR NO KEY UPDATE; several one by one in id order (compareIds: a group
    *      booking prepares its participants sorted so);
    *   4. bookings (compare-and-swap on status, or inserted), then their visits;
