@@ -26,9 +26,11 @@ export function createDataSource({ url, poolSize = 10, logger }: DataSourceSetti
     installExtensions: false, // extensions are created by migrations, like everything else
     namingStrategy: new SnakeNamingStrategy(),
     poolSize,
-    // A request waits up to 10 s for a pooled connection (under load, or while the database is
-    // unreachable) and then fails as SERVICE_UNAVAILABLE, instead of hanging on.
-    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, options: SESSION_OPTIONS, types: pgTypes },
+    // pg's one timeout covers both connecting and waiting for a free pooled connection. Bookings of
+    // one budget queue on its lock while holding a connection, so a burst on one budget waits here
+    // legitimately; 30 s, then SERVICE_UNAVAILABLE. A database that is down refuses at once and
+    // does not wait this long (ECONNREFUSED).
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 30_000, options: SESSION_OPTIONS, types: pgTypes },
     logger,
     logging: logger ? ["query", "error"] : ["error"],
   });
