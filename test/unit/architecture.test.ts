@@ -14,7 +14,8 @@ const MODULES_DIR = path.join(SRC_DIR, "modules");
 const ORDER = readFileSync(path.join(MODULES_DIR, "index.ts"), "utf8")
   .match(/const modules: Module\[\] = \[([^\]]+)\]/)![1]
   .split(",")
-  .map((name) => name.trim().replace(/Module$/, ""));
+  .map((name) => name.trim().replace(/Module$/, ""))
+  .filter(Boolean); // a trailing comma, once the list is one name a line
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -23,7 +24,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("module dependencies", () => {
-  const modules = readdirSync(MODULES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const modules = readdirSync(MODULES_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 
   it("every module folder is registered in src/modules/index.ts", () => {
     expect([...modules].sort()).toEqual([...ORDER].sort());
@@ -55,7 +58,8 @@ describe("the request context", () => {
       const source = readFileSync(path.join(MODULES_DIR, module, "context.ts"), "utf8");
       const modulesImported = [...source.matchAll(/from "\.\.\/([a-z-]+)"/g)].map(([, target]) => target);
       const expected = i === 0 ? [] : [ORDER[i - 1]];
-      if (JSON.stringify(modulesImported) !== JSON.stringify(expected)) offences.push(`${module} extends [${modulesImported.join(", ")}], not [${expected.join(", ")}]`);
+      if (JSON.stringify(modulesImported) !== JSON.stringify(expected))
+        offences.push(`${module} extends [${modulesImported.join(", ")}], not [${expected.join(", ")}]`);
     });
     expect(offences).toEqual([]);
   });
