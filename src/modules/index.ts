@@ -35,4 +35,4 @@ const modules: Module[] = [referenceModule, authModule, pricingModule, providers
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);
-export const nodeFetchers: Record<string, NodeFetcher<SchemaContext>> = Object.assign({}, ...modules.map((m) => m.nodes));
+export const nodeFetchers: Record<string, NodeFetcher<SchemaContext>> = Object.fromEntries(modules.flatMap((m) => Object.entries(m.nodes)));
