@@ -14,13 +14,23 @@ const SQL = `
   WHERE l.active AND l.category_code = $1 AND (p.service_areas @> ARRAY[$2]::varchar[] OR l.setting = 'REMOTE')
   ORDER BY l.price_pence, l.id LIMIT 20`;
 
+interface Row {
+  id: string;
+  title: string;
+  price_pence: number;
+  unit: string;
+  name: string;
+  cqc_rating: string | null;
+}
+
 createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => (body += chunk));
-  req.on("end", async () => {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => void answer(Buffer.concat(chunks).toString("utf8")));
+  const answer = async (body: string) => {
     try {
       const { variables } = JSON.parse(body) as { variables: { filter: { categoryCodes: string[]; fundingBodyCode: string } } };
-      const { rows } = await pool.query(SQL, [variables.filter.categoryCodes[0], variables.filter.fundingBodyCode]);
+      const { rows } = await pool.query<Row>(SQL, [variables.filter.categoryCodes[0], variables.filter.fundingBodyCode]);
       const edges = rows.map((r) => ({
         node: { id: toGlobalId("Listing", r.id), title: r.title, pricePence: r.price_pence, unit: r.unit, provider: { name: r.name, cqcRating: r.cqc_rating } },
       }));
@@ -30,5 +40,5 @@ createServer((req, res) => {
       res.writeHead(500);
       res.end(String(error));
     }
-  });
+  };
 }).listen(Number(process.env.PORT), "127.0.0.1", () => process.send?.("ready"));

@@ -32,6 +32,10 @@ import { newId, toGlobalId } from "../src/shared/ids";
 import { systemClock } from "../src/shared/time";
 import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
 
+interface PlanAnswer {
+  data?: { planPackage?: { plan?: { candidates: number; providers: number; feasible: boolean } | null } | null } | null;
+}
+
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DATABASE = "market_bench";
@@ -93,13 +97,13 @@ async function main(): Promise<void> {
     for (const target of [baseline, api]) results.push(await load(target.name, `${target.url}${target === api ? "/graphql" : "/"}`, searchRequests()));
     report("listing search, 20 results with provider name and rating", results, true);
 
-    const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined });
+    const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 24 * 60 * 60 });
     const as = async (subject: string) => ({ "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` });
     const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [{ method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) }]);
     report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
 
     const plan = { method: "POST" as const, headers: await as(BROKER), body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }) };
-    const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json());
+    const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json() as Promise<PlanAnswer>);
     if (!answer.data?.planPackage?.plan) throw new Error(`planPackage failed: ${JSON.stringify(answer)}`);
     const { candidates, providers, feasible } = answer.data.planPackage.plan;
     console.log(`\nplanPackage: ${NEEDS.length} needs, ${candidates} candidate listings; the plan is ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s)`);
@@ -132,10 +136,10 @@ export async function seed(serverUrl: string): Promise<{ url: string; planFor: {
 
 /** A broker, and the client (and budget) they plan for. */
 async function brokersClient(db: DataSource): Promise<{ clientId: string; budgetId: string }> {
-  const [broker] = await db.query("INSERT INTO users (id, email, display_name, subject, roles) VALUES (gen_random_uuid(), $1, 'Broker', $1, '{BROKER}') RETURNING id", [BROKER]);
+  const [broker] = await db.query<{ id: string }[]>("INSERT INTO users (id, email, display_name, subject, roles) VALUES (gen_random_uuid(), $1, 'Broker', $1, '{BROKER}') RETURNING id", [BROKER]);
   // TypeORM answers an UPDATE with [rows, affected].
-  const [[client]] = await db.query("UPDATE clients SET broker_user_id = $1 WHERE id = (SELECT min(id::text)::uuid FROM clients) RETURNING id", [broker.id]);
-  const [[budget]] = await db.query("UPDATE budgets SET covered_categories = covered_categories || '{THERAPY}' WHERE client_id = $1 RETURNING id", [client.id]);
+  const [[client]] = await db.query<[{ id: string }[], number]>("UPDATE clients SET broker_user_id = $1 WHERE id = (SELECT min(id::text)::uuid FROM clients) RETURNING id", [broker.id]);
+  const [[budget]] = await db.query<[{ id: string }[], number]>("UPDATE budgets SET covered_categories = covered_categories || '{THERAPY}' WHERE client_id = $1 RETURNING id", [client.id]);
   return { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) };
 }
 

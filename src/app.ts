@@ -1,6 +1,7 @@
 /**
  * The composition root: DataSource → services → schema → Apollo Server → Express. No DI
  * container: every dependency is passed by hand, here, in the order the modules depend on each other.
+ * This is the one place that knows every module's services and loaders; src/context.ts knows none.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -14,17 +15,18 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
-import { createLoaders, viewerFromHeader, type Context, type Services } from "./context";
-import { TokenService, UserService } from "./modules/auth";
-import { BookingService, GroupBookingService, VisitService } from "./modules/bookings";
-import { PackageService, PlanService } from "./modules/brokers";
-import { BudgetService, ClientService } from "./modules/budgets";
-import { ListingService } from "./modules/listings";
-import { ReferenceRateService } from "./modules/pricing";
-import { ProviderService } from "./modules/providers";
-import { QuoteService } from "./modules/quotes";
-import { ReferenceService } from "./modules/reference";
-import { efficiencyCsv, ReportService } from "./modules/reports";
+import { viewerFromHeader } from "./context";
+import type { SchemaContext } from "./modules";
+import { createUserLoaders, TokenService, UserService } from "./modules/auth";
+import { BookingService, createBookingLoaders, GroupBookingService, VisitService } from "./modules/bookings";
+import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
+import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
+import { createListingLoaders, ListingService } from "./modules/listings";
+import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
+import { createProviderLoaders, ProviderService } from "./modules/providers";
+import { createQuoteLoaders, QuoteService } from "./modules/quotes";
+import { createReferenceLoaders, ReferenceService } from "./modules/reference";
+import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
@@ -32,6 +34,11 @@ import { isServiceUnavailable, maskInternalErrors, RETRY_AFTER_SECONDS, serviceU
 import { MAX_SOURCE_NESTING, nestingDepth, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
+
+/** One request's context: the viewer, every module's services and a fresh set of loaders. */
+export type Context = SchemaContext;
+export type Services = Context["services"];
+export type Loaders = Context["loaders"];
 
 export interface App {
   http: Server;
@@ -160,6 +167,22 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const plans = new PlanService(db, reference, budgets, clock);
   const reports = new ReportService(db, rates);
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
+}
+
+/** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */
+export function createLoaders(db: DataSource): Loaders {
+  return {
+    ...createReferenceLoaders(db),
+    ...createUserLoaders(db),
+    ...createPricingLoaders(db),
+    ...createProviderLoaders(db),
+    ...createListingLoaders(db),
+    ...createBudgetLoaders(db),
+    ...createBookingLoaders(db),
+    ...createQuoteLoaders(db),
+    ...createPackageLoaders(db),
+    ...createReportLoaders(db),
+  };
 }
 
 /** Refuses, before parsing, a document nested so deep that the recursive parser would run out of stack. */

@@ -3,7 +3,6 @@
  * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← brokers ← reports
  * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
  */
-import type { Context } from "../context";
 import type { NodeFetcher } from "../shared/ids";
 import { IdempotencyKeyEntity } from "../shared/idempotency";
 import { authModule } from "./auth";
@@ -15,7 +14,13 @@ import { pricingModule } from "./pricing";
 import { providersModule } from "./providers";
 import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
-import { reportsModule } from "./reports";
+import { reportsModule, type ReportsContext } from "./reports";
+
+/**
+ * The context the schema is resolved with: the top module's, which by construction holds every
+ * module's services and loaders (each module's context extends the one below it). src/app.ts builds it.
+ */
+export type SchemaContext = ReportsContext;
 
 type Class = new (...args: never[]) => object;
 
@@ -23,11 +28,11 @@ interface Module {
   entities: Class[];
   resolvers: Class[];
   /** How `node(id:)` fetches each of the module's types. */
-  nodes: Record<string, NodeFetcher<Context>>;
+  nodes: Record<string, NodeFetcher<SchemaContext>>;
 }
 
 const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule, brokersModule, reportsModule];
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);
-export const nodeFetchers: Record<string, NodeFetcher<Context>> = Object.assign({}, ...modules.map((m) => m.nodes));
+export const nodeFetchers: Record<string, NodeFetcher<SchemaContext>> = Object.fromEntries(modules.flatMap((m) => Object.entries(m.nodes)));

@@ -14,7 +14,8 @@ import { Client } from "pg";
 export interface PostgresServer {
   /** URL of the server's maintenance database (`postgres`); see `databaseUrl` for others. */
   url: string;
-  stop(): Promise<void>;
+  /** A function, not a method: callers pass it around unbound. */
+  stop: () => Promise<void>;
 }
 
 export interface EmbeddedPostgresServer extends PostgresServer {

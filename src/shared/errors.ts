@@ -196,7 +196,7 @@ export function maskInternalErrors(
     const original = unwrapResolverError(error);
     const { locations, path } = formatted;
     if (original instanceof ArgumentValidationError) {
-      const fields = flattenValidation(original.extensions.validationErrors as ValidationError[], []);
+      const fields = flattenValidation(original.extensions.validationErrors, []);
       const message = `Invalid input: ${fields.map((f) => f.message).join("; ")}.`;
       return { message, locations, path, extensions: { code: "BAD_USER_INPUT", fields } };
     }

@@ -22,13 +22,17 @@ export function parseTimestamptz(text: string): Date {
   return Number.isNaN(ms) ? parseTimestamptzSlowly(text) : new Date(ms);
 }
 
+/** pg-types declares its parsers as `any`; these are their shapes. */
+type TextParser = (text: string) => unknown;
+type BinaryParser = (value: Buffer) => unknown;
+
 export const pgTypes: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+  getTypeParser: ((oid: number, format?: "text" | "binary"): TextParser | BinaryParser =>
     format === "binary"
-      ? types.getTypeParser(oid, format)
+      ? (types.getTypeParser(oid, format) as BinaryParser)
       : oid === TIMESTAMPTZ
         ? parseTimestamptz
         : oid === DATE
           ? (text: string) => text
-          : types.getTypeParser(oid, format)) as CustomTypesConfig["getTypeParser"],
+          : (types.getTypeParser(oid, format) as TextParser)) as CustomTypesConfig["getTypeParser"],
 };

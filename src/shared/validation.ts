@@ -57,7 +57,7 @@ function typeProblems(value: unknown, type: GraphQLInputType, path: Path): { pat
   if (value === null || value === undefined) return [];
   const inner = getNullableType(type);
   if (inner instanceof GraphQLList) {
-    return Array.isArray(value) ? value.flatMap((item, i) => typeProblems(item, inner.ofType as GraphQLInputType, [...path, i])) : [];
+    return Array.isArray(value) ? value.flatMap((item, i) => typeProblems(item, inner.ofType, [...path, i])) : [];
   }
   if (inner instanceof GraphQLInputObjectType) {
     const record = value as Record<string, unknown>;

@@ -221,7 +221,7 @@ async function privatesOf(api: TestApi, viewers: Record<ViewerName, UserEntity |
   const sideOf = (fundingBodyCode: string): Side => (fundingBodyCode === MERTON ? "A" : "B");
   const byId = new Map<string, Private>();
   for (const { type, sql, provider } of OWNED_THROUGH_CLIENT) {
-    for (const row of (await api.db.query(sql)) as { id: string; client_id: string }[]) {
+    for (const row of await api.db.query<{ id: string; client_id: string }[]>(sql)) {
       const client = clients.get(row.client_id)!;
       const side = sideOf(client.funding_body_code);
       const owners = VIEWERS.filter((v) => {
@@ -429,7 +429,10 @@ function controlsFor(w: World, rule: QueryRule, slots: Slot[]): Attempt[] {
   });
 }
 
-const codeOf = (response: Pick<GraphQLResponse, "errors">) => String(response.errors?.[0]?.extensions?.code ?? "");
+const codeOf = (response: Pick<GraphQLResponse, "errors">) => {
+  const code = response.errors?.[0]?.extensions?.code;
+  return typeof code === "string" ? code : "";
+};
 
 // ---------------------------------------------------------------------------------------------
 // Mutations: the input acting on one side's objects, who may do it to side A's, and each id-valued

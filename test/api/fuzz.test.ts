@@ -107,7 +107,7 @@ function valueOf(type: GraphQLInputType, world: World, mode: Mode, depth: number
 function nonNullValueOf(type: GraphQLInputType, world: World, mode: Mode, depth: number): fc.Arbitrary<unknown> {
   const inner = getNullableType(type);
   if (inner instanceof GraphQLList) {
-    const item = inner.ofType as GraphQLInputType;
+    const item = inner.ofType;
     // "any" lists: one bad item among good ones.
     const items = mode === "good" ? fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 3 }) : fc.tuple(fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 2 }), valueOf(item, world, "any", depth + 1)).map(([some, bad]) => [...some, bad]);
     return depth > 3 ? fc.constant([]) : items;

@@ -70,7 +70,7 @@ describe("comparing a price with a rate", () => {
     validTo: null,
     ...over,
   });
-  const hourly = { categoryCode: "PA_SUPPORT", unit: Unit.HOUR, visitMinutes: null, rateType: "STANDARD" };
+  const hourly = { categoryCode: "PA_SUPPORT", unit: Unit.HOUR, visitMinutes: null, rateType: RateType.STANDARD };
 
   it("gives the saving and difference of the worked example (a PA at 1500p against 1955p)", () => {
     expect(compare(1500, 1955, null)).toEqual({ referencePence: 1955, differencePence: -455, differencePercent: -23.3, savingPence: 455, minimumPricePence: null, belowMinimumPrice: false });
@@ -94,7 +94,7 @@ describe("comparing a price with a rate", () => {
     expect(pickRate(versions, hourly, "2026-04-01", council)?.rate.id).toBe("new");
     expect(pickRate(versions, { ...hourly, unit: Unit.VISIT, visitMinutes: 45 }, "2026-05-01", council)?.rate.id).toBe("visit45");
     expect(pickRate(versions, { ...hourly, unit: Unit.VISIT, visitMinutes: 30 }, "2026-05-01", council)).toMatchObject({ rate: { id: "new" }, pence: 1000 });
-    expect(pickRate(versions, { ...hourly, rateType: "WEEKEND" }, "2026-05-01", council)).toBeNull();
+    expect(pickRate(versions, { ...hourly, rateType: RateType.WEEKEND }, "2026-05-01", council)).toBeNull();
     expect(pickRate(versions, hourly, "2020-01-01", council)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /** Identity and access: users, their roles and links, bearer tokens. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { UserEntity } from "./user.entity";
 import { UserFields, UserResolver } from "./user.resolver";
@@ -9,6 +9,7 @@ export { User } from "./user.types";
 export { UserService, viewerOf } from "./user.service";
 export { TokenService, type JwtSettings } from "./token.service";
 export { createUserLoaders, type UserLoaders } from "./user.loaders";
+export type { Context as AuthContext, AuthServices } from "./context";
 
 export const authModule = {
   entities: [UserEntity],

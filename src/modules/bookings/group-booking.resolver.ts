@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";

@@ -1,5 +1,5 @@
 /** Bookings and their visits: commitments of budget money, overlaps refused by the database. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { BookingEntity } from "./booking.entity";
 import { BookingFields, BookingMutations, BookingQueries, LedgerEntryBookingField, VisitFields } from "./booking.resolver";
@@ -17,6 +17,7 @@ export { BookingService, type BookingRequest } from "./booking.service";
 export { VisitService } from "./visit.service";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
 export { visitStarts } from "./schedule.rules";
+export type { Context as BookingsContext, BookingsServices } from "./context";
 
 export const bookingsModule = {
   entities: [BookingEntity, VisitEntity, GroupBookingEntity],

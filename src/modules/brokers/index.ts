@@ -1,5 +1,5 @@
 /** Brokers: packages of services arranged for a client, agreed at once, and planned by optimisation. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageDecisions, PackageFields, PackageItemFields, PackageMutations, PackageQueries } from "./package.resolver";
@@ -10,6 +10,7 @@ export { PackageStatus } from "./package.enums";
 export { PackageService } from "./package.service";
 export { PlanService } from "./plan.service";
 export { createPackageLoaders, type PackageLoaders } from "./package.loaders";
+export type { Context as BrokersContext, BrokersServices } from "./context";
 
 export const brokersModule = {
   entities: [PackageEntity, PackageItemEntity],

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { Listing, type ListingEntity } from "../listings";

@@ -1,5 +1,5 @@
 /** Clients (budget holders), personal budgets and their append-only ledgers. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { BudgetEntity } from "./budget.entity";
 import { BudgetFields, BudgetMutations, BudgetQueries, ClientFields, LedgerEntryFields, UserClientField } from "./budget.resolver";
@@ -16,6 +16,7 @@ export { ClientService } from "./client.service";
 export { ageBandOf, canActFor, canManage } from "./client.rules";
 export { EFFECTS, deltaOf, available, earmarks, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
+export type { Context as BudgetsContext, BudgetsServices } from "./context";
 
 export const budgetsModule = {
   entities: [ClientEntity, BudgetEntity, LedgerEntryEntity],

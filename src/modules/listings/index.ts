@@ -1,5 +1,5 @@
 /** Listings: services offered at a price per unit, and the catalogue search. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ListingEntity } from "./listing.entity";
 import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
@@ -9,6 +9,7 @@ export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";
 export { ListingService } from "./listing.service";
 export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
+export type { Context as ListingsContext, ListingsServices } from "./context";
 
 export const listingsModule = {
   entities: [ListingEntity],

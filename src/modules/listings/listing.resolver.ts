@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { PUBLIC, Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";

@@ -1,5 +1,5 @@
 /** Pricing: reference rates (what funding bodies pay) and the comparison of prices with them. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import type { PricingLoaders, ComparisonKey } from "./pricing.loaders";
 import { ReferenceRateEntity } from "./reference-rate.entity";
@@ -13,6 +13,7 @@ export { ReferenceRateService } from "./reference-rate.service";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
 export { councilRateLateral, minimumPriceLateral, pickRate, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
 export { compare, isDate, referencePerUnit, type Comparison } from "./reference-rate.rules";
+export type { Context as PricingContext, PricingServices } from "./context";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */
 export async function comparePrice(loaders: PricingLoaders, key: ComparisonKey, pricePence: number): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {

@@ -6,7 +6,7 @@
  * a framework rate. The minimum price is England's (E92000001) MINIMUM_PRICE, pro rata the same way.
  */
 import { costPence } from "../../shared/money";
-import { Unit } from "../reference";
+import { Unit, type RateType } from "../reference";
 import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
 import { referencePerUnit, type RateVersion } from "./reference-rate.rules";
 
@@ -40,7 +40,7 @@ export interface PricedTerms {
   categoryCode: string;
   unit: Unit;
   visitMinutes: number | null;
-  rateType: string;
+  rateType: RateType;
 }
 
 /** The same rule in code, over versions already loaded: the rate in force on `day`, per unit. */

@@ -1,5 +1,5 @@
 /** Providers: organisations and sole traders offering services (Open Referral "organization"). */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
@@ -10,6 +10,7 @@ export { Provider } from "./provider.types";
 export { ProviderService, type RegulatedListingCounter } from "./provider.service";
 export { createProviderLoaders, type ProviderLoaders } from "./provider.loaders";
 export { isPostcodeDistrict, isSinglePerson, normalisePostcodeDistrict } from "./provider.rules";
+export type { Context as ProvidersContext, ProvidersServices } from "./context";
 
 export const providersModule = {
   entities: [ProviderEntity],

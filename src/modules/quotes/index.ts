@@ -1,5 +1,5 @@
 /** Quotes: clients ask providers for prices; an accepted quote becomes a booking. */
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { BookingQuoteField, QuoteFields, QuoteMutations, QuoteQueries, QuoteRequestFields } from "./quote.resolver";
@@ -9,6 +9,7 @@ export * from "./quote.enums";
 export { Quote, QuoteRequest } from "./quote.types";
 export { QuoteService } from "./quote.service";
 export { createQuoteLoaders, type QuoteLoaders } from "./quote.loaders";
+export type { Context as QuotesContext, QuotesServices } from "./context";
 
 export const quotesModule = {
   entities: [QuoteRequestEntity, QuoteEntity],

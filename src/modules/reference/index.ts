@@ -1,6 +1,6 @@
 /** Reference data: the service taxonomy, funding bodies and the vocabulary (units, rate types…). */
 import type { NodeFetcher } from "../../shared/ids";
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
 import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
@@ -11,6 +11,7 @@ export * from "./reference.enums";
 export { FundingBody, ServiceCategory } from "./reference.types";
 export { ReferenceService } from "./reference.service";
 export { createReferenceLoaders, type ReferenceLoaders } from "./reference.loaders";
+export type { Context as ReferenceContext, ReferenceServices } from "./context";
 
 export const referenceModule = {
   entities: [ServiceCategoryEntity, FundingBodyEntity],

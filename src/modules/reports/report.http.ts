@@ -4,16 +4,16 @@
  */
 import type { RequestHandler } from "express";
 import { GraphQLError } from "graphql";
-import type { Services } from "../../context";
 import { viewerFromHeader } from "../../context";
 import { isValidText } from "../../shared/validation";
 import { isDate } from "../pricing";
+import type { Context } from "./context";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyGroup, EfficiencyMeasures } from "./report.types";
 
 const GROUP_COLUMNS: (keyof EfficiencyGroup)[] = ["categoryCode", "month", "providerKind", "budgetKind", "ageBand", "purpose"];
 
-export function efficiencyCsv(services: Services): RequestHandler {
+export function efficiencyCsv(services: Context["services"]): RequestHandler {
   return async (req, res, next) => {
     try {
       const viewer = await viewerFromHeader(services, req.headers.authorization);

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../../context";
+import type { Context } from "./context";
 import { Role } from "../../shared/auth";
 import { londonDate, LocalDate } from "../../shared/time";
 import { Budget, canManage, type BudgetEntity } from "../budgets";

@@ -1,0 +1,14 @@
+/**
+ * The request context as the providers module's resolvers see it: the pricing module's context (so every
+ * module below this one) plus this module's own services and loaders. Modules above this one are not visible here.
+ */
+import type { Extend } from "../../context";
+import type { PricingContext } from "../pricing";
+import type { ProviderLoaders } from "./provider.loaders";
+import type { ProviderService } from "./provider.service";
+
+export interface ProvidersServices {
+  providers: ProviderService;
+}
+
+export type Context = Extend<PricingContext, ProvidersServices, ProviderLoaders>;
