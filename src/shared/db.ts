@@ -56,7 +56,7 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   };
   if (typeof code === "string" && (CONNECTION_SQLSTATES.has(code) || code.startsWith("08") || CONNECTION_ERRNOS.has(code))) return true;
   if (typeof message === "string" && CONNECTION_MESSAGES.some((m) => message.includes(m))) return true;
-  const inner = [driverError, originalError, cause, ...(Array.isArray(errors) ? errors : [])];
+  const inner: unknown[] = [driverError, originalError, cause, ...(Array.isArray(errors) ? (errors as unknown[]) : [])];
   return inner.some((e) => e !== error && isConnectionError(e, depth + 1));
 }
 
@@ -74,7 +74,8 @@ const CONNECTION_MESSAGES = [
 export function connectionFailureReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const inner = error instanceof AggregateError ? error.errors.find((e): e is Error => e instanceof Error) : undefined;
-  return error.message || inner?.message || String((error as { code?: unknown }).code ?? error.name);
+  const { code } = error as { code?: unknown };
+  return error.message || inner?.message || (typeof code === "string" ? code : error.name);
 }
 
 export interface WaitOptions {

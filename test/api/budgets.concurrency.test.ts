@@ -158,7 +158,7 @@ describe("gain policy changes racing bookings and deliveries", () => {
     const startsAt = (lane: number, i: number) => new Date(Date.UTC(2026, 5, 1 + 3 * i, 8 + 2 * lane)).toISOString();
     const [changed, recorded, ...made] = await Promise.all([
       lane(40, (i) => setPolicy(policies[i % policies.length])),
-      lane(due.length, (i) => api.execute(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member }) as Promise<Recorded>),
+      lane(due.length, (i) => api.execute<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member })),
       ...[0, 1, 2, 3].map((l) => lane(10, (i) => book(startsAt(l, i), `race-${l}-${i}`))),
     ]) as [PolicySet[], Recorded[], ...Booked[][]];
 

@@ -124,9 +124,9 @@ describe("the database going away", () => {
       expect({ status: ready.status, retryAfter: ready.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "5" });
       const query = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ listings(first: 1) { edges { node { id } } } }" }) });
       expect(query.status).toBe(503);
-      expect((await query.json()) as unknown).toMatchObject({ errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+      expect((await query.json())).toMatchObject({ errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] });
       const csv = await fetch(`${url}/reports/efficiency.csv?fundingBodyCode=E09000024&from=2026-04-01&to=2027-03-31`, { headers: { authorization } });
-      expect({ status: csv.status, body: (await csv.json()) as unknown }).toMatchObject({ status: 503, body: { errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] } });
+      expect({ status: csv.status, body: (await csv.json()) }).toMatchObject({ status: 503, body: { errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] } });
 
       // A killed postmaster's backends may linger a moment, holding its shared memory: try again until it starts.
       await until("the database starts again", () => server.restart().then(() => true, () => false));

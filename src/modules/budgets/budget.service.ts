@@ -7,7 +7,7 @@ import { newId, uuidOf } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { addDays, type Clock } from "../../shared/time";
-import type { ReferenceService } from "../reference";
+import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { GainMode, LedgerKind } from "./budget.enums";
 import type { CreateBudgetInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
@@ -216,7 +216,7 @@ export class BudgetService {
       else if (!category.allowedFor.includes(input.kind)) {
         errors.push({
           code: UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
-          message: `${category.name} cannot be paid for by a ${input.kind === "PERSONAL_HEALTH_BUDGET" ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
+          message: `${category.name} cannot be paid for by a ${input.kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
           field,
         });
       }

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
-import { councilRateLateral, minimumPriceLateral, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
+import { councilRateLateral, minimumPriceLateral, SourceKind, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
 import { ReportDimension } from "./report.enums";
 import { brokerageSplitsBy, measuresOf, runBrokerage, runEfficiency, type Dimension, type ReportScope, type Row } from "./report.queries";
 import type { Distribution, EfficiencyGroup, EfficiencyReport, EfficiencyRow } from "./report.types";
@@ -76,7 +76,7 @@ export class ReportService {
         bands: banded.map((r) => ({ fromPercent: Number(r.band), toPercent: Number(r.band) + 5, count: Number(r.n), share: share(Number(r.n)) })),
       };
     };
-    const referenceRates = (await this.rates.list(fundingBodyCode, categoryCode, on)).filter((r) => r.sourceKind !== "MINIMUM_PRICE");
+    const referenceRates = (await this.rates.list(fundingBodyCode, categoryCode, on)).filter((r) => r.sourceKind !== SourceKind.MINIMUM_PRICE);
     return { referenceRates, listings: distribution("listings"), bookings: distribution("bookings") };
   }
 }
