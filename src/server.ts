@@ -9,7 +9,8 @@ import type { Server } from "node:http";
 import { createApp } from "./app";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, redact, type Config } from "./config";
 import { loadDemoData } from "./demo/demo-data";
-import { connectionFailureReason, isConnectionError, pgError, runMigrations, waitForDatabase } from "./shared/db";
+import { connectionFailureReason, isConnectionError } from "./shared/connection-errors";
+import { pgError, runMigrations, waitForDatabase } from "./shared/db";
 import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
 import { createLogger, type Logger } from "./shared/logger";
 

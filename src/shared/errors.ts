@@ -8,7 +8,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError, Field, ObjectType, registerEnumType, type ClassType } from "type-graphql";
-import { isConnectionError } from "./db";
+import { isConnectionError } from "./connection-errors";
 
 export enum UserErrorCode {
   /** The object does not exist, or the viewer may not see it (existence itself can be private). */

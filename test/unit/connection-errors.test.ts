@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { QueryFailedError, QueryRunnerAlreadyReleasedError } from "typeorm";
-import { connectionFailureReason, isConnectionError } from "../../src/shared/db";
+import { connectionFailureReason, isConnectionError } from "../../src/shared/connection-errors";
 import { isServiceUnavailable, serviceUnavailable } from "../../src/shared/errors";
 
 const pgError = (code: string, message = "pg error") => Object.assign(new Error(message), { code });
