@@ -82,21 +82,21 @@ describe("who creates which users", () => {
     const commissioner = viewer([Role.COMMISSIONER], "E09000024");
     const { errors } = checkUserRequest(commissioner, { roles: [Role.ADMIN, Role.CLIENT], providerId: null, fundingBodyCode: "E10000018", clientId: "c" });
     expect(codesAndFields(errors)).toEqual([
-      ["NOT_PERMITTED", ["input", "roles"]],
-      ["NOT_PERMITTED", ["input", "fundingBodyCode"]],
+      ["NOT_PERMITTED", ["roles"]],
+      ["NOT_PERMITTED", ["fundingBodyCode"]],
     ]);
     const otherClient = checkUserRequest(commissioner, { ...request, roles: [Role.CLIENT], clientId: "c", clientFundingBodyCode: "E10000018" });
-    expect(codesAndFields(otherClient.errors)).toEqual([["NOT_FOUND", ["input", "clientId"]]]);
+    expect(codesAndFields(otherClient.errors)).toEqual([["NOT_FOUND", ["clientId"]]]);
   });
 
   it("links providers, clients and commissioners to what they work for", () => {
     const admin = viewer([Role.ADMIN]);
     const none = { providerId: null, fundingBodyCode: null, clientId: null };
-    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.PROVIDER] }).errors)).toEqual([["INVALID_VALUE", ["input", "providerId"]]]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.PROVIDER] }).errors)).toEqual([["INVALID_VALUE", ["providerId"]]]);
     expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.CLIENT], providerId: "p", clientId: "c" }).errors)).toEqual([
-      ["INVALID_VALUE", ["input", "providerId"]],
+      ["INVALID_VALUE", ["providerId"]],
     ]);
-    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.CLIENT] }).errors)).toEqual([["INVALID_VALUE", ["input", "clientId"]]]);
-    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.COMMISSIONER] }).errors)).toEqual([["INVALID_VALUE", ["input", "fundingBodyCode"]]]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.CLIENT] }).errors)).toEqual([["INVALID_VALUE", ["clientId"]]]);
+    expect(codesAndFields(checkUserRequest(admin, { ...none, roles: [Role.COMMISSIONER] }).errors)).toEqual([["INVALID_VALUE", ["fundingBodyCode"]]]);
   });
 });
