@@ -148,7 +148,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
   const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id), clock);
   const rates = new ReferenceRateService(db, reference, clock);
-  const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id));
+  const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
   const listings: ListingService = new ListingService(db, reference, providers);
   const clients: ClientService = new ClientService(db, reference, clock);
   const budgets = new BudgetService(db, reference, clock);

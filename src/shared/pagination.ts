@@ -22,6 +22,12 @@ export class PageArgs {
   after?: string | null;
 }
 
+/** What a service is asked for: a page size and where to continue (PageArgs is its GraphQL form). */
+export interface PageRequest {
+  first: number;
+  after?: string | null;
+}
+
 @ObjectType()
 export class PageInfo {
   @Field()
@@ -168,7 +174,7 @@ export function afterCursor<T>(keyset: Keyset<T>, after: string, param: (value: 
  * The one keyset list body: a page of `query` in `keyset` order after the cursor, one extra row
  * telling whether another page exists, and `totalCount` counting `query` only when selected.
  */
-export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyset: Keyset<T>, { first, after }: { first: number; after?: string | null }): Promise<Connection<T>> {
+export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyset: Keyset<T>, { first, after }: PageRequest): Promise<Connection<T>> {
   const page = query.clone();
   keyset.keys.forEach((key, i) => (i === 0 ? page.orderBy(key.sql, keyset.direction) : page.addOrderBy(key.sql, keyset.direction)));
   if (after) {

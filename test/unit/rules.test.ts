@@ -18,15 +18,15 @@ describe("provider details", () => {
   it("names each bad field", () => {
     const errors = checkProviderDetails({ ...valid, name: " ", cqcLocationId: "CQC123", postcodeDistricts: ["SW19", "SW19 1AA", "12"] });
     expect(codesAndFields(errors)).toEqual([
-      ["INVALID_VALUE", ["input", "name"]],
-      ["INVALID_VALUE", ["input", "cqcLocationId"]],
-      ["INVALID_VALUE", ["input", "postcodeDistricts", 1]],
-      ["INVALID_VALUE", ["input", "postcodeDistricts", 2]],
+      ["INVALID_VALUE", ["name"]],
+      ["INVALID_VALUE", ["cqcLocationId"]],
+      ["INVALID_VALUE", ["postcodeDistricts", 1]],
+      ["INVALID_VALUE", ["postcodeDistricts", 2]],
     ]);
   });
 
   it("refuses a CQC rating without a CQC location", () => {
-    expect(codesAndFields(checkProviderDetails({ ...valid, cqcLocationId: null }))).toEqual([["INVALID_VALUE", ["input", "cqcRating"]]]);
+    expect(codesAndFields(checkProviderDetails({ ...valid, cqcLocationId: null }))).toEqual([["INVALID_VALUE", ["cqcRating"]]]);
   });
 
   it.each(["SW19", "CR4", "EC1A", "M1", "B33"])("knows %s is a postcode district", (d) => expect(isPostcodeDistrict(d)).toBe(true));
