@@ -40,29 +40,34 @@ describe("listing terms", () => {
     expect(checkListingTerms(valid)).toEqual([]);
   });
 
+  it("takes a weekly capacity by the one units rule: hundredths, what numeric(8,2) stores", () => {
+    expect(checkListingTerms({ ...valid, weeklyCapacityUnits: 37.5 })).toEqual([]);
+    expect(codesAndFields(checkListingTerms({ ...valid, weeklyCapacityUnits: 37.125 }))).toEqual([["INVALID_VALUE", ["weeklyCapacityUnits"]]]);
+  });
+
   it("needs the length of a VISIT, since reference rates differ by length", () => {
-    expect(codesAndFields(checkListingTerms({ ...valid, unit: Unit.VISIT }))).toEqual([["INVALID_VALUE", ["input", "visitMinutes"]]]);
+    expect(codesAndFields(checkListingTerms({ ...valid, unit: Unit.VISIT }))).toEqual([["INVALID_VALUE", ["visitMinutes"]]]);
     expect(checkListingTerms({ ...valid, unit: Unit.VISIT, visitMinutes: 45 })).toEqual([]);
   });
 
   it("refuses prices that are not whole positive pence within £1m", () => {
     for (const pricePence of [0, -100, 12.5, 100_000_001]) {
-      expect(codesAndFields(checkListingTerms({ ...valid, pricePence }))).toEqual([["INVALID_VALUE", ["input", "pricePence"]]]);
+      expect(codesAndFields(checkListingTerms({ ...valid, pricePence }))).toEqual([["INVALID_VALUE", ["pricePence"]]]);
     }
   });
 
   it("needs available hours that end after they start", () => {
-    expect(codesAndFields(checkListingTerms({ ...valid, availableFrom: "20:00", availableTo: "08:00" }))).toEqual([["INVALID_VALUE", ["input", "availableTo"]]]);
+    expect(codesAndFields(checkListingTerms({ ...valid, availableFrom: "20:00", availableTo: "08:00" }))).toEqual([["INVALID_VALUE", ["availableTo"]]]);
   });
 
   it("keeps group sessions out of people's own homes", () => {
-    expect(codesAndFields(checkListingTerms({ ...valid, groupCapacity: 6 }))).toEqual([["INVALID_VALUE", ["input", "groupCapacity"]]]);
+    expect(codesAndFields(checkListingTerms({ ...valid, groupCapacity: 6 }))).toEqual([["INVALID_VALUE", ["groupCapacity"]]]);
     expect(checkListingTerms({ ...valid, groupCapacity: 6, setting: ListingSetting.CARE_HOME })).toEqual([]);
   });
 
   it("needs a CQC registration for regulated categories only", () => {
     const personalCare = { regulated: true, name: "Personal care at home" };
-    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: null }))).toEqual([["CQC_REGISTRATION_REQUIRED", ["input", "categoryCode"]]]);
+    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: null }))).toEqual([["CQC_REGISTRATION_REQUIRED", ["categoryCode"]]]);
     expect(checkRegulation(personalCare, { cqcLocationId: "1-101672419" })).toEqual([]);
     expect(checkRegulation({ regulated: false, name: "Gardening" }, { cqcLocationId: null })).toEqual([]);
   });
