@@ -153,10 +153,10 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
-  const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id));
+  const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id), clock);
   const rates = new ReferenceRateService(db, reference, clock);
-  const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id));
-  const listings: ListingService = new ListingService(db, reference, providers);
+  const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
+  const listings: ListingService = new ListingService(db, reference, providers, clock);
   const clients: ClientService = new ClientService(db, reference, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, clock);

@@ -32,6 +32,14 @@ export function uuidOf(id: string, expectedType: string): string | null {
 }
 
 /**
+ * An optional id of a command: undefined when none is given, null when the one given is no id of
+ * the expected type (the service answers NOT_FOUND), else its UUID.
+ */
+export function optionalUuidOf(id: string | null | undefined, expectedType: string): string | null | undefined {
+  return id ? uuidOf(id, expectedType) : undefined;
+}
+
+/**
  * RFC 9562 UUID version 7: 48-bit Unix milliseconds, a 12-bit counter, random bits. The counter
  * (RFC 9562 §6.2, method 1) keeps ids made in the same millisecond in creation order, which
  * "newest first" relies on; it is the one piece of module state, and only this process's order matters.

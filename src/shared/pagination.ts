@@ -5,6 +5,7 @@
  */
 import { Max, Min } from "class-validator";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badUserInput } from "./errors";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -18,6 +19,12 @@ export class PageArgs {
   first: number = DEFAULT_PAGE_SIZE;
 
   @Field(() => String, { nullable: true, description: "The `endCursor` of the previous page." })
+  after?: string | null;
+}
+
+/** What a service is asked for: a page size and where to continue (PageArgs is its GraphQL form). */
+export interface PageRequest {
+  first: number;
   after?: string | null;
 }
 
@@ -129,4 +136,70 @@ export function decodeCursor(cursor: string, order: string, arity: number): Curs
     throw badUserInput("`after` is not a cursor of this list in this order. Start again without `after`.", "after");
   }
   return (parsed as CursorValue[]).slice(1);
+}
+
+/** One sort key of a keyset order: its SQL expression, the cast of a cursor's value for it, and a row's value. */
+export interface KeyColumn<T> {
+  sql: string;
+  cast?: string;
+  of: (row: T) => CursorValue;
+}
+
+/**
+ * A keyset order: the name its cursors carry, its sort keys (most significant first, the last one
+ * unique: the id), and one direction for all of them.
+ */
+export interface Keyset<T> {
+  name: string;
+  keys: KeyColumn<T>[];
+  direction: "ASC" | "DESC";
+}
+
+/** The cursor of `row` in `keyset`. */
+export function cursorIn<T>(keyset: Keyset<T>, row: T): string {
+  return encodeCursor(keyset.name, keyset.keys.map((key) => key.of(row)));
+}
+
+/**
+ * The SQL condition "after the row of cursor `after`" for a raw statement: `(k1, k2) > ($n, $m)`
+ * (`<` descending). `param` binds a value and returns its placeholder.
+ */
+export function afterCursor<T>(keyset: Keyset<T>, after: string, param: (value: CursorValue) => string): string {
+  const values = decodeCursor(after, keyset.name, keyset.keys.length);
+  const placeholders = keyset.keys.map((key, i) => `${param(values[i])}${key.cast ? `::${key.cast}` : ""}`);
+  return `(${keyset.keys.map((key) => key.sql).join(", ")}) ${keyset.direction === "ASC" ? ">" : "<"} (${placeholders.join(", ")})`;
+}
+
+/**
+ * The one keyset list body: a page of `query` in `keyset` order after the cursor, one extra row
+ * telling whether another page exists, and `totalCount` counting `query` only when selected.
+ */
+export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyset: Keyset<T>, { first, after }: PageRequest): Promise<Connection<T>> {
+  const page = query.clone();
+  keyset.keys.forEach((key, i) => (i === 0 ? page.orderBy(key.sql, keyset.direction) : page.addOrderBy(key.sql, keyset.direction)));
+  if (after) {
+    const params: Record<string, CursorValue> = {};
+    page.andWhere(
+      afterCursor(keyset, after, (value) => {
+        const name = `keyset${Object.keys(params).length}`;
+        params[name] = value;
+        return `:${name}`;
+      }),
+      params,
+    );
+  }
+  page.limit(first + 1);
+  return new Connection(await page.getMany(), first, (row) => cursorIn(keyset, row), () => query.getCount());
+}
+
+/**
+ * Narrows a list to rows whose `column` is `id`: `undefined` (no such filter) narrows nothing, and
+ * `null` (a filter id that named nothing, e.g. a foreign-typed global id) matches no row. This
+ * replaces filtering on a nil-UUID placeholder.
+ */
+export function whereIdIs<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, column: string, id: string | null | undefined): SelectQueryBuilder<T> {
+  if (id === undefined) return query;
+  if (id === null) return query.andWhere("false");
+  const name = `id_${column.replace(/\W/g, "_")}`;
+  return query.andWhere(`${column} = :${name}`, { [name]: id });
 }

@@ -1,4 +1,4 @@
-import { Connection, decodeCursor, encodeCursor } from "../../src/shared/pagination";
+import { afterCursor, Connection, cursorIn, decodeCursor, encodeCursor } from "../../src/shared/pagination";
 
 describe("keyset cursors", () => {
   it("round-trip the sort values of their order", () => {
@@ -33,5 +33,24 @@ describe("connections", () => {
     const page = new Connection([], 20, String, count);
     expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
     expect(count).not.toHaveBeenCalled();
+  });
+});
+
+describe("keyset conditions", () => {
+  const keyset = {
+    name: "NAME",
+    keys: [{ sql: "p.name", of: (r: { name: string; id: string }) => r.name }, { sql: "p.id", cast: "uuid", of: (r: { name: string; id: string }) => r.id }],
+    direction: "ASC" as const,
+  };
+
+  it("continue after the cursor's row, binding its values", () => {
+    const values: unknown[] = [];
+    const sql = afterCursor(keyset, cursorIn(keyset, { name: "Ann", id: "u1" }), (v) => (values.push(v), `$${values.length}`));
+    expect(sql).toBe("(p.name, p.id) > ($1, $2::uuid)");
+    expect(values).toEqual(["Ann", "u1"]);
+  });
+
+  it("go the other way for a descending order", () => {
+    expect(afterCursor({ ...keyset, direction: "DESC" }, encodeCursor("NAME", ["Ann", "u1"]), () => "?")).toBe("(p.name, p.id) < (?, ?::uuid)");
   });
 });

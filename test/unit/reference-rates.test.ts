@@ -44,7 +44,7 @@ describe("reading a rate card", () => {
       ["INVALID_VALUE", 'Line 6: valid_from must be a date like 2025-04-01, from 1900-01-01 to 2999-12-31, not "21/08/2023".'],
       ["INVALID_VALUE", "Line 7: visit_minutes is given for VISIT rates, and only for them."],
     ]);
-    expect(errors[0].field).toEqual(["input", "csv", 2]);
+    expect(errors[0].field).toEqual(["csv", 2]);
   });
 
   it.each(["2023-13-01", "2023-02-30", "21/08/2023", "2023-8-21", ""])("knows %j is not a date", (text) => {

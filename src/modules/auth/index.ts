@@ -4,9 +4,11 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { UserEntity } from "./user.entity";
 import { UserFields, UserResolver } from "./user.resolver";
 
+// Kept while other modules' entities, resolvers and demo data name it (see UserRecord / users.byId for reads).
 export { UserEntity } from "./user.entity";
 export { User } from "./user.types";
-export { UserService, viewerOf } from "./user.service";
+export { UserService, viewerOf, type UserRecord } from "./user.service";
+export type { CreateUserCommand } from "./user.commands";
 export { TokenService, type JwtSettings } from "./token.service";
 export { createUserLoaders, type UserLoaders } from "./user.loaders";
 export type { Context as AuthContext, AuthServices } from "./context";

@@ -1,9 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
-import { toGlobalId } from "../../shared/ids";
+import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
+import { optionalUuidOf, toGlobalId } from "../../shared/ids";
 import { FundingBody, type FundingBodyEntity } from "../reference";
+import type { CreateUserCommand } from "./user.commands";
 import { UserEntity } from "./user.entity";
 import { CreateUserInput } from "./user.inputs";
 import { CreateUserPayload, User } from "./user.types";
@@ -21,8 +22,20 @@ export class UserResolver {
     description: "Admins create anyone; a commissioner creates CLIENT and BROKER users of their own funding body.",
   })
   async createUser(@Arg("input") input: CreateUserInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("user", await services.users.create(viewer!, input));
+    return toInputPayload("user", await services.users.create(signedIn(viewer), commandOf(input)));
   }
+}
+
+function commandOf(input: CreateUserInput): CreateUserCommand {
+  return {
+    email: input.email,
+    displayName: input.displayName,
+    roles: input.roles,
+    subject: input.subject ?? null,
+    providerId: optionalUuidOf(input.providerId, "Provider"),
+    clientId: optionalUuidOf(input.clientId, "Client"),
+    fundingBodyCode: input.fundingBodyCode ?? null,
+  };
 }
 
 @Resolver(() => User)

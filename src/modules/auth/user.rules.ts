@@ -33,18 +33,18 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
       errors.push({
         code: UserErrorCode.NOT_PERMITTED,
         message: `A commissioner can create CLIENT and BROKER users only, not ${refused.join(", ")}. Ask an administrator.`,
-        field: ["input", "roles"],
+        field: ["roles"],
       });
     }
     if (fundingBodyCode !== null && fundingBodyCode !== viewer.fundingBodyCode) {
       errors.push({
         code: UserErrorCode.NOT_PERMITTED,
         message: "A commissioner can create users of their own funding body only.",
-        field: ["input", "fundingBodyCode"],
+        field: ["fundingBodyCode"],
       });
     }
     if (request.clientFundingBodyCode && request.clientFundingBodyCode !== viewer.fundingBodyCode) {
-      errors.push({ code: UserErrorCode.NOT_FOUND, message: "No client of your funding body has this ID.", field: ["input", "clientId"] });
+      errors.push({ code: UserErrorCode.NOT_FOUND, message: "No client of your funding body has this ID.", field: ["clientId"] });
     }
     fundingBodyCode = viewer.fundingBodyCode;
   }
@@ -53,21 +53,21 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
       message: "Give providerId exactly when the user has the PROVIDER role: it names the provider they work for.",
-      field: ["input", "providerId"],
+      field: ["providerId"],
     });
   }
   if (roles.includes(Role.CLIENT) !== (request.clientId !== null)) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
       message: "Give clientId exactly when the user has the CLIENT role: it names the budget holder they are, or act for.",
-      field: ["input", "clientId"],
+      field: ["clientId"],
     });
   }
   if (roles.includes(Role.COMMISSIONER) && fundingBodyCode === null) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
       message: "A COMMISSIONER needs fundingBodyCode: the council or NHS body they work for.",
-      field: ["input", "fundingBodyCode"],
+      field: ["fundingBodyCode"],
     });
   }
   const { clientFundingBodyCode: _, ...checked } = request;

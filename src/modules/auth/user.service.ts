@@ -2,15 +2,27 @@ import type { DataSource, EntityManager, Repository } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode } from "../../shared/db";
 import { fail, failAll, ok, UserErrorCode, unauthenticated, type Result } from "../../shared/errors";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
+import type { Clock } from "../../shared/time";
 import type { ReferenceService } from "../reference";
 import type { TokenService } from "./token.service";
+import type { CreateUserCommand } from "./user.commands";
 import { UserEntity } from "./user.entity";
-import type { CreateUserInput } from "./user.inputs";
 import { checkUserRequest, normaliseEmail } from "./user.rules";
 
 /** The funding body of a client, or null if there is no such client (clients live in a higher module). */
 export type ClientFundingBodyLookup = (clientId: string) => Promise<string | null>;
+
+/** A user, as other modules read them. */
+export interface UserRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly roles: Role[];
+  readonly providerId: string | null;
+  readonly fundingBodyCode: string | null;
+  readonly clientId: string | null;
+}
 
 export class UserService {
   private readonly users: Repository<UserEntity>;
@@ -20,6 +32,7 @@ export class UserService {
     private readonly tokens: TokenService,
     private readonly reference: ReferenceService,
     private readonly clientFundingBody: ClientFundingBodyLookup,
+    private readonly clock: Clock,
   ) {
     this.users = db.getRepository(UserEntity);
   }
@@ -34,6 +47,11 @@ export class UserService {
 
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ email: normaliseEmail(email) });
+  }
+
+  /** A user by id, read through `tx` (for other modules: e.g. checking a broker's roles). */
+  byId(tx: EntityManager, id: string): Promise<UserRecord | null> {
+    return tx.findOneBy(UserEntity, { id });
   }
 
   /** A user is visible to themselves and to administrators. */
@@ -53,45 +71,44 @@ export class UserService {
     return result.affected === 1;
   }
 
-  async create(viewer: Viewer, input: CreateUserInput): Promise<Result<UserEntity>> {
-    const providerId = input.providerId ? uuidOf(input.providerId, "Provider") : null;
-    if (input.providerId && !providerId) return fail(UserErrorCode.NOT_FOUND, "No provider has this ID.", ["input", "providerId"]);
-    const clientId = input.clientId ? uuidOf(input.clientId, "Client") : null;
+  async create(viewer: Viewer, command: CreateUserCommand): Promise<Result<UserEntity>> {
+    if (command.providerId === null) return fail(UserErrorCode.NOT_FOUND, "No provider has this ID.", ["providerId"]);
+    const clientId = command.clientId ?? null;
     const clientFundingBodyCode = clientId ? await this.clientFundingBody(clientId) : null;
-    if (input.clientId && !clientFundingBodyCode) return fail(UserErrorCode.NOT_FOUND, "No client has this ID.", ["input", "clientId"]);
+    if (command.clientId !== undefined && !clientFundingBodyCode) return fail(UserErrorCode.NOT_FOUND, "No client has this ID.", ["clientId"]);
     const { request, errors } = checkUserRequest(viewer, {
-      roles: input.roles,
-      providerId,
-      fundingBodyCode: input.fundingBodyCode ?? null,
+      roles: command.roles,
+      providerId: command.providerId ?? null,
+      fundingBodyCode: command.fundingBodyCode,
       clientId,
       clientFundingBodyCode,
     });
     // Any code given is checked, the empty one too: it is no funding body (and no foreign key).
     if (request.fundingBodyCode !== null && (await this.reference.unknownFundingBodies([request.fundingBodyCode])).length > 0) {
-      errors.push({ code: UserErrorCode.NOT_FOUND, message: `No funding body has code "${request.fundingBodyCode}".`, field: ["input", "fundingBodyCode"] });
+      errors.push({ code: UserErrorCode.NOT_FOUND, message: `No funding body has code "${request.fundingBodyCode}".`, field: ["fundingBodyCode"] });
     }
     if (errors.length > 0) return failAll(errors);
 
-    const email = normaliseEmail(input.email);
+    const email = normaliseEmail(command.email);
     const user = this.users.create({
       id: newId(),
       email,
-      displayName: input.displayName.trim(),
-      subject: input.subject?.trim() || email,
+      displayName: command.displayName.trim(),
+      subject: command.subject?.trim() || email,
       ...request,
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     });
     try {
       await insertRows(this.users.manager, UserEntity, [user]);
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_users_email")) {
-        return fail(UserErrorCode.ALREADY_EXISTS, `A user with email ${email} already exists.`, ["input", "email"]);
+        return fail(UserErrorCode.ALREADY_EXISTS, `A user with email ${email} already exists.`, ["email"]);
       }
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_users_subject")) {
-        return fail(UserErrorCode.ALREADY_EXISTS, "Another user already has this subject.", ["input", "subject"]);
+        return fail(UserErrorCode.ALREADY_EXISTS, "Another user already has this subject.", ["subject"]);
       }
       if (isViolation(error, PgCode.FOREIGN_KEY_VIOLATION, "fk_users_provider_id")) {
-        return fail(UserErrorCode.NOT_FOUND, "No provider has this ID.", ["input", "providerId"]);
+        return fail(UserErrorCode.NOT_FOUND, "No provider has this ID.", ["providerId"]);
       }
       throw error;
     }

@@ -4,10 +4,12 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ListingEntity } from "./listing.entity";
 import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
 
+// Kept while other modules' entities, resolvers and services name it (see ListingTerms / listings.forBooking for reads).
 export { ListingEntity } from "./listing.entity";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";
-export { ListingService } from "./listing.service";
+export { ListingService, type ListingTerms } from "./listing.service";
+export type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
 export type { Context as ListingsContext, ListingsServices } from "./context";
 

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { hydrator, selectColumns } from "../../shared/db";
 import { groupedInKeyOrder, loaderByKey } from "../../shared/loaders";
-import { decodeCursor, encodeCursor } from "../../shared/pagination";
+import { afterCursor, cursorIn, type Keyset } from "../../shared/pagination";
 import { ListingEntity } from "./listing.entity";
 
 export interface ProviderListingsArgs {
@@ -11,10 +11,11 @@ export interface ProviderListingsArgs {
   includeInactive: boolean;
 }
 
-export const PROVIDER_LISTINGS_ORDER = "PROVIDER_NEWEST";
+/** A provider's listings, newest first (UUIDv7 ids are time-ordered). */
+const PROVIDER_NEWEST: Keyset<ListingEntity> = { name: "PROVIDER_NEWEST", keys: [{ sql: "l.id", cast: "uuid", of: (l) => l.id }], direction: "DESC" };
 
 export function providerListingCursor(listing: ListingEntity): string {
-  return encodeCursor(PROVIDER_LISTINGS_ORDER, [listing.id]);
+  return cursorIn(PROVIDER_NEWEST, listing);
 }
 
 export function createListingLoaders(db: DataSource) {
@@ -55,11 +56,7 @@ async function pagesOfProviders(db: DataSource, providerIds: readonly string[], 
   const params: unknown[] = [providerIds, first + 1];
   const conditions = ["l.provider_id = ANY($1::uuid[])"];
   if (!includeInactive) conditions.push("l.active");
-  if (after) {
-    const [id] = decodeCursor(after, PROVIDER_LISTINGS_ORDER, 1);
-    params.push(id);
-    conditions.push(`l.id < $${params.length}::uuid`);
-  }
+  if (after) conditions.push(afterCursor(PROVIDER_NEWEST, after, (value) => `$${params.push(value)}`));
   const metadata = db.getMetadata(ListingEntity);
   const rows: Record<string, unknown>[] = await db.query(
     `SELECT ${selectColumns(metadata, "l")} FROM (

@@ -5,39 +5,37 @@
  * indexes of the migrations cover active listings only.
  */
 import { badUserInput } from "../../shared/errors";
-import { decodeCursor, encodeCursor, type CursorValue } from "../../shared/pagination";
-import { councilRateLateral, minimumPriceLateral } from "../pricing";
+import { afterCursor, cursorIn, decodeCursor, type CursorValue, type KeyColumn, type Keyset } from "../../shared/pagination";
+import { councilRateLateral, minimumPriceLateral, savingBasisPointsSql } from "../pricing";
 import { normalisePostcodeDistrict } from "../providers";
+import type { ListingSearch } from "./listing.commands";
 import { ListingOrder } from "./listing.enums";
-import type { ListingFilter } from "./listing.inputs";
 
 /** Saving against the funding body's rate, in basis points of the rate (an integer: exact in cursors). */
-const SAVING_BP = "((cr.pence - l.price_pence) * 10000 / cr.pence)";
+const SAVING_BP = savingBasisPointsSql("cr.pence", "l.price_pence");
 
-interface OrderSpec {
-  /** Sort expressions, most significant first; the last is always the unique id. */
-  columns: string[];
-  casts: string[];
-  direction: "ASC" | "DESC";
+/** What a result row's cursor carries. */
+interface SortValues {
+  pricePence: number;
+  id: string;
+  savingBasisPoints: number | null;
 }
 
+const PRICE: KeyColumn<SortValues> = { sql: "l.price_pence", cast: "int", of: (r) => r.pricePence };
+const SAVING: KeyColumn<SortValues> = { sql: SAVING_BP, cast: "int", of: (r) => r.savingBasisPoints };
+const ID: KeyColumn<SortValues> = { sql: "l.id", cast: "uuid", of: (r) => r.id };
+
 /** NEWEST relies on UUIDv7 ids being time-ordered; SAVING_DESC puts listings without a rate last. */
-const ORDERS: Record<ListingOrder, OrderSpec> = {
-  [ListingOrder.PRICE_ASC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "ASC" },
-  [ListingOrder.PRICE_DESC]: { columns: ["l.price_pence", "l.id"], casts: ["int", "uuid"], direction: "DESC" },
-  [ListingOrder.NEWEST]: { columns: ["l.id"], casts: ["uuid"], direction: "DESC" },
-  [ListingOrder.SAVING_DESC]: { columns: [SAVING_BP, "l.id"], casts: ["int", "uuid"], direction: "DESC" },
+const ORDERS: Record<ListingOrder, Keyset<SortValues>> = {
+  [ListingOrder.PRICE_ASC]: { name: ListingOrder.PRICE_ASC, keys: [PRICE, ID], direction: "ASC" },
+  [ListingOrder.PRICE_DESC]: { name: ListingOrder.PRICE_DESC, keys: [PRICE, ID], direction: "DESC" },
+  [ListingOrder.NEWEST]: { name: ListingOrder.NEWEST, keys: [ID], direction: "DESC" },
+  [ListingOrder.SAVING_DESC]: { name: ListingOrder.SAVING_DESC, keys: [SAVING, ID], direction: "DESC" },
 };
 
 /** The sort values of a result row, as its cursor carries them. */
-export function cursorOf(order: ListingOrder, row: { pricePence: number; id: string; savingBasisPoints: number | null }): string {
-  const values: Record<ListingOrder, CursorValue[]> = {
-    [ListingOrder.PRICE_ASC]: [row.pricePence, row.id],
-    [ListingOrder.PRICE_DESC]: [row.pricePence, row.id],
-    [ListingOrder.NEWEST]: [row.id],
-    [ListingOrder.SAVING_DESC]: [row.savingBasisPoints, row.id],
-  };
-  return encodeCursor(order, values[order]);
+export function cursorOf(order: ListingOrder, row: SortValues): string {
+  return cursorIn(ORDERS[order], row);
 }
 
 /** Accumulates SQL conditions with numbered parameters. */
@@ -62,7 +60,7 @@ class Conditions {
 /** Full-text expression: must match the expression of idx_listings_search exactly. */
 const SEARCH_DOCUMENT = "to_tsvector('english'::regconfig, (l.title::text || ' ' || l.description))";
 
-function filterConditions(filter: ListingFilter): Conditions {
+function filterConditions(filter: ListingSearch): Conditions {
   const c = new Conditions();
   c.add("l.active");
   // One category as an equality, so that idx_listings_active_category_price also gives the order.
@@ -95,7 +93,7 @@ export interface SearchStatement {
  */
 export function searchStatement(
   columns: { always: string; rates: string },
-  filter: ListingFilter,
+  filter: ListingSearch,
   order: ListingOrder,
   first: number,
   after: string | null | undefined,
@@ -115,8 +113,8 @@ export function searchStatement(
       LEFT JOIN LATERAL ${minimumPriceLateral("l", day)} mp ON true
       LEFT JOIN reference_rates r ON r.id = cr.id`;
   }
-  if (after) c.add(keyset(spec, decodeCursor(after, order, spec.columns.length), c));
-  const orderBy = spec.columns.map((column) => `${column} ${spec.direction}${column === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
+  if (after) c.add(order === ListingOrder.SAVING_DESC ? afterSaving(decodeCursor(after, order, spec.keys.length), c) : afterCursor(spec, after, (v) => c.param(v)));
+  const orderBy = spec.keys.map(({ sql }) => `${sql} ${spec.direction}${sql === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
   const select = comparing ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp` : columns.always;
   const sql = `SELECT ${select}
     FROM listings l JOIN providers p ON p.id = l.provider_id ${joins}
@@ -124,14 +122,8 @@ export function searchStatement(
   return { sql, params: c.params };
 }
 
-/** Rows after the cursor's; for the nullable saving, nulls come last. */
-function keyset(spec: OrderSpec, values: CursorValue[], c: Conditions): string {
-  const [sortColumn] = spec.columns;
-  const before = spec.direction === "ASC" ? ">" : "<";
-  if (sortColumn !== SAVING_BP) {
-    const placeholders = values.map((v, i) => `${c.param(v)}::${spec.casts[i]}`);
-    return `(${spec.columns.join(", ")}) ${before} (${placeholders.join(", ")})`;
-  }
+/** Rows after the cursor's in SAVING_DESC, where the saving is nullable and nulls come last. */
+function afterSaving(values: CursorValue[], c: Conditions): string {
   const [saving, id] = values;
   const idParam = `${c.param(id)}::uuid`;
   if (saving === null) return `(${SAVING_BP} IS NULL AND l.id < ${idParam})`;
@@ -139,7 +131,7 @@ function keyset(spec: OrderSpec, values: CursorValue[], c: Conditions): string {
   return `(${SAVING_BP} < ${savingParam} OR (${SAVING_BP} = ${savingParam} AND l.id < ${idParam}) OR ${SAVING_BP} IS NULL)`;
 }
 
-export function countStatement(filter: ListingFilter): SearchStatement {
+export function countStatement(filter: ListingSearch): SearchStatement {
   const c = filterConditions(filter);
   return { sql: `SELECT count(*)::int AS count FROM listings l JOIN providers p ON p.id = l.provider_id ${c.where}`, params: c.params };
 }

@@ -1,15 +1,16 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
-import { toGlobalId, uuidOf } from "../../shared/ids";
+import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
+import { optionalUuidOf, toGlobalId, uuidOf } from "../../shared/ids";
 import { selects } from "../../shared/selection";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { londonDate, LocalDate } from "../../shared/time";
 import { comparePrice, PriceComparison, type ComparisonKey } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
 import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
+import type { CreateListingCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder } from "./listing.enums";
 import { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
@@ -53,22 +54,62 @@ export class ListingCatalogueResolver {
 export class ListingMutations {
   @Mutation(() => CreateListingPayload, { description: "Lists a service of the signed-in user's provider." })
   async createListing(@Arg("input") input: CreateListingInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("listing", await services.listings.create(viewer!, input));
+    return toInputPayload("listing", await services.listings.create(signedIn(viewer), listingOf(input)));
   }
 
   @Mutation(() => UpdateListingPayload)
   async updateListing(@Arg("input") input: UpdateListingInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.listings.update(viewer!, input);
+    const result = await services.listings.update(signedIn(viewer), changeOf(input));
     if (result.ok) loaders.listingById.clear(result.value.id).prime(result.value.id, result.value);
-    return toPayload("listing", result);
+    return toInputPayload("listing", result);
   }
 
   @Mutation(() => SetListingActivePayload, { description: "Withdraws a listing from search, or puts it back." })
   async setListingActive(@Arg("input") input: SetListingActiveInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.listings.setActive(viewer!, input);
+    const result = await services.listings.setActive(signedIn(viewer), { listingId: uuidOf(input.listingId, "Listing"), active: input.active });
     if (result.ok) loaders.listingById.clear(result.value.id).prime(result.value.id, result.value);
-    return toPayload("listing", result);
+    return toInputPayload("listing", result);
   }
+}
+
+function listingOf(input: CreateListingInput): CreateListingCommand {
+  const { categoryCode, title, description, unit, rateType, pricePence, setting, groupCapacity, weeklyCapacityUnits, availableDays, availableFrom, availableTo } = input;
+  return {
+    providerId: optionalUuidOf(input.providerId, "Provider"),
+    visitMinutes: input.visitMinutes ?? null,
+    categoryCode,
+    title,
+    description,
+    unit,
+    rateType,
+    pricePence,
+    setting,
+    groupCapacity,
+    weeklyCapacityUnits,
+    availableDays,
+    availableFrom,
+    availableTo,
+  };
+}
+
+function changeOf(input: UpdateListingInput): UpdateListingCommand {
+  const { categoryCode, title, description, unit, visitMinutes, rateType, pricePence, setting, groupCapacity, weeklyCapacityUnits, availableDays, availableFrom, availableTo } = input;
+  return {
+    listingId: uuidOf(input.listingId, "Listing"),
+    categoryCode,
+    title,
+    description,
+    unit,
+    visitMinutes,
+    rateType,
+    pricePence,
+    setting,
+    groupCapacity,
+    weeklyCapacityUnits,
+    availableDays,
+    availableFrom,
+    availableTo,
+  };
 }
 
 @Resolver(() => Listing)

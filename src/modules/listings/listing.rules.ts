@@ -1,12 +1,14 @@
 /** Checks on a listing's terms. Pure: no I/O. */
 import { UserErrorCode, type UserErrorData } from "../../shared/errors";
+import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { Unit } from "../reference";
 import { ListingSetting } from "./listing.enums";
 
 /** £1,000,000 per unit: anything above is a typo, not a price. */
 export const MAX_UNIT_PRICE_PENCE = 100_000_000;
 
-export interface ListingTerms {
+/** The terms of a listing about to be saved. */
+export interface DraftTerms {
   title: string;
   unit: Unit;
   visitMinutes: number | null;
@@ -15,11 +17,12 @@ export interface ListingTerms {
   groupCapacity: number;
   availableFrom: string;
   availableTo: string;
+  weeklyCapacityUnits?: number | null;
 }
 
-export function checkListingTerms(terms: ListingTerms): UserErrorData[] {
+export function checkListingTerms(terms: DraftTerms): UserErrorData[] {
   const errors: UserErrorData[] = [];
-  const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: ["input", field] });
+  const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: [field] });
   if (terms.title.trim().length === 0) invalid("title", "Give the listing a title.");
   if (!Number.isInteger(terms.pricePence) || terms.pricePence < 1 || terms.pricePence > MAX_UNIT_PRICE_PENCE) {
     invalid("pricePence", "The price is a whole number of pence per unit, from 1 to 100000000 (£1,000,000).");
@@ -35,6 +38,9 @@ export function checkListingTerms(terms: ListingTerms): UserErrorData[] {
     invalid("groupCapacity", "A group session happens in a care home or the community, not in someone's own home: set the setting.");
   }
   if (terms.availableFrom >= terms.availableTo) invalid("availableTo", "The listing's hours end before they start.");
+  if (terms.weeklyCapacityUnits != null && !isUnits(Quantity.WEEKLY_CAPACITY, terms.weeklyCapacityUnits)) {
+    invalid("weeklyCapacityUnits", unitsRule(Quantity.WEEKLY_CAPACITY));
+  }
   return errors;
 }
 
@@ -45,7 +51,7 @@ export function checkRegulation(category: { regulated: boolean; name: string }, 
     {
       code: UserErrorCode.CQC_REGISTRATION_REQUIRED,
       message: `${category.name} is regulated by the Care Quality Commission: add the provider's CQC location ID (updateProvider) first.`,
-      field: ["input", "categoryCode"],
+      field: ["categoryCode"],
     },
   ];
 }

@@ -1,19 +1,40 @@
-import type { DataSource, EntityManager, Repository } from "typeorm";
+import { In, type DataSource, type EntityManager, type Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { hydrator, insertRows, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
-import { newId, uuidOf } from "../../shared/ids";
-import { Connection, type PageArgs } from "../../shared/pagination";
+import { newId } from "../../shared/ids";
+import { Connection, type PageRequest } from "../../shared/pagination";
+import type { Clock } from "../../shared/time";
 import { ReferenceRateEntity, type RatesFor } from "../pricing";
 import { ProviderEntity, type ProviderService } from "../providers";
-import { Weekday, type ReferenceService, type ServiceCategoryEntity } from "../reference";
+import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
+import type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
-import { ListingOrder } from "./listing.enums";
-import type { CreateListingInput, ListingFilter, SetListingActiveInput, UpdateListingInput } from "./listing.inputs";
+import { ListingOrder, type ListingSetting } from "./listing.enums";
 import { countStatement, cursorOf, searchStatement } from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
 
 const ALL_DAYS = Object.values(Weekday);
+
+/** A listing's terms, as other modules read them (to book, quote or package it). */
+export interface ListingTerms {
+  readonly id: string;
+  readonly providerId: string;
+  readonly categoryCode: string;
+  readonly title: string;
+  readonly unit: Unit;
+  readonly visitMinutes: number | null;
+  readonly rateType: RateType;
+  readonly pricePence: number;
+  readonly setting: ListingSetting;
+  readonly groupCapacity: number;
+  readonly weeklyCapacityUnits: number | null;
+  readonly availableDays: Weekday[];
+  readonly availableFrom: string;
+  readonly availableTo: string;
+  /** Withdrawn listings (false) can still be read by id: bookings of them go on. */
+  readonly active: boolean;
+}
 
 export interface SearchResult {
   listings: Connection<ListingEntity>;
@@ -35,6 +56,7 @@ export class ListingService {
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
     private readonly providers: ProviderService,
+    private readonly clock: Clock,
   ) {
     this.listings = db.getRepository(ListingEntity);
     const listingMetadata = db.getMetadata(ListingEntity);
@@ -51,28 +73,40 @@ export class ListingService {
     return listing.active || (viewer !== null && this.providers.canEdit(viewer, listing.providerId));
   }
 
-  async create(viewer: Viewer, input: CreateListingInput): Promise<Result<ListingEntity>> {
-    const providerId = input.providerId ? uuidOf(input.providerId, "Provider") : viewer.providerId;
-    if (!providerId || !this.providers.canEdit(viewer, providerId)) return notFound("The provider", ["input", "providerId"]);
+  /** A listing's terms by id, read through `tx` (for other modules: booking, quoting or packaging it). */
+  forBooking(tx: EntityManager, id: string): Promise<ListingTerms | null> {
+    return tx.findOneBy(ListingEntity, { id });
+  }
+
+  /** The terms of several listings by id (those that exist). */
+  async termsOf(tx: EntityManager, ids: string[]): Promise<Map<string, ListingTerms>> {
+    const listings = ids.length ? await tx.findBy(ListingEntity, { id: In(ids) }) : [];
+    return new Map(listings.map((l) => [l.id, l]));
+  }
+
+  async create(viewer: Viewer, command: CreateListingCommand): Promise<Result<ListingEntity>> {
+    const providerId = command.providerId === undefined ? viewer.providerId : command.providerId;
+    if (!providerId || !this.providers.canEdit(viewer, providerId)) return notFound("The provider", ["providerId"]);
+    const now = this.clock.now();
     const listing = this.listings.create({
       id: newId(),
       providerId,
-      categoryCode: input.categoryCode,
-      title: input.title.trim(),
-      description: input.description.trim(),
-      unit: input.unit,
-      visitMinutes: input.visitMinutes ?? null,
-      rateType: input.rateType,
-      pricePence: input.pricePence,
-      setting: input.setting,
-      groupCapacity: input.groupCapacity,
-      weeklyCapacityUnits: input.weeklyCapacityUnits ?? null,
-      availableDays: input.availableDays?.length ? [...new Set(input.availableDays)] : ALL_DAYS,
-      availableFrom: input.availableFrom ?? "00:00",
-      availableTo: input.availableTo ?? "24:00",
+      categoryCode: command.categoryCode,
+      title: command.title.trim(),
+      description: command.description.trim(),
+      unit: command.unit,
+      visitMinutes: command.visitMinutes,
+      rateType: command.rateType,
+      pricePence: command.pricePence,
+      setting: command.setting,
+      groupCapacity: command.groupCapacity,
+      weeklyCapacityUnits: command.weeklyCapacityUnits ?? null,
+      availableDays: command.availableDays?.length ? [...new Set(command.availableDays)] : ALL_DAYS,
+      availableFrom: command.availableFrom ?? "00:00",
+      availableTo: command.availableTo ?? "24:00",
       active: true,
-      createdAt: new Date(),
-      updatedAt: new Date(),
+      createdAt: now,
+      updatedAt: now,
     });
     return transactionResult(this.db, async (tx) => {
       const checked = await this.check(tx, listing);
@@ -82,12 +116,12 @@ export class ListingService {
     });
   }
 
-  async update(viewer: Viewer, input: UpdateListingInput): Promise<Result<ListingEntity>> {
-    return this.changeOwn(viewer, input.listingId, (listing) => ({ ...listing, ...changesIn(input) }));
+  async update(viewer: Viewer, command: UpdateListingCommand): Promise<Result<ListingEntity>> {
+    return this.changeOwn(viewer, command.listingId, (listing) => ({ ...listing, ...changesIn(command) }));
   }
 
-  async setActive(viewer: Viewer, input: SetListingActiveInput): Promise<Result<ListingEntity>> {
-    return this.changeOwn(viewer, input.listingId, (listing) => ({ ...listing, active: input.active }));
+  async setActive(viewer: Viewer, command: SetListingActiveCommand): Promise<Result<ListingEntity>> {
+    return this.changeOwn(viewer, command.listingId, (listing) => ({ ...listing, active: command.active }));
   }
 
   /** Active listings of a provider in CQC-regulated categories. */
@@ -103,7 +137,7 @@ export class ListingService {
    * `compare`: also read, for the filter's funding body, the rate each listing is compared with
    * on day `on` (always when ordering by saving).
    */
-  async search(filter: ListingFilter | null | undefined, order: ListingOrder, { first, after }: PageArgs, on: string, compare: boolean): Promise<SearchResult> {
+  async search(filter: ListingSearch | null | undefined, order: ListingOrder, { first, after }: PageRequest, on: string, compare: boolean): Promise<SearchResult> {
     const comparing = Boolean(filter?.fundingBodyCode) && (compare || order === ListingOrder.SAVING_DESC);
     const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing);
     const rows = await preparedQuery(this.db, sql, params);
@@ -128,13 +162,12 @@ export class ListingService {
   }
 
   /** Applies `change` to a listing of the viewer's provider, under locks, re-checking every rule. */
-  private async changeOwn(viewer: Viewer, listingId: string, change: (listing: ListingEntity) => ListingEntity): Promise<Result<ListingEntity>> {
-    const id = uuidOf(listingId, "Listing");
-    if (!id) return notFound("The listing", ["input", "listingId"]);
+  private async changeOwn(viewer: Viewer, id: string | null, change: (listing: ListingEntity) => ListingEntity): Promise<Result<ListingEntity>> {
+    if (!id) return notFound("The listing", ["listingId"]);
     return transactionResult(this.db, async (tx) => {
       const current = await tx.findOne(ListingEntity, { where: { id }, lock: { mode: "for_no_key_update" } });
-      if (!current || !this.providers.canEdit(viewer, current.providerId)) return notFound("The listing", ["input", "listingId"]);
-      const next = tx.create(ListingEntity, { ...change(current), updatedAt: new Date() });
+      if (!current || !this.providers.canEdit(viewer, current.providerId)) return notFound("The listing", ["listingId"]);
+      const next = tx.create(ListingEntity, { ...change(current), updatedAt: this.clock.now() });
       const checked = await this.check(tx, next);
       if (!checked.ok) return checked;
       await tx.save(ListingEntity, next);
@@ -143,18 +176,18 @@ export class ListingService {
   }
 
   /** Every rule on a listing about to be saved; locks its provider against losing its CQC registration meanwhile. */
-  private async check(tx: EntityManager, listing: ListingEntity): Promise<Result<ServiceCategoryEntity>> {
+  private async check(tx: EntityManager, listing: ListingEntity): Promise<Result<ServiceCategoryRecord>> {
     const provider = await this.providers.lockForListing(tx, listing.providerId);
-    if (!provider) return notFound("The provider", ["input", "providerId"]);
+    if (!provider) return notFound("The provider", ["providerId"]);
     const category = await this.reference.findCategory(listing.categoryCode, tx);
-    if (!category) return notFound(`Category ${listing.categoryCode}`, ["input", "categoryCode"]);
+    if (!category) return notFound(`Category ${listing.categoryCode}`, ["categoryCode"]);
     const errors = checkListingTerms(listing);
     if (listing.active) errors.push(...checkRegulation(category, provider));
     return errors.length ? failAll(errors) : ok(category);
   }
 }
 
-function changesIn(input: UpdateListingInput): Partial<ListingEntity> {
+function changesIn(input: UpdateListingCommand): Partial<ListingEntity> {
   const changes: Partial<ListingEntity> = {};
   if (input.categoryCode != null) changes.categoryCode = input.categoryCode;
   if (input.title != null) changes.title = input.title.trim();

@@ -6,13 +6,15 @@ import { ReferenceRateEntity } from "./reference-rate.entity";
 import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } from "./reference-rate.resolver";
 import { compare, type Comparison } from "./reference-rate.rules";
 
+// Kept while other modules' entities and resolvers name it (see ReferenceRateRecord for reads).
 export { ReferenceRateEntity } from "./reference-rate.entity";
 export * from "./pricing.enums";
 export { ReferenceRate, PriceComparison } from "./reference-rate.types";
-export { ReferenceRateService } from "./reference-rate.service";
+export { ReferenceRateService, type ImportSummary, type ReferenceRateRecord } from "./reference-rate.service";
+export type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
-export { councilRateLateral, minimumPriceLateral, pickRate, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
-export { compare, isDate, referencePerUnit, type Comparison } from "./reference-rate.rules";
+export { councilRateLateral, minimumPriceLateral, pickRate, savingBasisPointsSql, savingSql, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
+export { compare, isDate, referencePerUnit, savingPence, type Comparison } from "./reference-rate.rules";
 export type { Context as PricingContext, PricingServices } from "./context";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */

@@ -36,6 +36,16 @@ export function minimumPriceLateral(l: string, on: string): string {
   return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`);
 }
 
+/** SQL of the saving, reference − cost (negative: a premium), of two SQL expressions in pence: `savingPence` in SQL. */
+export function savingSql(reference: string, cost: string): string {
+  return `(${reference} - ${cost})`;
+}
+
+/** The saving in basis points of the reference (an integer division: exact in cursors). */
+export function savingBasisPointsSql(reference: string, cost: string): string {
+  return `(${savingSql(reference, cost)} * 10000 / ${reference})`;
+}
+
 export interface PricedTerms {
   categoryCode: string;
   unit: Unit;

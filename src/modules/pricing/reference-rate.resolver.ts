@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId } from "../../shared/ids";
 import { LocalDate } from "../../shared/time";
 import { FundingBody, ServiceCategory, type FundingBodyEntity, type ServiceCategoryEntity } from "../reference";
@@ -28,13 +28,14 @@ export class ReferenceRateQueries {
 export class ReferenceRateMutations {
   @Mutation(() => SetReferenceRatePayload, { description: "Adds a version of a rate; never overwrites one." })
   async setReferenceRate(@Arg("input") input: SetReferenceRateInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("referenceRate", await services.rates.set(viewer!, input));
+    const command = { ...input, visitMinutes: input.visitMinutes ?? null, validTo: input.validTo ?? null };
+    return toInputPayload("referenceRate", await services.rates.set(signedIn(viewer), command));
   }
 
   @Mutation(() => ImportReferenceRatesPayload, { description: "Imports a whole rate card in one transaction, or reports every bad line and imports nothing." })
   async importReferenceRates(@Arg("input") input: ImportReferenceRatesInput, @Ctx() { viewer, services }: Context): Promise<ImportReferenceRatesPayload> {
-    const result = await services.rates.import(viewer!, input);
-    const { userErrors } = toPayload("summary", result);
+    const result = await services.rates.import(signedIn(viewer), { csv: input.csv, dryRun: input.dryRun });
+    const { userErrors } = toInputPayload("summary", result);
     return result.ok ? { ...result.value, userErrors } : { created: 0, unchanged: 0, closed: 0, dryRun: input.dryRun, userErrors };
   }
 }

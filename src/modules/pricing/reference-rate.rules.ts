@@ -92,7 +92,7 @@ function oneOf<T extends string>(values: Record<string, T>, text: string): T | n
 export function readRateCard(text: string, known: { categories: ReadonlySet<string>; fundingBodies: ReadonlySet<string> }): { rows: RateRow[]; errors: UserErrorData[] } {
   const records = parseCsv(text);
   const errors: UserErrorData[] = [];
-  const lineError = (line: number, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${line}: ${what}`, field: ["input", "csv", line] });
+  const lineError = (line: number, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${line}: ${what}`, field: ["csv", line] });
   const header = records.shift();
   if (!header || header.cells.map((c) => c.trim()).join(",") !== CSV_COLUMNS.join(",")) {
     lineError(1, UserErrorCode.INVALID_VALUE, `the header must be ${CSV_COLUMNS.join(",")}.`);
@@ -178,6 +178,16 @@ export function referencePerUnit(rate: { unit: Unit; ratePence: number }, listin
   return rate.ratePence;
 }
 
+/**
+ * reference − cost: what buying at `costPence` saves against the reference cost `referencePence`
+ * (negative: a premium over it); null without a reference. The one saving of the app (SQL: `savingSql`).
+ */
+export function savingPence(referencePence: number, costPence: number): number;
+export function savingPence(referencePence: number | null, costPence: number): number | null;
+export function savingPence(referencePence: number | null, costPence: number): number | null {
+  return referencePence === null ? null : referencePence - costPence;
+}
+
 export interface Comparison {
   referencePence: number;
   /** price − reference: positive is a premium over the rate. */
@@ -195,7 +205,7 @@ export function compare(pricePence: number, referencePence: number, minimumPrice
     referencePence,
     differencePence,
     differencePercent: Math.round((differencePence / referencePence) * 1000) / 10,
-    savingPence: -differencePence,
+    savingPence: savingPence(referencePence, pricePence),
     minimumPricePence,
     belowMinimumPrice: minimumPricePence !== null && pricePence < minimumPricePence,
   };

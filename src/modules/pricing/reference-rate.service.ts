@@ -8,7 +8,7 @@ import { addDays, type Clock } from "../../shared/time";
 import { Unit, type ReferenceService } from "../reference";
 import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
 import { ReferenceRateEntity } from "./reference-rate.entity";
-import type { ImportReferenceRatesInput, SetReferenceRateInput } from "./reference-rate.inputs";
+import type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
 import { NATIONAL_CODE } from "./reference-rate.queries";
 import { isDate, overlaps, readRateCard, sameVersion, sameYardstick, type RateRow, type RateVersion } from "./reference-rate.rules";
 
@@ -22,6 +22,12 @@ export interface ImportSummary {
 
 /** What happens to an existing version when a new one is added. */
 type Plan = { kind: "unchanged" } | { kind: "create"; closes: ReferenceRateEntity | null } | { kind: "overlap"; with: ReferenceRateEntity };
+
+/** One version of a reference rate, as other modules read it. */
+export interface ReferenceRateRecord extends Readonly<RateVersion> {
+  readonly id: string;
+  readonly source: string;
+}
 
 export class ReferenceRateService {
   private readonly rates: Repository<ReferenceRateEntity>;
@@ -48,7 +54,7 @@ export class ReferenceRateService {
   }
 
   /** Every version that may price `category` for a funding body between two days: its own rates and England's minimum price. */
-  versionsFor(tx: EntityManager, fundingBodyCode: string, categoryCode: string, from: string, to: string): Promise<ReferenceRateEntity[]> {
+  versionsFor(tx: EntityManager, fundingBodyCode: string, categoryCode: string, from: string, to: string): Promise<ReferenceRateRecord[]> {
     return tx
       .createQueryBuilder(ReferenceRateEntity, "r")
       .where("r.category_code = :categoryCode AND r.valid_from <= :to AND (r.valid_to IS NULL OR r.valid_to >= :from)", { categoryCode, from, to })
@@ -62,28 +68,18 @@ export class ReferenceRateService {
   }
 
   /** Adds a version; never overwrites one. An open version that began earlier is closed the day before. */
-  async set(viewer: Viewer, input: SetReferenceRateInput): Promise<Result<ReferenceRateEntity>> {
-    if (!this.canSet(viewer, input.fundingBodyCode)) return fail(UserErrorCode.NOT_PERMITTED, "You can set the rates of your own funding body only.", ["input", "fundingBodyCode"]);
-    const version: RateVersion = {
-      fundingBodyCode: input.fundingBodyCode,
-      categoryCode: input.categoryCode,
-      unit: input.unit,
-      visitMinutes: input.visitMinutes ?? null,
-      rateType: input.rateType,
-      sourceKind: input.sourceKind,
-      ratePence: input.ratePence,
-      validFrom: input.validFrom,
-      validTo: input.validTo ?? null,
-    };
+  async set(viewer: Viewer, command: SetReferenceRateCommand): Promise<Result<ReferenceRateEntity>> {
+    if (!this.canSet(viewer, command.fundingBodyCode)) return fail(UserErrorCode.NOT_PERMITTED, "You can set the rates of your own funding body only.", ["fundingBodyCode"]);
+    const { source, ...version } = command;
     const errors = await this.checkVersion(version);
     if (errors.length) return failAll(errors);
     return this.saving(() =>
       transactionResult(this.db, async (tx) => {
         const existing = await this.versionsLike(tx, [version], true);
         const plan = planFor(version, existing);
-        if (plan.kind === "overlap") return fail(UserErrorCode.RATE_OVERLAP, overlapMessage(plan.with), ["input", "validFrom"]);
+        if (plan.kind === "overlap") return fail(UserErrorCode.RATE_OVERLAP, overlapMessage(plan.with), ["validFrom"]);
         if (plan.kind === "unchanged") return ok(existing.find((e) => sameVersion(e, version))!);
-        return ok(await this.write(tx, version, input.source, plan.closes, viewer.userId));
+        return ok(await this.write(tx, version, source, plan.closes, viewer.userId));
       }),
     );
   }
@@ -93,26 +89,26 @@ export class ReferenceRateService {
    * by line; nothing is imported if any row is bad, or on a dry run. Rows already present are
    * left alone, so importing the same card twice creates nothing the second time.
    */
-  async import(viewer: Viewer, input: ImportReferenceRatesInput): Promise<Result<ImportSummary>> {
+  async import(viewer: Viewer, command: ImportReferenceRatesCommand): Promise<Result<ImportSummary>> {
     const [categories, fundingBodies] = await Promise.all([this.reference.listCategories(), this.reference.listFundingBodies()]);
-    const { rows, errors } = readRateCard(input.csv, { categories: new Set(categories.map((c) => c.code)), fundingBodies: new Set(fundingBodies.map((f) => f.code)) });
-    const lineError = (row: RateRow, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${row.line}: ${what}`, field: ["input", "csv", row.line] });
+    const { rows, errors } = readRateCard(command.csv, { categories: new Set(categories.map((c) => c.code)), fundingBodies: new Set(fundingBodies.map((f) => f.code)) });
+    const lineError = (row: RateRow, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${row.line}: ${what}`, field: ["csv", row.line] });
     for (const row of rows) if (!this.canSet(viewer, row.fundingBodyCode)) lineError(row, UserErrorCode.NOT_PERMITTED, `you cannot set the rates of ${row.fundingBodyCode}.`);
 
     return this.saving(() =>
       transactionResult(this.db, async (tx) => {
-        const existing = await this.versionsLike(tx, rows, !input.dryRun);
+        const existing = await this.versionsLike(tx, rows, !command.dryRun);
         const plans = rows.map((row) => ({ row, plan: planFor(row, existing) }));
         for (const { row, plan } of plans) if (plan.kind === "overlap") lineError(row, UserErrorCode.RATE_OVERLAP, overlapMessage(plan.with));
-        if (errors.length) return failAll(errors.sort((a, b) => Number(a.field?.[2]) - Number(b.field?.[2])));
+        if (errors.length) return failAll(errors.sort((a, b) => Number(a.field?.[1]) - Number(b.field?.[1])));
         const creating = plans.filter((p) => p.plan.kind === "create");
         const summary = {
           created: creating.length,
           unchanged: plans.length - creating.length,
           closed: creating.filter((p) => p.plan.kind === "create" && p.plan.closes).length,
-          dryRun: input.dryRun,
+          dryRun: command.dryRun,
         };
-        if (input.dryRun) return ok(summary);
+        if (command.dryRun) return ok(summary);
         for (const { row, plan } of creating) await this.write(tx, row, row.source, plan.kind === "create" ? plan.closes : null, viewer.userId);
         return ok(summary);
       }),
@@ -140,7 +136,7 @@ export class ReferenceRateService {
 
   private async checkVersion(version: RateVersion): Promise<UserErrorData[]> {
     const errors: UserErrorData[] = [];
-    const invalid = (field: string, message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: ["input", field] });
+    const invalid = (field: string, message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: [field] });
     if (!(await this.reference.findCategory(version.categoryCode))) invalid("categoryCode", `No category has code ${version.categoryCode}.`, UserErrorCode.NOT_FOUND);
     if ((await this.reference.unknownFundingBodies([version.fundingBodyCode])).length) invalid("fundingBodyCode", `No funding body has code ${version.fundingBodyCode}.`, UserErrorCode.NOT_FOUND);
     if ((version.unit === Unit.VISIT) !== (version.visitMinutes !== null)) invalid("visitMinutes", "Give visitMinutes for VISIT rates, and only for them.");
@@ -156,7 +152,7 @@ export class ReferenceRateService {
       return await work();
     } catch (error) {
       if (isViolation(error, PgCode.EXCLUSION_VIOLATION, "excl_reference_rates_overlap")) {
-        return fail(UserErrorCode.RATE_OVERLAP, "Another version of this rate is in force on one of these days.", ["input", "validFrom"]);
+        return fail(UserErrorCode.RATE_OVERLAP, "Another version of this rate is in force on one of these days.", ["validFrom"]);
       }
       throw error;
     }

@@ -4,10 +4,12 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
 
+// Kept while other modules' entities, resolvers and services name it (see ProviderRecord / providers.byId for reads).
 export { ProviderEntity } from "./provider.entity";
 export { CqcRating, ProviderKind } from "./provider.enums";
 export { Provider } from "./provider.types";
-export { ProviderService, type RegulatedListingCounter } from "./provider.service";
+export { ProviderService, type ProviderRecord, type RegulatedListingCounter } from "./provider.service";
+export type { ProviderSearch, RegisterProviderCommand, SetProviderVerifiedCommand, UpdateProviderCommand } from "./provider.commands";
 export { createProviderLoaders, type ProviderLoaders } from "./provider.loaders";
 export { isPostcodeDistrict, isSinglePerson, normalisePostcodeDistrict } from "./provider.rules";
 export type { Context as ProvidersContext, ProvidersServices } from "./context";

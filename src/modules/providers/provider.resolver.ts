@@ -1,11 +1,12 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
 import { User, type UserEntity } from "../auth";
 import { FundingBody, type FundingBodyEntity } from "../reference";
+import type { RegisterProviderCommand, UpdateProviderCommand } from "./provider.commands";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderFilter, RegisterProviderInput, SetProviderVerifiedInput, UpdateProviderInput } from "./provider.inputs";
 import { Provider, ProviderConnection, RegisterProviderPayload, SetProviderVerifiedPayload, UpdateProviderPayload } from "./provider.types";
@@ -34,22 +35,39 @@ export class ProviderCatalogueResolver {
 export class ProviderMutations {
   @Mutation(() => RegisterProviderPayload, { description: "Creates a provider and makes the signed-in user its member." })
   async registerProvider(@Arg("input") input: RegisterProviderInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("provider", await services.providers.register(viewer!, input));
+    return toInputPayload("provider", await services.providers.register(signedIn(viewer), registrationOf(input)));
   }
 
   @Authorized(Role.PROVIDER, Role.ADMIN)
   @Mutation(() => UpdateProviderPayload, { description: "Members edit their own provider; admins any." })
   async updateProvider(@Arg("input") input: UpdateProviderInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.providers.update(viewer!, input);
+    const result = await services.providers.update(signedIn(viewer), changeOf(input));
     if (result.ok) loaders.providerById.clear(result.value.id).prime(result.value.id, result.value);
-    return toPayload("provider", result);
+    return toInputPayload("provider", result);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SetProviderVerifiedPayload, { description: "Records that an administrator has checked the provider." })
   async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { services }: Context) {
-    return toPayload("provider", await services.providers.setVerified(input));
+    return toInputPayload("provider", await services.providers.setVerified({ providerId: uuidOf(input.providerId, "Provider"), verified: input.verified }));
   }
+}
+
+function registrationOf(input: RegisterProviderInput): RegisterProviderCommand {
+  return {
+    name: input.name,
+    kind: input.kind,
+    description: input.description,
+    cqcLocationId: input.cqcLocationId ?? null,
+    cqcRating: input.cqcRating ?? null,
+    serviceAreaCodes: input.serviceAreaCodes,
+    postcodeDistricts: input.postcodeDistricts,
+  };
+}
+
+function changeOf(input: UpdateProviderInput): UpdateProviderCommand {
+  const { providerId, name, kind, description, cqcLocationId, cqcRating, serviceAreaCodes, postcodeDistricts } = input;
+  return { providerId: uuidOf(providerId, "Provider"), name, kind, description, cqcLocationId, cqcRating, serviceAreaCodes, postcodeDistricts };
 }
 
 @Resolver(() => Provider)

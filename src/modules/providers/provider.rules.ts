@@ -32,20 +32,20 @@ export function isSinglePerson(kind: ProviderKind): boolean {
 export function checkProviderDetails(details: ProviderDetails): UserErrorData[] {
   const errors: UserErrorData[] = [];
   if (details.name.trim().length === 0) {
-    errors.push({ code: UserErrorCode.INVALID_VALUE, message: "Give the provider a name.", field: ["input", "name"] });
+    errors.push({ code: UserErrorCode.INVALID_VALUE, message: "Give the provider a name.", field: ["name"] });
   }
   if (details.cqcLocationId !== null && !CQC_LOCATION_ID.test(details.cqcLocationId)) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
       message: "A CQC location ID looks like 1-101672419: copy it from the provider's page on cqc.org.uk.",
-      field: ["input", "cqcLocationId"],
+      field: ["cqcLocationId"],
     });
   }
   if (details.cqcRating !== null && details.cqcLocationId === null) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,
       message: "A CQC rating belongs to a CQC location: give cqcLocationId too.",
-      field: ["input", "cqcRating"],
+      field: ["cqcRating"],
     });
   }
   details.postcodeDistricts.forEach((district, index) => {
@@ -53,7 +53,7 @@ export function checkProviderDetails(details: ProviderDetails): UserErrorData[] 
       errors.push({
         code: UserErrorCode.INVALID_VALUE,
         message: `"${district}" is not a postcode district: give the first half of a postcode, like SW19 or CR4.`,
-        field: ["input", "postcodeDistricts", index],
+        field: ["postcodeDistricts", index],
       });
     }
   });

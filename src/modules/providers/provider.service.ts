@@ -1,13 +1,15 @@
-import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
+import { In, type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
-import { newId, uuidOf } from "../../shared/ids";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { newId } from "../../shared/ids";
+import { keysetPage, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
+import type { Clock } from "../../shared/time";
 import type { UserService } from "../auth";
 import type { ReferenceService } from "../reference";
+import type { ProviderSearch, RegisterProviderCommand, SetProviderVerifiedCommand, UpdateProviderCommand } from "./provider.commands";
 import { ProviderEntity } from "./provider.entity";
-import type { ProviderFilter, RegisterProviderInput, SetProviderVerifiedInput, UpdateProviderInput } from "./provider.inputs";
+import type { CqcRating, ProviderKind } from "./provider.enums";
 import { checkProviderDetails, normalisePostcodeDistrict } from "./provider.rules";
 
 /**
@@ -15,6 +17,28 @@ import { checkProviderDetails, normalisePostcodeDistrict } from "./provider.rule
  * regulated categories (those live in the listings module, which depends on this one).
  */
 export type RegulatedListingCounter = (tx: EntityManager, providerId: string) => Promise<number>;
+
+/** A provider, as other modules read it. */
+export interface ProviderRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ProviderKind;
+  readonly cqcLocationId: string | null;
+  readonly cqcRating: CqcRating | null;
+  readonly serviceAreas: string[];
+  readonly postcodeDistricts: string[];
+  readonly verified: boolean;
+}
+
+/** The directory's order: by name, then id. */
+const BY_NAME: Keyset<ProviderEntity> = {
+  name: "NAME",
+  keys: [
+    { sql: "p.name", of: (p) => p.name },
+    { sql: "p.id", cast: "uuid", of: (p) => p.id },
+  ],
+  direction: "ASC",
+};
 
 export class ProviderService {
   private readonly providers: Repository<ProviderEntity>;
@@ -24,6 +48,7 @@ export class ProviderService {
     private readonly reference: ReferenceService,
     private readonly users: UserService,
     private readonly countRegulatedListings: RegulatedListingCounter,
+    private readonly clock: Clock,
   ) {
     this.providers = db.getRepository(ProviderEntity);
   }
@@ -33,22 +58,35 @@ export class ProviderService {
     return viewer.providerId === providerId || viewer.roles.has(Role.ADMIN);
   }
 
-  async register(viewer: Viewer, input: RegisterProviderInput): Promise<Result<ProviderEntity>> {
+  /** A provider by id, read through `tx` (for other modules: a listing's provider, a care home). */
+  byId(tx: EntityManager, id: string): Promise<ProviderRecord | null> {
+    return tx.findOneBy(ProviderEntity, { id });
+  }
+
+  /** The ids among `ids` that name a provider. */
+  async existingIds(tx: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await tx.find(ProviderEntity, { select: { id: true }, where: { id: In(ids) } });
+    return new Set(found.map((p) => p.id));
+  }
+
+  async register(viewer: Viewer, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
     if (viewer.providerId) {
       return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
     }
+    const now = this.clock.now();
     const provider = this.providers.create({
       id: newId(),
-      name: input.name.trim(),
-      kind: input.kind,
-      description: input.description.trim(),
-      cqcLocationId: input.cqcLocationId?.trim() || null,
-      cqcRating: input.cqcRating ?? null,
-      serviceAreas: [...new Set(input.serviceAreaCodes)],
-      postcodeDistricts: [...new Set(input.postcodeDistricts.map(normalisePostcodeDistrict))],
+      name: command.name.trim(),
+      kind: command.kind,
+      description: command.description.trim(),
+      cqcLocationId: command.cqcLocationId?.trim() || null,
+      cqcRating: command.cqcRating,
+      serviceAreas: [...new Set(command.serviceAreaCodes)],
+      postcodeDistricts: [...new Set(command.postcodeDistricts.map(normalisePostcodeDistrict))],
       verified: false,
-      createdAt: new Date(),
-      updatedAt: new Date(),
+      createdAt: now,
+      updatedAt: now,
     });
     const errors = await this.check(provider);
     if (errors.length > 0) return failAll(errors);
@@ -64,21 +102,21 @@ export class ProviderService {
     );
   }
 
-  async update(viewer: Viewer, input: UpdateProviderInput): Promise<Result<ProviderEntity>> {
-    const id = uuidOf(input.providerId, "Provider");
-    if (!id || !this.canEdit(viewer, id)) return notFound("The provider", ["input", "providerId"]);
+  async update(viewer: Viewer, command: UpdateProviderCommand): Promise<Result<ProviderEntity>> {
+    const id = command.providerId;
+    if (!id || !this.canEdit(viewer, id)) return notFound("The provider", ["providerId"]);
 
     return this.saving(() =>
       transactionResult(this.db, async (tx) => {
         const current = await tx.findOne(ProviderEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
-        if (!current) return notFound("The provider", ["input", "providerId"]);
-        const next = tx.create(ProviderEntity, { ...current, ...changesIn(input), updatedAt: new Date() });
+        if (!current) return notFound("The provider", ["providerId"]);
+        const next = tx.create(ProviderEntity, { ...current, ...changesIn(command), updatedAt: this.clock.now() });
         const errors = await this.check(next, tx);
         if (current.cqcLocationId && !next.cqcLocationId && (await this.countRegulatedListings(tx, id)) > 0) {
           errors.push({
             code: UserErrorCode.CQC_REGISTRATION_REQUIRED,
             message: "This provider has active listings of CQC-regulated services: deactivate them before removing the CQC location.",
-            field: ["input", "cqcLocationId"],
+            field: ["cqcLocationId"],
           });
         }
         if (errors.length > 0) return failAll(errors);
@@ -88,12 +126,12 @@ export class ProviderService {
     );
   }
 
-  async setVerified(input: SetProviderVerifiedInput): Promise<Result<ProviderEntity>> {
-    const id = uuidOf(input.providerId, "Provider");
+  async setVerified(command: SetProviderVerifiedCommand): Promise<Result<ProviderEntity>> {
+    const id = command.providerId;
     const provider = id ? await this.providers.findOneBy({ id }) : null;
-    if (!provider) return notFound("The provider", ["input", "providerId"]);
-    provider.verified = input.verified;
-    provider.updatedAt = new Date();
+    if (!provider) return notFound("The provider", ["providerId"]);
+    provider.verified = command.verified;
+    provider.updatedAt = this.clock.now();
     await this.providers.save(provider);
     return ok(provider);
   }
@@ -103,17 +141,11 @@ export class ProviderService {
     return tx.findOne(ProviderEntity, { where: { id }, lock: { mode: "pessimistic_read" } });
   }
 
-  async search(filter: ProviderFilter | null | undefined, { first, after }: PageArgs): Promise<Connection<ProviderEntity>> {
-    const query = this.filtered(filter ?? {});
-    const page = query.clone().orderBy("p.name", "ASC").addOrderBy("p.id", "ASC").limit(first + 1);
-    if (after) {
-      const [name, id] = decodeCursor(after, "NAME", 2);
-      page.andWhere("(p.name, p.id) > (:afterName, :afterId::uuid)", { afterName: name, afterId: id });
-    }
-    return new Connection(await page.getMany(), first, (p) => encodeCursor("NAME", [p.name, p.id]), () => query.getCount());
+  search(filter: ProviderSearch | null | undefined, page: PageRequest): Promise<Connection<ProviderEntity>> {
+    return keysetPage(this.filtered(filter ?? {}), BY_NAME, page);
   }
 
-  private filtered(filter: ProviderFilter): SelectQueryBuilder<ProviderEntity> {
+  private filtered(filter: ProviderSearch): SelectQueryBuilder<ProviderEntity> {
     const query = this.providers.createQueryBuilder("p");
     if (filter.kinds?.length) query.andWhere("p.kind IN (:...kinds)", { kinds: filter.kinds });
     if (filter.fundingBodyCode) query.andWhere("p.service_areas @> ARRAY[:area]::varchar[]", { area: filter.fundingBodyCode });
@@ -135,7 +167,7 @@ export class ProviderService {
       errors.push({
         code: UserErrorCode.NOT_FOUND,
         message: `No funding body has code ${code}; see the fundingBodies query.`,
-        field: ["input", "serviceAreaCodes", provider.serviceAreas.indexOf(code)],
+        field: ["serviceAreaCodes", provider.serviceAreas.indexOf(code)],
       });
     }
     return errors;
@@ -147,14 +179,14 @@ export class ProviderService {
       return await work();
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_providers_cqc_location_id")) {
-        return fail(UserErrorCode.ALREADY_EXISTS, "Another provider has registered this CQC location ID.", ["input", "cqcLocationId"]);
+        return fail(UserErrorCode.ALREADY_EXISTS, "Another provider has registered this CQC location ID.", ["cqcLocationId"]);
       }
       throw error;
     }
   }
 }
 
-function changesIn(input: UpdateProviderInput): Partial<ProviderEntity> {
+function changesIn(input: UpdateProviderCommand): Partial<ProviderEntity> {
   const changes: Partial<ProviderEntity> = {};
   if (input.name != null) changes.name = input.name.trim();
   if (input.kind != null) changes.kind = input.kind;

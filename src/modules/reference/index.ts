@@ -5,11 +5,13 @@ import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
 import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
 
+// Kept while other modules' entities and resolvers name them (see FundingBodyRecord / ServiceCategoryRecord for reads).
 export { ServiceCategoryEntity } from "./category.entity";
 export { FundingBodyEntity } from "./funding-body.entity";
 export * from "./reference.enums";
 export { FundingBody, ServiceCategory } from "./reference.types";
-export { ReferenceService } from "./reference.service";
+export { ReferenceService, type FundingBodyRecord, type ServiceCategoryRecord } from "./reference.service";
+export type { UpdateFundingBodySettingsCommand } from "./reference.commands";
 export { createReferenceLoaders, type ReferenceLoaders } from "./reference.loaders";
 export type { Context as ReferenceContext, ReferenceServices } from "./context";
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId } from "../../shared/ids";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
@@ -32,9 +32,15 @@ export class ReferenceResolver {
 export class ReferenceMutations {
   @Mutation(() => UpdateFundingBodySettingsPayload, { description: "A commissioner sets their funding body's rules." })
   async updateFundingBodySettings(@Arg("input") input: UpdateFundingBodySettingsInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.reference.updateSettings(viewer!, input);
+    const result = await services.reference.updateSettings(signedIn(viewer), {
+      code: input.code,
+      lifeImprovingApprovalThresholdPence: input.lifeImprovingApprovalThresholdPence,
+      brokerageMode: input.brokerageMode,
+      brokerageFeePence: input.brokerageFeePence,
+      brokerageChargedTo: input.brokerageChargedTo,
+    });
     if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);
-    return toPayload("fundingBody", result);
+    return toInputPayload("fundingBody", result);
   }
 }
 

@@ -4,7 +4,30 @@ import { Role, type Viewer } from "../../shared/auth";
 import { notFound, ok, type Result } from "../../shared/errors";
 import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
-import type { UpdateFundingBodySettingsInput } from "./reference.inputs";
+import type { UpdateFundingBodySettingsCommand } from "./reference.commands";
+import type { BrokerageChargedTo, BrokerageMode, BudgetKind, CategoryPurpose, FundingBodyKind } from "./reference.enums";
+
+/** A service category, as other modules read it. */
+export interface ServiceCategoryRecord {
+  readonly code: string;
+  readonly name: string;
+  readonly purpose: CategoryPurpose;
+  /** Providing it is a CQC-regulated activity. */
+  readonly regulated: boolean;
+  readonly allowedFor: BudgetKind[];
+  readonly sortOrder: number;
+}
+
+/** A funding body and its rules, as other modules read them. */
+export interface FundingBodyRecord {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: FundingBodyKind;
+  readonly lifeImprovingApprovalThresholdPence: number | null;
+  readonly brokerageMode: BrokerageMode;
+  readonly brokerageFeePence: number;
+  readonly brokerageChargedTo: BrokerageChargedTo;
+}
 
 export class ReferenceService {
   private readonly categories: Repository<ServiceCategoryEntity>;
@@ -24,22 +47,22 @@ export class ReferenceService {
   }
 
   /** `tx`: inside a transaction, read through it (a second pooled connection per transaction starves the pool). */
-  findCategory(code: string, tx: EntityManager = this.categories.manager): Promise<ServiceCategoryEntity | null> {
+  findCategory(code: string, tx: EntityManager = this.categories.manager): Promise<ServiceCategoryRecord | null> {
     return tx.findOneBy(ServiceCategoryEntity, { code });
   }
 
-  findFundingBody(code: string, tx: EntityManager = this.fundingBodies.manager): Promise<FundingBodyEntity | null> {
+  findFundingBody(code: string, tx: EntityManager = this.fundingBodies.manager): Promise<FundingBodyRecord | null> {
     return tx.findOneBy(FundingBodyEntity, { code });
   }
 
   /** A commissioner of the funding body (or an admin) sets its rules. */
-  async updateSettings(viewer: Viewer, input: UpdateFundingBodySettingsInput): Promise<Result<FundingBodyEntity>> {
-    const body = await this.fundingBodies.findOneBy({ code: input.code });
-    if (!body || !(viewer.roles.has(Role.ADMIN) || viewer.fundingBodyCode === body.code)) return notFound("The funding body", ["input", "code"]);
-    if (input.lifeImprovingApprovalThresholdPence !== undefined) body.lifeImprovingApprovalThresholdPence = input.lifeImprovingApprovalThresholdPence;
-    if (input.brokerageMode != null) body.brokerageMode = input.brokerageMode;
-    if (input.brokerageFeePence != null) body.brokerageFeePence = input.brokerageFeePence;
-    if (input.brokerageChargedTo != null) body.brokerageChargedTo = input.brokerageChargedTo;
+  async updateSettings(viewer: Viewer, command: UpdateFundingBodySettingsCommand): Promise<Result<FundingBodyEntity>> {
+    const body = await this.fundingBodies.findOneBy({ code: command.code });
+    if (!body || !(viewer.roles.has(Role.ADMIN) || viewer.fundingBodyCode === body.code)) return notFound("The funding body", ["code"]);
+    if (command.lifeImprovingApprovalThresholdPence !== undefined) body.lifeImprovingApprovalThresholdPence = command.lifeImprovingApprovalThresholdPence;
+    if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
+    if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
+    if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
     await this.fundingBodies.save(body);
     return ok(body);
   }

@@ -1,0 +1,63 @@
+import type { CqcRating, ProviderKind } from "../providers";
+import type { RateType, Unit, Weekday } from "../reference";
+import type { ListingSetting } from "./listing.enums";
+
+/** When and how much a provider can supply. */
+interface ListingAvailability {
+  /** Units a week; null: not stated. */
+  weeklyCapacityUnits?: number | null;
+  availableDays?: Weekday[] | null;
+  /** HH:MM, London time. */
+  availableFrom?: string | null;
+  availableTo?: string | null;
+}
+
+export interface CreateListingCommand extends ListingAvailability {
+  /** undefined: the viewer's own provider; null: an id that names no provider (NOT_FOUND). */
+  providerId?: string | null;
+  categoryCode: string;
+  title: string;
+  description: string;
+  unit: Unit;
+  visitMinutes: number | null;
+  rateType: RateType;
+  pricePence: number;
+  setting: ListingSetting;
+  groupCapacity: number;
+}
+
+/** Fields left out (undefined) stay as they are. */
+export interface UpdateListingCommand extends ListingAvailability {
+  /** null: an id that names no listing (NOT_FOUND). */
+  listingId: string | null;
+  categoryCode?: string | null;
+  title?: string | null;
+  description?: string | null;
+  unit?: Unit | null;
+  /** null clears it (not allowed for VISIT). */
+  visitMinutes?: number | null;
+  rateType?: RateType | null;
+  pricePence?: number | null;
+  setting?: ListingSetting | null;
+  groupCapacity?: number | null;
+}
+
+export interface SetListingActiveCommand {
+  listingId: string | null;
+  active: boolean;
+}
+
+/** The catalogue's filter; every criterion optional. */
+export interface ListingSearch {
+  categoryCodes?: string[] | null;
+  /** Available in this funding body's area (remote listings everywhere). */
+  fundingBodyCode?: string | null;
+  /** Covering this postcode district (remote listings everywhere). */
+  postcodeDistrict?: string | null;
+  maxPricePence?: number | null;
+  settings?: ListingSetting[] | null;
+  providerKinds?: ProviderKind[] | null;
+  minCqcRating?: CqcRating | null;
+  /** Words in the title or description (web-search syntax). */
+  text?: string | null;
+}
