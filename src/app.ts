@@ -31,7 +31,7 @@ import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
 import { isServiceUnavailable, maskInternalErrors, RETRY_AFTER_SECONDS, serviceUnavailable, serviceUnavailableBody, serviceUnavailablePlugin } from "./shared/errors";
-import { MAX_SOURCE_NESTING, nestingDepth, queryLimitRules } from "./shared/limits";
+import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
 
@@ -39,6 +39,8 @@ import { systemClock, type Clock } from "./shared/time";
 export type Context = SchemaContext;
 export type Services = Context["services"];
 export type Loaders = Context["loaders"];
+
+const PARSE_OPTIONS = { maxTokens: 20_000 };
 
 export interface App {
   http: Server;
@@ -74,7 +76,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const apollo = new ApolloServer<Context>({
     schema: await createSchema(),
     validationRules: queryLimitRules(config.limits),
-    parseOptions: { maxTokens: 20_000 },
+    parseOptions: PARSE_OPTIONS,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -114,7 +116,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    refuseDeepNesting,
+    refuseCostlyShapes(PARSE_OPTIONS.maxTokens),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -185,17 +187,34 @@ export function createLoaders(db: DataSource): Loaders {
   };
 }
 
-/** Refuses, before parsing, a document nested so deep that the recursive parser would run out of stack. */
-const refuseDeepNesting: RequestHandler = (req, res, next) => {
-  const body: unknown = req.method === "GET" ? req.query : req.body;
-  const query = typeof body === "object" && body !== null && "query" in body ? body.query : undefined;
-  if (typeof query === "string" && nestingDepth(query) > MAX_SOURCE_NESTING) {
-    const message = `The document nests brackets more than ${MAX_SOURCE_NESTING} deep. Split it into smaller queries.`;
-    res.status(400).json({ errors: [{ message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] });
-    return;
-  }
-  next();
-};
+/**
+ * Refuses, before Apollo parses and validates it, a document whose shape would cost graphql-js far
+ * more than its size (limits.ts `costlyShape`). Verdicts of short documents are remembered, so a
+ * client's repeated query costs a map look-up.
+ */
+function refuseCostlyShapes(maxTokens: number): RequestHandler {
+  const verdicts = new Map<string, string | null>();
+  const verdictOn = (query: string) => {
+    const known = verdicts.get(query);
+    if (known !== undefined) return known;
+    const verdict = costlyShape(query, maxTokens);
+    if (query.length <= 10_000) {
+      if (verdicts.size >= 1_000) verdicts.delete(verdicts.keys().next().value!);
+      verdicts.set(query, verdict);
+    }
+    return verdict;
+  };
+  return (req, res, next) => {
+    const body: unknown = req.method === "GET" ? req.query : req.body;
+    const query = typeof body === "object" && body !== null && "query" in body ? body.query : undefined;
+    const problem = typeof query === "string" ? verdictOn(query) : null;
+    if (problem) {
+      res.status(400).json({ errors: [{ message: problem, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
+      return;
+    }
+    next();
+  };
+}
 
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */
 function jsonErrors(logger: Logger, logUnavailable: (error: unknown) => void): ErrorRequestHandler {

@@ -6,6 +6,9 @@
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
+  parse,
+  type DocumentNode,
   type ASTVisitor,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -31,6 +34,10 @@ function limitVisitor(context: ValidationContext, limits: QueryLimits, stats?: (
   const walker = new Walker(context); // one per document: each fragment is measured once, whatever spreads it
   return {
     OperationDefinition(operation: OperationDefinitionNode) {
+      if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+        context.reportError(limitError("This API offers no subscriptions: ask with a query, or poll."));
+        return;
+      }
       const { height, cost, aliases } = walker.measure(operation.selectionSet);
       stats?.(walker.visits);
       const name = operation.name?.value ?? "the operation";
@@ -171,4 +178,79 @@ function skipBlockString(source: string, i: number): number {
     else if (source.startsWith('"""', i)) return i + 2;
   }
   return i;
+}
+
+/** Far above any real query; far below what makes graphql-js's validation slow. */
+export const MAX_SELECTIONS = 1_000;
+/** How often one response name may be selected in one selection set, fragments included. */
+export const MAX_SAME_FIELD = 8;
+
+/**
+ * Why a document would be costly to validate, found before graphql-js validates it (null: none).
+ * graphql-js's OverlappingFieldsCanBeMerged compares every pair of fields that share a response
+ * name, so `{ viewer{id} viewer{id} … }` 4,900 times held the event loop for a second, under every
+ * other limit. Such a document is refused here, in one linear pass, before any rule runs: brackets
+ * nested too deep for the recursive parser, too many selections, or one name selected too often.
+ */
+export function costlyShape(source: string, maxTokens: number): string | null {
+  if (nestingDepth(source) > MAX_SOURCE_NESTING) return `The document nests brackets more than ${MAX_SOURCE_NESTING} deep. Split it into smaller queries.`;
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens, noLocation: true });
+  } catch {
+    return null; // Apollo parses it again and reports the syntax error in its own words
+  }
+  return new ShapeReader(document).problem();
+}
+
+class ShapeReader {
+  private selections = 0;
+  private readonly fragments = new Map<string, SelectionSetNode>();
+  private readonly namesOf = new Map<string, Map<string, number>>();
+
+  constructor(private readonly document: DocumentNode) {
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition.selectionSet);
+    }
+  }
+
+  problem(): string | null {
+    const sets: SelectionSetNode[] = [];
+    for (const definition of this.document.definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) sets.push(definition.selectionSet);
+    }
+    while (sets.length > 0) {
+      const set = sets.pop()!;
+      this.selections += set.selections.length;
+      if (this.selections > MAX_SELECTIONS) return `The document makes more than ${MAX_SELECTIONS} selections. Split it into smaller queries.`;
+      const repeated = [...this.names(set, new Set()).entries()].find(([, count]) => count > MAX_SAME_FIELD);
+      if (repeated) return `The document selects "${repeated[0]}" ${repeated[1]} times in one place. Select each field once.`;
+      for (const selection of set.selections) if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) sets.push(selection.selectionSet);
+    }
+    return null;
+  }
+
+  /** Response names selected in `set` and the fragments it spreads, counted; each fragment read once. */
+  private names(set: SelectionSetNode, visiting: Set<string>): Map<string, number> {
+    const counts = new Map<string, number>();
+    const add = (name: string, n: number) => counts.set(name, Math.min((counts.get(name) ?? 0) + n, MAX_SAME_FIELD + 1));
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) add((selection.alias ?? selection.name).value, 1);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) for (const [name, n] of this.names(selection.selectionSet, visiting)) add(name, n);
+      else for (const [name, n] of this.fragmentNames(selection.name.value, visiting)) add(name, n);
+    }
+    return counts;
+  }
+
+  private fragmentNames(fragment: string, visiting: Set<string>): Map<string, number> {
+    const known = this.namesOf.get(fragment);
+    if (known) return known;
+    const set = this.fragments.get(fragment);
+    if (!set || visiting.has(fragment)) return new Map(); // unknown fragments and cycles are graphql-js's to report
+    visiting.add(fragment);
+    const counts = this.names(set, visiting);
+    visiting.delete(fragment);
+    this.namesOf.set(fragment, counts);
+    return counts;
+  }
 }

@@ -130,7 +130,7 @@ describe("HTTP", () => {
     const deep = `{ ${"listings { nodes { provider { ".repeat(2_000)}name${" } } }".repeat(2_000)} }`;
     const expected = {
       status: 400,
-      body: { errors: [{ message: "The document nests brackets more than 256 deep. Split it into smaller queries.", extensions: { code: "GRAPHQL_PARSE_FAILED" } }] },
+      body: { errors: [{ message: "The document nests brackets more than 256 deep. Split it into smaller queries.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
     };
     expect(await post(url, { query: deep })).toEqual(expected);
     const justTooDeep = `${"{ a ".repeat(257)}${"}".repeat(257)}`;
@@ -205,6 +205,24 @@ describe("HTTP", () => {
       } finally {
         await app.stop();
       }
+    });
+  });
+
+  it.each([
+    ["one field repeated 4,900 times (the audit's 54 KB document)", `{ ${"viewer { id } ".repeat(4_900)}}`, "The document makes more than 1000 selections. Split it into smaller queries."],
+    ["one field repeated 9 times", `{ ${"viewer { id } ".repeat(9)}}`, 'The document selects "viewer" 9 times in one place. Select each field once.'],
+    ["one field repeated through 50 fragments", `{ ${Array.from({ length: 50 }, (_, i) => `...F${i}`).join(" ")} } ${Array.from({ length: 50 }, (_, i) => `fragment F${i} on Query { viewer { id } }`).join(" ")}`, 'The document selects "viewer" 9 times in one place. Select each field once.'],
+    ["2,000 distinct aliases", `{ ${Array.from({ length: 2_000 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`, "The document makes more than 1000 selections. Split it into smaller queries."],
+  ])("refuses a document whose validation would be quadratic before validating it: %s", async (_what, query, message) => {
+    const { status, body } = await post(url, { query });
+    expect({ status, body }).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] } });
+  });
+
+  it("says that there are no subscriptions, instead of failing inside", async () => {
+    const { status, body } = await post(url, { query: "subscription { __typename }" });
+    expect({ status, body }).toEqual({
+      status: 400,
+      body: { errors: [{ message: "This API offers no subscriptions: ask with a query, or poll.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
     });
   });
 

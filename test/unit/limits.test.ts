@@ -1,6 +1,6 @@
 import { parse, validate, type GraphQLSchema } from "graphql";
 import { createSchema } from "../../src/schema";
-import { nestingDepth, queryLimitRules } from "../../src/shared/limits";
+import { costlyShape, nestingDepth, queryLimitRules } from "../../src/shared/limits";
 
 describe("query limits", () => {
   let schema: GraphQLSchema;
@@ -96,5 +96,25 @@ describe("query limits", () => {
       expect(nestingDepth("{a".repeat(10_000) + "}".repeat(10_000))).toBe(10_000);
     });
   });
-});
 
+  describe("shapes refused before validation", () => {
+    const shape = (query: string) => costlyShape(query, 20_000);
+
+    it("let ordinary documents through, repeats up to eight included", () => {
+      expect(shape("{ listings(first: 20) { nodes { id title provider { name } } } }")).toBeNull();
+      expect(shape(`{ ${"viewer { id } ".repeat(8)}}`)).toBeNull();
+      expect(shape("query A { ...F ...F } fragment F on Query { viewer { id } }")).toBeNull();
+    });
+
+    it("count a name through fragments and inline fragments, once per fragment", () => {
+      const spreads = (n: number) => `{ ${"...F ".repeat(n)}... on Query { viewer { id } } ... on Query { viewer { id } } } fragment F on Query { viewer { id } }`;
+      expect(shape(spreads(6))).toBeNull();
+      expect(shape(spreads(7))).toBe('The document selects "viewer" 9 times in one place. Select each field once.');
+    });
+
+    it("leave syntax errors and fragment cycles to graphql-js", () => {
+      expect(shape("{ viewer { ")).toBeNull();
+      expect(shape("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")).toBeNull();
+    });
+  });
+});
