@@ -38,7 +38,7 @@ export class NodeResolver {
 /** Dispatches on the type inside the ID; each module's fetcher applies that type's visibility. */
 async function fetchNode(id: string, context: Context): Promise<object | null> {
   const parsed = parseGlobalId(id);
-  const fetch = parsed ? nodeFetchers[parsed.type] : undefined;
+  const fetch = parsed ? nodeFetchers.get(parsed.type) : undefined;
   return parsed && fetch ? fetch(parsed.key, context) : null;
 }
 

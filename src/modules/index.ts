@@ -35,4 +35,5 @@ const modules: Module[] = [referenceModule, authModule, pricingModule, providers
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);
-export const nodeFetchers: Record<string, NodeFetcher<SchemaContext>> = Object.fromEntries(modules.flatMap((m) => Object.entries(m.nodes)));
+/** A Map, not an object: a type name read from a client's id must never find `constructor` or `__proto__`. */
+export const nodeFetchers = new Map<string, NodeFetcher<SchemaContext>>(modules.flatMap((m) => Object.entries(m.nodes)));

@@ -76,6 +76,14 @@ describe("malformed input", () => {
       expect(errors).toEqual(badInputAt(["input", "csv"]));
     });
 
+    it("names no object's prototype: an id of type constructor or __proto__ is nobody", async () => {
+      const admin = await anAdmin(api.db);
+      for (const type of ["constructor", "__proto__", "toString"]) {
+        const id = Buffer.from(`${type}:01a233be-c211-7019-bd4a-9c674cd30b18`).toString("base64url");
+        expect(await api.execute("query($id: ID!) { node(id: $id) { id } }", { id }, { as: admin })).toEqual({ data: { node: null } });
+      }
+    });
+
     it("in a cursor or an ID", async () => {
       const listings = await api.execute("query ($after: String) { listings(after: $after) { totalCount } }", { after: "\u0000" });
       expect(listings.errors).toEqual(badInputAt(["after"]));
@@ -174,7 +182,9 @@ describe("malformed input", () => {
     it("answers the efficiency CSV with a NUL or a repeated parameter with 400", async () => {
       const commissioner = await aCommissioner(api.db);
       const authorization = `Bearer ${await api.app.services.tokens.issue(commissioner.subject)}`;
-      for (const query of ["fundingBodyCode=E09%00&from=2026-04-01&to=2027-03-31", `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=MONTH&groupBy=CATEGORY`, `fundingBodyCode=${MERTON}&from=0000-04-01&to=2027-03-31`]) {
+      for (const query of ["fundingBodyCode=E09%00&from=2026-04-01&to=2027-03-31", `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=MONTH&groupBy=CATEGORY`, `fundingBodyCode=${MERTON}&from=0000-04-01&to=2027-03-31`,
+        ...["toString", "constructor", "__proto__", "hasOwnProperty"].map((name) => `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=${name}`),
+      ]) {
         const response = await fetch(`${url}/reports/efficiency.csv?${query}`, { headers: { authorization } });
         expect({ query, status: response.status }).toEqual({ query, status: 400 });
       }

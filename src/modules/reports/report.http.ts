@@ -23,7 +23,7 @@ export function efficiencyCsv(services: Context["services"]): RequestHandler {
       const malformed = Object.values(params).some((value) => typeof value !== "string" || !isValidText(value));
       const { fundingBodyCode, from, to, groupBy = "" } = params as Record<string, string | undefined>;
       const dimensions = malformed ? [] : groupBy.split(",").filter(Boolean);
-      const unknown = dimensions.filter((d) => !(d in ReportDimension));
+      const unknown = dimensions.filter((d) => !Object.hasOwn(ReportDimension, d)); // not `in`: `toString` is in every object
       if (malformed || !fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || unknown.length) {
         return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
       }
