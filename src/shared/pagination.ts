@@ -7,6 +7,8 @@ import { Max, Min } from "class-validator";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badUserInput } from "./errors";
+import { isUuid } from "./ids";
+import { isValidText } from "./validation";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -127,16 +129,35 @@ export function decodeCursor(cursor: string, order: string, arity: number): Curs
   } catch {
     parsed = null;
   }
+  // A cursor is the client's to hold, so its values are read as input: each must be one this API
+  // could have written (the last is always an id), or PostgreSQL's casts would fail inside.
   const valid =
     Array.isArray(parsed) &&
     parsed.length === arity + 1 &&
     parsed[0] === order &&
-    parsed.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v));
-  if (!valid) {
-    throw badUserInput("`after` is not a cursor of this list in this order. Start again without `after`.", "after");
-  }
+    parsed.slice(1).every(isCursorValue) &&
+    typeof parsed[arity] === "string" &&
+    isUuid(parsed[arity]);
+  if (!valid) throw notACursor();
   return (parsed as CursorValue[]).slice(1);
 }
+
+function notACursor() {
+  return badUserInput("`after` is not a cursor of this list in this order. Start again without `after`.", "after");
+}
+
+function isCursorValue(value: unknown): value is CursorValue {
+  if (value === null || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isSafeInteger(value);
+  return typeof value === "string" && value.length <= 500 && isValidText(value);
+}
+
+/** The values each cast accepts, so that a forged cursor is refused before the database sees it. */
+const CAST_ACCEPTS: Record<string, (value: CursorValue) => boolean> = {
+  uuid: (v) => typeof v === "string" && isUuid(v),
+  int: (v) => typeof v === "number" && Math.abs(v) <= 2_147_483_647,
+  timestamptz: (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v),
+};
 
 /** One sort key of a keyset order: its SQL expression, the cast of a cursor's value for it, and a row's value. */
 export interface KeyColumn<T> {
@@ -166,6 +187,8 @@ export function cursorIn<T>(keyset: Keyset<T>, row: T): string {
  */
 export function afterCursor<T>(keyset: Keyset<T>, after: string, param: (value: CursorValue) => string): string {
   const values = decodeCursor(after, keyset.name, keyset.keys.length);
+  const castable = keyset.keys.every((key, i) => !key.cast || (CAST_ACCEPTS[key.cast]?.(values[i]) ?? true));
+  if (!castable) throw notACursor();
   const placeholders = keyset.keys.map((key, i) => `${param(values[i])}${key.cast ? `::${key.cast}` : ""}`);
   return `(${keyset.keys.map((key) => key.sql).join(", ")}) ${keyset.direction === "ASC" ? ">" : "<"} (${placeholders.join(", ")})`;
 }

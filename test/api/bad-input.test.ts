@@ -84,6 +84,33 @@ describe("malformed input", () => {
       }
     });
 
+    it("cursors well formed but holding values this API never writes, on every list", async () => {
+      const admin = await anAdmin(api.db);
+      const cursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+      const forged = (order: string, arity: number) =>
+        [[1e308], ["NaN"], [-1e20], [true], ["x".repeat(5_000)], ["x\u0000"], ["not-a-uuid"], [99_999_999_999]].map((v) =>
+          cursor([order, ...Array<unknown>(arity - 1).fill(v[0]), arity > 1 ? "01a233be-c211-7019-bd4a-9c674cd30b18" : v[0]]),
+        ).concat(cursor([order, ...Array<unknown>(arity - 1).fill(1), "not-a-uuid"]));
+      const lists: [string, string, number][] = [
+        ...["PRICE_ASC", "PRICE_DESC", "NEWEST"].map((order): [string, string, number] => [`listings(orderBy: ${order}, after: $after) { totalCount }`, order, 2]),
+        ["providers(after: $after) { totalCount }", "NAME", 2],
+        ["bookings(after: $after) { totalCount }", "BOOKINGS", 1],
+        ["clients(after: $after) { totalCount }", "NAME", 2],
+        ["packages(after: $after) { totalCount }", "PACKAGES", 1],
+        ["quoteRequests(after: $after) { totalCount }", "REQUESTS", 1],
+      ];
+      let tried = 0;
+      for (const [field, order, arity] of lists) {
+        for (const after of forged(order, arity)) {
+          // A forged value is either refused or simply sorts somewhere: never a failure inside.
+          const { errors } = await api.execute(`query ($after: String) { ${field} }`, { after }, { as: admin });
+          expect({ field, after, codes: errors?.map((e) => e.extensions?.code) ?? [] }).toEqual({ field, after, codes: errors ? ["BAD_USER_INPUT"] : [] });
+          tried++;
+        }
+      }
+      expect(tried).toBe(lists.length * 9);
+    });
+
     it("in a cursor or an ID", async () => {
       const listings = await api.execute("query ($after: String) { listings(after: $after) { totalCount } }", { after: "\u0000" });
       expect(listings.errors).toEqual(badInputAt(["after"]));
