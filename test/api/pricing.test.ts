@@ -148,6 +148,13 @@ describe("reference rates", () => {
         after = page.listings.pageInfo.hasNextPage ? page.listings.pageInfo.endCursor : null;
       } while (after);
       expect(prices).toEqual([1500, 1700, 1900, 2100, 1000]);
+
+      // A price £9,000 an hour is a premium of over 40,000%: it sorts last among priced listings, never overflows.
+      await aListing(api.db, provider, { categoryCode: "PA_SUPPORT", pricePence: 900_000 });
+      const overpriced = await api.data<{ listings: { nodes: { pricePence: number; priceComparison: { differencePence: number } | null }[] } }>(
+        `{ listings(first: 10, orderBy: SAVING_DESC, filter: { fundingBodyCode: "${MERTON}" }) { nodes { pricePence priceComparison { differencePence } } } }`,
+      );
+      expect(overpriced.listings.nodes.map((n) => n.pricePence)).toEqual([1500, 1700, 1900, 2100, 900_000, 1000]);
       const withoutBody = await api.execute("{ listings(orderBy: SAVING_DESC) { nodes { id } } }");
       expect(withoutBody.errors?.[0]).toMatchObject({ message: "SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", extensions: { code: "BAD_USER_INPUT", field: "orderBy" } });
     });

@@ -41,9 +41,14 @@ export function savingSql(reference: string, cost: string): string {
   return `(${reference} - ${cost})`;
 }
 
-/** The saving in basis points of the reference (an integer division: exact in cursors). */
+/**
+ * The saving in basis points of the reference (an integer division: exact in cursors). Worked out
+ * in bigint, since a price £2,148 above its rate overflows int × 10,000, then held to the int range:
+ * a premium beyond 214,748% sorts with the others that far out, by id. No rate stays NULL.
+ */
 export function savingBasisPointsSql(reference: string, cost: string): string {
-  return `(${savingSql(reference, cost)} * 10000 / ${reference})`;
+  const basisPoints = `${savingSql(reference, cost)}::bigint * 10000 / ${reference}`;
+  return `(CASE WHEN ${reference} IS NULL THEN NULL ELSE greatest(-2147483647, least(2147483647, ${basisPoints}))::int END)`; // greatest/least skip NULLs
 }
 
 export interface PricedTerms {
