@@ -556,8 +556,8 @@ const MUTATIONS: Record<string, MutationRule> = {
   },
   registerProvider: {
     input: () => ({ name: "New provider", kind: "BUSINESS", serviceAreaCodes: [MERTON], postcodeDistricts: ["SW19"] }),
-    // Anyone signed in who works for no provider yet may register one; members already belong to theirs.
-    allowed: ["clientA", "clientB", "brokerA", "brokerB", "commissionerA", "commissionerB", "admin"],
+    // Only who works for no provider yet; never a client, broker or commissioner (paid from budgets they spend or approve).
+    allowed: ["admin"],
     slots: { serviceAreaCodes: "public" },
     refusals: ["ALREADY_PROVIDER_MEMBER"],
   },

@@ -38,7 +38,7 @@ describe("providers", () => {
     };
 
     it("creates the provider and makes the caller its member", async () => {
-      const user = await aUser(api.db, { roles: [Role.CLIENT] });
+      const user = await aUser(api.db, { roles: [] });
       const { registerProvider } = await api.data<{ registerProvider: Payload }>(REGISTER, { input }, { as: user });
       expect(registerProvider).toEqual({
         provider: {
@@ -54,12 +54,12 @@ describe("providers", () => {
         userErrors: [],
       });
       const member = await api.db.query("SELECT roles, provider_id FROM users WHERE id = $1", [user.id]);
-      expect(member).toEqual([{ roles: "{CLIENT,PROVIDER}", provider_id: expect.any(String) }]);
+      expect(member).toEqual([{ roles: "{PROVIDER}", provider_id: expect.any(String) }]);
       expect(toGlobalId("Provider", member[0].provider_id)).toBe(registerProvider.provider!.id);
     });
 
     it("refuses a second provider for the same member, even when asked many times at once", async () => {
-      const user = await aUser(api.db);
+      const user = await aUser(api.db, { roles: [] });
       const answers = await Promise.all(
         Array.from({ length: 10 }, (_, i) => api.data<{ registerProvider: Payload }>(REGISTER, { input: { ...input, cqcLocationId: `1-10000000${i}` } }, { as: user })),
       );
@@ -68,8 +68,16 @@ describe("providers", () => {
       expect(await api.db.getRepository(ProviderEntity).count()).toBe(1);
     });
 
+    it.each([Role.CLIENT, Role.BROKER, Role.COMMISSIONER])("refuses a %s: nobody is paid from budgets they spend or approve", async (role) => {
+      const user = await aUser(api.db, { roles: [role], fundingBodyCode: role === Role.COMMISSIONER ? MERTON : null });
+      const { registerProvider } = await api.data<{ registerProvider: Payload }>(REGISTER, { input }, { as: user });
+      expect(registerProvider.userErrors.map((e) => e.code)).toEqual(["NOT_PERMITTED"]);
+      expect(registerProvider.provider).toBeNull();
+      expect(await api.db.query("SELECT roles FROM users WHERE id = $1", [user.id])).toEqual([{ roles: `{${role}}` }]);
+    });
+
     it("names every bad field", async () => {
-      const user = await aUser(api.db);
+      const user = await aUser(api.db, { roles: [] });
       const bad = { ...input, cqcLocationId: "CQC-1", serviceAreaCodes: [MERTON, "E99999999"], postcodeDistricts: ["SW19 1AA"] };
       const { registerProvider } = await api.data<{ registerProvider: Payload }>(REGISTER, { input: bad }, { as: user });
       expect(registerProvider.provider).toBeNull();
@@ -83,7 +91,7 @@ describe("providers", () => {
 
     it("refuses a CQC location another provider has registered", async () => {
       const other = await aProvider(api.db, { cqcLocationId: "1-101672419" });
-      const { registerProvider } = await api.data<{ registerProvider: Payload }>(REGISTER, { input }, { as: await aUser(api.db) });
+      const { registerProvider } = await api.data<{ registerProvider: Payload }>(REGISTER, { input }, { as: await aUser(api.db, { roles: [] }) });
       expect(registerProvider.userErrors).toEqual([
         { code: "ALREADY_EXISTS", message: "Another provider has registered this CQC location ID.", field: ["input", "cqcLocationId"] },
       ]);

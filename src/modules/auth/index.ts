@@ -11,6 +11,7 @@ export { UserService, viewerOf, type UserRecord } from "./user.service";
 export type { CreateUserCommand } from "./user.commands";
 export { TokenService, type JwtSettings } from "./token.service";
 export { createUserLoaders, type UserLoaders } from "./user.loaders";
+export { PROVIDER_CONFLICT_MESSAGE, rolesBarredFromProviders } from "./user.rules";
 export type { Context as AuthContext, AuthServices } from "./context";
 
 export const authModule = {

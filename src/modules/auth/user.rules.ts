@@ -19,6 +19,18 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
+ * Who holds, arranges or approves budget money may not also be paid from it: a provider's member
+ * is never a client, broker or commissioner (it would let one person book, confirm and deliver
+ * to themselves). Those roles of `roles` that a provider member may not hold.
+ */
+export function rolesBarredFromProviders(roles: Iterable<Role>): Role[] {
+  return [...roles].filter((role) => role === Role.CLIENT || role === Role.BROKER || role === Role.COMMISSIONER);
+}
+
+export const PROVIDER_CONFLICT_MESSAGE =
+  "A budget holder, broker or commissioner cannot also work for a provider: they would be paid from budgets they spend or approve. Use a separate account for the provider.";
+
+/**
  * Checks a createUser request against the viewer's powers and the links each role needs.
  * Returns the request with defaults applied (a commissioner's users join their funding body).
  */
@@ -49,6 +61,9 @@ export function checkUserRequest(viewer: Viewer, request: UserRequest): { reques
     fundingBodyCode = viewer.fundingBodyCode;
   }
 
+  if (roles.includes(Role.PROVIDER) && rolesBarredFromProviders(roles).length > 0) {
+    errors.push({ code: UserErrorCode.NOT_PERMITTED, message: PROVIDER_CONFLICT_MESSAGE, field: ["roles"] });
+  }
   if (roles.includes(Role.PROVIDER) !== (request.providerId !== null)) {
     errors.push({
       code: UserErrorCode.INVALID_VALUE,

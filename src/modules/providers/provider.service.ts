@@ -5,7 +5,7 @@ import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserError
 import { newId } from "../../shared/ids";
 import { keysetPage, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
-import type { UserService } from "../auth";
+import { PROVIDER_CONFLICT_MESSAGE, rolesBarredFromProviders, type UserService } from "../auth";
 import type { ReferenceService } from "../reference";
 import type { ProviderSearch, RegisterProviderCommand, SetProviderVerifiedCommand, UpdateProviderCommand } from "./provider.commands";
 import { ProviderEntity } from "./provider.entity";
@@ -71,6 +71,7 @@ export class ProviderService {
   }
 
   async register(viewer: Viewer, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
+    if (rolesBarredFromProviders(viewer.roles).length > 0) return fail(UserErrorCode.NOT_PERMITTED, PROVIDER_CONFLICT_MESSAGE);
     if (viewer.providerId) {
       return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
     }
