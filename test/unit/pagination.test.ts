@@ -2,8 +2,8 @@ import { afterCursor, Connection, cursorIn, decodeCursor, encodeCursor } from ".
 
 describe("keyset cursors", () => {
   it("round-trip the sort values of their order", () => {
-    const cursor = encodeCursor("PRICE_ASC", [1500, "abc"]);
-    expect(decodeCursor(cursor, "PRICE_ASC", 2)).toEqual([1500, "abc"]);
+    const cursor = encodeCursor("PRICE_ASC", [1500, "01a233be-c211-7019-bd4a-9c674cd30b18"]);
+    expect(decodeCursor(cursor, "PRICE_ASC", 2)).toEqual([1500, "01a233be-c211-7019-bd4a-9c674cd30b18"]);
   });
 
   it.each([
@@ -45,12 +45,12 @@ describe("keyset conditions", () => {
 
   it("continue after the cursor's row, binding its values", () => {
     const values: unknown[] = [];
-    const sql = afterCursor(keyset, cursorIn(keyset, { name: "Ann", id: "u1" }), (v) => (values.push(v), `$${values.length}`));
+    const sql = afterCursor(keyset, cursorIn(keyset, { name: "Ann", id: "01a233be-c211-7019-bd4a-9c674cd30b18" }), (v) => (values.push(v), `$${values.length}`));
     expect(sql).toBe("(p.name, p.id) > ($1, $2::uuid)");
-    expect(values).toEqual(["Ann", "u1"]);
+    expect(values).toEqual(["Ann", "01a233be-c211-7019-bd4a-9c674cd30b18"]);
   });
 
   it("go the other way for a descending order", () => {
-    expect(afterCursor({ ...keyset, direction: "DESC" }, encodeCursor("NAME", ["Ann", "u1"]), () => "?")).toBe("(p.name, p.id) < (?, ?::uuid)");
+    expect(afterCursor({ ...keyset, direction: "DESC" }, encodeCursor("NAME", ["Ann", "01a233be-c211-7019-bd4a-9c674cd30b18"]), () => "?")).toBe("(p.name, p.id) < (?, ?::uuid)");
   });
 });
