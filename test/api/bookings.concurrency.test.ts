@@ -2,19 +2,19 @@
  * Money under load: many real requests at once against real PostgreSQL. After every scenario,
  * each budget's totals equal its ledger's sums and nothing is available below zero.
  */
-import { Client } from "pg";
 import type { UserEntity } from "../../src/modules/auth";
 import { BookingEntity, VisitEntity } from "../../src/modules/bookings";
 import { BudgetEntity, LedgerEntryEntity } from "../../src/modules/budgets";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi } from "../support/api";
-import { workerDatabaseUrl } from "../support/db";
-import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, ledgerMismatches } from "../support/factories";
+import { useApi, type GraphQLResponse } from "../support/api";
+import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, ledgerMismatches, MERTON } from "../support/factories";
+import { aConnection, theWaiterOn } from "../support/locks";
 
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status } userErrors { code } } }
 `;
 type Answer = { data?: { createBooking: { booking: { id: string; status: string } | null; userErrors: { code: string }[] } } | null; errors?: unknown[] };
+type Cancelled = GraphQLResponse<{ cancelBooking: { booking: { status: string } | null; userErrors: { code: string }[] } }>;
 
 describe("bookings under concurrency", () => {
   const api = useApi();
@@ -26,6 +26,14 @@ describe("bookings under concurrency", () => {
   const bookAs = (user: UserEntity, input: Record<string, unknown>) => api.execute(CREATE, { input: { unitsPerVisit: 1, ...input } }, { as: user }) as Promise<Answer>;
   const outcome = (answer: Answer) => answer.errors ? "ERROR" : (answer.data!.createBooking.booking?.status ?? answer.data!.createBooking.userErrors.map((e) => e.code).join());
   const tally = (answers: Answer[]) => answers.map(outcome).reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+  const setRate = async (commissioner: UserEntity, rate: { categoryCode: string; ratePence: number }) => {
+    const answer = await api.data<{ setReferenceRate: { userErrors: unknown[] } }>(
+      "mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }",
+      { input: { fundingBodyCode: MERTON, unit: "HOUR", validFrom: "2023-04-01", source: "test", ...rate } },
+      { as: commissioner },
+    );
+    expect(answer.setReferenceRate.userErrors).toEqual([]);
+  };
 
   it("200 bookings at once against room for exactly 50: 50 succeed, 150 are INSUFFICIENT_BUDGET, nothing overspent", async () => {
     const { user, client } = await aClientUser(api.db);
@@ -83,74 +91,95 @@ describe("bookings under concurrency", () => {
   });
 
   it("a database connection killed mid-booking leaves no partial rows, and the server keeps serving", async () => {
+    const commissioner = await aCommissioner(api.db);
+    await setRate(commissioner, { categoryCode: "PERSONAL_CARE", ratePence: 3000 });
     const { user, client } = await aClientUser(api.db);
     const listing = await aListing(api.db, await aProvider(api.db));
     const budget = await aBudget(api.db, client);
     const input = (key: string) => ({ listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), startsAt: "2026-04-06T09:00:00Z", idempotencyKey: key });
 
-    // Hold the budget row, so the booking stops inside its transaction, after writing its booking and visits.
-    const blocker = new Client({ connectionString: await workerDatabaseUrl() });
-    await blocker.connect();
+    // Hold the reference rate: only visits refer to it, so the booking stops inside its transaction
+    // on its visits' foreign-key check, with its key claimed, its budget locked and its booking and
+    // visits written. Then kill exactly the backend waiting on that lock.
+    const blocker = await aConnection();
+    const monitor = await aConnection();
     try {
-      await blocker.query("BEGIN");
-      await blocker.query("SELECT 1 FROM budgets WHERE id = $1 FOR NO KEY UPDATE", [budget.id]);
+      await blocker.client.query("BEGIN");
+      await blocker.client.query("SELECT 1 FROM reference_rates WHERE category_code = 'PERSONAL_CARE' FOR UPDATE");
       const pending = bookAs(user, input("doomed"));
-      let pid: number | undefined;
-      for (let tries = 0; !pid && tries < 100; tries++) {
-        await new Promise((r) => setTimeout(r, 20));
-        const rows = await blocker.query("SELECT pid, query FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))");
-        pid = rows.rows[0]?.pid;
-        if (pid) expect(rows.rows[0].query).toMatch(/FROM "budgets"/); // the budget lock: it has written its booking and visits
-      }
-      expect(pid).toBeDefined();
-      await blocker.query("SELECT pg_terminate_backend($1)", [pid]);
+      const waiter = await theWaiterOn(monitor, blocker.pid, "the booking to reach its visits");
+      expect(waiter.query).toMatch(/^INSERT INTO "visits"/);
+      expect((await monitor.client.query("SELECT pg_terminate_backend($1) AS killed", [waiter.pid])).rows).toEqual([{ killed: true }]);
       const killed = await pending;
       expect(killed.data).toBeNull();
       expect(killed.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "SERVICE_UNAVAILABLE" }) })]);
     } finally {
-      await blocker.query("ROLLBACK");
+      await blocker.client.query("ROLLBACK");
       await blocker.end();
+      await monitor.end();
     }
     expect(await api.db.getRepository(BookingEntity).count()).toBe(0);
     expect(await api.db.getRepository(VisitEntity).count()).toBe(0);
+    expect(await api.db.getRepository(LedgerEntryEntity).countBy({ budgetId: budget.id })).toBe(1); // the allocation
     expect(await api.db.query("SELECT count(*)::int AS n FROM idempotency_keys")).toEqual([{ n: 0 }]);
 
     const retried = await bookAs(user, input("doomed"));
     expect(outcome(retried)).toBe("REQUESTED");
   });
 
-  it("bookings, cancellations and top-ups racing on shared budgets never overspend", async () => {
+  it("bookings, cancellations and top-ups racing on shared budgets never overspend, and every answer adds up", async () => {
     const holders = await Promise.all(Array.from({ length: 3 }, () => aClientUser(api.db)));
     const budgets = await Promise.all(holders.map(({ client }) => aBudget(api.db, client, { allocatedPence: 20_000 })));
     const listing = await aListing(api.db, await aProvider(api.db), { pricePence: 1000 });
     const commissioner = await aCommissioner(api.db);
-    const work: Promise<unknown>[] = [];
+    type Made = { n: number; costPence: number; booked: Answer; cancelled?: Cancelled };
+    const topUps: Promise<GraphQLResponse<{ topUpBudget: { userErrors: { code: string }[] } }>>[] = [];
+    const made: Promise<Made>[] = [];
     for (let i = 0; i < 90; i++) {
       const n = i % 3;
       if (i % 10 === 0) {
         const topUp = { budgetId: toGlobalId("Budget", budgets[n].id), amountPence: 3000, idempotencyKey: `top-up-${i}` };
-        work.push(api.execute("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: topUp }, { as: commissioner }));
+        topUps.push(api.execute("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: topUp }, { as: commissioner }));
       }
-      work.push(
+      const visits = i % 2 ? 2 : 1;
+      made.push(
         bookAs(holders[n].user, {
           listingId: toGlobalId("Listing", listing.id),
           budgetId: toGlobalId("Budget", budgets[n].id),
           startsAt: new Date(Date.UTC(2026, 4, 1, 8) + i * 3_600_000).toISOString(),
-          recurrence: i % 2 ? "FREQ=DAILY;COUNT=2" : null,
+          recurrence: visits === 2 ? "FREQ=DAILY;COUNT=2" : null,
           idempotencyKey: `race-${i}`,
-        }).then(async (answer) => {
-          const booking = answer.data?.createBooking.booking;
-          if (booking && i % 5 === 0) {
-            await api.execute("mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { userErrors { code } } }", { input: { bookingId: booking.id } }, { as: holders[n].user });
-          }
+        }).then(async (booked) => {
+          const booking = booked.data?.createBooking.booking;
+          const cancelled = booking && i % 5 === 0
+            ? await (api.execute(
+                "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { booking { status } userErrors { code } } }",
+                { input: { bookingId: booking.id } },
+                { as: holders[n].user },
+              ) as Promise<Cancelled>)
+            : undefined;
+          return { n, costPence: visits * 1000, booked, cancelled };
         }),
       );
     }
-    await Promise.all(work);
-    const rows: { allocated: string; available: string }[] = await api.db.query(
-      "SELECT allocated_pence AS allocated, allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets",
+    const answers = await Promise.all(made);
+
+    // Every top-up landed; every booking was made or refused for want of money; every cancellation worked.
+    expect(await Promise.all(topUps)).toEqual(Array(9).fill({ data: { topUpBudget: { userErrors: [] } } }));
+    for (const { booked } of answers) expect(["REQUESTED", "INSUFFICIENT_BUDGET"]).toContain(outcome(booked));
+    // Whichever booking locks a budget first fits (20,000p against at most 2,000p), so each budget has one at least.
+    for (const n of [0, 1, 2]) expect(answers.filter((a) => a.n === n && outcome(a.booked) === "REQUESTED").length).toBeGreaterThan(0);
+    for (const { cancelled } of answers.filter((a) => a.cancelled)) expect(cancelled).toEqual({ data: { cancelBooking: { booking: { status: "CANCELLED" }, userErrors: [] } } });
+
+    // What each budget holds is exactly what its answers say: the bookings made and not cancelled.
+    const rows: { id: string; allocated: number; committed: number; available: number }[] = await api.db.query(
+      "SELECT id, allocated_pence::int AS allocated, committed_pence::int AS committed, (allocated_pence - committed_pence - spent_pence - returned_pence)::int AS available FROM budgets",
     );
-    expect(rows.map((r) => Number(r.allocated))).toEqual([29_000, 29_000, 29_000]); // every top-up landed
-    for (const { available } of rows) expect(Number(available)).toBeGreaterThanOrEqual(0);
+    for (const [n, budget] of budgets.entries()) {
+      const held = answers.filter((a) => a.n === n && outcome(a.booked) === "REQUESTED" && !a.cancelled).reduce((sum, a) => sum + a.costPence, 0);
+      expect(rows.find((r) => r.id === budget.id)).toEqual({ id: budget.id, allocated: 29_000, committed: held, available: 29_000 - held });
+      expect(29_000 - held).toBeGreaterThanOrEqual(0);
+    }
+    expect(await api.db.getRepository(BookingEntity).countBy({ status: "REQUESTED" as never })).toBe(answers.filter((a) => outcome(a.booked) === "REQUESTED" && !a.cancelled).length);
   });
 });

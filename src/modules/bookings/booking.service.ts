@@ -116,9 +116,13 @@ export class BookingService {
     return prepared.ok ? this.place(tx, viewer, prepared.value) : prepared;
   }
 
-  /** Everything a booking would be, checked against every rule but the money and the diary, without writing. */
+  /**
+   * Everything a booking would be, checked against every rule but the money and the diary, without
+   * writing. The budget is locked first (its gain policy prices the earmarks; its period bounds
+   * the visits), and stays locked to the end of the caller's transaction.
+   */
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
-    const found = await this.budgets.findVisible(viewer, request.budgetId, tx);
+    const found = await this.budgets.findVisible(viewer, request.budgetId, tx, { lock: true });
     if (!found) return notFound("The budget", ["input", "budgetId"]);
     const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
     if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
@@ -293,6 +297,9 @@ export class BookingService {
     const to = targetStatus(action, booking.quoteId !== null);
     const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
     const now = this.clock.now();
+    const releases = to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED;
+    // The budget before the booking (BudgetService.lockBudget's lock order), when money moves.
+    if (releases) await this.budgets.lockBudget(tx, booking.budgetId);
     const changed = await tx
       .createQueryBuilder()
       .update(BookingEntity)
@@ -307,7 +314,7 @@ export class BookingService {
       const current = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
       return failAll([invalidTransition(action, current.status)]);
     }
-    if (to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED) {
+    if (releases) {
       const released = await this.releaseScheduled(tx, booking, viewer.userId, `${action}: ${note}`.trim());
       if (!released.ok) return released;
     }

@@ -6,7 +6,7 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { apportion, costPence, isHundredths } from "../../shared/money";
 import type { Clock } from "../../shared/time";
-import { ClientEntity, ClientSetting, type BudgetService } from "../budgets";
+import { ClientEntity, ClientSetting, compareIds, type BudgetService } from "../budgets";
 import { ListingEntity, ListingSetting } from "../listings";
 import { ProviderEntity, ProviderKind } from "../providers";
 import { BookingEntity } from "./booking.entity";
@@ -50,10 +50,11 @@ export class GroupBookingService {
     if (!checked.ok) return checked;
     const { listing, careHome } = checked.value;
     const sessionPricePence = costPence(input.unitsPerSession, listing.pricePence);
-    // Budgets are locked in one order (by id) so two group sessions sharing residents cannot deadlock.
+    // Each participant's budget is locked as they are prepared, in id order (BudgetService.lockBudget's
+    // lock order), so two group sessions sharing residents cannot deadlock.
     const participants: Participant[] = input.participants
       .map((p, index) => ({ ...p, index, budgetUuid: uuidOf(p.budgetId, "Budget") }))
-      .sort((a, b) => (a.budgetUuid ?? "").localeCompare(b.budgetUuid ?? ""));
+      .sort((a, b) => compareIds(a.budgetUuid ?? "", b.budgetUuid ?? ""));
     const shares = shareOut(sessionPricePence, input.split, participants);
     if (!shares.ok) return shares;
 

@@ -20,15 +20,18 @@ export class VisitService {
 
   /**
    * The provider records a visit of a confirmed booking: DELIVERED turns its commitment into
-   * spend, MISSED releases it. The last visit recorded completes the booking. Locks: booking,
-   * then visit, then budget, the order every booking change uses.
+   * spend, MISSED releases it. The last visit recorded completes the booking. Locks: budget, then
+   * booking, then visit (BudgetService.lockBudget's lock order).
    */
   async record(viewer: Viewer, input: RecordVisitInput): Promise<Result<VisitEntity>> {
     const id = uuidOf(input.visitId, "Visit");
     return transactionResult(this.db, async (tx) => {
       const visit = id ? await tx.findOneBy(VisitEntity, { id }) : null;
-      const booking = visit ? await tx.findOne(BookingEntity, { where: { id: visit.bookingId }, lock: { mode: "for_no_key_update" } }) : null;
-      if (!visit || !booking || booking.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
+      const seen = visit ? await tx.findOneBy(BookingEntity, { id: visit.bookingId }) : null;
+      if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
+      // A booking's budget and provider never change: lock its budget, then read the booking under its own lock.
+      await this.budgets.lockBudget(tx, seen.budgetId);
+      const booking = await tx.findOneOrFail(BookingEntity, { where: { id: seen.id }, lock: { mode: "for_no_key_update" } });
       if (booking.status !== BookingStatus.CONFIRMED) {
         return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["input", "visitId"]);
       }

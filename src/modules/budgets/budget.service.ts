@@ -32,12 +32,45 @@ export class BudgetService {
     this.budgets = db.getRepository(BudgetEntity);
   }
 
-  /** A budget whose client the viewer may act for (never visible to providers). */
-  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ budget: BudgetEntity; client: ClientEntity } | null> {
+  /**
+   * A budget whose client the viewer may act for (never visible to providers). With `lock`, the
+   * budget is then locked and read again under its lock (see lockBudget): for anything computed
+   * from it. Who may see a budget never changes (its client is fixed), so the check comes first
+   * and nobody can lock a budget they may not see.
+   */
+  async findVisible(
+    viewer: Viewer | null,
+    id: string | null,
+    tx: EntityManager = this.db.manager,
+    options: { lock?: boolean } = {},
+  ): Promise<{ budget: BudgetEntity; client: ClientEntity } | null> {
     if (!viewer || !id) return null;
-    const budget = await tx.findOneBy(BudgetEntity, { id });
-    const client = budget ? await tx.findOneBy(ClientEntity, { id: budget.clientId }) : null;
-    return budget && client && canActFor(viewer, client) ? { budget, client } : null;
+    const seen = await tx.findOneBy(BudgetEntity, { id });
+    const client = seen ? await tx.findOneBy(ClientEntity, { id: seen.clientId }) : null;
+    if (!seen || !client || !canActFor(viewer, client)) return null;
+    const budget = options.lock ? await this.lockBudget(tx, seen.id) : seen;
+    return budget ? { budget, client } : null;
+  }
+
+  /**
+   * Locks a budget row until the caller's transaction ends and reads it under the lock.
+   *
+   * LOCK ORDER. Every transaction that moves a budget's money or reads what it will post from
+   * takes its locks in this order, so none can wait on one that waits on it:
+   *   1. the idempotency key it claims (shared/idempotency.ts once());
+   *   2. the package it moves, or the quote request then its quotes (compare-and-swap on status);
+   *   3. budgets, here, FOR NO KEY UPDATE; several one by one in id order (compareIds: a group
+   *      booking prepares its participants sorted so);
+   *   4. bookings (compare-and-swap on status, or inserted), then their visits;
+   *   5. ledger entries, appended by post() under the lock of step 3.
+   * A budget is read under its lock before anything is computed from it (its totals, its gain
+   * policy), and stays locked until commit: nothing can change it between that read and the
+   * posting. Paths that change a booking without money (confirm, approve) lock only the booking.
+   * NO KEY UPDATE rather than UPDATE: rows referencing the budget (bookings, ledger entries) hold
+   * KEY SHARE on it through their foreign keys, which FOR UPDATE would conflict with.
+   */
+  lockBudget(tx: EntityManager, id: string): Promise<BudgetEntity | null> {
+    return tx.findOne(BudgetEntity, { where: { id }, lock: { mode: "for_no_key_update" } });
   }
 
   /**
@@ -95,7 +128,7 @@ export class BudgetService {
 
   async topUp(viewer: Viewer, input: TopUpBudgetInput): Promise<Result<BudgetEntity>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"), tx);
+      const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"), tx, { lock: true });
       if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
       return once(
         tx,
@@ -107,24 +140,29 @@ export class BudgetService {
     });
   }
 
-  /** Sets what happens to savings of bookings made from now on. */
+  /**
+   * Sets what happens to savings of bookings made from now on. Under the budget's lock: a booking
+   * being made holds it from reading the policy to posting its earmarks, so a change waits for it.
+   */
   async setGainPolicy(viewer: Viewer, input: SetGainPolicyInput): Promise<Result<BudgetEntity>> {
-    const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"));
-    if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
-    const percent = returnPercentOf(input.mode, input.returnPercent);
-    if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["input", "returnPercent"]);
-    await this.budgets.update({ id: found.budget.id }, { gainMode: input.mode, gainReturnPercent: percent });
-    return ok(Object.assign(found.budget, { gainMode: input.mode, gainReturnPercent: percent }));
+    return transactionResult(this.db, async (tx) => {
+      const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"), tx, { lock: true });
+      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
+      const percent = returnPercentOf(input.mode, input.returnPercent);
+      if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["input", "returnPercent"]);
+      await tx.update(BudgetEntity, { id: found.budget.id }, { gainMode: input.mode, gainReturnPercent: percent });
+      return ok(Object.assign(found.budget, { gainMode: input.mode, gainReturnPercent: percent }));
+    });
   }
 
   /**
    * Appends entries to a budget's ledger and moves its totals, inside the caller's transaction.
-   * The row is locked first, so concurrent postings take turns; money that is not there is
-   * refused with INSUFFICIENT_BUDGET (and chk_budgets_available guarantees it regardless).
+   * The row is locked first (callers that computed the postings from it locked it already), so
+   * concurrent postings take turns; money that is not there is refused with INSUFFICIENT_BUDGET
+   * (and chk_budgets_available guarantees it regardless).
    */
   async post(tx: EntityManager, budgetId: string, postings: PostingDetail[], actorUserId: string | null): Promise<Result<BudgetEntity>> {
-    // NO KEY UPDATE: rows referencing the budget (bookings, ledger entries) hold KEY SHARE on it; FOR UPDATE would deadlock with them.
-    const budget = await tx.findOne(BudgetEntity, { where: { id: budgetId }, lock: { mode: "for_no_key_update" } });
+    const budget = await this.lockBudget(tx, budgetId);
     if (!budget) return notFound("The budget", ["input", "budgetId"]);
     const delta = deltaOf(postings);
     const next = {
@@ -185,4 +223,9 @@ export class BudgetService {
     });
     return errors;
   }
+}
+
+/** The order budgets are locked in: their ids' (PostgreSQL's uuid order is that of the lowercase text). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,7 +11,7 @@ export { ClientEntity } from "./client.entity";
 export { LedgerEntryEntity } from "./ledger-entry.entity";
 export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
-export { BudgetService, type PostingDetail } from "./budget.service";
+export { BudgetService, compareIds, type PostingDetail } from "./budget.service";
 export { ClientService } from "./client.service";
 export { ageBandOf, canActFor, canManage } from "./client.rules";
 export { EFFECTS, deltaOf, available, earmarks, returnPercentOf } from "./ledger.rules";

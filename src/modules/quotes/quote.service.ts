@@ -155,9 +155,11 @@ export class QuoteService {
           const { quote, request } = found.value;
           const status = this.statusOf(quote);
           if (status === QuoteStatus.EXPIRED) return fail(UserErrorCode.QUOTE_EXPIRED, "This quote has expired: ask the provider for a new one.", ["input", "quoteId"]);
-          const accepted = await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED });
+          // The request first, then its quotes: two rival acceptances queue on the request instead
+          // of each holding its own quote while waiting for the other's (a deadlock).
           const closed = await tx.update(QuoteRequestEntity, { id: request.id, status: QuoteRequestStatus.OPEN }, { status: QuoteRequestStatus.CLOSED });
-          if (accepted.affected !== 1 || closed.affected !== 1) {
+          const accepted = closed.affected === 1 ? await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED }) : null;
+          if (closed.affected !== 1 || accepted?.affected !== 1) {
             return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["input", "quoteId"]);
           }
           await tx.update(QuoteEntity, { requestId: request.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.DECLINED });
