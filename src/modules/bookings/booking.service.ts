@@ -8,7 +8,7 @@ import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
-import { canActFor, canManage, ClientEntity, earmarks, LedgerKind, type BudgetEntity, type BudgetService } from "../budgets";
+import { canActFor, canManage, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import { ListingEntity } from "../listings";
 import { snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, ProviderEntity } from "../providers";
@@ -45,8 +45,9 @@ export interface BookingRequest {
 /** A booking checked and costed, ready to write. */
 export interface PreparedBooking {
   request: BookingRequest;
-  budget: BudgetEntity;
-  client: ClientEntity;
+  /** Read once, under its lock, by prepare(); committed from by place(). */
+  budget: LockedBudget;
+  client: ClientView;
   listing: ListingEntity;
   provider: ProviderEntity;
   unitPricePence: number;
@@ -76,13 +77,13 @@ export class BookingService {
   }
 
   /** The client (and those acting for them), the booked provider's members, admins. */
-  isVisibleTo(viewer: Viewer | null, booking: BookingEntity, client: ClientEntity): boolean {
+  isVisibleTo(viewer: Viewer | null, booking: BookingEntity, client: ClientView): boolean {
     return viewer !== null && (canActFor(viewer, client) || viewer.providerId === booking.providerId);
   }
 
-  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ booking: BookingEntity; client: ClientEntity } | null> {
+  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ booking: BookingEntity; client: ClientView } | null> {
     const booking = viewer && id ? await tx.findOneBy(BookingEntity, { id }) : null;
-    const client = booking ? await tx.findOneBy(ClientEntity, { id: booking.clientId }) : null;
+    const client = booking ? await this.budgets.findClient(tx, booking.clientId) : null;
     return booking && client && this.isVisibleTo(viewer, booking, client) ? { booking, client } : null;
   }
 
@@ -122,7 +123,7 @@ export class BookingService {
    * the visits), and stays locked to the end of the caller's transaction.
    */
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
-    const found = await this.budgets.findVisible(viewer, request.budgetId, tx, { lock: true });
+    const found = await this.budgets.lockVisible(tx, viewer, request.budgetId);
     if (!found) return notFound("The budget", ["input", "budgetId"]);
     const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
     if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
@@ -200,16 +201,8 @@ export class BookingService {
       visits.map((v) => ({ ...v, id: newId(), bookingId: booking.id, providerId: provider.id, singlePerson, status: VisitStatus.SCHEDULED, recordedAt: null, recordedByUserId: null })),
     );
     if (!placed.ok) return placed;
-    const earmarked = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
-    const committed = await this.budgets.post(
-      tx,
-      budget.id,
-      [
-        { kind: LedgerKind.COMMITMENT, amountPence: prepared.totalCostPence, bookingId: booking.id, memo: `${visits.length} visit(s)` },
-        { kind: LedgerKind.COMMITMENT, amountPence: earmarked, bookingId: booking.id, memo: `saving earmarked for the funder (gain policy ${budget.gainMode})` },
-      ],
-      viewer.userId,
-    );
+    const earmarkPence = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
+    const committed = await this.budgets.commit(tx, budget, { bookingId: booking.id, costPence: prepared.totalCostPence, earmarkPence, visits: visits.length }, viewer.userId);
     return committed.ok ? ok(booking) : committed;
   }
 
@@ -220,7 +213,7 @@ export class BookingService {
    */
   private async priceVisits<V extends PricedVisit>(
     tx: EntityManager,
-    budget: BudgetEntity,
+    budget: LockedBudget,
     listing: ListingEntity,
     visits: V[],
     unitPricePence: number,
@@ -228,9 +221,9 @@ export class BookingService {
     const days = visits.map((v) => londonDate(v.startsAt));
     const versions = await this.rates.versionsFor(tx, budget.fundingBodyCode, listing.categoryCode, days[0], days[days.length - 1]);
     const snapshots = visits.map((v, i) => snapshotOn(versions, listing, days[i], v.units, unitPricePence));
-    const marks = earmarks(
+    const marks = earmarksUnder(
+      budget,
       snapshots.map((s, i) => (s.referenceCostPence === null ? null : s.referenceCostPence - visits[i].costPence)),
-      budget.gainReturnPercent,
     );
     return visits.map((v, i) => ({ ...v, ...snapshots[i], earmarkPence: marks[i] }));
   }
@@ -277,7 +270,7 @@ export class BookingService {
     viewer: Viewer,
     input: BookingDecisionInput,
     action: BookingAction,
-    allowed: (booking: BookingEntity, client: ClientEntity) => boolean,
+    allowed: (booking: BookingEntity, client: ClientView) => boolean,
   ): Promise<Result<BookingEntity>> {
     return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, uuidOf(input.bookingId, "Booking"), action, allowed, input.note));
   }
@@ -288,7 +281,7 @@ export class BookingService {
     viewer: Viewer,
     bookingId: string | null,
     action: BookingAction,
-    allowed: (booking: BookingEntity, client: ClientEntity) => boolean,
+    allowed: (booking: BookingEntity, client: ClientView) => boolean,
     note = "",
   ): Promise<Result<BookingEntity>> {
     const found = await this.findVisible(viewer, bookingId, tx);
@@ -298,8 +291,8 @@ export class BookingService {
     const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
     const now = this.clock.now();
     const releases = to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED;
-    // The budget before the booking (BudgetService.lockBudget's lock order), when money moves.
-    if (releases) await this.budgets.lockBudget(tx, booking.budgetId);
+    // The budget before the booking (BudgetService.lock's lock order), when money moves.
+    const budget = releases ? await this.budgets.lock(tx, booking.budgetId) : null;
     const changed = await tx
       .createQueryBuilder()
       .update(BookingEntity)
@@ -314,23 +307,22 @@ export class BookingService {
       const current = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
       return failAll([invalidTransition(action, current.status)]);
     }
-    if (releases) {
-      const released = await this.releaseScheduled(tx, booking, viewer.userId, `${action}: ${note}`.trim());
+    if (budget) {
+      const released = await this.releaseScheduled(tx, budget, booking, viewer.userId, `${action}: ${note}`.trim());
       if (!released.ok) return released;
     }
     return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
   }
 
   /** Cancels the booking's scheduled visits and releases what they hold. */
-  private async releaseScheduled(tx: EntityManager, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
+  private async releaseScheduled(tx: EntityManager, budget: LockedBudget, booking: BookingEntity, actorUserId: string, memo: string): Promise<Result<unknown>> {
     // TypeORM answers an UPDATE with [rows, affected]. A visit holds its cost and its earmark.
     const [rows]: [{ held: number }[], number] = await tx.query(
       "UPDATE visits SET status = 'CANCELLED' WHERE booking_id = $1 AND status = 'SCHEDULED' RETURNING cost_pence + earmark_pence AS held",
       [booking.id],
     );
     const amountPence = rows.reduce((sum, r) => sum + r.held, 0);
-    if (amountPence === 0) return ok(null);
-    return this.budgets.post(tx, booking.budgetId, [{ kind: LedgerKind.RELEASE, amountPence, bookingId: booking.id, memo }], actorUserId);
+    return this.budgets.release(tx, budget, { bookingId: booking.id, amountPence, memo }, actorUserId);
   }
 
   /** Bookings the viewer may see, newest first. */

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
@@ -6,7 +6,7 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { apportion, costPence, isHundredths } from "../../shared/money";
 import type { Clock } from "../../shared/time";
-import { ClientEntity, ClientSetting, compareIds, type BudgetService } from "../budgets";
+import { ClientSetting, compareIds, type BudgetService } from "../budgets";
 import { ListingEntity, ListingSetting } from "../listings";
 import { ProviderEntity, ProviderKind } from "../providers";
 import { BookingEntity } from "./booking.entity";
@@ -50,7 +50,7 @@ export class GroupBookingService {
     if (!checked.ok) return checked;
     const { listing, careHome } = checked.value;
     const sessionPricePence = costPence(input.unitsPerSession, listing.pricePence);
-    // Each participant's budget is locked as they are prepared, in id order (BudgetService.lockBudget's
+    // Each participant's budget is locked as they are prepared, in id order (BudgetService.lock's
     // lock order), so two group sessions sharing residents cannot deadlock.
     const participants: Participant[] = input.participants
       .map((p, index) => ({ ...p, index, budgetUuid: uuidOf(p.budgetId, "Budget") }))
@@ -131,7 +131,7 @@ export class GroupBookingService {
     const group = viewer && id ? await this.db.manager.findOneBy(GroupBookingEntity, { id }) : null;
     if (!group) return null;
     const bookings = await this.db.manager.findBy(BookingEntity, { groupBookingId: group.id });
-    const clients = await this.db.manager.findBy(ClientEntity, { id: In(bookings.map((b) => b.clientId)) });
+    const clients = await this.budgets.findClients(this.db.manager, bookings.map((b) => b.clientId));
     const visible = bookings.some((b) => this.bookings.isVisibleTo(viewer, b, clients.find((c) => c.id === b.clientId)!));
     return visible ? group : null;
   }

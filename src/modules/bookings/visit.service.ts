@@ -4,7 +4,7 @@ import { transactionResult } from "../../shared/db";
 import { fail, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { uuidOf } from "../../shared/ids";
 import type { Clock } from "../../shared/time";
-import { LedgerKind, type BudgetService } from "../budgets";
+import type { BudgetService } from "../budgets";
 import { BookingEntity } from "./booking.entity";
 import { BookingStatus, VisitStatus } from "./booking.enums";
 import { VisitOutcome, type RecordVisitInput } from "./booking.inputs";
@@ -21,7 +21,7 @@ export class VisitService {
   /**
    * The provider records a visit of a confirmed booking: DELIVERED turns its commitment into
    * spend, MISSED releases it. The last visit recorded completes the booking. Locks: budget, then
-   * booking, then visit (BudgetService.lockBudget's lock order).
+   * booking, then visit (BudgetService.lock's lock order).
    */
   async record(viewer: Viewer, input: RecordVisitInput): Promise<Result<VisitEntity>> {
     const id = uuidOf(input.visitId, "Visit");
@@ -30,7 +30,8 @@ export class VisitService {
       const seen = visit ? await tx.findOneBy(BookingEntity, { id: visit.bookingId }) : null;
       if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
       // A booking's budget and provider never change: lock its budget, then read the booking under its own lock.
-      await this.budgets.lockBudget(tx, seen.budgetId);
+      const budget = await this.budgets.lock(tx, seen.budgetId);
+      if (!budget) return notFound("The visit", ["input", "visitId"]);
       const booking = await tx.findOneOrFail(BookingEntity, { where: { id: seen.id }, lock: { mode: "for_no_key_update" } });
       if (booking.status !== BookingStatus.CONFIRMED) {
         return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["input", "visitId"]);
@@ -45,14 +46,10 @@ export class VisitService {
       }
       // Delivered: the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
       const memo = `visit ${visit.startsAt.toISOString()} ${status}`;
-      const postings =
+      const posted =
         status === VisitStatus.DELIVERED
-          ? [
-              { kind: LedgerKind.SPEND, amountPence: visit.costPence, bookingId: booking.id, memo },
-              { kind: LedgerKind.RETURN_TO_FUNDER, amountPence: visit.earmarkPence, bookingId: booking.id, memo: `${memo}: saving returned` },
-            ]
-          : [{ kind: LedgerKind.RELEASE, amountPence: visit.costPence + visit.earmarkPence, bookingId: booking.id, memo }];
-      const posted = await this.budgets.post(tx, booking.budgetId, postings, viewer.userId);
+          ? await this.budgets.spend(tx, budget, { bookingId: booking.id, costPence: visit.costPence, earmarkPence: visit.earmarkPence, memo }, viewer.userId)
+          : await this.budgets.release(tx, budget, { bookingId: booking.id, amountPence: visit.costPence + visit.earmarkPence, memo }, viewer.userId);
       if (!posted.ok) return posted;
 
       if ((await tx.countBy(VisitEntity, { bookingId: booking.id, status: VisitStatus.SCHEDULED })) === 0) {

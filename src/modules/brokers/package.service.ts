@@ -9,7 +9,7 @@ import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../sha
 import { restrictTo } from "../../shared/scope";
 import type { Clock } from "../../shared/time";
 import { BookingEntity, BookingStatus, type BookingRequest, type BookingService } from "../bookings";
-import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
+import { canActFor, canManage, ClientEntity, type BudgetService } from "../budgets";
 import { ListingEntity } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
@@ -224,7 +224,8 @@ export class PackageService {
     const chargedTo = body?.brokerageChargedTo ?? BrokerageChargedTo.FUNDING_BODY;
     await tx.update(PackageEntity, { id: pkg.id }, { brokerageFeePence: fee, brokerageChargedTo: fee > 0 ? chargedTo : null });
     if (fee === 0 || chargedTo !== BrokerageChargedTo.BUDGET) return ok(null);
-    const charged = await this.budgets.post(tx, pkg.budgetId, [{ kind: LedgerKind.FEE, amountPence: fee, memo: "brokerage" }], viewer.userId);
+    const budget = await this.budgets.lock(tx, pkg.budgetId);
+    const charged = budget ? await this.budgets.charge(tx, budget, { amountPence: fee, memo: "brokerage" }, viewer.userId) : notFound("The budget");
     return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["input", "packageId"] })));
   }
 
