@@ -28,7 +28,7 @@ import {
 import { ClientEntity } from "./client.entity";
 import { ageBandOf, canActFor } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { available } from "./ledger.rules";
+import { availableOf } from "./ledger.rules";
 
 @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
 @Resolver()
@@ -153,7 +153,7 @@ export class BudgetFields {
 
   @FieldResolver(() => Pence, { description: "allocated − committed − spent − returned; never negative." })
   availablePence(@Root() budget: BudgetEntity): number {
-    return available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+    return availableOf(budget);
   }
 
   @FieldResolver(() => GainPolicy)
