@@ -6,9 +6,8 @@ import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
-import { canActFor, canManage, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import { canActFor, canManage, earmarksUnder, restrictToActFor, type BudgetService, type ClientView, type LockedBudget, type RowScope } from "../budgets";
 import { ListingEntity } from "../listings";
 import { snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, ProviderEntity } from "../providers";
@@ -336,19 +335,12 @@ export class BookingService {
     return new Connection(await page.getMany(), first, (b) => encodeCursor("BOOKINGS", [b.id]), () => query.getCount());
   }
 
+  /** The viewer's bookings: those of the clients they act for (the one policy), and a provider's own. */
   private scoped(viewer: Viewer): SelectQueryBuilder<BookingEntity> {
-    const query = this.bookings.createQueryBuilder("b");
-    if (viewer.roles.has(Role.ADMIN)) return query;
-    const scopes: string[] = [];
-    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("b.funding_body_code = :fundingBodyCode");
-    if (viewer.roles.has(Role.PROVIDER) && viewer.providerId) scopes.push("b.provider_id = :providerId");
-    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("b.client_id = :clientId");
-    if (viewer.roles.has(Role.BROKER)) scopes.push("b.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
-    return restrictTo(query, scopes, {
-      fundingBodyCode: viewer.fundingBodyCode,
-      providerId: viewer.providerId,
-      clientId: viewer.clientId,
-      userId: viewer.userId,
-    });
+    const providers: RowScope =
+      viewer.roles.has(Role.PROVIDER) && viewer.providerId
+        ? { all: false, conditions: ["b.provider_id = :providerId"], params: { providerId: viewer.providerId } }
+        : { all: false, conditions: [], params: {} };
+    return restrictToActFor(this.bookings.createQueryBuilder("b"), viewer, { clientId: "b.client_id", fundingBodyCode: "b.funding_body_code" }, providers);
   }
 }

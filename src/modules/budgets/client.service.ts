@@ -4,7 +4,6 @@ import { insertRows } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
 import { UserEntity } from "../auth";
 import { isPostcodeDistrict, normalisePostcodeDistrict, ProviderEntity, ProviderKind } from "../providers";
@@ -12,7 +11,7 @@ import type { ReferenceService } from "../reference";
 import { ClientSetting } from "./budget.enums";
 import type { AssignBrokerInput, CreateClientInput } from "./budget.inputs";
 import { ClientEntity } from "./client.entity";
-import { canActFor, canManage } from "./client.rules";
+import { canActFor, canManage, restrictToActFor } from "./client.rules";
 
 export class ClientService {
   private readonly clients: Repository<ClientEntity>;
@@ -87,17 +86,7 @@ export class ClientService {
   }
 
   private scoped(viewer: Viewer): SelectQueryBuilder<ClientEntity> {
-    const query = this.clients.createQueryBuilder("c");
-    if (viewer.roles.has(Role.ADMIN)) return query;
-    const scopes: string[] = [];
-    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("c.funding_body_code = :fundingBodyCode");
-    if (viewer.roles.has(Role.BROKER)) scopes.push("c.broker_user_id = :userId");
-    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("c.id = :clientId");
-    return restrictTo(query, scopes, {
-      fundingBodyCode: viewer.fundingBodyCode,
-      userId: viewer.userId,
-      clientId: viewer.clientId,
-    });
+    return restrictToActFor(this.clients.createQueryBuilder("c"), viewer, { clientId: "c.id", fundingBodyCode: "c.funding_body_code", brokerUserId: "c.broker_user_id" });
   }
 
   private async check(client: ClientEntity, careHomeInput: string | null): Promise<UserErrorData[]> {

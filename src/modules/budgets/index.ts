@@ -17,7 +17,7 @@ export { BudgetService, compareIds } from "./budget.service";
 export type { Charge, Commitment, Release, Spend } from "./budget.commands";
 export type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 export { ClientService } from "./client.service";
-export { ageBandOf, canActFor, canManage } from "./client.rules";
+export { actsForScope, ageBandOf, canActFor, canManage, restrictToActFor, type ClientColumns, type RowScope } from "./client.rules";
 export { EFFECTS, deltaOf, available, availableOf, earmarks, earmarksUnder, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
 
