@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLScalarType } from "graphql";
 import type { Context } from "../../context";
 import { Role } from "../../shared/auth";
 import { toPayload } from "../../shared/errors";
@@ -12,7 +13,7 @@ import { Provider, type ProviderEntity } from "../providers";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
 import { BookingDecisionInput, BookingFilter, CreateBookingInput, RecordVisitInput } from "./booking.inputs";
-import { visitCursor } from "./booking.loaders";
+import { visitCursor, type VisitTotals } from "./booking.loaders";
 import { approvalExplanation } from "./booking.rules";
 import {
   ApproveBookingPayload,
@@ -128,55 +129,10 @@ export class BookingFields {
     return booking.payeeRelationship !== PayeeRelationship.NONE;
   }
 
-  @FieldResolver(() => Pence, { description: "Held by the visits still scheduled: their cost and any earmarked saving." })
-  async committedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).committedPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Paid for delivered visits." })
-  async spentPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).spentPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Scheduled and delivered visits together: what the booking costs." })
-  async totalCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).costPence;
-  }
-
   @FieldResolver(() => ReferenceRate, { nullable: true, description: "The rate the first visit is compared with (later visits may fall under later versions)." })
   async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> {
     const { firstReferenceRateId } = await loaders.visitTotalsOfBooking.load(booking.id);
     return firstReferenceRateId ? loaders.referenceRateById.load(firstReferenceRateId) : null;
-  }
-
-  @FieldResolver(() => Pence, { description: "What the visits with a reference rate would cost at that rate." })
-  async referenceCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).referenceCostPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "referenceCostPence less their cost; negative: a premium over the rate." })
-  async savingPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).savingPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Savings earmarked for the funder on visits still scheduled." })
-  async earmarkedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).earmarkedPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Savings handed back to the funder as visits were delivered." })
-  async returnedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).returnedPence;
-  }
-
-  @FieldResolver(() => Int, { description: "Visits with no reference rate that day: counted apart in reports." })
-  async visitsWithoutReference(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).visitsWithoutReference;
-  }
-
-  @FieldResolver(() => Boolean, { description: "Priced below the minimum price on some visit's day: a sustainability risk." })
-  async belowMinimumPrice(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<boolean> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).belowMinimumPrice;
   }
 
   @FieldResolver(() => VisitConnection, { description: "The visits in time order." })
@@ -197,6 +153,34 @@ export class BookingFields {
       note: booking.approvalNote,
     };
   }
+}
+
+/**
+ * A booking's money: each field one total of its visits, summed once per page of bookings by the
+ * visitTotalsOfBooking loader. Declared here once, as data, instead of one resolver each.
+ */
+const MONEY_FIELDS: [field: string, total: keyof VisitTotals, type: () => GraphQLScalarType | BooleanConstructor, description: string][] = [
+  ["committedPence", "committedPence", () => Pence, "Held by the visits still scheduled: their cost and any earmarked saving."],
+  ["spentPence", "spentPence", () => Pence, "Paid for delivered visits."],
+  ["totalCostPence", "costPence", () => Pence, "Scheduled and delivered visits together: what the booking costs."],
+  ["referenceCostPence", "referenceCostPence", () => Pence, "What the visits with a reference rate would cost at that rate."],
+  ["savingPence", "savingPence", () => Pence, "referenceCostPence less their cost; negative: a premium over the rate."],
+  ["earmarkedPence", "earmarkedPence", () => Pence, "Savings earmarked for the funder on visits still scheduled."],
+  ["returnedPence", "returnedPence", () => Pence, "Savings handed back to the funder as visits were delivered."],
+  ["visitsWithoutReference", "visitsWithoutReference", () => Int, "Visits with no reference rate that day: counted apart in reports."],
+  ["belowMinimumPrice", "belowMinimumPrice", () => Boolean, "Priced below the minimum price on some visit's day: a sustainability risk."],
+];
+
+@Resolver(() => Booking)
+export class BookingMoneyFields {}
+
+for (const [field, total, type, description] of MONEY_FIELDS) {
+  const resolve = async (booking: BookingEntity, { loaders }: Context) => (await loaders.visitTotalsOfBooking.load(booking.id))[total];
+  const descriptor: PropertyDescriptor = { value: resolve, writable: true, configurable: true };
+  Object.defineProperty(BookingMoneyFields.prototype, field, descriptor);
+  FieldResolver(type, { description })(BookingMoneyFields.prototype, field, descriptor);
+  Root()(BookingMoneyFields.prototype, field, 0);
+  Ctx()(BookingMoneyFields.prototype, field, 1);
 }
 
 @Resolver(() => Visit)

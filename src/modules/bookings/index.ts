@@ -2,7 +2,7 @@
 import type { Context } from "../../context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { BookingEntity } from "./booking.entity";
-import { BookingFields, BookingMutations, BookingQueries, LedgerEntryBookingField, VisitFields } from "./booking.resolver";
+import { BookingFields, BookingMoneyFields, BookingMutations, BookingQueries, LedgerEntryBookingField, VisitFields } from "./booking.resolver";
 import { GroupBookingEntity } from "./group-booking.entity";
 import { BookingGroupField, GroupBookingFields, GroupBookingMutations, GroupBookingQueries, GroupParticipantFields } from "./group-booking.resolver";
 import { VisitEntity } from "./visit.entity";
@@ -24,6 +24,7 @@ export const bookingsModule = {
     BookingQueries,
     BookingMutations,
     BookingFields,
+    BookingMoneyFields,
     VisitFields,
     LedgerEntryBookingField,
     GroupBookingQueries,
