@@ -82,7 +82,7 @@ describe("efficiency reports", () => {
           const { user, client } = await aClientUser(api.db, undefined);
           await api.db.query("UPDATE clients SET date_of_birth = $2, new_to_support = $3 WHERE id = $1", [client.id, plan.born, plan.newToSupport]);
           const budget = await aBudget(api.db, client, { allocatedPence: plan.allocation, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "GARDENING"] });
-          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: toGlobalId("Budget", budget.id), mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
+          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: budget.id, mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
           for (const [n, b] of plan.bookings.entries()) {
             const listing = listings[b.listing];
             const made = await bookings.create(viewerOf({ ...user, clientId: client.id }), {

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { In, IsNull } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
-import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { fail, failAll, inInput, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
@@ -48,7 +48,7 @@ export class PackageService {
 
   async create(viewer: Viewer, input: CreatePackageInput): Promise<Result<PackageEntity>> {
     const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
-    if (!visible.ok) return visible;
+    if (!visible.ok) return inInput(visible);
     const found = visible.value;
     if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
     const pkg = Object.assign(new PackageEntity(), {

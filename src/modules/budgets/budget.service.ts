@@ -3,15 +3,14 @@ import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { addDays, type Clock } from "../../shared/time";
 import type { ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { GainMode, LedgerKind } from "./budget.enums";
-import type { CreateBudgetInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
-import type { Charge, Commitment, Release, Spend } from "./budget.commands";
+import type { Charge, Commitment, CreateBudgetCommand, Release, SetGainPolicyCommand, Spend, TopUpBudgetCommand } from "./budget.commands";
 import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
@@ -134,35 +133,34 @@ export class BudgetService {
    */
   async findVisibleOf(viewer: Viewer, clientId: string | null, budgetId: string | null): Promise<Result<{ budget: BudgetView; client: ClientView }>> {
     const found = await this.findVisible(viewer, budgetId);
-    if (!found) return notFound("The budget", ["input", "budgetId"]);
+    if (!found) return notFound("The budget", ["budgetId"]);
     if (found.client.id === clientId) return ok(found);
     const client = clientId ? await this.db.manager.findOneBy(ClientEntity, { id: clientId }) : null;
-    if (!client || !canActFor(viewer, client)) return notFound("The client", ["input", "clientId"]);
-    return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["input", "budgetId"]);
+    if (!client || !canActFor(viewer, client)) return notFound("The client", ["clientId"]);
+    return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["budgetId"]);
   }
 
-  async create(viewer: Viewer, input: CreateBudgetInput): Promise<Result<BudgetView>> {
-    const clientId = uuidOf(input.clientId, "Client");
-    const client = clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: clientId }) : null;
-    if (!client || !canManage(viewer, client)) return notFound("The client", ["input", "clientId"]);
-    const errors = await this.checkPlan(input);
+  async create(viewer: Viewer, command: CreateBudgetCommand): Promise<Result<BudgetView>> {
+    const client = command.clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: command.clientId }) : null;
+    if (!client || !canManage(viewer, client)) return notFound("The client", ["clientId"]);
+    const errors = await this.checkPlan(command);
     if (errors.length > 0) return failAll(errors);
 
     return transactionResult(this.db, (tx) =>
       once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "createBudget", input },
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createBudget", input: command, keyField: ["idempotencyKey"] },
         async () => {
           const budget = tx.create(BudgetEntity, {
             id: newId(),
             clientId: client.id,
             fundingBodyCode: client.fundingBodyCode,
-            kind: input.kind,
-            management: input.management,
-            periodStart: input.periodStart,
-            periodEnd: input.periodEnd,
-            coveredCategories: [...new Set(input.coveredCategoryCodes)],
-            reviewDueOn: input.reviewDueOn ?? addDays(input.periodStart, 182),
+            kind: command.kind,
+            management: command.management,
+            periodStart: command.periodStart,
+            periodEnd: command.periodEnd,
+            coveredCategories: [...new Set(command.coveredCategoryCodes)],
+            reviewDueOn: command.reviewDueOn ?? addDays(command.periodStart, 182),
             allocatedPence: 0,
             committedPence: 0,
             spentPence: 0,
@@ -173,7 +171,7 @@ export class BudgetService {
           });
           await insertRows(tx, BudgetEntity, [budget]);
           // Inserted by this transaction, so no other can see it, let alone change it, until commit.
-          return this.post(tx, budget as LockedBudget, [{ kind: LedgerKind.ALLOCATION, amountPence: input.allocatedPence, memo: "Allocation" }], viewer.userId);
+          return this.post(tx, budget as LockedBudget, [{ kind: LedgerKind.ALLOCATION, amountPence: command.allocatedPence, memo: "Allocation" }], viewer.userId);
         },
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),
@@ -181,14 +179,14 @@ export class BudgetService {
     );
   }
 
-  async topUp(viewer: Viewer, input: TopUpBudgetInput): Promise<Result<BudgetView>> {
+  async topUp(viewer: Viewer, command: TopUpBudgetCommand): Promise<Result<BudgetView>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.lockVisible(tx, viewer, uuidOf(input.budgetId, "Budget"));
-      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
+      const found = await this.lockVisible(tx, viewer, command.budgetId);
+      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["budgetId"]);
       return once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "topUpBudget", input },
-        () => this.post(tx, found.budget, [{ kind: LedgerKind.TOP_UP, amountPence: input.amountPence, memo: input.memo }], viewer.userId),
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "topUpBudget", input: command, keyField: ["idempotencyKey"] },
+        () => this.post(tx, found.budget, [{ kind: LedgerKind.TOP_UP, amountPence: command.amountPence, memo: command.memo }], viewer.userId),
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),
       );
@@ -199,14 +197,14 @@ export class BudgetService {
    * Sets what happens to savings of bookings made from now on. Under the budget's lock: a booking
    * being made holds it from reading the policy to posting its earmarks, so a change waits for it.
    */
-  async setGainPolicy(viewer: Viewer, input: SetGainPolicyInput): Promise<Result<BudgetView>> {
+  async setGainPolicy(viewer: Viewer, command: SetGainPolicyCommand): Promise<Result<BudgetView>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.lockVisible(tx, viewer, uuidOf(input.budgetId, "Budget"));
-      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
-      const percent = returnPercentOf(input.mode, input.returnPercent);
-      if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["input", "returnPercent"]);
-      await tx.update(BudgetEntity, { id: found.budget.id }, { gainMode: input.mode, gainReturnPercent: percent });
-      return ok({ ...found.budget, gainMode: input.mode, gainReturnPercent: percent });
+      const found = await this.lockVisible(tx, viewer, command.budgetId);
+      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["budgetId"]);
+      const percent = returnPercentOf(command.mode, command.returnPercent);
+      if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["returnPercent"]);
+      await tx.update(BudgetEntity, { id: found.budget.id }, { gainMode: command.mode, gainReturnPercent: percent });
+      return ok({ ...found.budget, gainMode: command.mode, gainReturnPercent: percent });
     });
   }
 
@@ -253,20 +251,20 @@ export class BudgetService {
     return new Connection(await page.getMany(), first, (e) => encodeCursor("LEDGER", [e.id]), () => query.getCount());
   }
 
-  private async checkPlan(input: CreateBudgetInput): Promise<UserErrorData[]> {
+  private async checkPlan(command: CreateBudgetCommand): Promise<UserErrorData[]> {
     const errors: UserErrorData[] = [];
-    if (input.periodEnd < input.periodStart) {
-      errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The period ends before it starts.", field: ["input", "periodEnd"] });
+    if (command.periodEnd < command.periodStart) {
+      errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The period ends before it starts.", field: ["periodEnd"] });
     }
     const categories = new Map((await this.reference.listCategories()).map((c) => [c.code, c]));
-    input.coveredCategoryCodes.forEach((code, index) => {
+    command.coveredCategoryCodes.forEach((code, index) => {
       const category = categories.get(code);
-      const field = ["input", "coveredCategoryCodes", index];
+      const field = ["coveredCategoryCodes", index];
       if (!category) errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${code}.`, field });
-      else if (!category.allowedFor.includes(input.kind)) {
+      else if (!category.allowedFor.includes(command.kind)) {
         errors.push({
           code: UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
-          message: `${category.name} cannot be paid for by a ${input.kind === "PERSONAL_HEALTH_BUDGET" ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
+          message: `${category.name} cannot be paid for by a ${command.kind === "PERSONAL_HEALTH_BUDGET" ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
           field,
         });
       }

@@ -14,7 +14,7 @@ export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
 /** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / charge on the LockedBudget. */
 export { BudgetService, compareIds } from "./budget.service";
-export type { Charge, Commitment, Release, Spend } from "./budget.commands";
+export type * from "./budget.commands";
 export type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 export { ClientService } from "./client.service";
 export { actsForScope, ageBandOf, canActFor, canManage, restrictToActFor, type ClientColumns, type RowScope } from "./client.rules";
