@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLScalarType } from "graphql";
 import type { Context } from "../../context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { Connection, PageArgs } from "../../shared/pagination";
@@ -10,6 +10,7 @@ import { Budget, canActFor, Client, LedgerEntry, type BudgetEntity, type ClientE
 import { Listing, type ListingEntity } from "../listings";
 import { ReferenceRate, type ReferenceRateEntity } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
+import type { BookingDecisionCommand, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
 import { BookingDecisionInput, BookingFilter, CreateBookingInput, RecordVisitInput } from "./booking.inputs";
@@ -29,6 +30,7 @@ import {
   Visit,
   VisitConnection,
 } from "./booking.types";
+import { scheduleOf } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
 
 @Authorized()
@@ -47,7 +49,7 @@ export class BookingQueries {
     @Args() page: PageArgs,
     @Ctx() { viewer, services }: Context,
   ): Promise<Connection<BookingEntity>> {
-    return services.bookings.list(viewer!, filter, page);
+    return services.bookings.list(signedIn(viewer), searchOf(filter), page);
   }
 }
 
@@ -57,43 +59,65 @@ export class BookingMutations {
   @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => CreateBookingPayload, { description: "Books a listing and commits its whole cost, or refuses (INSUFFICIENT_BUDGET, SLOT_TAKEN…). Idempotent." })
   async createBooking(@Arg("input") input: CreateBookingInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.create(viewer!, input));
+    return toInputPayload("booking", await services.bookings.create(signedIn(viewer), createBookingCommand(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => ConfirmBookingPayload, { description: "The provider accepts a REQUESTED booking." })
   async confirmBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.confirm(viewer!, input));
+    return toInputPayload("booking", await services.bookings.confirm(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => DeclineBookingPayload, { description: "The provider turns down a REQUESTED booking; its commitment is released." })
   async declineBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.decline(viewer!, input));
+    return toInputPayload("booking", await services.bookings.decline(signedIn(viewer), decisionOf(input)));
   }
 
   @Mutation(() => CancelBookingPayload, { description: "Cancels a booking; the visits not yet delivered are released." })
   async cancelBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.cancel(viewer!, input));
+    return toInputPayload("booking", await services.bookings.cancel(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => ApproveBookingPayload, { description: "Records that a PENDING_APPROVAL booking may go ahead." })
   async approveBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.approve(viewer!, input));
+    return toInputPayload("booking", await services.bookings.approve(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => RejectBookingPayload, { description: "Refuses a PENDING_APPROVAL booking; its commitment is released." })
   async rejectBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.reject(viewer!, input));
+    return toInputPayload("booking", await services.bookings.reject(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => RecordVisitPayload, { description: "Records a visit of a confirmed booking as DELIVERED (spend) or MISSED (released)." })
   async recordVisit(@Arg("input") input: RecordVisitInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("visit", await services.visits.record(viewer!, input));
+    return toInputPayload("visit", await services.visits.record(signedIn(viewer), { visitId: uuidOf(input.visitId, "Visit"), outcome: input.outcome }));
   }
+}
+
+function createBookingCommand(input: CreateBookingInput): CreateBookingCommand {
+  return {
+    listingId: uuidOf(input.listingId, "Listing"),
+    budgetId: uuidOf(input.budgetId, "Budget"),
+    ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
+    payeeRelationship: input.payeeRelationship,
+    idempotencyKey: input.idempotencyKey,
+  };
+}
+
+function decisionOf(input: BookingDecisionInput): BookingDecisionCommand {
+  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note };
+}
+
+function searchOf(filter: BookingFilter | null): BookingSearch {
+  return {
+    statuses: filter?.statuses ?? undefined,
+    clientId: filter?.clientId ? uuidOf(filter.clientId, "Client") : undefined,
+    budgetId: filter?.budgetId ? uuidOf(filter.budgetId, "Budget") : undefined,
+  };
 }
 
 @Resolver(() => Booking)

@@ -82,7 +82,7 @@ export class PackageService {
         lastDay: input.endsOn ?? undefined,
       };
       const prepared = await this.bookings.prepare(tx, viewer, request);
-      if (!prepared.ok) return prepared;
+      if (!prepared.ok) return inInput(prepared);
       const { visits } = prepared.value;
       const referenced = visits.filter((v) => v.referenceCostPence !== null);
       const position = (await tx.countBy(PackageItemEntity, { packageId: pkg.id })) + 1;
@@ -191,8 +191,8 @@ export class PackageService {
       for (const item of items) {
         const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
         if (!booking || [BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.COMPLETED].includes(booking.status)) continue;
-        const cancelled = await this.bookings.transitionIn(tx, viewer, booking.id, "cancel", () => true, "package cancelled");
-        if (!cancelled.ok) return cancelled;
+        const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
+        if (!cancelled.ok) return inInput(cancelled);
       }
       return moved;
     });
