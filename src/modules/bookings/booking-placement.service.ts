@@ -20,7 +20,7 @@ import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
 import { assessBooking, initialStatus } from "./booking.rules";
-import { visitMinutes, visitStarts } from "./schedule.rules";
+import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
 
 /** A booking checked and costed, ready to write. */
@@ -92,22 +92,23 @@ export class BookingPlacement {
     const fundingBody = await this.reference.findFundingBody(found.budget.fundingBodyCode, tx);
     if (!category || !fundingBody) throw new Error("reference data missing");
 
-    if (!(request.unitsPerVisit > 0 && request.unitsPerVisit <= 10_000 && isHundredths(request.unitsPerVisit))) {
+    const schedule = scheduleFields(request);
+    if (!(schedule.unitsPerVisit > 0 && schedule.unitsPerVisit <= 10_000 && isHundredths(schedule.unitsPerVisit))) {
       return fail(UserErrorCode.INVALID_VALUE, "Units per visit is a positive number with at most two decimals (e.g. 1.5).", ["unitsPerVisit"]);
     }
-    if (request.startsAt.getTime() < this.clock.now().getTime()) {
+    if (schedule.startsAt.getTime() < this.clock.now().getTime()) {
       return fail(UserErrorCode.INVALID_VALUE, "The first visit is in the past: book from now on.", ["startsAt"]);
     }
     const lastDay = request.lastDay && request.lastDay < found.budget.periodEnd ? request.lastDay : found.budget.periodEnd;
-    const starts = visitStarts(request.startsAt, request.recurrence, lastDay);
+    const starts = visitStarts(schedule.startsAt, schedule.recurrence, lastDay);
     if (!starts.ok) return starts;
     if (starts.value.length === 0) {
       return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`, ["startsAt"]);
     }
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
-    const minutes = visitMinutes(listing.unit, listing.visitMinutes, request.unitsPerVisit);
-    const costPerVisit = request.visitCostPence ?? costPence(request.unitsPerVisit, unitPricePence);
-    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), units: request.unitsPerVisit, costPence: costPerVisit }));
+    const minutes = visitMinutes(listing.unit, listing.visitMinutes, schedule.unitsPerVisit);
+    const costPerVisit = request.visitCostPence ?? costPence(schedule.unitsPerVisit, unitPricePence);
+    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), units: schedule.unitsPerVisit, costPence: costPerVisit }));
     const totalCostPence = costPerVisit * times.length;
 
     const assessment = assessBooking({
@@ -140,9 +141,7 @@ export class BookingPlacement {
       groupBookingId: request.groupBookingId ?? null,
       groupSharePence: request.groupSharePence ?? null,
       status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
-      startsAt: request.startsAt,
-      recurrence: request.recurrence,
-      unitsPerVisit: request.unitsPerVisit,
+      ...scheduleFields(request),
       unitPricePence: prepared.unitPricePence,
       payeeRelationship: request.payeeRelationship,
       approvalReasons: prepared.approvalReasons,

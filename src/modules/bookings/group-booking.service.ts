@@ -15,7 +15,7 @@ import type { PreparedBooking } from "./booking-placement.service";
 import type { CreateGroupBookingCommand, GroupParticipantCommand } from "./booking.commands";
 import type { BookingService } from "./booking.service";
 import { GroupBookingEntity } from "./group-booking.entity";
-import type { Schedule } from "./schedule.rules";
+import { groupSchedule, sessionColumns } from "./schedule.rules";
 
 /** A participant as asked, keeping their place in the command so errors can name them. */
 interface Participant extends GroupParticipantCommand {
@@ -50,7 +50,8 @@ export class GroupBookingService {
     const checked = await this.checkSession(tx, command);
     if (!checked.ok) return checked;
     const { listing, careHome } = checked.value;
-    const sessionPricePence = costPence(command.unitsPerSession, listing.pricePence);
+    const schedule = groupSchedule(command);
+    const sessionPricePence = costPence(schedule.unitsPerVisit, listing.pricePence);
     // Each participant's budget is locked as they are prepared, in id order (BudgetService.lock's
     // lock order), so two group sessions sharing residents cannot deadlock.
     const participants: Participant[] = command.participants
@@ -64,9 +65,7 @@ export class GroupBookingService {
       listingId: listing.id,
       providerId: listing.providerId,
       careHomeId: careHome.id,
-      startsAt: command.startsAt,
-      recurrence: command.recurrence,
-      unitsPerSession: command.unitsPerSession,
+      ...sessionColumns(schedule),
       split: command.split,
       sessionPricePence,
       createdByUserId: viewer.userId,
@@ -76,7 +75,6 @@ export class GroupBookingService {
 
     const prepared: PreparedBooking[] = [];
     const clients = new Set<string>();
-    const schedule = groupSchedule(group);
     for (const [i, participant] of participants.entries()) {
       const one = await this.bookings.prepare(tx, viewer, {
         listingId: listing.id,
@@ -133,11 +131,6 @@ export class GroupBookingService {
     const visible = bookings.some((b) => this.bookings.isVisibleTo(viewer, b, clients.find((c) => c.id === b.clientId)!));
     return visible ? group : null;
   }
-}
-
-/** A group session's schedule: its units are those of one session. */
-export function groupSchedule(group: Pick<GroupBookingEntity, "startsAt" | "recurrence" | "unitsPerSession">): Schedule {
-  return { startsAt: group.startsAt, recurrence: group.recurrence, unitsPerVisit: group.unitsPerSession };
 }
 
 /** Each participant's share of one session, in whole pence that add up to the price exactly. */

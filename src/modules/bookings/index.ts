@@ -20,7 +20,7 @@ export type { PreparedBooking } from "./booking-placement.service";
 export type * from "./booking.commands";
 export { VisitService } from "./visit.service";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
-export { scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
+export { groupSchedule, scheduleFields, scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
 
 export const bookingsModule = {
   entities: [BookingEntity, VisitEntity, GroupBookingEntity],

@@ -20,6 +20,21 @@ export interface Schedule {
   readonly unitsPerVisit: number;
 }
 
+/** The schedule embedded in a command or a row (a booking, a quote, a package item), on its own. */
+export function scheduleFields(of: Schedule): Schedule {
+  return { startsAt: of.startsAt, recurrence: of.recurrence, unitsPerVisit: of.unitsPerVisit };
+}
+
+/** A group session's schedule, from its columns (units_per_session: the units of one session). */
+export function groupSchedule(session: { startsAt: Date; recurrence: string | null; unitsPerSession: number }): Schedule {
+  return { startsAt: session.startsAt, recurrence: session.recurrence, unitsPerVisit: session.unitsPerSession };
+}
+
+/** A schedule as a group session's columns. */
+export function sessionColumns(schedule: Schedule): { startsAt: Date; recurrence: string | null; unitsPerSession: number } {
+  return { startsAt: schedule.startsAt, recurrence: schedule.recurrence, unitsPerSession: schedule.unitsPerVisit };
+}
+
 /** A schedule as asked for: an empty or blank recurrence is one visit. */
 export function scheduleOf(startsAt: Date, recurrence: string | null | undefined, unitsPerVisit: number): Schedule {
   return { startsAt, recurrence: recurrence?.trim() || null, unitsPerVisit };
