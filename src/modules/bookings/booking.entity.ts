@@ -1,7 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
 import { UserEntity } from "../auth";
-import { BudgetEntity, ClientEntity } from "../budgets";
 import { ListingEntity } from "../listings";
 import { ProviderEntity } from "../providers";
 import { FundingBodyEntity } from "../reference";
@@ -22,11 +21,11 @@ export class BookingEntity implements Schedule {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("clients", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   clientId!: string;
 
-  @ForeignKey(() => BudgetEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("budgets", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   budgetId!: string;
 

@@ -6,7 +6,7 @@ import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { Connection, PageArgs } from "../../shared/pagination";
-import { Budget, canActFor, Client, LedgerEntry, type BudgetEntity, type ClientEntity, type LedgerEntryEntity } from "../budgets";
+import { Budget, canActFor, Client, LedgerEntry, type BudgetView, type ClientView, type LedgerEntryView } from "../budgets";
 import { Listing, type ListingEntity } from "../listings";
 import { ReferenceRate, type ReferenceRateEntity } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
@@ -128,12 +128,12 @@ export class BookingFields {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+  client(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ClientView | null> {
     return loaders.clientById.load(booking.clientId);
   }
 
   @FieldResolver(() => Budget, { nullable: true, description: "Null for the provider: budget figures are the client's business." })
-  async budget(@Root() booking: BookingEntity, @Ctx() { viewer, loaders }: Context): Promise<BudgetEntity | null> {
+  async budget(@Root() booking: BookingEntity, @Ctx() { viewer, loaders }: Context): Promise<BudgetView | null> {
     const client = await loaders.clientById.load(booking.clientId);
     return viewer && client && canActFor(viewer, client) ? loaders.budgetById.load(booking.budgetId) : null;
   }
@@ -233,7 +233,7 @@ export class VisitFields {
 @Resolver(() => LedgerEntry)
 export class LedgerEntryBookingField {
   @FieldResolver(() => Booking, { nullable: true, description: "The booking the money moved for." })
-  booking(@Root() entry: LedgerEntryEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
+  booking(@Root() entry: LedgerEntryView, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
     return entry.bookingId ? loaders.bookingById.load(entry.bookingId) : null;
   }
 }

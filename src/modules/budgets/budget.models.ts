@@ -1,6 +1,7 @@
 /** What other modules see of clients and budgets: read models, never the entities themselves. */
 import type { BudgetEntity } from "./budget.entity";
 import type { ClientEntity } from "./client.entity";
+import type { LedgerEntryEntity } from "./ledger-entry.entity";
 
 declare const LOCKED: unique symbol;
 
@@ -15,3 +16,6 @@ export type LockedBudget = BudgetView & { readonly [LOCKED]: true };
 
 /** A client as bookings, quotes and packages see them: who they are and who acts for them. */
 export type ClientView = Readonly<ClientEntity>;
+
+/** One ledger entry, as it was appended (entries are immutable). */
+export type LedgerEntryView = Readonly<LedgerEntryEntity>;

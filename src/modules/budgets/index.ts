@@ -15,7 +15,7 @@ export { Budget, Client, LedgerEntry } from "./budget.types";
 /** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / charge on the LockedBudget. */
 export { BudgetService, compareIds } from "./budget.service";
 export type * from "./budget.commands";
-export type { BudgetView, ClientView, LockedBudget } from "./budget.models";
+export type { BudgetView, ClientView, LedgerEntryView, LockedBudget } from "./budget.models";
 export { ClientService } from "./client.service";
 export { actsForScope, ageBandOf, canActFor, canManage, restrictToActFor, type ClientColumns, type RowScope } from "./client.rules";
 export { EFFECTS, deltaOf, available, availableOf, earmarks, earmarksUnder, returnPercentOf } from "./ledger.rules";
