@@ -125,8 +125,8 @@ async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserE
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
   const startsAt = londonAt(tomorrow, 9);
   await services.bookings.create(viewerOf(carol), {
-    listingId: toGlobalId("Listing", listing.id),
-    budgetId: toGlobalId("Budget", budget.id),
+    listingId: listing.id,
+    budgetId: budget.id,
     startsAt,
     recurrence: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=16",
     unitsPerVisit: 2,
@@ -148,12 +148,12 @@ async function arrangeDemoSupport(db: DataSource, catalogue: Catalogue, users: U
   const startsAt = londonAt(addDays(londonDate(services.clock.now()), 7), 14);
   if (session) {
     await services.groupBookings.create(broker, {
-      listingId: toGlobalId("Listing", session.id),
-      careHomeId: toGlobalId("Provider", careHome.id),
+      listingId: session.id,
+      careHomeId: careHome.id,
       startsAt,
       recurrence: "FREQ=WEEKLY;COUNT=8",
       unitsPerSession: 1,
-      participants: budgets.map((b) => ({ budgetId: toGlobalId("Budget", b.id) })),
+      participants: budgets.map((b) => ({ budgetId: b.id, units: null })),
       split: GroupSplit.EQUAL,
       idempotencyKey: "demo-group-session",
     });

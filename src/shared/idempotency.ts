@@ -37,6 +37,8 @@ export interface IdempotentCall {
   key: string;
   operation: string;
   input: unknown;
+  /** Where a reused key's error points: relative to a service's command (`["idempotencyKey"]`); the mutation's input by default. */
+  keyField?: (string | number)[];
 }
 
 /**
@@ -66,7 +68,7 @@ export async function once<T>(
     return fail(
       UserErrorCode.IDEMPOTENCY_KEY_REUSED,
       "This idempotency key was already used for a different request. Use a new key for a new request.",
-      ["input", "idempotencyKey"],
+      call.keyField ?? ["input", "idempotencyKey"],
     );
   }
   const result = await work();

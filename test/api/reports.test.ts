@@ -4,7 +4,6 @@ import { viewerOf, type UserEntity } from "../../src/modules/auth";
 import { PayeeRelationship } from "../../src/modules/bookings";
 import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
 import { GainMode } from "../../src/modules/budgets";
-import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
 import { resetDb } from "../support/db";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
@@ -82,12 +81,12 @@ describe("efficiency reports", () => {
           const { user, client } = await aClientUser(api.db, undefined);
           await api.db.query("UPDATE clients SET date_of_birth = $2, new_to_support = $3 WHERE id = $1", [client.id, plan.born, plan.newToSupport]);
           const budget = await aBudget(api.db, client, { allocatedPence: plan.allocation, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "GARDENING"] });
-          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: toGlobalId("Budget", budget.id), mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
+          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: budget.id, mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
           for (const [n, b] of plan.bookings.entries()) {
             const listing = listings[b.listing];
             const made = await bookings.create(viewerOf({ ...user, clientId: client.id }), {
-              listingId: toGlobalId("Listing", listing.id),
-              budgetId: toGlobalId("Budget", budget.id),
+              listingId: listing.id,
+              budgetId: budget.id,
               startsAt: new Date(Date.UTC(2026, 3, 6, 8 + n) + b.day * 86_400_000),
               recurrence: `FREQ=WEEKLY;COUNT=${b.visits}`,
               unitsPerVisit: b.units,
@@ -96,13 +95,13 @@ describe("efficiency reports", () => {
             });
             if (!made.ok) continue; // out of money: fine, the world is what it is
             const provider = providers.find((p) => p.provider.id === listing.providerId)!.user;
-            await bookings.confirm(viewerOf(provider), { bookingId: toGlobalId("Booking", made.value.id), note: "" });
+            await bookings.confirm(viewerOf(provider), { bookingId: made.value.id, note: "" });
             const rows: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1 ORDER BY starts_at", [made.value.id]);
             rows.forEach((v, i) => b.outcomes[i] !== "SCHEDULED" && recordings.push({ visitId: v.id, outcome: b.outcomes[i], provider }));
           }
         }
         api.clock.set("2027-06-01T10:00:00Z");
-        for (const r of recordings) await visits.record(viewerOf(r.provider), { visitId: toGlobalId("Visit", r.visitId), outcome: r.outcome as VisitOutcome });
+        for (const r of recordings) await visits.record(viewerOf(r.provider), { visitId: r.visitId, outcome: r.outcome as VisitOutcome });
 
         const efficiencies = await api.data<{ clients: { nodes: { budgets: { efficiency: Measures }[] }[] } }>(
           `{ clients(first: 100) { nodes { budgets { efficiency { ${MONEY.join(" ")} } } } } }`,

@@ -1,11 +1,11 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
 import { UserEntity } from "../auth";
-import { BudgetEntity, ClientEntity } from "../budgets";
 import { ListingEntity } from "../listings";
 import { ProviderEntity } from "../providers";
 import { FundingBodyEntity } from "../reference";
 import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
+import type { Schedule } from "./schedule.rules";
 
 /**
  * A client's booking of a listing, paid from one budget: one visit or a recurrence of them.
@@ -17,15 +17,15 @@ import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } fr
 @Index("idx_bookings_client_id_id", ["clientId", "id"])
 @Index("idx_bookings_funding_body_code_id", ["fundingBodyCode", "id"])
 @Index("idx_bookings_budget_id", ["budgetId"])
-export class BookingEntity {
+export class BookingEntity implements Schedule {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("clients", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   clientId!: string;
 
-  @ForeignKey(() => BudgetEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("budgets", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   budgetId!: string;
 
@@ -60,6 +60,7 @@ export class BookingEntity {
   @Column({ type: "enum", enum: BookingStatus, enumName: "booking_status" })
   status!: BookingStatus;
 
+  // The Schedule, embedded flat: starts_at, recurrence, units_per_visit.
   /** The first visit. */
   @Column({ type: "timestamptz" })
   startsAt!: Date;

@@ -40,6 +40,12 @@ export enum ApprovalDecision {
 }
 
 /** How a group session's price is shared between participants. */
+/** What a provider records of a visit. */
+export enum VisitOutcome {
+  DELIVERED = "DELIVERED",
+  MISSED = "MISSED",
+}
+
 export enum GroupSplit {
   EQUAL = "EQUAL",
   /** In proportion to each participant's units (e.g. minutes of a shared session). */

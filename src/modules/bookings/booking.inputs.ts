@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength } from "class-validator";
 import { Field, Float, ID, InputType, registerEnumType } from "type-graphql";
-import { BookingStatus, PayeeRelationship } from "./booking.enums";
+import { BookingStatus, PayeeRelationship, VisitOutcome } from "./booking.enums";
 
 @InputType()
 export class CreateBookingInput {
@@ -39,10 +39,7 @@ export class BookingDecisionInput {
   note!: string;
 }
 
-export enum VisitOutcome {
-  DELIVERED = "DELIVERED",
-  MISSED = "MISSED",
-}
+export { VisitOutcome };
 registerEnumType(VisitOutcome, { name: "VisitOutcome" });
 
 @InputType()

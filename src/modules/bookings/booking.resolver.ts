@@ -1,18 +1,20 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLScalarType } from "graphql";
 import type { Context } from "./context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { Connection, PageArgs } from "../../shared/pagination";
-import { Budget, canActFor, Client, LedgerEntry, type BudgetEntity, type ClientEntity, type LedgerEntryEntity } from "../budgets";
+import { Budget, canActFor, Client, LedgerEntry, type BudgetView, type ClientView, type LedgerEntryView } from "../budgets";
 import { Listing, type ListingEntity } from "../listings";
 import { ReferenceRate, type ReferenceRateEntity } from "../pricing";
 import { Provider, type ProviderEntity } from "../providers";
+import type { BookingDecisionCommand, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
 import { BookingDecisionInput, BookingFilter, CreateBookingInput, RecordVisitInput } from "./booking.inputs";
-import { visitCursor } from "./booking.loaders";
+import { visitCursor, type VisitTotals } from "./booking.loaders";
 import { approvalExplanation } from "./booking.rules";
 import {
   ApproveBookingPayload,
@@ -28,6 +30,7 @@ import {
   Visit,
   VisitConnection,
 } from "./booking.types";
+import { scheduleOf } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
 
 @Authorized()
@@ -46,7 +49,7 @@ export class BookingQueries {
     @Args() page: PageArgs,
     @Ctx() { viewer, services }: Context,
   ): Promise<Connection<BookingEntity>> {
-    return services.bookings.list(viewer!, filter, page);
+    return services.bookings.list(signedIn(viewer), searchOf(filter), page);
   }
 }
 
@@ -56,43 +59,65 @@ export class BookingMutations {
   @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => CreateBookingPayload, { description: "Books a listing and commits its whole cost, or refuses (INSUFFICIENT_BUDGET, SLOT_TAKEN…). Idempotent." })
   async createBooking(@Arg("input") input: CreateBookingInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.create(viewer!, input));
+    return toInputPayload("booking", await services.bookings.create(signedIn(viewer), createBookingCommand(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => ConfirmBookingPayload, { description: "The provider accepts a REQUESTED booking." })
   async confirmBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.confirm(viewer!, input));
+    return toInputPayload("booking", await services.bookings.confirm(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => DeclineBookingPayload, { description: "The provider turns down a REQUESTED booking; its commitment is released." })
   async declineBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.decline(viewer!, input));
+    return toInputPayload("booking", await services.bookings.decline(signedIn(viewer), decisionOf(input)));
   }
 
   @Mutation(() => CancelBookingPayload, { description: "Cancels a booking; the visits not yet delivered are released." })
   async cancelBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.cancel(viewer!, input));
+    return toInputPayload("booking", await services.bookings.cancel(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => ApproveBookingPayload, { description: "Records that a PENDING_APPROVAL booking may go ahead." })
   async approveBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.approve(viewer!, input));
+    return toInputPayload("booking", await services.bookings.approve(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.COMMISSIONER, Role.ADMIN)
   @Mutation(() => RejectBookingPayload, { description: "Refuses a PENDING_APPROVAL booking; its commitment is released." })
   async rejectBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.bookings.reject(viewer!, input));
+    return toInputPayload("booking", await services.bookings.reject(signedIn(viewer), decisionOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => RecordVisitPayload, { description: "Records a visit of a confirmed booking as DELIVERED (spend) or MISSED (released)." })
   async recordVisit(@Arg("input") input: RecordVisitInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("visit", await services.visits.record(viewer!, input));
+    return toInputPayload("visit", await services.visits.record(signedIn(viewer), { visitId: uuidOf(input.visitId, "Visit"), outcome: input.outcome }));
   }
+}
+
+function createBookingCommand(input: CreateBookingInput): CreateBookingCommand {
+  return {
+    listingId: uuidOf(input.listingId, "Listing"),
+    budgetId: uuidOf(input.budgetId, "Budget"),
+    ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
+    payeeRelationship: input.payeeRelationship,
+    idempotencyKey: input.idempotencyKey,
+  };
+}
+
+function decisionOf(input: BookingDecisionInput): BookingDecisionCommand {
+  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note };
+}
+
+function searchOf(filter: BookingFilter | null): BookingSearch {
+  return {
+    statuses: filter?.statuses ?? undefined,
+    clientId: filter?.clientId ? uuidOf(filter.clientId, "Client") : undefined,
+    budgetId: filter?.budgetId ? uuidOf(filter.budgetId, "Budget") : undefined,
+  };
 }
 
 @Resolver(() => Booking)
@@ -103,12 +128,12 @@ export class BookingFields {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+  client(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ClientView | null> {
     return loaders.clientById.load(booking.clientId);
   }
 
   @FieldResolver(() => Budget, { nullable: true, description: "Null for the provider: budget figures are the client's business." })
-  async budget(@Root() booking: BookingEntity, @Ctx() { viewer, loaders }: Context): Promise<BudgetEntity | null> {
+  async budget(@Root() booking: BookingEntity, @Ctx() { viewer, loaders }: Context): Promise<BudgetView | null> {
     const client = await loaders.clientById.load(booking.clientId);
     return viewer && client && canActFor(viewer, client) ? loaders.budgetById.load(booking.budgetId) : null;
   }
@@ -128,55 +153,10 @@ export class BookingFields {
     return booking.payeeRelationship !== PayeeRelationship.NONE;
   }
 
-  @FieldResolver(() => Pence, { description: "Held by the visits still scheduled: their cost and any earmarked saving." })
-  async committedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).committedPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Paid for delivered visits." })
-  async spentPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).spentPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Scheduled and delivered visits together: what the booking costs." })
-  async totalCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).costPence;
-  }
-
   @FieldResolver(() => ReferenceRate, { nullable: true, description: "The rate the first visit is compared with (later visits may fall under later versions)." })
   async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> {
     const { firstReferenceRateId } = await loaders.visitTotalsOfBooking.load(booking.id);
     return firstReferenceRateId ? loaders.referenceRateById.load(firstReferenceRateId) : null;
-  }
-
-  @FieldResolver(() => Pence, { description: "What the visits with a reference rate would cost at that rate." })
-  async referenceCostPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).referenceCostPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "referenceCostPence less their cost; negative: a premium over the rate." })
-  async savingPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).savingPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Savings earmarked for the funder on visits still scheduled." })
-  async earmarkedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).earmarkedPence;
-  }
-
-  @FieldResolver(() => Pence, { description: "Savings handed back to the funder as visits were delivered." })
-  async returnedPence(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).returnedPence;
-  }
-
-  @FieldResolver(() => Int, { description: "Visits with no reference rate that day: counted apart in reports." })
-  async visitsWithoutReference(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).visitsWithoutReference;
-  }
-
-  @FieldResolver(() => Boolean, { description: "Priced below the minimum price on some visit's day: a sustainability risk." })
-  async belowMinimumPrice(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<boolean> {
-    return (await loaders.visitTotalsOfBooking.load(booking.id)).belowMinimumPrice;
   }
 
   @FieldResolver(() => VisitConnection, { description: "The visits in time order." })
@@ -197,6 +177,34 @@ export class BookingFields {
       note: booking.approvalNote,
     };
   }
+}
+
+/**
+ * A booking's money: each field one total of its visits, summed once per page of bookings by the
+ * visitTotalsOfBooking loader. Declared here once, as data, instead of one resolver each.
+ */
+const MONEY_FIELDS: [field: string, total: keyof VisitTotals, type: () => GraphQLScalarType | BooleanConstructor, description: string][] = [
+  ["committedPence", "committedPence", () => Pence, "Held by the visits still scheduled: their cost and any earmarked saving."],
+  ["spentPence", "spentPence", () => Pence, "Paid for delivered visits."],
+  ["totalCostPence", "costPence", () => Pence, "Scheduled and delivered visits together: what the booking costs."],
+  ["referenceCostPence", "referenceCostPence", () => Pence, "What the visits with a reference rate would cost at that rate."],
+  ["savingPence", "savingPence", () => Pence, "referenceCostPence less their cost; negative: a premium over the rate."],
+  ["earmarkedPence", "earmarkedPence", () => Pence, "Savings earmarked for the funder on visits still scheduled."],
+  ["returnedPence", "returnedPence", () => Pence, "Savings handed back to the funder as visits were delivered."],
+  ["visitsWithoutReference", "visitsWithoutReference", () => Int, "Visits with no reference rate that day: counted apart in reports."],
+  ["belowMinimumPrice", "belowMinimumPrice", () => Boolean, "Priced below the minimum price on some visit's day: a sustainability risk."],
+];
+
+@Resolver(() => Booking)
+export class BookingMoneyFields {}
+
+for (const [field, total, type, description] of MONEY_FIELDS) {
+  const resolve = async (booking: BookingEntity, { loaders }: Context) => (await loaders.visitTotalsOfBooking.load(booking.id))[total];
+  const descriptor: PropertyDescriptor = { value: resolve, writable: true, configurable: true };
+  Object.defineProperty(BookingMoneyFields.prototype, field, descriptor);
+  FieldResolver(type, { description })(BookingMoneyFields.prototype, field, descriptor);
+  Root()(BookingMoneyFields.prototype, field, 0);
+  Ctx()(BookingMoneyFields.prototype, field, 1);
 }
 
 @Resolver(() => Visit)
@@ -225,7 +233,7 @@ export class VisitFields {
 @Resolver(() => LedgerEntry)
 export class LedgerEntryBookingField {
   @FieldResolver(() => Booking, { nullable: true, description: "The booking the money moved for." })
-  booking(@Root() entry: LedgerEntryEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
+  booking(@Root() entry: LedgerEntryView, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
     return entry.bookingId ? loaders.bookingById.load(entry.bookingId) : null;
   }
 }

@@ -37,7 +37,7 @@ export function invalidTransition(action: BookingAction, status: BookingStatus):
   return {
     code: UserErrorCode.INVALID_TRANSITION,
     message: `A ${status} booking cannot be ${PAST[action]}; that needs ${TRANSITIONS[action].from.join(" or ")}.`,
-    field: ["input", "bookingId"],
+    field: ["bookingId"],
   };
 }
 
@@ -74,7 +74,7 @@ export interface Assessment {
 export function assessBooking(facts: BookingFacts): Assessment {
   const { budget, category, provider, listing, visits } = facts;
   const refusals: UserErrorData[] = [];
-  const refuse = (code: UserErrorCode, message: string) => refusals.push({ code, message, field: ["input", "listingId"] });
+  const refuse = (code: UserErrorCode, message: string) => refusals.push({ code, message, field: ["listingId"] });
 
   if (!budget.coveredCategories.includes(category.code)) {
     refuse(
@@ -101,7 +101,7 @@ export function assessBooking(facts: BookingFacts): Assessment {
     refusals.push({
       code: UserErrorCode.OUTSIDE_BUDGET_PERIOD,
       message: `The first visit is on ${firstDay}, outside the budget's period ${budget.periodStart} to ${budget.periodEnd}.`,
-      field: ["input", "startsAt"],
+      field: ["startsAt"],
     });
   }
   const careHomePlace = category.code === "RESIDENTIAL_CARE" || (category.code === "NURSING" && listing.setting === ListingSetting.CARE_HOME);

@@ -27,6 +27,7 @@ export class GroupBookingEntity {
   @Column({ type: "uuid" })
   careHomeId!: string;
 
+  // The Schedule, embedded flat (schedule.rules.ts groupSchedule / sessionColumns): its units are one session's.
   @Column({ type: "timestamptz" })
   startsAt!: Date;
 

@@ -1,15 +1,17 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Listing, type ListingEntity } from "../listings";
 import { Provider, type ProviderEntity } from "../providers";
+import type { CreateGroupBookingCommand } from "./booking.commands";
 import type { BookingEntity } from "./booking.entity";
 import { Booking } from "./booking.types";
 import type { GroupBookingEntity } from "./group-booking.entity";
 import { CreateGroupBookingInput } from "./group-booking.inputs";
 import { CreateGroupBookingPayload, GroupBooking, GroupParticipant } from "./group-booking.types";
+import { scheduleOf } from "./schedule.rules";
 
 @Authorized()
 @Resolver()
@@ -27,8 +29,22 @@ export class GroupBookingMutations {
     description: "Books one session at a care home for several residents, each share committed from their own budget: all or none. Idempotent.",
   })
   async createGroupBooking(@Arg("input") input: CreateGroupBookingInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("groupBooking", await services.groupBookings.create(viewer!, input));
+    return toInputPayload("groupBooking", await services.groupBookings.create(signedIn(viewer), groupCommandOf(input)));
   }
+}
+
+function groupCommandOf(input: CreateGroupBookingInput): CreateGroupBookingCommand {
+  const { recurrence } = scheduleOf(input.startsAt, input.recurrence, input.unitsPerSession);
+  return {
+    listingId: uuidOf(input.listingId, "Listing"),
+    careHomeId: uuidOf(input.careHomeId, "Provider"),
+    startsAt: input.startsAt,
+    recurrence,
+    unitsPerSession: input.unitsPerSession,
+    participants: input.participants.map((p) => ({ budgetId: uuidOf(p.budgetId, "Budget"), units: p.units ?? null })),
+    split: input.split,
+    idempotencyKey: input.idempotencyKey,
+  };
 }
 
 @Resolver(() => GroupBooking)

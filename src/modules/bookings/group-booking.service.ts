@@ -1,24 +1,25 @@
-import { In, type DataSource, type EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { apportion, costPence, isHundredths } from "../../shared/money";
 import type { Clock } from "../../shared/time";
-import { ClientEntity, ClientSetting, compareIds, type BudgetService } from "../budgets";
+import { ClientSetting, compareIds, type BudgetService } from "../budgets";
 import { ListingEntity, ListingSetting } from "../listings";
 import { ProviderEntity, ProviderKind } from "../providers";
 import { BookingEntity } from "./booking.entity";
 import { GroupSplit, PayeeRelationship } from "./booking.enums";
-import type { BookingService, PreparedBooking } from "./booking.service";
+import type { PreparedBooking } from "./booking-placement.service";
+import type { CreateGroupBookingCommand, GroupParticipantCommand } from "./booking.commands";
+import type { BookingService } from "./booking.service";
 import { GroupBookingEntity } from "./group-booking.entity";
-import type { CreateGroupBookingInput, GroupParticipantInput } from "./group-booking.inputs";
+import { groupSchedule, sessionColumns } from "./schedule.rules";
 
-/** A participant as asked, keeping their place in the input so errors can name them. */
-interface Participant extends GroupParticipantInput {
+/** A participant as asked, keeping their place in the command so errors can name them. */
+interface Participant extends GroupParticipantCommand {
   index: number;
-  budgetUuid: string | null;
 }
 
 export class GroupBookingService {
@@ -33,29 +34,30 @@ export class GroupBookingService {
    * One session at a care home for several residents: each participant's share of the price is a
    * booking of their own, committed from their own budget, all in one transaction or none.
    */
-  async create(viewer: Viewer, input: CreateGroupBookingInput): Promise<Result<GroupBookingEntity>> {
+  async create(viewer: Viewer, command: CreateGroupBookingCommand): Promise<Result<GroupBookingEntity>> {
     return transactionResult(this.db, (tx) =>
       once(
         tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "createGroupBooking", input },
-        () => this.book(tx, viewer, input),
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createGroupBooking", input: command, keyField: ["idempotencyKey"] },
+        () => this.book(tx, viewer, command),
         (group) => group.id,
         (id) => tx.findOneBy(GroupBookingEntity, { id }),
       ),
     );
   }
 
-  private async book(tx: EntityManager, viewer: Viewer, input: CreateGroupBookingInput): Promise<Result<GroupBookingEntity>> {
-    const checked = await this.checkSession(tx, input);
+  private async book(tx: EntityManager, viewer: Viewer, command: CreateGroupBookingCommand): Promise<Result<GroupBookingEntity>> {
+    const checked = await this.checkSession(tx, command);
     if (!checked.ok) return checked;
     const { listing, careHome } = checked.value;
-    const sessionPricePence = costPence(input.unitsPerSession, listing.pricePence);
-    // Each participant's budget is locked as they are prepared, in id order (BudgetService.lockBudget's
+    const schedule = groupSchedule(command);
+    const sessionPricePence = costPence(schedule.unitsPerVisit, listing.pricePence);
+    // Each participant's budget is locked as they are prepared, in id order (BudgetService.lock's
     // lock order), so two group sessions sharing residents cannot deadlock.
-    const participants: Participant[] = input.participants
-      .map((p, index) => ({ ...p, index, budgetUuid: uuidOf(p.budgetId, "Budget") }))
-      .sort((a, b) => compareIds(a.budgetUuid ?? "", b.budgetUuid ?? ""));
-    const shares = shareOut(sessionPricePence, input.split, participants);
+    const participants: Participant[] = command.participants
+      .map((p, index) => ({ ...p, index }))
+      .sort((a, b) => compareIds(a.budgetId ?? "", b.budgetId ?? ""));
+    const shares = shareOut(sessionPricePence, command.split, participants);
     if (!shares.ok) return shares;
 
     const group: GroupBookingEntity = {
@@ -63,10 +65,8 @@ export class GroupBookingService {
       listingId: listing.id,
       providerId: listing.providerId,
       careHomeId: careHome.id,
-      startsAt: input.startsAt,
-      recurrence: input.recurrence?.trim() || null,
-      unitsPerSession: input.unitsPerSession,
-      split: input.split,
+      ...sessionColumns(schedule),
+      split: command.split,
       sessionPricePence,
       createdByUserId: viewer.userId,
       createdAt: this.clock.now(),
@@ -78,10 +78,8 @@ export class GroupBookingService {
     for (const [i, participant] of participants.entries()) {
       const one = await this.bookings.prepare(tx, viewer, {
         listingId: listing.id,
-        budgetId: participant.budgetUuid,
-        startsAt: group.startsAt,
-        recurrence: group.recurrence,
-        unitsPerVisit: group.unitsPerSession,
+        budgetId: participant.budgetId,
+        ...schedule,
         payeeRelationship: PayeeRelationship.NONE,
         visitCostPence: shares.value[i],
         groupBookingId: group.id,
@@ -89,7 +87,7 @@ export class GroupBookingService {
         // The first participant's booking holds the provider's diary; the others share that slot.
         sharesTheSlot: i > 0,
       });
-      if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetUuid, tx))?.client.displayName);
+      if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetId, tx))?.client.displayName);
       const { client } = one.value;
       if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
         return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `does not live at ${careHome.name}, where the session is.` }], client.displayName);
@@ -106,23 +104,21 @@ export class GroupBookingService {
   }
 
   /** The listing is a group session offered in care homes, with room for everyone; the place is a care home. */
-  private async checkSession(tx: EntityManager, input: CreateGroupBookingInput): Promise<Result<{ listing: ListingEntity; careHome: ProviderEntity }>> {
-    const listingId = uuidOf(input.listingId, "Listing");
-    const listing = listingId ? await tx.findOneBy(ListingEntity, { id: listingId }) : null;
-    if (!listing?.active) return notFound("The listing", ["input", "listingId"]);
+  private async checkSession(tx: EntityManager, command: CreateGroupBookingCommand): Promise<Result<{ listing: ListingEntity; careHome: ProviderEntity }>> {
+    const listing = command.listingId ? await tx.findOneBy(ListingEntity, { id: command.listingId }) : null;
+    if (!listing?.active) return notFound("The listing", ["listingId"]);
     if (listing.setting !== ListingSetting.CARE_HOME) {
-      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, ["input", "listingId"]);
+      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, ["listingId"]);
     }
-    if (input.participants.length > listing.groupCapacity) {
-      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" takes at most ${listing.groupCapacity} participant(s); ${input.participants.length} were named.`, ["input", "participants"]);
+    if (command.participants.length > listing.groupCapacity) {
+      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" takes at most ${listing.groupCapacity} participant(s); ${command.participants.length} were named.`, ["participants"]);
     }
-    if (!isHundredths(input.unitsPerSession)) {
-      return fail(UserErrorCode.INVALID_VALUE, "Units per session has at most two decimals (e.g. 1.5).", ["input", "unitsPerSession"]);
+    if (!isHundredths(command.unitsPerSession)) {
+      return fail(UserErrorCode.INVALID_VALUE, "Units per session has at most two decimals (e.g. 1.5).", ["unitsPerSession"]);
     }
-    const careHomeId = uuidOf(input.careHomeId, "Provider");
-    const careHome = careHomeId ? await tx.findOneBy(ProviderEntity, { id: careHomeId }) : null;
-    if (!careHome) return notFound("The care home", ["input", "careHomeId"]);
-    if (careHome.kind !== ProviderKind.CARE_HOME) return fail(UserErrorCode.INVALID_VALUE, `${careHome.name} is not a care home.`, ["input", "careHomeId"]);
+    const careHome = command.careHomeId ? await tx.findOneBy(ProviderEntity, { id: command.careHomeId }) : null;
+    if (!careHome) return notFound("The care home", ["careHomeId"]);
+    if (careHome.kind !== ProviderKind.CARE_HOME) return fail(UserErrorCode.INVALID_VALUE, `${careHome.name} is not a care home.`, ["careHomeId"]);
     return ok({ listing, careHome });
   }
 
@@ -131,7 +127,7 @@ export class GroupBookingService {
     const group = viewer && id ? await this.db.manager.findOneBy(GroupBookingEntity, { id }) : null;
     if (!group) return null;
     const bookings = await this.db.manager.findBy(BookingEntity, { groupBookingId: group.id });
-    const clients = await this.db.manager.findBy(ClientEntity, { id: In(bookings.map((b) => b.clientId)) });
+    const clients = await this.budgets.findClients(this.db.manager, bookings.map((b) => b.clientId));
     const visible = bookings.some((b) => this.bookings.isVisibleTo(viewer, b, clients.find((c) => c.id === b.clientId)!));
     return visible ? group : null;
   }
@@ -142,7 +138,7 @@ function shareOut(pricePence: number, split: GroupSplit, participants: Participa
   if (split === GroupSplit.EQUAL) return ok(apportion(pricePence, participants.map(() => 1)));
   const missing = participants.find((p) => !p.units || !isHundredths(p.units));
   if (missing) {
-    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, ["input", "participants", missing.index, "units"]);
+    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, ["participants", missing.index, "units"]);
   }
   return ok(apportion(pricePence, participants.map((p) => Math.round(p.units! * 100))));
 }
@@ -150,5 +146,5 @@ function shareOut(pricePence: number, split: GroupSplit, participants: Participa
 /** A participant's refusal, named so the broker knows whose budget, plan or rules said no. */
 function refusedFor<T>(participant: Participant, errors: UserErrorData[], name?: string): Result<T> {
   const who = name ? `Participant ${participant.index + 1} (${name})` : `Participant ${participant.index + 1}`;
-  return failAll(errors.map((e) => ({ ...e, message: `${who}: ${e.message}`, field: ["input", "participants", participant.index] })));
+  return failAll(errors.map((e) => ({ ...e, message: `${who}: ${e.message}`, field: ["participants", participant.index] })));
 }

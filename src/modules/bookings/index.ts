@@ -2,21 +2,25 @@
 import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { BookingEntity } from "./booking.entity";
-import { BookingFields, BookingMutations, BookingQueries, LedgerEntryBookingField, VisitFields } from "./booking.resolver";
+import { BookingFields, BookingMoneyFields, BookingMutations, BookingQueries, LedgerEntryBookingField, VisitFields } from "./booking.resolver";
 import { GroupBookingEntity } from "./group-booking.entity";
 import { BookingGroupField, GroupBookingFields, GroupBookingMutations, GroupBookingQueries, GroupParticipantFields } from "./group-booking.resolver";
 import { VisitEntity } from "./visit.entity";
 
+// Entities still imported by modules of other engineers (brokers, quotes) and by reports: to go.
 export { BookingEntity } from "./booking.entity";
 export { VisitEntity } from "./visit.entity";
 export { GroupBookingEntity } from "./group-booking.entity";
 export { GroupBookingService } from "./group-booking.service";
 export * from "./booking.enums";
 export { Booking, Visit } from "./booking.types";
-export { BookingService, type BookingRequest } from "./booking.service";
+/** Verbs: create, book(tx), prepare(tx), place(tx), confirm… cancelWithin(tx), findVisible, isVisibleTo, list. */
+export { BookingService } from "./booking.service";
+export type { PreparedBooking } from "./booking-placement.service";
+export type * from "./booking.commands";
 export { VisitService } from "./visit.service";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
-export { visitStarts } from "./schedule.rules";
+export { groupSchedule, scheduleFields, scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
 export type { Context as BookingsContext, BookingsServices } from "./context";
 
 export const bookingsModule = {
@@ -25,6 +29,7 @@ export const bookingsModule = {
     BookingQueries,
     BookingMutations,
     BookingFields,
+    BookingMoneyFields,
     VisitFields,
     LedgerEntryBookingField,
     GroupBookingQueries,

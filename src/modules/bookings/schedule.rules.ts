@@ -8,22 +8,54 @@ import { fail, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { fromLondonWallClock, londonWallClock } from "../../shared/time";
 import { Unit } from "../reference";
 
+/**
+ * When and how much: the first visit, its recurrence (RFC 5545 RRULE in London wall-clock time,
+ * null for one visit) and the units of each visit. A value embedded, flat, wherever a schedule is
+ * stored or asked for (a booking, a group session, a quote, a package item): the columns stay
+ * starts_at / recurrence / units_per_visit (units_per_session for a group session).
+ */
+export interface Schedule {
+  readonly startsAt: Date;
+  readonly recurrence: string | null;
+  readonly unitsPerVisit: number;
+}
+
+/** The schedule embedded in a command or a row (a booking, a quote, a package item), on its own. */
+export function scheduleFields(of: Schedule): Schedule {
+  return { startsAt: of.startsAt, recurrence: of.recurrence, unitsPerVisit: of.unitsPerVisit };
+}
+
+/** A group session's schedule, from its columns (units_per_session: the units of one session). */
+export function groupSchedule(session: { startsAt: Date; recurrence: string | null; unitsPerSession: number }): Schedule {
+  return { startsAt: session.startsAt, recurrence: session.recurrence, unitsPerVisit: session.unitsPerSession };
+}
+
+/** A schedule as a group session's columns. */
+export function sessionColumns(schedule: Schedule): { startsAt: Date; recurrence: string | null; unitsPerSession: number } {
+  return { startsAt: schedule.startsAt, recurrence: schedule.recurrence, unitsPerSession: schedule.unitsPerVisit };
+}
+
+/** A schedule as asked for: an empty or blank recurrence is one visit. */
+export function scheduleOf(startsAt: Date, recurrence: string | null | undefined, unitsPerVisit: number): Schedule {
+  return { startsAt, recurrence: recurrence?.trim() || null, unitsPerVisit };
+}
+
 /** About three years of daily visits: more is a mistake in the rule. */
 export const MAX_VISITS = 1000;
 
 const ALLOWED_FREQUENCIES = new Set([Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY, Frequency.YEARLY]);
 
 /** Start instants of the visits: `startsAt`, and its recurrences up to `lastDay` (a London date, inclusive). */
-export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: string): Result<Date[]> {
+export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: string, field: (string | number)[] = ["recurrence"]): Result<Date[]> {
   if (!recurrence) return ok([startsAt]);
-  const rule = parseRule(recurrence);
+  const rule = parseRule(recurrence, field);
   if (!rule.ok) return rule;
   const start = londonWallClock(startsAt);
   const floatingStart = new Date(Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute));
   const floatingEnd = new Date(Date.UTC(+lastDay.slice(0, 4), +lastDay.slice(5, 7) - 1, +lastDay.slice(8, 10), 23, 59, 59));
   const occurrences = new RRule({ ...rule.value, dtstart: floatingStart }).between(floatingStart, floatingEnd, true, (_d, i) => i <= MAX_VISITS);
   if (occurrences.length > MAX_VISITS) {
-    return fail(UserErrorCode.INVALID_VALUE, `The recurrence makes more than ${MAX_VISITS} visits: give it an end (UNTIL or COUNT).`, ["input", "recurrence"]);
+    return fail(UserErrorCode.INVALID_VALUE, `The recurrence makes more than ${MAX_VISITS} visits: give it an end (UNTIL or COUNT).`, field);
   }
   return ok(
     occurrences.map((d) =>
@@ -32,8 +64,8 @@ export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: 
   );
 }
 
-function parseRule(text: string): Result<Partial<Options>> {
-  const invalid = (why: string) => fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, ["input", "recurrence"]);
+function parseRule(text: string, field: (string | number)[]): Result<Partial<Options>> {
+  const invalid = (why: string) => fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field);
   const rule = text.trim().replace(/^RRULE:/i, "");
   if (/DTSTART|TZID|\n/i.test(rule)) return invalid("give the first visit as startsAt, not DTSTART or TZID");
   let options: Partial<Options>;

@@ -2,12 +2,11 @@ import type { DataSource } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { transactionResult } from "../../shared/db";
 import { fail, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
-import { uuidOf } from "../../shared/ids";
 import type { Clock } from "../../shared/time";
-import { LedgerKind, type BudgetService } from "../budgets";
+import type { BudgetService } from "../budgets";
 import { BookingEntity } from "./booking.entity";
-import { BookingStatus, VisitStatus } from "./booking.enums";
-import { VisitOutcome, type RecordVisitInput } from "./booking.inputs";
+import { BookingStatus, VisitOutcome, VisitStatus } from "./booking.enums";
+import type { RecordVisitCommand } from "./booking.commands";
 import { TRANSITIONS } from "./booking.rules";
 import { VisitEntity } from "./visit.entity";
 
@@ -21,38 +20,35 @@ export class VisitService {
   /**
    * The provider records a visit of a confirmed booking: DELIVERED turns its commitment into
    * spend, MISSED releases it. The last visit recorded completes the booking. Locks: budget, then
-   * booking, then visit (BudgetService.lockBudget's lock order).
+   * booking, then visit (BudgetService.lock's lock order).
    */
-  async record(viewer: Viewer, input: RecordVisitInput): Promise<Result<VisitEntity>> {
-    const id = uuidOf(input.visitId, "Visit");
+  async record(viewer: Viewer, command: RecordVisitCommand): Promise<Result<VisitEntity>> {
+    const id = command.visitId;
     return transactionResult(this.db, async (tx) => {
       const visit = id ? await tx.findOneBy(VisitEntity, { id }) : null;
       const seen = visit ? await tx.findOneBy(BookingEntity, { id: visit.bookingId }) : null;
-      if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["input", "visitId"]);
+      if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["visitId"]);
       // A booking's budget and provider never change: lock its budget, then read the booking under its own lock.
-      await this.budgets.lockBudget(tx, seen.budgetId);
+      const budget = await this.budgets.lock(tx, seen.budgetId);
+      if (!budget) return notFound("The visit", ["visitId"]);
       const booking = await tx.findOneOrFail(BookingEntity, { where: { id: seen.id }, lock: { mode: "for_no_key_update" } });
       if (booking.status !== BookingStatus.CONFIRMED) {
-        return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["input", "visitId"]);
+        return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["visitId"]);
       }
       const now = this.clock.now();
-      if (visit.startsAt > now) return fail(UserErrorCode.VISIT_NOT_DUE, "This visit has not started yet: record it once it has.", ["input", "visitId"]);
+      if (visit.startsAt > now) return fail(UserErrorCode.VISIT_NOT_DUE, "This visit has not started yet: record it once it has.", ["visitId"]);
 
-      const status = input.outcome === VisitOutcome.DELIVERED ? VisitStatus.DELIVERED : VisitStatus.MISSED;
+      const status = command.outcome === VisitOutcome.DELIVERED ? VisitStatus.DELIVERED : VisitStatus.MISSED;
       const changed = await tx.update(VisitEntity, { id: visit.id, status: VisitStatus.SCHEDULED }, { status, recordedAt: now, recordedByUserId: viewer.userId });
       if (changed.affected !== 1) {
-        return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["input", "visitId"]);
+        return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["visitId"]);
       }
       // Delivered: the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
       const memo = `visit ${visit.startsAt.toISOString()} ${status}`;
-      const postings =
+      const posted =
         status === VisitStatus.DELIVERED
-          ? [
-              { kind: LedgerKind.SPEND, amountPence: visit.costPence, bookingId: booking.id, memo },
-              { kind: LedgerKind.RETURN_TO_FUNDER, amountPence: visit.earmarkPence, bookingId: booking.id, memo: `${memo}: saving returned` },
-            ]
-          : [{ kind: LedgerKind.RELEASE, amountPence: visit.costPence + visit.earmarkPence, bookingId: booking.id, memo }];
-      const posted = await this.budgets.post(tx, booking.budgetId, postings, viewer.userId);
+          ? await this.budgets.spend(tx, budget, { bookingId: booking.id, costPence: visit.costPence, earmarkPence: visit.earmarkPence, memo }, viewer.userId)
+          : await this.budgets.release(tx, budget, { bookingId: booking.id, amountPence: visit.costPence + visit.earmarkPence, memo }, viewer.userId);
       if (!posted.ok) return posted;
 
       if ((await tx.countBy(VisitEntity, { bookingId: booking.id, status: VisitStatus.SCHEDULED })) === 0) {

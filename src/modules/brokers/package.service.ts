@@ -2,14 +2,14 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { In, IsNull } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
-import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { fail, failAll, inInput, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { restrictTo } from "../../shared/scope";
 import type { Clock } from "../../shared/time";
 import { BookingEntity, BookingStatus, type BookingRequest, type BookingService } from "../bookings";
-import { canActFor, canManage, ClientEntity, LedgerKind, type BudgetService } from "../budgets";
+import { canActFor, canManage, ClientEntity, type BudgetService } from "../budgets";
 import { ListingEntity } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
@@ -48,7 +48,7 @@ export class PackageService {
 
   async create(viewer: Viewer, input: CreatePackageInput): Promise<Result<PackageEntity>> {
     const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
-    if (!visible.ok) return visible;
+    if (!visible.ok) return inInput(visible);
     const found = visible.value;
     if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
     const pkg = Object.assign(new PackageEntity(), {
@@ -82,7 +82,7 @@ export class PackageService {
         lastDay: input.endsOn ?? undefined,
       };
       const prepared = await this.bookings.prepare(tx, viewer, request);
-      if (!prepared.ok) return prepared;
+      if (!prepared.ok) return inInput(prepared);
       const { visits } = prepared.value;
       const referenced = visits.filter((v) => v.referenceCostPence !== null);
       const position = (await tx.countBy(PackageItemEntity, { packageId: pkg.id })) + 1;
@@ -191,8 +191,8 @@ export class PackageService {
       for (const item of items) {
         const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
         if (!booking || [BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.COMPLETED].includes(booking.status)) continue;
-        const cancelled = await this.bookings.transitionIn(tx, viewer, booking.id, "cancel", () => true, "package cancelled");
-        if (!cancelled.ok) return cancelled;
+        const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
+        if (!cancelled.ok) return inInput(cancelled);
       }
       return moved;
     });
@@ -224,7 +224,8 @@ export class PackageService {
     const chargedTo = body?.brokerageChargedTo ?? BrokerageChargedTo.FUNDING_BODY;
     await tx.update(PackageEntity, { id: pkg.id }, { brokerageFeePence: fee, brokerageChargedTo: fee > 0 ? chargedTo : null });
     if (fee === 0 || chargedTo !== BrokerageChargedTo.BUDGET) return ok(null);
-    const charged = await this.budgets.post(tx, pkg.budgetId, [{ kind: LedgerKind.FEE, amountPence: fee, memo: "brokerage" }], viewer.userId);
+    const budget = await this.budgets.lock(tx, pkg.budgetId);
+    const charged = budget ? await this.budgets.charge(tx, budget, { amountPence: fee, memo: "brokerage" }, viewer.userId) : notFound("The budget");
     return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["input", "packageId"] })));
   }
 

@@ -1,7 +1,7 @@
 import loadHighs, { type Highs } from "highs";
 import type { DataSource } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { fail, failAll, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { fail, failAll, inInput, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { uuidOf } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
@@ -41,7 +41,7 @@ export class PlanService {
 
   async plan(viewer: Viewer, input: PlanPackageInput): Promise<Result<PackagePlan>> {
     const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
-    if (!visible.ok) return visible;
+    if (!visible.ok) return inInput(visible);
     const found = visible.value;
     const errors = await this.checkNeeds(input);
     if (errors.length) return failAll(errors);

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { PageArgs, type Connection } from "../../shared/pagination";
@@ -9,6 +9,7 @@ import { londonDate, LocalDate } from "../../shared/time";
 import { User, type UserEntity } from "../auth";
 import { Provider, type ProviderEntity } from "../providers";
 import { FundingBody, ServiceCategory, type FundingBodyEntity, type ServiceCategoryEntity } from "../reference";
+import type { CreateBudgetCommand, CreateClientCommand } from "./budget.commands";
 import { BudgetEntity } from "./budget.entity";
 import { AgeBand } from "./budget.enums";
 import { AssignBrokerInput, CreateBudgetInput, CreateClientInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
@@ -28,7 +29,7 @@ import {
 import { ClientEntity } from "./client.entity";
 import { ageBandOf, canActFor } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { available } from "./ledger.rules";
+import { availableOf } from "./ledger.rules";
 
 @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
 @Resolver()
@@ -40,7 +41,7 @@ export class BudgetQueries {
 
   @Query(() => ClientConnection, { description: "The clients you act for or manage, by name." })
   clients(@Args() page: PageArgs, @Ctx() { viewer, services }: Context): Promise<Connection<ClientEntity>> {
-    return services.clients.list(viewer!, page);
+    return services.clients.list(signedIn(viewer), page);
   }
 
   @Query(() => Budget, { nullable: true })
@@ -54,34 +55,68 @@ export class BudgetQueries {
 export class BudgetMutations {
   @Mutation(() => CreateClientPayload, { description: "Registers a budget holder of your funding body." })
   async createClient(@Arg("input") input: CreateClientInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("client", await services.clients.create(viewer!, input));
+    return toInputPayload("client", await services.clients.create(signedIn(viewer), createClientCommand(input)));
   }
 
   @Mutation(() => AssignBrokerPayload, { description: "Gives a client a broker, who then sees and acts for them." })
   async assignBroker(@Arg("input") input: AssignBrokerInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.clients.assignBroker(viewer!, input);
+    const result = await services.clients.assignBroker(signedIn(viewer), {
+      clientId: uuidOf(input.clientId, "Client"),
+      broker: input.brokerUserId ? { userId: uuidOf(input.brokerUserId, "User") } : null,
+    });
     if (result.ok) loaders.clientById.clear(result.value.id).prime(result.value.id, result.value);
-    return toPayload("client", result);
+    return toInputPayload("client", result);
   }
 
   @Mutation(() => CreateBudgetPayload, { description: "Allocates a budget to a client: its first ledger entry is the ALLOCATION." })
   async createBudget(@Arg("input") input: CreateBudgetInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("budget", await services.budgets.create(viewer!, input));
+    return toInputPayload("budget", await services.budgets.create(signedIn(viewer), createBudgetCommand(input)));
   }
 
   @Mutation(() => SetGainPolicyPayload, { description: "Sets what happens to savings of bookings made from now on: RETAIN, RETURN, or SHARE a percentage." })
   async setGainPolicy(@Arg("input") input: SetGainPolicyInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.budgets.setGainPolicy(viewer!, input);
+    const result = await services.budgets.setGainPolicy(signedIn(viewer), { budgetId: uuidOf(input.budgetId, "Budget"), mode: input.mode, returnPercent: input.returnPercent ?? null });
     if (result.ok) loaders.budgetById.clear(result.value.id);
-    return toPayload("budget", result);
+    return toInputPayload("budget", result);
   }
 
   @Mutation(() => TopUpBudgetPayload, { description: "Adds money to a budget (a TOP_UP entry). Idempotent." })
   async topUpBudget(@Arg("input") input: TopUpBudgetInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.budgets.topUp(viewer!, input);
+    const result = await services.budgets.topUp(signedIn(viewer), {
+      budgetId: uuidOf(input.budgetId, "Budget"),
+      amountPence: input.amountPence,
+      memo: input.memo,
+      idempotencyKey: input.idempotencyKey,
+    });
     if (result.ok) loaders.budgetById.clear(result.value.id);
-    return toPayload("budget", result);
+    return toInputPayload("budget", result);
   }
+}
+
+function createClientCommand(input: CreateClientInput): CreateClientCommand {
+  return {
+    displayName: input.displayName,
+    postcodeDistrict: input.postcodeDistrict,
+    fundingBodyCode: input.fundingBodyCode ?? null,
+    setting: input.setting,
+    careHomeId: input.careHomeId ? uuidOf(input.careHomeId, "Provider") : undefined,
+    dateOfBirth: input.dateOfBirth,
+    newToSupport: input.newToSupport,
+  };
+}
+
+function createBudgetCommand(input: CreateBudgetInput): CreateBudgetCommand {
+  return {
+    clientId: uuidOf(input.clientId, "Client"),
+    kind: input.kind,
+    management: input.management,
+    periodStart: input.periodStart,
+    periodEnd: input.periodEnd,
+    allocatedPence: input.allocatedPence,
+    coveredCategoryCodes: input.coveredCategoryCodes,
+    reviewDueOn: input.reviewDueOn ?? null,
+    idempotencyKey: input.idempotencyKey,
+  };
 }
 
 /** Details beyond name and place are for those who act for the client, never for providers. */
@@ -153,7 +188,7 @@ export class BudgetFields {
 
   @FieldResolver(() => Pence, { description: "allocated − committed − spent − returned; never negative." })
   availablePence(@Root() budget: BudgetEntity): number {
-    return available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+    return availableOf(budget);
   }
 
   @FieldResolver(() => GainPolicy)

@@ -1,22 +1,23 @@
-import type { DataSource, EntityManager, Repository } from "typeorm";
+import { In, type DataSource, type EntityManager, type Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { addDays, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { GainMode, LedgerKind } from "./budget.enums";
-import type { CreateBudgetInput, SetGainPolicyInput, TopUpBudgetInput } from "./budget.inputs";
+import type { Charge, Commitment, CreateBudgetCommand, Release, SetGainPolicyCommand, Spend, TopUpBudgetCommand } from "./budget.commands";
+import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { available, deltaOf, returnPercentOf, type Posting } from "./ledger.rules";
+import { availableOf, deltaOf, returnPercentOf, type Posting } from "./ledger.rules";
 
-export interface PostingDetail extends Posting {
+interface PostingDetail extends Posting {
   bookingId?: string | null;
   memo?: string;
 }
@@ -32,23 +33,25 @@ export class BudgetService {
     this.budgets = db.getRepository(BudgetEntity);
   }
 
-  /**
-   * A budget whose client the viewer may act for (never visible to providers). With `lock`, the
-   * budget is then locked and read again under its lock (see lockBudget): for anything computed
-   * from it. Who may see a budget never changes (its client is fixed), so the check comes first
-   * and nobody can lock a budget they may not see.
-   */
-  async findVisible(
-    viewer: Viewer | null,
-    id: string | null,
-    tx: EntityManager = this.db.manager,
-    options: { lock?: boolean } = {},
-  ): Promise<{ budget: BudgetEntity; client: ClientEntity } | null> {
+  /** A budget whose client the viewer may act for (never visible to providers), as it is now: for display, not for computing. */
+  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ budget: BudgetView; client: ClientView } | null> {
     if (!viewer || !id) return null;
-    const seen = await tx.findOneBy(BudgetEntity, { id });
-    const client = seen ? await tx.findOneBy(ClientEntity, { id: seen.clientId }) : null;
-    if (!seen || !client || !canActFor(viewer, client)) return null;
-    const budget = options.lock ? await this.lockBudget(tx, seen.id) : seen;
+    const budget = await tx.findOneBy(BudgetEntity, { id });
+    const client = budget ? await tx.findOneBy(ClientEntity, { id: budget.clientId }) : null;
+    return budget && client && canActFor(viewer, client) ? { budget, client } : null;
+  }
+
+  /**
+   * A budget whose client the viewer may act for, locked and read once under its lock (see lock()):
+   * what anything computed from a budget (its totals, its gain policy, its period) must start from.
+   * Who may see a budget is decided by its client alone, and a budget's client never changes, so
+   * the check comes first, from the client, and nobody can lock a budget they may not see.
+   */
+  async lockVisible(tx: EntityManager, viewer: Viewer | null, id: string | null): Promise<{ budget: LockedBudget; client: ClientView } | null> {
+    if (!viewer || !id) return null;
+    const client = await tx.createQueryBuilder(ClientEntity, "c").where("c.id = (SELECT b.client_id FROM budgets b WHERE b.id = :id)", { id }).getOne();
+    if (!client || !canActFor(viewer, client)) return null;
+    const budget = await this.lock(tx, id);
     return budget ? { budget, client } : null;
   }
 
@@ -62,15 +65,65 @@ export class BudgetService {
    *   3. budgets, here, FOR NO KEY UPDATE; several one by one in id order (compareIds: a group
    *      booking prepares its participants sorted so);
    *   4. bookings (compare-and-swap on status, or inserted), then their visits;
-   *   5. ledger entries, appended by post() under the lock of step 3.
+   *   5. ledger entries, appended by the verbs (commit, release, spend, charge) under the lock of step 3.
    * A budget is read under its lock before anything is computed from it (its totals, its gain
    * policy), and stays locked until commit: nothing can change it between that read and the
-   * posting. Paths that change a booking without money (confirm, approve) lock only the booking.
+   * posting. The verbs take that LockedBudget and never read the row again: the one read is this.
+   * Paths that change a booking without money (confirm, approve) lock only the booking.
    * NO KEY UPDATE rather than UPDATE: rows referencing the budget (bookings, ledger entries) hold
    * KEY SHARE on it through their foreign keys, which FOR UPDATE would conflict with.
    */
-  lockBudget(tx: EntityManager, id: string): Promise<BudgetEntity | null> {
-    return tx.findOne(BudgetEntity, { where: { id }, lock: { mode: "for_no_key_update" } });
+  async lock(tx: EntityManager, id: string): Promise<LockedBudget | null> {
+    const budget = await tx.findOne(BudgetEntity, { where: { id }, lock: { mode: "for_no_key_update" } });
+    return budget as LockedBudget | null;
+  }
+
+  /** The client of a booking, a package…: who they are and who acts for them (canActFor). */
+  findClient(tx: EntityManager, id: string): Promise<ClientView | null> {
+    return tx.findOneBy(ClientEntity, { id });
+  }
+
+  findClients(tx: EntityManager, ids: string[]): Promise<ClientView[]> {
+    return ids.length ? tx.findBy(ClientEntity, { id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** Commits a booking's whole cost and the saving earmarked from it for the funder. */
+  commit(tx: EntityManager, budget: LockedBudget, commitment: Commitment, actorUserId: string): Promise<Result<LockedBudget>> {
+    const { bookingId } = commitment;
+    return this.post(
+      tx,
+      budget,
+      [
+        { kind: LedgerKind.COMMITMENT, amountPence: commitment.costPence, bookingId, memo: `${commitment.visits} visit(s)` },
+        { kind: LedgerKind.COMMITMENT, amountPence: commitment.earmarkPence, bookingId, memo: `saving earmarked for the funder (gain policy ${budget.gainMode})` },
+      ],
+      actorUserId,
+    );
+  }
+
+  /** Releases what a booking no longer needs (cancelled, declined, missed). Nothing to release posts nothing. */
+  async release(tx: EntityManager, budget: LockedBudget, release: Release, actorUserId: string): Promise<Result<LockedBudget>> {
+    if (release.amountPence === 0) return ok(budget);
+    return this.post(tx, budget, [{ kind: LedgerKind.RELEASE, amountPence: release.amountPence, bookingId: release.bookingId, memo: release.memo }], actorUserId);
+  }
+
+  /** A delivered visit: its cost becomes spend and its earmarked saving goes back to the funder. */
+  spend(tx: EntityManager, budget: LockedBudget, spend: Spend, actorUserId: string): Promise<Result<LockedBudget>> {
+    const { bookingId, memo } = spend;
+    return this.post(
+      tx,
+      budget,
+      [
+        { kind: LedgerKind.SPEND, amountPence: spend.costPence, bookingId, memo },
+        { kind: LedgerKind.RETURN_TO_FUNDER, amountPence: spend.earmarkPence, bookingId, memo: `${memo}: saving returned` },
+      ],
+      actorUserId,
+    );
+  }
+
+  /** A charge such as brokerage, paid from the budget's available money. */
+  charge(tx: EntityManager, budget: LockedBudget, charge: Charge, actorUserId: string): Promise<Result<LockedBudget>> {
+    return this.post(tx, budget, [{ kind: LedgerKind.FEE, amountPence: charge.amountPence, memo: charge.memo }], actorUserId);
   }
 
   /**
@@ -78,37 +131,36 @@ export class BudgetService {
    * the viewer may not see reads as not found, like any other id of theirs; only a client the viewer
    * acts for is told the budget is someone else's.
    */
-  async findVisibleOf(viewer: Viewer, clientId: string | null, budgetId: string | null): Promise<Result<{ budget: BudgetEntity; client: ClientEntity }>> {
+  async findVisibleOf(viewer: Viewer, clientId: string | null, budgetId: string | null): Promise<Result<{ budget: BudgetView; client: ClientView }>> {
     const found = await this.findVisible(viewer, budgetId);
-    if (!found) return notFound("The budget", ["input", "budgetId"]);
+    if (!found) return notFound("The budget", ["budgetId"]);
     if (found.client.id === clientId) return ok(found);
     const client = clientId ? await this.db.manager.findOneBy(ClientEntity, { id: clientId }) : null;
-    if (!client || !canActFor(viewer, client)) return notFound("The client", ["input", "clientId"]);
-    return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["input", "budgetId"]);
+    if (!client || !canActFor(viewer, client)) return notFound("The client", ["clientId"]);
+    return fail(UserErrorCode.INVALID_VALUE, "The budget is not this client's.", ["budgetId"]);
   }
 
-  async create(viewer: Viewer, input: CreateBudgetInput): Promise<Result<BudgetEntity>> {
-    const clientId = uuidOf(input.clientId, "Client");
-    const client = clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: clientId }) : null;
-    if (!client || !canManage(viewer, client)) return notFound("The client", ["input", "clientId"]);
-    const errors = await this.checkPlan(input);
+  async create(viewer: Viewer, command: CreateBudgetCommand): Promise<Result<BudgetView>> {
+    const client = command.clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: command.clientId }) : null;
+    if (!client || !canManage(viewer, client)) return notFound("The client", ["clientId"]);
+    const errors = await this.checkPlan(command);
     if (errors.length > 0) return failAll(errors);
 
     return transactionResult(this.db, (tx) =>
-      once(
+      once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "createBudget", input },
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createBudget", input: command, keyField: ["idempotencyKey"] },
         async () => {
           const budget = tx.create(BudgetEntity, {
             id: newId(),
             clientId: client.id,
             fundingBodyCode: client.fundingBodyCode,
-            kind: input.kind,
-            management: input.management,
-            periodStart: input.periodStart,
-            periodEnd: input.periodEnd,
-            coveredCategories: [...new Set(input.coveredCategoryCodes)],
-            reviewDueOn: input.reviewDueOn ?? addDays(input.periodStart, 182),
+            kind: command.kind,
+            management: command.management,
+            periodStart: command.periodStart,
+            periodEnd: command.periodEnd,
+            coveredCategories: [...new Set(command.coveredCategoryCodes)],
+            reviewDueOn: command.reviewDueOn ?? addDays(command.periodStart, 182),
             allocatedPence: 0,
             committedPence: 0,
             spentPence: 0,
@@ -118,7 +170,8 @@ export class BudgetService {
             createdAt: this.clock.now(),
           });
           await insertRows(tx, BudgetEntity, [budget]);
-          return this.post(tx, budget.id, [{ kind: LedgerKind.ALLOCATION, amountPence: input.allocatedPence, memo: "Allocation" }], viewer.userId);
+          // Inserted by this transaction, so no other can see it, let alone change it, until commit.
+          return this.post(tx, budget as LockedBudget, [{ kind: LedgerKind.ALLOCATION, amountPence: command.allocatedPence, memo: "Allocation" }], viewer.userId);
         },
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),
@@ -126,14 +179,14 @@ export class BudgetService {
     );
   }
 
-  async topUp(viewer: Viewer, input: TopUpBudgetInput): Promise<Result<BudgetEntity>> {
+  async topUp(viewer: Viewer, command: TopUpBudgetCommand): Promise<Result<BudgetView>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"), tx, { lock: true });
-      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
-      return once(
+      const found = await this.lockVisible(tx, viewer, command.budgetId);
+      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["budgetId"]);
+      return once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "topUpBudget", input },
-        () => this.post(tx, found.budget.id, [{ kind: LedgerKind.TOP_UP, amountPence: input.amountPence, memo: input.memo }], viewer.userId),
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "topUpBudget", input: command, keyField: ["idempotencyKey"] },
+        () => this.post(tx, found.budget, [{ kind: LedgerKind.TOP_UP, amountPence: command.amountPence, memo: command.memo }], viewer.userId),
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),
       );
@@ -144,44 +197,41 @@ export class BudgetService {
    * Sets what happens to savings of bookings made from now on. Under the budget's lock: a booking
    * being made holds it from reading the policy to posting its earmarks, so a change waits for it.
    */
-  async setGainPolicy(viewer: Viewer, input: SetGainPolicyInput): Promise<Result<BudgetEntity>> {
+  async setGainPolicy(viewer: Viewer, command: SetGainPolicyCommand): Promise<Result<BudgetView>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.budgetId, "Budget"), tx, { lock: true });
-      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
-      const percent = returnPercentOf(input.mode, input.returnPercent);
-      if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["input", "returnPercent"]);
-      await tx.update(BudgetEntity, { id: found.budget.id }, { gainMode: input.mode, gainReturnPercent: percent });
-      return ok(Object.assign(found.budget, { gainMode: input.mode, gainReturnPercent: percent }));
+      const found = await this.lockVisible(tx, viewer, command.budgetId);
+      if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["budgetId"]);
+      const percent = returnPercentOf(command.mode, command.returnPercent);
+      if (typeof percent === "string") return fail(UserErrorCode.INVALID_VALUE, percent, ["returnPercent"]);
+      await tx.update(BudgetEntity, { id: found.budget.id }, { gainMode: command.mode, gainReturnPercent: percent });
+      return ok({ ...found.budget, gainMode: command.mode, gainReturnPercent: percent });
     });
   }
 
   /**
-   * Appends entries to a budget's ledger and moves its totals, inside the caller's transaction.
-   * The row is locked first (callers that computed the postings from it locked it already), so
-   * concurrent postings take turns; money that is not there is refused with INSUFFICIENT_BUDGET
-   * (and chk_budgets_available guarantees it regardless).
+   * Appends entries to a budget's ledger and moves its totals, inside the caller's transaction,
+   * from the budget as read under its lock (never read again here). Money that is not there is
+   * refused with INSUFFICIENT_BUDGET (and chk_budgets_available guarantees it regardless).
    */
-  async post(tx: EntityManager, budgetId: string, postings: PostingDetail[], actorUserId: string | null): Promise<Result<BudgetEntity>> {
-    const budget = await this.lockBudget(tx, budgetId);
-    if (!budget) return notFound("The budget", ["input", "budgetId"]);
+  private async post(tx: EntityManager, budget: LockedBudget, postings: PostingDetail[], actorUserId: string | null): Promise<Result<LockedBudget>> {
     const delta = deltaOf(postings);
     const next = {
-      allocated: budget.allocatedPence + delta.allocated,
-      committed: budget.committedPence + delta.committed,
-      spent: budget.spentPence + delta.spent,
-      returned: budget.returnedPence + delta.returned,
+      allocatedPence: budget.allocatedPence + delta.allocated,
+      committedPence: budget.committedPence + delta.committed,
+      spentPence: budget.spentPence + delta.spent,
+      returnedPence: budget.returnedPence + delta.returned,
     };
-    if (available(next) < 0) {
+    if (availableOf(next) < 0) {
       const needed = delta.committed + delta.spent + delta.returned - delta.allocated;
       return fail(
         UserErrorCode.INSUFFICIENT_BUDGET,
-        `This needs ${formatPounds(needed)} but the budget has ${formatPounds(available(next) + needed)} available. Nothing was committed: book less, or ask the funding body for a top-up.`,
+        `This needs ${formatPounds(needed)} but the budget has ${formatPounds(availableOf(next) + needed)} available. Nothing was committed: book less, or ask the funding body for a top-up.`,
       );
     }
     await tx.query(
       `UPDATE budgets SET allocated_pence = allocated_pence + $2, committed_pence = committed_pence + $3,
          spent_pence = spent_pence + $4, returned_pence = returned_pence + $5 WHERE id = $1`,
-      [budgetId, delta.allocated, delta.committed, delta.spent, delta.returned],
+      [budget.id, delta.allocated, delta.committed, delta.spent, delta.returned],
     );
     const now = this.clock.now();
     await insertRows(
@@ -189,11 +239,9 @@ export class BudgetService {
       LedgerEntryEntity,
       postings
         .filter((p) => p.amountPence !== 0)
-        .map((p) => ({ id: newId(), budgetId, kind: p.kind, amountPence: p.amountPence, bookingId: p.bookingId ?? null, actorUserId, memo: p.memo ?? "", occurredAt: now })),
+        .map((p) => ({ id: newId(), budgetId: budget.id, kind: p.kind, amountPence: p.amountPence, bookingId: p.bookingId ?? null, actorUserId, memo: p.memo ?? "", occurredAt: now })),
     );
-    return ok(
-      Object.assign(budget, { allocatedPence: next.allocated, committedPence: next.committed, spentPence: next.spent, returnedPence: next.returned }),
-    );
+    return ok({ ...budget, ...next });
   }
 
   async ledger(budgetId: string, { first, after }: PageArgs): Promise<Connection<LedgerEntryEntity>> {
@@ -203,20 +251,20 @@ export class BudgetService {
     return new Connection(await page.getMany(), first, (e) => encodeCursor("LEDGER", [e.id]), () => query.getCount());
   }
 
-  private async checkPlan(input: CreateBudgetInput): Promise<UserErrorData[]> {
+  private async checkPlan(command: CreateBudgetCommand): Promise<UserErrorData[]> {
     const errors: UserErrorData[] = [];
-    if (input.periodEnd < input.periodStart) {
-      errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The period ends before it starts.", field: ["input", "periodEnd"] });
+    if (command.periodEnd < command.periodStart) {
+      errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The period ends before it starts.", field: ["periodEnd"] });
     }
     const categories = new Map((await this.reference.listCategories()).map((c) => [c.code, c]));
-    input.coveredCategoryCodes.forEach((code, index) => {
+    command.coveredCategoryCodes.forEach((code, index) => {
       const category = categories.get(code);
-      const field = ["input", "coveredCategoryCodes", index];
+      const field = ["coveredCategoryCodes", index];
       if (!category) errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${code}.`, field });
-      else if (!category.allowedFor.includes(input.kind)) {
+      else if (!category.allowedFor.includes(command.kind)) {
         errors.push({
           code: UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
-          message: `${category.name} cannot be paid for by a ${input.kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
+          message: `${category.name} cannot be paid for by a ${command.kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
           field,
         });
       }

@@ -2,17 +2,16 @@ import type { DataSource, Repository, SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
 import { UserEntity } from "../auth";
 import { isPostcodeDistrict, normalisePostcodeDistrict, ProviderEntity, ProviderKind } from "../providers";
 import type { ReferenceService } from "../reference";
 import { ClientSetting } from "./budget.enums";
-import type { AssignBrokerInput, CreateClientInput } from "./budget.inputs";
+import type { AssignBrokerCommand, CreateClientCommand } from "./budget.commands";
 import { ClientEntity } from "./client.entity";
-import { canActFor, canManage } from "./client.rules";
+import { canActFor, canManage, restrictToActFor } from "./client.rules";
 
 export class ClientService {
   private readonly clients: Repository<ClientEntity>;
@@ -28,46 +27,45 @@ export class ClientService {
   /** A client the viewer may see and act for; null otherwise (providers see clients through bookings only). */
   async findVisible(viewer: Viewer | null, id: string | null): Promise<ClientEntity | null> {
     const client = viewer && id ? await this.clients.findOneBy({ id }) : null;
-    return client && canActFor(viewer!, client) ? client : null;
+    return viewer && client && canActFor(viewer, client) ? client : null;
   }
 
   fundingBodyOf(id: string): Promise<string | null> {
     return this.clients.findOne({ select: { fundingBodyCode: true }, where: { id } }).then((c) => c?.fundingBodyCode ?? null);
   }
 
-  async create(viewer: Viewer, input: CreateClientInput): Promise<Result<ClientEntity>> {
-    const fundingBodyCode = input.fundingBodyCode ?? viewer.fundingBodyCode;
+  async create(viewer: Viewer, command: CreateClientCommand): Promise<Result<ClientEntity>> {
+    const fundingBodyCode = command.fundingBodyCode ?? viewer.fundingBodyCode;
     if (!fundingBodyCode || !canManage(viewer, { fundingBodyCode })) {
-      return fail(UserErrorCode.NOT_PERMITTED, "You can create clients of your own funding body only.", ["input", "fundingBodyCode"]);
+      return fail(UserErrorCode.NOT_PERMITTED, "You can create clients of your own funding body only.", ["fundingBodyCode"]);
     }
     const client = this.clients.create({
       id: newId(),
-      displayName: input.displayName.trim(),
-      postcodeDistrict: normalisePostcodeDistrict(input.postcodeDistrict),
+      displayName: command.displayName.trim(),
+      postcodeDistrict: normalisePostcodeDistrict(command.postcodeDistrict),
       fundingBodyCode,
-      setting: input.setting,
-      careHomeId: input.careHomeId ? uuidOf(input.careHomeId, "Provider") : null,
-      dateOfBirth: input.dateOfBirth,
-      newToSupport: input.newToSupport,
+      setting: command.setting,
+      careHomeId: command.careHomeId ?? null,
+      dateOfBirth: command.dateOfBirth,
+      newToSupport: command.newToSupport,
       brokerUserId: null,
       createdAt: this.clock.now(),
     });
-    const errors = await this.check(client, input.careHomeId ?? null);
+    const errors = await this.check(client, command.careHomeId !== undefined);
     if (errors.length > 0) return failAll(errors);
     await insertRows(this.db.manager, ClientEntity, [client]);
     return ok(client);
   }
 
-  async assignBroker(viewer: Viewer, input: AssignBrokerInput): Promise<Result<ClientEntity>> {
-    const id = uuidOf(input.clientId, "Client");
-    const client = id ? await this.clients.findOneBy({ id }) : null;
-    if (!client || !canManage(viewer, client)) return notFound("The client", ["input", "clientId"]);
-    const brokerUserId = input.brokerUserId ? uuidOf(input.brokerUserId, "User") : null;
-    if (input.brokerUserId) {
+  async assignBroker(viewer: Viewer, command: AssignBrokerCommand): Promise<Result<ClientEntity>> {
+    const client = command.clientId ? await this.clients.findOneBy({ id: command.clientId }) : null;
+    if (!client || !canManage(viewer, client)) return notFound("The client", ["clientId"]);
+    const brokerUserId = command.broker?.userId ?? null;
+    if (command.broker) {
       const broker = brokerUserId ? await this.db.getRepository(UserEntity).findOneBy({ id: brokerUserId }) : null;
-      if (!broker || !broker.roles.includes(Role.BROKER)) return fail(UserErrorCode.NOT_FOUND, "No broker has this user ID.", ["input", "brokerUserId"]);
+      if (!broker || !broker.roles.includes(Role.BROKER)) return fail(UserErrorCode.NOT_FOUND, "No broker has this user ID.", ["brokerUserId"]);
       if (broker.fundingBodyCode && broker.fundingBodyCode !== client.fundingBodyCode) {
-        return fail(UserErrorCode.NOT_PERMITTED, "This broker works for another funding body.", ["input", "brokerUserId"]);
+        return fail(UserErrorCode.NOT_PERMITTED, "This broker works for another funding body.", ["brokerUserId"]);
       }
     }
     client.brokerUserId = brokerUserId;
@@ -87,22 +85,12 @@ export class ClientService {
   }
 
   private scoped(viewer: Viewer): SelectQueryBuilder<ClientEntity> {
-    const query = this.clients.createQueryBuilder("c");
-    if (viewer.roles.has(Role.ADMIN)) return query;
-    const scopes: string[] = [];
-    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("c.funding_body_code = :fundingBodyCode");
-    if (viewer.roles.has(Role.BROKER)) scopes.push("c.broker_user_id = :userId");
-    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("c.id = :clientId");
-    return restrictTo(query, scopes, {
-      fundingBodyCode: viewer.fundingBodyCode,
-      userId: viewer.userId,
-      clientId: viewer.clientId,
-    });
+    return restrictToActFor(this.clients.createQueryBuilder("c"), viewer, { clientId: "c.id", fundingBodyCode: "c.funding_body_code", brokerUserId: "c.broker_user_id" });
   }
 
-  private async check(client: ClientEntity, careHomeInput: string | null): Promise<UserErrorData[]> {
+  private async check(client: ClientEntity, careHomeNamed: boolean): Promise<UserErrorData[]> {
     const errors: UserErrorData[] = [];
-    const invalid = (field: string, message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: ["input", field] });
+    const invalid = (field: string, message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: [field] });
     if (!isPostcodeDistrict(client.postcodeDistrict)) invalid("postcodeDistrict", "Give the first half of the client's postcode, like SW19.");
     if (client.dateOfBirth > londonDate(this.clock.now())) invalid("dateOfBirth", "The date of birth is in the future.");
     if ((await this.reference.unknownFundingBodies([client.fundingBodyCode])).length > 0) {
@@ -111,7 +99,7 @@ export class ClientService {
     if (client.setting === ClientSetting.CARE_HOME) {
       const home = client.careHomeId ? await this.db.getRepository(ProviderEntity).findOneBy({ id: client.careHomeId }) : null;
       if (!home || home.kind !== ProviderKind.CARE_HOME) invalid("careHomeId", "Name the care home the client lives in: a provider of kind CARE_HOME.", UserErrorCode.NOT_FOUND);
-    } else if (careHomeInput) {
+    } else if (careHomeNamed) {
       invalid("careHomeId", "Only a client whose setting is CARE_HOME lives in a care home.");
     }
     return errors;

@@ -6,15 +6,19 @@ import { BudgetFields, BudgetMutations, BudgetQueries, ClientFields, LedgerEntry
 import { ClientEntity } from "./client.entity";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
 
+// Entities still imported by modules of other engineers (brokers, quotes) and by reports: to go.
 export { BudgetEntity } from "./budget.entity";
 export { ClientEntity } from "./client.entity";
 export { LedgerEntryEntity } from "./ledger-entry.entity";
 export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
-export { BudgetService, compareIds, type PostingDetail } from "./budget.service";
+/** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / charge on the LockedBudget. */
+export { BudgetService, compareIds } from "./budget.service";
+export type * from "./budget.commands";
+export type { BudgetView, ClientView, LedgerEntryView, LockedBudget } from "./budget.models";
 export { ClientService } from "./client.service";
-export { ageBandOf, canActFor, canManage } from "./client.rules";
-export { EFFECTS, deltaOf, available, earmarks, returnPercentOf } from "./ledger.rules";
+export { actsForScope, ageBandOf, canActFor, canManage, restrictToActFor, type ClientColumns, type RowScope } from "./client.rules";
+export { EFFECTS, deltaOf, available, availableOf, earmarks, earmarksUnder, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
 export type { Context as BudgetsContext, BudgetsServices } from "./context";
 

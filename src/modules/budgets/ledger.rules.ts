@@ -5,6 +5,7 @@
  */
 import { apportion } from "../../shared/money";
 import { GainMode, LedgerKind } from "./budget.enums";
+import type { LockedBudget } from "./budget.models";
 
 export interface Totals {
   allocated: number;
@@ -49,6 +50,11 @@ export function available(totals: Totals): number {
   return totals.allocated - totals.committed - totals.spent - totals.returned;
 }
 
+/** What a budget row (or any row with its four totals) has available: allocated − committed − spent − returned. */
+export function availableOf(row: { allocatedPence: number; committedPence: number; spentPence: number; returnedPence: number }): number {
+  return available({ allocated: row.allocatedPence, committed: row.committedPence, spent: row.spentPence, returned: row.returnedPence });
+}
+
 /** The share of savings returned under a gain policy, or a reason the policy is malformed. */
 export function returnPercentOf(mode: GainMode, returnPercent: number | null | undefined): number | string {
   if (mode === GainMode.RETAIN) return returnPercent ? "RETAIN returns nothing: leave returnPercent out." : 0;
@@ -64,4 +70,12 @@ export function earmarks(savings: (number | null)[], returnPercent: number): num
   const positive = savings.map((s) => Math.max(0, s ?? 0));
   const total = positive.reduce((a, b) => a + b, 0);
   return apportion(Math.floor((total * returnPercent + 50) / 100), positive);
+}
+
+/**
+ * The earmark of each visit's saving under a budget's gain policy, read under the budget's lock
+ * (a policy change waits for the booking that priced its earmarks by it).
+ */
+export function earmarksUnder(budget: LockedBudget, savings: (number | null)[]): number[] {
+  return earmarks(savings, budget.gainReturnPercent);
 }

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { In } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
-import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { fail, failAll, inInput, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId, uuidOf } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
@@ -100,7 +100,7 @@ export class QuoteService {
     const firstDay = londonDate(input.startsAt);
     if (firstDay < request.startsOn || firstDay > request.endsOn) invalid("startsAt", `The first visit must fall within the requested period, ${request.startsOn} to ${request.endsOn}.`);
     if (input.validUntil <= this.clock.now()) invalid("validUntil", "The quote would already have expired.");
-    const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn);
+    const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn, ["input", "recurrence"]);
     if (!starts.ok) errors.push(...starts.errors);
     if (errors.length || !starts.ok) return failAll(errors);
 
@@ -163,7 +163,7 @@ export class QuoteService {
             return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["input", "quoteId"]);
           }
           await tx.update(QuoteEntity, { requestId: request.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.DECLINED });
-          return this.bookings.book(tx, viewer, {
+          return inInput(await this.bookings.book(tx, viewer, {
             listingId: quote.listingId,
             budgetId: uuidOf(input.budgetId, "Budget"),
             startsAt: quote.startsAt,
@@ -173,7 +173,7 @@ export class QuoteService {
             payeeRelationship: input.payeeRelationship,
             quoteId: quote.id,
             lastDay: request.endsOn,
-          });
+          }));
         },
         (booking) => booking.id,
         (id) => tx.findOneBy(BookingEntity, { id }),
