@@ -104,6 +104,16 @@ export function toInputPayload<K extends string, T>(field: K, result: Result<T>)
 }
 
 /**
+ * The inverse of `inInput`, for a service that calls a module whose service still names fields
+ * inside a mutation's `input` (bookings, budgets while they move to commands): its paths become
+ * relative to the caller's command again. A path already relative is left alone, so this is a
+ * no-op once the callee speaks commands, and can then be removed.
+ */
+export function outOfInput<T>(result: Result<T>): Result<T> {
+  return result.ok ? result : { ok: false, errors: result.errors.map((e) => (e.field?.[0] === "input" ? { ...e, field: e.field.slice(1) } : e)) };
+}
+
+/**
  * Defines the payload type of one mutation, e.g. `payloadType("CreateListingPayload", "listing", Listing)`.
  * One class per mutation keeps each payload free to grow on its own.
  */
