@@ -8,6 +8,7 @@ export { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 export * from "./quote.enums";
 export { Quote, QuoteRequest } from "./quote.types";
 export { QuoteService } from "./quote.service";
+export type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 export { createQuoteLoaders, type QuoteLoaders } from "./quote.loaders";
 
 export const quotesModule = {
