@@ -17,6 +17,7 @@ export { BookingService, type BookingRequest } from "./booking.service";
 export { VisitService } from "./visit.service";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
 export { visitStarts } from "./schedule.rules";
+export { isFinalStatus as isFinalBookingStatus } from "./booking.rules";
 
 export const bookingsModule = {
   entities: [BookingEntity, VisitEntity, GroupBookingEntity],
