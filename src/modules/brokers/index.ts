@@ -5,7 +5,6 @@ import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageDecisions, PackageFields, PackageItemFields, PackageMutations, PackageQueries } from "./package.resolver";
 import { PlanMutations, PlannedItemFields } from "./plan.resolver";
 
-export { PackageEntity, PackageItemEntity } from "./package.entity";
 export { PackageStatus } from "./package.enums";
 export { PackageService } from "./package.service";
 export type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";

@@ -4,7 +4,6 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { BookingQuoteField, QuoteFields, QuoteMutations, QuoteQueries, QuoteRequestFields } from "./quote.resolver";
 
-export { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 export * from "./quote.enums";
 export { Quote, QuoteRequest } from "./quote.types";
 export { QuoteService } from "./quote.service";
