@@ -161,14 +161,14 @@ async function arrangeDemoSupport(db: DataSource, catalogue: Catalogue, users: U
 
   const carol = users.find((u) => u.roles.includes(Role.CLIENT))!;
   const [carolsBudget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
-  const draft = await services.packages.create(broker, { clientId: toGlobalId("Client", carol.clientId!), budgetId: toGlobalId("Budget", carolsBudget.id) });
+  const draft = await services.packages.create(broker, { clientId: carol.clientId!, budgetId: carolsBudget.id });
   if (!draft.ok) return;
   for (const category of ["GARDENING", "DOMESTIC"]) {
     const listing = catalogue.listings.find((l) => l.categoryCode === category && l.unit === Unit.HOUR && l.active && catalogue.providers.find((p) => p.id === l.providerId)?.serviceAreas.includes(MERTON));
     if (!listing) continue;
     await services.packages.addItem(broker, {
-      packageId: toGlobalId("Package", draft.value.id),
-      listingId: toGlobalId("Listing", listing.id),
+      packageId: draft.value.id,
+      listingId: listing.id,
       startsAt,
       recurrence: "FREQ=WEEKLY",
       unitsPerVisit: 2,

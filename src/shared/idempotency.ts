@@ -37,8 +37,6 @@ export interface IdempotentCall {
   key: string;
   operation: string;
   input: unknown;
-  /** Where a reused key's error points: relative to a service's command (`["idempotencyKey"]`); the mutation's input by default. */
-  keyField?: (string | number)[];
 }
 
 /**
@@ -68,7 +66,7 @@ export async function once<T>(
     return fail(
       UserErrorCode.IDEMPOTENCY_KEY_REUSED,
       "This idempotency key was already used for a different request. Use a new key for a new request.",
-      call.keyField ?? ["input", "idempotencyKey"],
+      ["idempotencyKey"],
     );
   }
   const result = await work();

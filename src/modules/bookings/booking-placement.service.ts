@@ -59,7 +59,7 @@ export class BookingPlacement {
     return transactionResult(this.db, (tx) =>
       once(
         tx,
-        { actorUserId: viewer.userId, key: idempotencyKey, operation: "createBooking", input: command, keyField: ["idempotencyKey"] },
+        { actorUserId: viewer.userId, key: idempotencyKey, operation: "createBooking", input: command },
         () => this.book(tx, viewer, request),
         (booking) => booking.id,
         (id) => tx.findOneBy(BookingEntity, { id }),

@@ -22,6 +22,11 @@ export const TRANSITIONS: Record<BookingAction, { from: BookingStatus[]; to: Boo
   complete: { from: [BookingStatus.CONFIRMED], to: BookingStatus.COMPLETED },
 };
 
+/** A final status: no action leaves it (declined, cancelled, completed). Read from the table above. */
+export function isFinalStatus(status: BookingStatus): boolean {
+  return !Object.values(TRANSITIONS).some((t) => t.from.includes(status));
+}
+
 /** Where an action leads; an approved booking the provider already agreed to (from a quote) is confirmed. */
 export function targetStatus(action: BookingAction, fromQuote: boolean): BookingStatus {
   return action === "approve" && fromQuote ? BookingStatus.CONFIRMED : TRANSITIONS[action].to;

@@ -38,7 +38,7 @@ export class GroupBookingService {
     return transactionResult(this.db, (tx) =>
       once(
         tx,
-        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createGroupBooking", input: command, keyField: ["idempotencyKey"] },
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createGroupBooking", input: command },
         () => this.book(tx, viewer, command),
         (group) => group.id,
         (id) => tx.findOneBy(GroupBookingEntity, { id }),

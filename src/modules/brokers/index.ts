@@ -5,10 +5,12 @@ import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageDecisions, PackageFields, PackageItemFields, PackageMutations, PackageQueries } from "./package.resolver";
 import { PlanMutations, PlannedItemFields } from "./plan.resolver";
 
-export { PackageEntity, PackageItemEntity } from "./package.entity";
 export { PackageStatus } from "./package.enums";
 export { PackageService } from "./package.service";
-export { PlanService } from "./plan.service";
+export type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
+export { PlanService, type PackagePlanRecord, type PlannedItemRecord, type UnmetNeedRecord } from "./plan.service";
+export type { Need, PlanPackageCommand } from "./plan.commands";
+export { UnmetReason } from "./plan.enums";
 export { createPackageLoaders, type PackageLoaders } from "./package.loaders";
 export type { Context as BrokersContext, BrokersServices } from "./context";
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { PageArgs, type Connection } from "../../shared/pagination";
@@ -11,6 +11,7 @@ import { available, Budget, Client, type BudgetEntity, type ClientEntity } from 
 import { Listing, type ListingEntity } from "../listings";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
+import type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
 import { AddPackageItemInput, AgreePackageInput, CreatePackageInput, LogBrokerageTimeInput, PackageFilter, PackageItemRefInput, PackageRefInput } from "./package.inputs";
 import {
   AddPackageItemPayload,
@@ -35,7 +36,7 @@ export class PackageQueries {
 
   @Query(() => PackageConnection, { description: "Packages you arrange, agree or manage, newest first." })
   packages(@Arg("filter", () => PackageFilter, { nullable: true }) filter: PackageFilter | null, @Args() page: PageArgs, @Ctx() { viewer, services }: Context): Promise<Connection<PackageEntity>> {
-    return services.packages.list(viewer!, filter, page);
+    return services.packages.list(signedIn(viewer), filter && searchOf(filter), page);
   }
 }
 
@@ -44,27 +45,27 @@ export class PackageQueries {
 export class PackageMutations {
   @Mutation(() => CreatePackagePayload, { description: "Starts a draft package for a client and one of their budgets." })
   async createPackage(@Arg("input") input: CreatePackageInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.create(viewer!, input));
+    return toInputPayload("package", await services.packages.create(signedIn(viewer), createCommandOf(input)));
   }
 
   @Mutation(() => AddPackageItemPayload, { description: "Adds a service to a draft; every booking rule is checked now and its cost estimated." })
   async addPackageItem(@Arg("input") input: AddPackageItemInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.addItem(viewer!, input));
+    return toInputPayload("package", await services.packages.addItem(signedIn(viewer), addItemCommandOf(input)));
   }
 
   @Mutation(() => RemovePackageItemPayload)
   async removePackageItem(@Arg("input") input: PackageItemRefInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.removeItem(viewer!, input));
+    return toInputPayload("package", await services.packages.removeItem(signedIn(viewer), itemRefOf(input)));
   }
 
   @Mutation(() => LogBrokerageTimePayload, { description: "Records broker time, for funding bodies that pay brokerage by the hour." })
   async logBrokerageTime(@Arg("input") input: LogBrokerageTimeInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.logTime(viewer!, input));
+    return toInputPayload("package", await services.packages.logTime(signedIn(viewer), logTimeCommandOf(input)));
   }
 
   @Mutation(() => ProposePackagePayload, { description: "Puts the draft to the client." })
   async proposePackage(@Arg("input") input: PackageRefInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.propose(viewer!, input));
+    return toInputPayload("package", await services.packages.propose(signedIn(viewer), refOf(input)));
   }
 }
 
@@ -75,12 +76,12 @@ export class PackageDecisions {
     description: "The client agrees (or the broker records their consent): every item is booked with its commitment, and brokerage charged, or nothing is. Idempotent.",
   })
   async agreePackage(@Arg("input") input: AgreePackageInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.agree(viewer!, input));
+    return toInputPayload("package", await services.packages.agree(signedIn(viewer), agreeCommandOf(input)));
   }
 
   @Mutation(() => CancelPackagePayload, { description: "Sets a draft or proposal aside; cancelling an agreed package cancels its bookings." })
   async cancelPackage(@Arg("input") input: PackageRefInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("package", await services.packages.cancel(viewer!, input));
+    return toInputPayload("package", await services.packages.cancel(signedIn(viewer), refOf(input)));
   }
 }
 
@@ -156,4 +157,40 @@ export class PackageItemFields {
   booking(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
     return item.bookingId ? loaders.bookingById.load(item.bookingId) : null;
   }
+}
+
+function createCommandOf(input: CreatePackageInput): CreatePackageCommand {
+  return { clientId: uuidOf(input.clientId, "Client"), budgetId: uuidOf(input.budgetId, "Budget") };
+}
+
+function addItemCommandOf(input: AddPackageItemInput): AddPackageItemCommand {
+  return {
+    packageId: uuidOf(input.packageId, "Package"),
+    listingId: uuidOf(input.listingId, "Listing"),
+    startsAt: input.startsAt,
+    recurrence: input.recurrence ?? null,
+    unitsPerVisit: input.unitsPerVisit,
+    endsOn: input.endsOn ?? null,
+    payeeRelationship: input.payeeRelationship,
+  };
+}
+
+function itemRefOf(input: PackageItemRefInput): PackageItemRef {
+  return { packageId: uuidOf(input.packageId, "Package"), itemId: uuidOf(input.itemId, "PackageItem") };
+}
+
+function logTimeCommandOf(input: LogBrokerageTimeInput): LogBrokerageTimeCommand {
+  return { packageId: uuidOf(input.packageId, "Package"), minutes: input.minutes };
+}
+
+function refOf(input: PackageRefInput): PackageRef {
+  return { packageId: uuidOf(input.packageId, "Package") };
+}
+
+function agreeCommandOf(input: AgreePackageInput): AgreePackageCommand {
+  return { packageId: uuidOf(input.packageId, "Package"), idempotencyKey: input.idempotencyKey };
+}
+
+function searchOf(filter: PackageFilter): PackageSearch {
+  return { statuses: filter.statuses, clientId: filter.clientId ? uuidOf(filter.clientId, "Client") : undefined };
 }

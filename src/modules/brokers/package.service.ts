@@ -2,19 +2,19 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { In, IsNull } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
-import { fail, failAll, inInput, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { restrictTo } from "../../shared/scope";
 import type { Clock } from "../../shared/time";
-import { BookingEntity, BookingStatus, type BookingRequest, type BookingService } from "../bookings";
+import { BookingEntity, isFinalBookingStatus, type BookingRequest, type BookingService } from "../bookings";
 import { canActFor, canManage, ClientEntity, type BudgetService } from "../budgets";
 import { ListingEntity } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
-import type { AddPackageItemInput, AgreePackageInput, CreatePackageInput, LogBrokerageTimeInput, PackageFilter, PackageItemRefInput, PackageRefInput } from "./package.inputs";
+import type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
 import { brokerageFee, itemLabel } from "./package.rules";
 
 interface Found {
@@ -41,16 +41,17 @@ export class PackageService {
   }
 
   async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<Found | null> {
-    const pkg = viewer && id ? await tx.findOneBy(PackageEntity, { id }) : null;
+    if (!viewer || !id) return null;
+    const pkg = await tx.findOneBy(PackageEntity, { id });
     const client = pkg ? await tx.findOneBy(ClientEntity, { id: pkg.clientId }) : null;
-    return pkg && client && canActFor(viewer!, client) ? { pkg, client } : null;
+    return pkg && client && canActFor(viewer, client) ? { pkg, client } : null;
   }
 
-  async create(viewer: Viewer, input: CreatePackageInput): Promise<Result<PackageEntity>> {
-    const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
-    if (!visible.ok) return inInput(visible);
+  async create(viewer: Viewer, input: CreatePackageCommand): Promise<Result<PackageEntity>> {
+    const visible = await this.budgets.findVisibleOf(viewer, input.clientId, input.budgetId);
+    if (!visible.ok) return visible;
     const found = visible.value;
-    if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["input", "budgetId"]);
+    if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["budgetId"]);
     const pkg = Object.assign(new PackageEntity(), {
       id: newId(),
       clientId: found.client.id,
@@ -70,10 +71,10 @@ export class PackageService {
   }
 
   /** Adds a service to a draft, with its cost estimated the way the booking will be made (every rule checked now). */
-  async addItem(viewer: Viewer, input: AddPackageItemInput): Promise<Result<PackageEntity>> {
+  async addItem(viewer: Viewer, input: AddPackageItemCommand): Promise<Result<PackageEntity>> {
     return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
       const request: BookingRequest = {
-        listingId: uuidOf(input.listingId, "Listing"),
+        listingId: input.listingId,
         budgetId: pkg.budgetId,
         startsAt: input.startsAt,
         recurrence: input.recurrence?.trim() || null,
@@ -82,7 +83,7 @@ export class PackageService {
         lastDay: input.endsOn ?? undefined,
       };
       const prepared = await this.bookings.prepare(tx, viewer, request);
-      if (!prepared.ok) return inInput(prepared);
+      if (!prepared.ok) return prepared;
       const { visits } = prepared.value;
       const referenced = visits.filter((v) => v.referenceCostPence !== null);
       const position = (await tx.countBy(PackageItemEntity, { packageId: pkg.id })) + 1;
@@ -109,31 +110,31 @@ export class PackageService {
     });
   }
 
-  async removeItem(viewer: Viewer, input: PackageItemRefInput): Promise<Result<PackageEntity>> {
+  async removeItem(viewer: Viewer, input: PackageItemRef): Promise<Result<PackageEntity>> {
     return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
-      const itemId = uuidOf(input.itemId, "PackageItem");
+      const itemId = input.itemId;
       const removed = itemId ? await tx.update(PackageItemEntity, { id: itemId, packageId: pkg.id, removedAt: IsNull() }, { removedAt: this.clock.now() }) : null;
-      return removed?.affected === 1 ? ok(pkg) : notFound("The item", ["input", "itemId"]);
+      return removed?.affected === 1 ? ok(pkg) : notFound("The item", ["itemId"]);
     });
   }
 
-  async logTime(viewer: Viewer, input: LogBrokerageTimeInput): Promise<Result<PackageEntity>> {
+  async logTime(viewer: Viewer, input: LogBrokerageTimeCommand): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
-      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["input", "packageId"]);
+      const found = await this.findVisible(viewer, input.packageId, tx);
+      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       // The fee is fixed when the package is agreed, so time counts only until then.
       if (found.pkg.status !== PackageStatus.DRAFT && found.pkg.status !== PackageStatus.PROPOSED) {
-        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, ["input", "packageId"]);
+        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, ["packageId"]);
       }
       await tx.increment(PackageEntity, { id: found.pkg.id }, "brokerageMinutes", input.minutes);
       return ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id }));
     });
   }
 
-  async propose(viewer: Viewer, input: PackageRefInput): Promise<Result<PackageEntity>> {
+  async propose(viewer: Viewer, input: PackageRef): Promise<Result<PackageEntity>> {
     return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
       if ((await tx.countBy(PackageItemEntity, { packageId: pkg.id, removedAt: IsNull() })) === 0) {
-        return fail(UserErrorCode.INVALID_VALUE, "Add at least one service before proposing the package.", ["input", "packageId"]);
+        return fail(UserErrorCode.INVALID_VALUE, "Add at least one service before proposing the package.", ["packageId"]);
       }
       return this.move(tx, pkg, [PackageStatus.DRAFT], PackageStatus.PROPOSED);
     });
@@ -144,14 +145,14 @@ export class PackageService {
    * its commitment, and brokerage is charged, in one transaction: all or none. A failure names
    * the item and why (a rule, the money, the diary). Idempotent.
    */
-  async agree(viewer: Viewer, input: AgreePackageInput): Promise<Result<PackageEntity>> {
+  async agree(viewer: Viewer, input: AgreePackageCommand): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, (tx) =>
       once(
         tx,
         { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "agreePackage", input },
         async () => {
-          const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
-          if (!found) return notFound("The package", ["input", "packageId"]);
+          const found = await this.findVisible(viewer, input.packageId, tx);
+          if (!found) return notFound("The package", ["packageId"]);
           const moved = await this.move(tx, found.pkg, [PackageStatus.PROPOSED], PackageStatus.AGREED, { agreedAt: this.clock.now(), agreedByUserId: viewer.userId });
           if (!moved.ok) return moved;
           const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
@@ -167,7 +168,7 @@ export class PackageService {
               payeeRelationship: item.payeeRelationship,
               lastDay: item.endsOn ?? undefined,
             });
-            if (!booked.ok) return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["input", "items", index] })));
+            if (!booked.ok) return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["items", index] })));
             await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
           }
           const charged = await this.chargeBrokerage(tx, moved.value, viewer);
@@ -180,28 +181,28 @@ export class PackageService {
   }
 
   /** A draft or proposal is set aside; an agreed package cancels its bookings (releasing what they hold). */
-  async cancel(viewer: Viewer, input: PackageRefInput): Promise<Result<PackageEntity>> {
+  async cancel(viewer: Viewer, input: PackageRef): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(input.packageId, "Package"), tx);
-      if (!found) return notFound("The package", ["input", "packageId"]);
+      const found = await this.findVisible(viewer, input.packageId, tx);
+      if (!found) return notFound("The package", ["packageId"]);
       const wasAgreed = found.pkg.status === PackageStatus.AGREED;
       const moved = await this.move(tx, found.pkg, [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.AGREED], PackageStatus.CANCELLED);
       if (!moved.ok || !wasAgreed) return moved;
       const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() } });
       for (const item of items) {
         const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
-        if (!booking || [BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.COMPLETED].includes(booking.status)) continue;
+        if (!booking || isFinalBookingStatus(booking.status)) continue;
         const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
-        if (!cancelled.ok) return inInput(cancelled);
+        if (!cancelled.ok) return cancelled;
       }
       return moved;
     });
   }
 
-  async list(viewer: Viewer, filter: PackageFilter | null | undefined, { first, after }: PageArgs): Promise<Connection<PackageEntity>> {
+  async list(viewer: Viewer, filter: PackageSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<PackageEntity>> {
     const query = this.scoped(viewer);
     if (filter?.statuses?.length) query.andWhere("k.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId) query.andWhere("k.client_id = :filterClientId", { filterClientId: uuidOf(filter.clientId, "Client") ?? "00000000-0000-0000-0000-000000000000" });
+    if (filter?.clientId !== undefined) query.andWhere(filter.clientId === null ? "false" : "k.client_id = :filterClientId", { filterClientId: filter.clientId });
     const page = query.clone().orderBy("k.id", "DESC").limit(first + 1);
     if (after) page.andWhere("k.id < :after::uuid", { after: decodeCursor(after, "PACKAGES", 1)[0] });
     return new Connection(await page.getMany(), first, (p) => encodeCursor("PACKAGES", [p.id]), () => query.getCount());
@@ -226,15 +227,15 @@ export class PackageService {
     if (fee === 0 || chargedTo !== BrokerageChargedTo.BUDGET) return ok(null);
     const budget = await this.budgets.lock(tx, pkg.budgetId);
     const charged = budget ? await this.budgets.charge(tx, budget, { amountPence: fee, memo: "brokerage" }, viewer.userId) : notFound("The budget");
-    return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["input", "packageId"] })));
+    return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["packageId"] })));
   }
 
-  private async changeDraft(viewer: Viewer, packageId: string, change: (tx: EntityManager, found: Found) => Promise<Result<PackageEntity>>): Promise<Result<PackageEntity>> {
+  private async changeDraft(viewer: Viewer, packageId: string | null, change: (tx: EntityManager, found: Found) => Promise<Result<PackageEntity>>): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, uuidOf(packageId, "Package"), tx);
-      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["input", "packageId"]);
+      const found = await this.findVisible(viewer, packageId, tx);
+      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       const locked = await tx.findOne(PackageEntity, { where: { id: found.pkg.id }, lock: { mode: "for_no_key_update" } });
-      if (locked?.status !== PackageStatus.DRAFT) return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["input", "packageId"]);
+      if (locked?.status !== PackageStatus.DRAFT) return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["packageId"]);
       return change(tx, found);
     });
   }
@@ -249,7 +250,7 @@ export class PackageService {
       .execute();
     if (changed.affected !== 1) {
       const current = await tx.findOneByOrFail(PackageEntity, { id: pkg.id });
-      return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${current.status}; that needs ${from.join(" or ")}.`, ["input", "packageId"]);
+      return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${current.status}; that needs ${from.join(" or ")}.`, ["packageId"]);
     }
     return ok(Object.assign(pkg, { status: to, ...extra }));
   }

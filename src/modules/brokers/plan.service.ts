@@ -1,16 +1,52 @@
 import loadHighs, { type Highs } from "highs";
 import type { DataSource } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { fail, failAll, inInput, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
-import { uuidOf } from "../../shared/ids";
+import { fail, failAll, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { formatPounds } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { available, type BudgetEntity, type BudgetService, type ClientEntity } from "../budgets";
 import { councilRateLateral } from "../pricing";
 import { Unit, type ReferenceService } from "../reference";
-import type { PlanPackageInput } from "./plan.inputs";
+import type { Need, PlanPackageCommand } from "./plan.commands";
+import { UnmetReason } from "./plan.enums";
 import { fewestProviders, solvePlan, type PlanCandidate, type PlanProblem } from "./plan.rules";
-import { UnmetReason, type PackagePlan, type PlannedItem, type UnmetNeed } from "./plan.types";
+
+/** A listing chosen for a need, with its cost over the plan's weeks. */
+export interface PlannedItemRecord {
+  /** Index of the need it meets. */
+  need: number;
+  listingId: string;
+  /** Units a week of the listing's own unit. */
+  listingUnitsPerWeek: number;
+  weeklyCostPence: number;
+  periodCostPence: number;
+  /** The same units at the funding body's rate; null without one. */
+  periodReferenceCostPence: number | null;
+}
+
+/** A need the plan cannot meet (need null: the plan as a whole), and why. */
+export interface UnmetNeedRecord {
+  need: number | null;
+  reason: UnmetReason;
+  message: string;
+  costPence: number | null;
+}
+
+/** The cheapest set of listings meeting every need within the budget, or why there is none. */
+export interface PackagePlanRecord {
+  feasible: boolean;
+  provenCheapest: boolean;
+  weeks: number;
+  items: PlannedItemRecord[];
+  weeklyCostPence: number;
+  periodCostPence: number;
+  periodReferenceCostPence: number;
+  savingPence: number;
+  availablePence: number;
+  providers: number;
+  candidates: number;
+  unmet: UnmetNeedRecord[];
+}
 
 interface CandidateRow {
   need: number;
@@ -39,16 +75,16 @@ export class PlanService {
     return this.highs;
   }
 
-  async plan(viewer: Viewer, input: PlanPackageInput): Promise<Result<PackagePlan>> {
-    const visible = await this.budgets.findVisibleOf(viewer, uuidOf(input.clientId, "Client"), uuidOf(input.budgetId, "Budget"));
-    if (!visible.ok) return inInput(visible);
+  async plan(viewer: Viewer, input: PlanPackageCommand): Promise<Result<PackagePlanRecord>> {
+    const visible = await this.budgets.findVisibleOf(viewer, input.clientId, input.budgetId);
+    if (!visible.ok) return visible;
     const found = visible.value;
     const errors = await this.checkNeeds(input);
     if (errors.length) return failAll(errors);
 
     const today = londonDate(this.clock.now());
     const start = today > found.budget.periodStart ? today : found.budget.periodStart;
-    if (start > found.budget.periodEnd) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["input", "budgetId"]);
+    if (start > found.budget.periodEnd) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
     const weeks = Math.max(1, Math.ceil((Date.parse(addDays(found.budget.periodEnd, 1)) - Date.parse(start)) / (7 * 86_400_000)));
     const rows = await this.candidates(input, found.client, found.budget, start);
     const candidates = rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek));
@@ -58,7 +94,7 @@ export class PlanService {
 
     const highs = await this.solver();
     const outcome = solvePlan(highs, problem);
-    const plan = (assignment: number[], unmet: UnmetNeed[], provenCheapest = true): PackagePlan => ({
+    const plan = (assignment: number[], unmet: UnmetNeedRecord[], provenCheapest = true): PackagePlanRecord => ({
       ...this.describe(problem, rows, assignment, unmet, availablePence, weeks, unmet.length === 0),
       provenCheapest,
     });
@@ -73,8 +109,8 @@ export class PlanService {
   }
 
   /** Needs that no listing can meet, or not in the quantity asked; then too few providers allowed. */
-  private unmetNeeds(input: PlanPackageInput, problem: PlanProblem, highs: Highs): UnmetNeed[] {
-    const unmet: UnmetNeed[] = [];
+  private unmetNeeds(input: PlanPackageCommand, problem: PlanProblem, highs: Highs): UnmetNeedRecord[] {
+    const unmet: UnmetNeedRecord[] = [];
     input.needs.forEach((need, n) => {
       const options = problem.candidates.filter((c) => c.need === n);
       if (options.length === 0) {
@@ -93,7 +129,7 @@ export class PlanService {
   }
 
   /** Which need to drop to fit the money: the one whose cost, left out, brings the plan within it. */
-  private overBudget(input: PlanPackageInput, problem: PlanProblem, assignment: number[], availablePence: number): UnmetNeed[] {
+  private overBudget(input: PlanPackageCommand, problem: PlanProblem, assignment: number[], availablePence: number): UnmetNeedRecord[] {
     const costs = assignment.map((i) => problem.candidates[i].weeklyCostPence * problem.weeks);
     const total = costs.reduce((a, b) => a + b, 0);
     const droppable = costs.map((cost, n) => ({ n, cost })).filter(({ cost }) => total - cost <= availablePence).sort((a, b) => a.cost - b.cost);
@@ -105,8 +141,8 @@ export class PlanService {
     return costs.map((cost, n) => ({ need: n, reason: UnmetReason.OVER_BUDGET, message: `${shortfall} ${describeNeed(input.needs[n], n)} costs ${formatPounds(cost)}.`, costPence: cost }));
   }
 
-  private describe(problem: PlanProblem, rows: CandidateRow[], assignment: number[], unmet: UnmetNeed[], availablePence: number, weeks: number, feasible: boolean): Omit<PackagePlan, "provenCheapest"> {
-    const items: PlannedItem[] = assignment.map((i) => {
+  private describe(problem: PlanProblem, rows: CandidateRow[], assignment: number[], unmet: UnmetNeedRecord[], availablePence: number, weeks: number, feasible: boolean): Omit<PackagePlanRecord, "provenCheapest"> {
+    const items: PlannedItemRecord[] = assignment.map((i) => {
       const c = problem.candidates[i];
       const reference = rows[i].reference_pence;
       return {
@@ -136,7 +172,7 @@ export class PlanService {
   }
 
   /** Listings that could meet each need: category, area, days, hours, rating, unit; one statement for all needs. */
-  private candidates(input: PlanPackageInput, client: ClientEntity, budget: BudgetEntity, on: string): Promise<CandidateRow[]> {
+  private candidates(input: PlanPackageCommand, client: ClientEntity, budget: BudgetEntity, on: string): Promise<CandidateRow[]> {
     const needs = input.needs.map((need, i) => ({
       i,
       category_code: need.categoryCode,
@@ -164,12 +200,12 @@ export class PlanService {
     );
   }
 
-  private async checkNeeds(input: PlanPackageInput): Promise<UserErrorData[]> {
+  private async checkNeeds(input: PlanPackageCommand): Promise<UserErrorData[]> {
     const categories = new Set((await this.reference.listCategories()).map((c) => c.code));
     const errors: UserErrorData[] = [];
     input.needs.forEach((need, n) => {
-      if (!categories.has(need.categoryCode)) errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${need.categoryCode}.`, field: ["input", "needs", n, "categoryCode"] });
-      if (need.from && need.to && need.from >= need.to) errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The need's hours end before they start.", field: ["input", "needs", n, "to"] });
+      if (!categories.has(need.categoryCode)) errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${need.categoryCode}.`, field: ["needs", n, "categoryCode"] });
+      if (need.from && need.to && need.from >= need.to) errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The need's hours end before they start.", field: ["needs", n, "to"] });
     });
     return errors;
   }
@@ -188,6 +224,6 @@ function toCandidate(row: CandidateRow, unitsPerWeek: number): PlanCandidate {
   };
 }
 
-function describeNeed(need: { categoryCode: string; unitsPerWeek: number; unit: Unit }, n: number): string {
+function describeNeed(need: Need, n: number): string {
   return `Need ${n + 1} (${need.categoryCode}, ${need.unitsPerWeek} ${need.unit.toLowerCase()}/week)`;
 }

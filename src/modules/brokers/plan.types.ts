@@ -1,21 +1,15 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Pence } from "../../shared/money";
+import { UnmetReason } from "./plan.enums";
+import type { PackagePlanRecord, PlannedItemRecord, UnmetNeedRecord } from "./plan.service";
 
-export enum UnmetReason {
-  /** No listing of the category serves the client's area at those days and times (and rating). */
-  NO_PROVIDER = "NO_PROVIDER",
-  /** The listings that could serve it cannot supply that many units a week. */
-  NO_CAPACITY = "NO_CAPACITY",
-  /** Every need can be met, but not by so few providers. */
-  TOO_FEW_PROVIDERS = "TOO_FEW_PROVIDERS",
-  /** Every need can be met, but not within the available money. */
-  OVER_BUDGET = "OVER_BUDGET",
-}
+export { UnmetReason };
+
 registerEnumType(UnmetReason, { name: "UnmetReason" });
 
 @ObjectType()
-export class PlannedItem {
+export class PlannedItem implements PlannedItemRecord {
   @Field(() => Int, { description: "Index of the need it meets." })
   need!: number;
 
@@ -36,7 +30,7 @@ export class PlannedItem {
 }
 
 @ObjectType()
-export class UnmetNeed {
+export class UnmetNeed implements UnmetNeedRecord {
   @Field(() => Int, { nullable: true, description: "The need; null when it is the plan as a whole." })
   need!: number | null;
 
@@ -51,7 +45,7 @@ export class UnmetNeed {
 }
 
 @ObjectType({ description: "The cheapest set of listings meeting every need within the budget, or why there is none." })
-export class PackagePlan {
+export class PackagePlan implements PackagePlanRecord {
   @Field()
   feasible!: boolean;
 

@@ -149,7 +149,7 @@ export class BudgetService {
     return transactionResult(this.db, (tx) =>
       once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createBudget", input: command, keyField: ["idempotencyKey"] },
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "createBudget", input: command },
         async () => {
           const budget = tx.create(BudgetEntity, {
             id: newId(),
@@ -185,7 +185,7 @@ export class BudgetService {
       if (!found || !canManage(viewer, found.client)) return notFound("The budget", ["budgetId"]);
       return once<BudgetView>(
         tx,
-        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "topUpBudget", input: command, keyField: ["idempotencyKey"] },
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "topUpBudget", input: command },
         () => this.post(tx, found.budget, [{ kind: LedgerKind.TOP_UP, amountPence: command.amountPence, memo: command.memo }], viewer.userId),
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),

@@ -4,10 +4,10 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { BookingQuoteField, QuoteFields, QuoteMutations, QuoteQueries, QuoteRequestFields } from "./quote.resolver";
 
-export { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 export * from "./quote.enums";
 export { Quote, QuoteRequest } from "./quote.types";
 export { QuoteService } from "./quote.service";
+export type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 export { createQuoteLoaders, type QuoteLoaders } from "./quote.loaders";
 export type { Context as QuotesContext, QuotesServices } from "./context";
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { Role } from "../../shared/auth";
-import { toPayload } from "../../shared/errors";
+import { Role, signedIn } from "../../shared/auth";
+import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
 import { londonDate } from "../../shared/time";
@@ -13,6 +13,7 @@ import { Provider, type ProviderEntity } from "../providers";
 import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteStatus } from "./quote.enums";
+import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 import { AcceptQuoteInput, QuoteDecisionInput, QuoteRequestFilter, RequestQuoteInput, SubmitQuoteInput } from "./quote.inputs";
 import {
   AcceptQuotePayload,
@@ -41,7 +42,7 @@ export class QuoteQueries {
     @Args() page: PageArgs,
     @Ctx() { viewer, services }: Context,
   ): Promise<Connection<QuoteRequestEntity>> {
-    return services.quotes.listRequests(viewer!, filter, page);
+    return services.quotes.listRequests(signedIn(viewer), filter && searchOf(filter), page);
   }
 }
 
@@ -51,31 +52,31 @@ export class QuoteMutations {
   @Authorized(Role.CLIENT, Role.BROKER)
   @Mutation(() => RequestQuotePayload, { description: "Asks providers for prices (a client, or their broker)." })
   async requestQuote(@Arg("input") input: RequestQuoteInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("quoteRequest", await services.quotes.request(viewer!, input));
+    return toInputPayload("quoteRequest", await services.quotes.request(signedIn(viewer), requestCommandOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => SubmitQuotePayload)
   async submitQuote(@Arg("input") input: SubmitQuoteInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("quote", await services.quotes.submit(viewer!, input));
+    return toInputPayload("quote", await services.quotes.submit(signedIn(viewer), submitCommandOf(input)));
   }
 
   @Authorized(Role.PROVIDER)
   @Mutation(() => WithdrawQuotePayload)
   async withdrawQuote(@Arg("input") input: QuoteDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("quote", await services.quotes.withdraw(viewer!, input));
+    return toInputPayload("quote", await services.quotes.withdraw(signedIn(viewer), decisionCommandOf(input)));
   }
 
   @Authorized(Role.CLIENT, Role.BROKER)
   @Mutation(() => DeclineQuotePayload)
   async declineQuote(@Arg("input") input: QuoteDecisionInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("quote", await services.quotes.decline(viewer!, input));
+    return toInputPayload("quote", await services.quotes.decline(signedIn(viewer), decisionCommandOf(input)));
   }
 
   @Authorized(Role.CLIENT, Role.BROKER)
   @Mutation(() => AcceptQuotePayload, { description: "Books at the quoted price and commits the cost, in one step. Idempotent." })
   async acceptQuote(@Arg("input") input: AcceptQuoteInput, @Ctx() { viewer, services }: Context) {
-    return toPayload("booking", await services.quotes.accept(viewer!, input));
+    return toInputPayload("booking", await services.quotes.accept(signedIn(viewer), acceptCommandOf(input)));
   }
 }
 
@@ -145,4 +146,42 @@ export class BookingQuoteField {
   quote(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<QuoteEntity | null> | null {
     return booking.quoteId ? loaders.quoteById.load(booking.quoteId) : null;
   }
+}
+
+function requestCommandOf(input: RequestQuoteInput): RequestQuoteCommand {
+  return {
+    clientId: uuidOf(input.clientId, "Client"),
+    categoryCode: input.categoryCode,
+    description: input.description,
+    unitsPerWeek: input.unitsPerWeek,
+    schedule: input.schedule,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+    providerIds: input.providerIds.map((id) => uuidOf(id, "Provider")),
+  };
+}
+
+function submitCommandOf(input: SubmitQuoteInput): SubmitQuoteCommand {
+  return {
+    requestId: uuidOf(input.requestId, "QuoteRequest"),
+    listingId: uuidOf(input.listingId, "Listing"),
+    unitPricePence: input.unitPricePence,
+    unitsPerVisit: input.unitsPerVisit,
+    startsAt: input.startsAt,
+    recurrence: input.recurrence ?? null,
+    validUntil: input.validUntil,
+    note: input.note,
+  };
+}
+
+function decisionCommandOf(input: QuoteDecisionInput): QuoteDecisionCommand {
+  return { quoteId: uuidOf(input.quoteId, "Quote") };
+}
+
+function acceptCommandOf(input: AcceptQuoteInput): AcceptQuoteCommand {
+  return { quoteId: uuidOf(input.quoteId, "Quote"), budgetId: uuidOf(input.budgetId, "Budget"), payeeRelationship: input.payeeRelationship, idempotencyKey: input.idempotencyKey };
+}
+
+function searchOf(filter: QuoteRequestFilter): QuoteRequestSearch {
+  return { statuses: filter.statuses, clientId: filter.clientId ? uuidOf(filter.clientId, "Client") : undefined };
 }

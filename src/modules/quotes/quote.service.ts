@@ -2,9 +2,9 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { In } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
-import { fail, failAll, inInput, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
-import { newId, uuidOf } from "../../shared/ids";
+import { newId } from "../../shared/ids";
 import { costPence, isHundredths } from "../../shared/money";
 import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
 import { restrictTo } from "../../shared/scope";
@@ -16,7 +16,7 @@ import { ProviderEntity } from "../providers";
 import type { ReferenceService } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
-import type { AcceptQuoteInput, QuoteDecisionInput, QuoteRequestFilter, RequestQuoteInput, SubmitQuoteInput } from "./quote.inputs";
+import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 import { effectiveStatus, PROVIDER_SEES_REQUEST } from "./quote.rules";
 
 export class QuoteService {
@@ -47,17 +47,16 @@ export class QuoteService {
     return this.scoped(viewer, tx).andWhere("r.id = :id", { id }).getOne();
   }
 
-  async request(viewer: Viewer, input: RequestQuoteInput): Promise<Result<QuoteRequestEntity>> {
-    const clientId = uuidOf(input.clientId, "Client");
-    const client = clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: clientId }) : null;
-    if (!client || !canActFor(viewer, client)) return notFound("The client", ["input", "clientId"]);
+  async request(viewer: Viewer, input: RequestQuoteCommand): Promise<Result<QuoteRequestEntity>> {
+    const client = input.clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: input.clientId }) : null;
+    if (!client || !canActFor(viewer, client)) return notFound("The client", ["clientId"]);
     const errors: UserErrorData[] = [];
-    const invalid = (field: (string | number)[], message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: ["input", ...field] });
+    const invalid = (field: (string | number)[], message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field });
     if (!(await this.reference.findCategory(input.categoryCode))) invalid(["categoryCode"], `No category has code ${input.categoryCode}.`, UserErrorCode.NOT_FOUND);
     if (input.startsOn < londonDate(this.clock.now())) invalid(["startsOn"], "The support would start in the past.");
     if (input.endsOn < input.startsOn) invalid(["endsOn"], "The period ends before it starts.");
     if (!isHundredths(input.unitsPerWeek)) invalid(["unitsPerWeek"], "Units per week has at most two decimals.");
-    const named = input.providerIds.map((id) => uuidOf(id, "Provider"));
+    const named = input.providerIds;
     const existing = await this.db.getRepository(ProviderEntity).find({ select: { id: true }, where: { id: In(named.filter((id): id is string => id !== null)) } });
     named.forEach((id, index) => {
       if (!id || !existing.some((p) => p.id === id)) invalid(["providerIds", index], "No provider has this ID.", UserErrorCode.NOT_FOUND);
@@ -84,23 +83,22 @@ export class QuoteService {
     return ok(request);
   }
 
-  async submit(viewer: Viewer, input: SubmitQuoteInput): Promise<Result<QuoteEntity>> {
-    const request = await this.findVisibleRequest(viewer, uuidOf(input.requestId, "QuoteRequest"));
-    if (!request || !viewer.providerId) return notFound("The quote request", ["input", "requestId"]);
-    if (request.status !== QuoteRequestStatus.OPEN) return fail(UserErrorCode.INVALID_TRANSITION, `The request is ${request.status}: it takes no more quotes.`, ["input", "requestId"]);
-    const listingId = uuidOf(input.listingId, "Listing");
-    const listing = listingId ? await this.db.getRepository(ListingEntity).findOneBy({ id: listingId }) : null;
-    if (!listing || listing.providerId !== viewer.providerId || !listing.active) return notFound("The listing", ["input", "listingId"]);
+  async submit(viewer: Viewer, input: SubmitQuoteCommand): Promise<Result<QuoteEntity>> {
+    const request = await this.findVisibleRequest(viewer, input.requestId);
+    if (!request || !viewer.providerId) return notFound("The quote request", ["requestId"]);
+    if (request.status !== QuoteRequestStatus.OPEN) return fail(UserErrorCode.INVALID_TRANSITION, `The request is ${request.status}: it takes no more quotes.`, ["requestId"]);
+    const listing = input.listingId ? await this.db.getRepository(ListingEntity).findOneBy({ id: input.listingId }) : null;
+    if (!listing || listing.providerId !== viewer.providerId || !listing.active) return notFound("The listing", ["listingId"]);
 
     const errors: UserErrorData[] = [];
-    const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: ["input", field] });
+    const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: [field] });
     if (listing.categoryCode !== request.categoryCode) invalid("listingId", `The request is for ${request.categoryCode}; quote with a listing in that category.`);
     if (!(Number.isInteger(input.unitPricePence) && input.unitPricePence > 0)) invalid("unitPricePence", "The price is a positive whole number of pence.");
     if (!(input.unitsPerVisit > 0 && isHundredths(input.unitsPerVisit))) invalid("unitsPerVisit", "Units per visit is positive, with at most two decimals.");
     const firstDay = londonDate(input.startsAt);
     if (firstDay < request.startsOn || firstDay > request.endsOn) invalid("startsAt", `The first visit must fall within the requested period, ${request.startsOn} to ${request.endsOn}.`);
     if (input.validUntil <= this.clock.now()) invalid("validUntil", "The quote would already have expired.");
-    const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn, ["input", "recurrence"]);
+    const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn);
     if (!starts.ok) errors.push(...starts.errors);
     if (errors.length || !starts.ok) return failAll(errors);
 
@@ -124,18 +122,18 @@ export class QuoteService {
       await insertRows(this.db.manager, QuoteEntity, [quote]);
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_quotes_one_submitted_per_provider")) {
-        return fail(UserErrorCode.ALREADY_EXISTS, "You already have a quote on this request: withdraw it to send another.", ["input", "requestId"]);
+        return fail(UserErrorCode.ALREADY_EXISTS, "You already have a quote on this request: withdraw it to send another.", ["requestId"]);
       }
       throw error;
     }
     return ok(quote);
   }
 
-  withdraw(viewer: Viewer, input: QuoteDecisionInput): Promise<Result<QuoteEntity>> {
+  withdraw(viewer: Viewer, input: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
     return this.decide(viewer, input, QuoteStatus.WITHDRAWN, (quote) => viewer.providerId === quote.providerId);
   }
 
-  decline(viewer: Viewer, input: QuoteDecisionInput): Promise<Result<QuoteEntity>> {
+  decline(viewer: Viewer, input: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
     return this.decide(viewer, input, QuoteStatus.DECLINED, (_quote, client) => canActFor(viewer, client));
   }
 
@@ -144,7 +142,7 @@ export class QuoteService {
    * ACCEPTED, its rivals DECLINED, the booking made (CONFIRMED: the provider has agreed) and
    * its cost committed, or nothing at all. Idempotent.
    */
-  async accept(viewer: Viewer, input: AcceptQuoteInput): Promise<Result<BookingEntity>> {
+  async accept(viewer: Viewer, input: AcceptQuoteCommand): Promise<Result<BookingEntity>> {
     return transactionResult(this.db, (tx) =>
       once(
         tx,
@@ -154,18 +152,18 @@ export class QuoteService {
           if (!found.ok) return found;
           const { quote, request } = found.value;
           const status = this.statusOf(quote);
-          if (status === QuoteStatus.EXPIRED) return fail(UserErrorCode.QUOTE_EXPIRED, "This quote has expired: ask the provider for a new one.", ["input", "quoteId"]);
+          if (status === QuoteStatus.EXPIRED) return fail(UserErrorCode.QUOTE_EXPIRED, "This quote has expired: ask the provider for a new one.", ["quoteId"]);
           // The request first, then its quotes: two rival acceptances queue on the request instead
           // of each holding its own quote while waiting for the other's (a deadlock).
           const closed = await tx.update(QuoteRequestEntity, { id: request.id, status: QuoteRequestStatus.OPEN }, { status: QuoteRequestStatus.CLOSED });
           const accepted = closed.affected === 1 ? await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED }) : null;
           if (closed.affected !== 1 || accepted?.affected !== 1) {
-            return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["input", "quoteId"]);
+            return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["quoteId"]);
           }
           await tx.update(QuoteEntity, { requestId: request.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.DECLINED });
-          return inInput(await this.bookings.book(tx, viewer, {
+          return this.bookings.book(tx, viewer, {
             listingId: quote.listingId,
-            budgetId: uuidOf(input.budgetId, "Budget"),
+            budgetId: input.budgetId,
             startsAt: quote.startsAt,
             recurrence: quote.recurrence,
             unitsPerVisit: quote.unitsPerVisit,
@@ -173,7 +171,7 @@ export class QuoteService {
             payeeRelationship: input.payeeRelationship,
             quoteId: quote.id,
             lastDay: request.endsOn,
-          }));
+          });
         },
         (booking) => booking.id,
         (id) => tx.findOneBy(BookingEntity, { id }),
@@ -181,10 +179,10 @@ export class QuoteService {
     );
   }
 
-  async listRequests(viewer: Viewer, filter: QuoteRequestFilter | null | undefined, { first, after }: PageArgs): Promise<Connection<QuoteRequestEntity>> {
+  async listRequests(viewer: Viewer, filter: QuoteRequestSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<QuoteRequestEntity>> {
     const query = this.scoped(viewer, this.db.manager);
     if (filter?.statuses?.length) query.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId) query.andWhere("r.client_id = :filterClientId", { filterClientId: uuidOf(filter.clientId, "Client") ?? "00000000-0000-0000-0000-000000000000" });
+    if (filter?.clientId !== undefined) query.andWhere(filter.clientId === null ? "false" : "r.client_id = :filterClientId", { filterClientId: filter.clientId });
     const page = query.clone().orderBy("r.id", "DESC").limit(first + 1);
     if (after) page.andWhere("r.id < :after::uuid", { after: decodeCursor(after, "REQUESTS", 1)[0] });
     return new Connection(await page.getMany(), first, (r) => encodeCursor("REQUESTS", [r.id]), () => query.getCount());
@@ -192,7 +190,7 @@ export class QuoteService {
 
   private async decide(
     viewer: Viewer,
-    input: QuoteDecisionInput,
+    input: QuoteDecisionCommand,
     to: QuoteStatus,
     allowed: (quote: QuoteEntity, client: ClientEntity) => boolean,
   ): Promise<Result<QuoteEntity>> {
@@ -201,7 +199,7 @@ export class QuoteService {
       if (!found.ok) return found;
       const { quote } = found.value;
       const refused = () =>
-        fail<QuoteEntity>(UserErrorCode.INVALID_TRANSITION, `This quote is ${this.statusOf(quote)}: only a submitted quote can be ${to.toLowerCase()}.`, ["input", "quoteId"]);
+        fail<QuoteEntity>(UserErrorCode.INVALID_TRANSITION, `This quote is ${this.statusOf(quote)}: only a submitted quote can be ${to.toLowerCase()}.`, ["quoteId"]);
       if (this.statusOf(quote) === QuoteStatus.EXPIRED) return refused();
       const changed = await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: to });
       if (changed.affected !== 1) return refused();
@@ -212,14 +210,13 @@ export class QuoteService {
   private async quoteFor(
     tx: EntityManager,
     viewer: Viewer,
-    quoteGlobalId: string,
+    id: string | null,
     allowed: (quote: QuoteEntity, client: ClientEntity) => boolean,
   ): Promise<Result<{ quote: QuoteEntity; request: QuoteRequestEntity }>> {
-    const id = uuidOf(quoteGlobalId, "Quote");
     const quote = id ? await tx.findOneBy(QuoteEntity, { id }) : null;
     const request = quote ? await tx.findOneByOrFail(QuoteRequestEntity, { id: quote.requestId }) : null;
     const client = request ? await tx.findOneByOrFail(ClientEntity, { id: request.clientId }) : null;
-    if (!quote || !request || !client || !allowed(quote, client)) return notFound("The quote", ["input", "quoteId"]);
+    if (!quote || !request || !client || !allowed(quote, client)) return notFound("The quote", ["quoteId"]);
     return ok({ quote, request });
   }
 

@@ -8,27 +8,24 @@ import { viewerFromHeader } from "../../context";
 import { isValidText } from "../../shared/validation";
 import { isDate } from "../pricing";
 import type { Context } from "./context";
+import type { EfficiencyQuery } from "./report.commands";
 import { ReportDimension } from "./report.enums";
-import type { EfficiencyGroup, EfficiencyMeasures } from "./report.types";
+import type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
 
-const GROUP_COLUMNS: (keyof EfficiencyGroup)[] = ["categoryCode", "month", "providerKind", "budgetKind", "ageBand", "purpose"];
+const GROUP_COLUMNS: (keyof EfficiencyGroupRecord)[] = ["categoryCode", "month", "providerKind", "budgetKind", "ageBand", "purpose"];
 
 export function efficiencyCsv(services: Context["services"]): RequestHandler {
   return async (req, res, next) => {
     try {
       const viewer = await viewerFromHeader(services, req.headers.authorization);
       if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
-      const params = req.query as Record<string, unknown>;
-      // A parameter given twice arrives as an array; any may hold bytes PostgreSQL refuses.
-      const malformed = Object.values(params).some((value) => typeof value !== "string" || !isValidText(value));
-      const { fundingBodyCode, from, to, groupBy = "" } = params as Record<string, string | undefined>;
-      const dimensions = malformed ? [] : groupBy.split(",").filter(Boolean);
-      const unknown = dimensions.filter((d) => !Object.hasOwn(ReportDimension, d)); // not `in`: `toString` is in every object
-      if (malformed || !fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || unknown.length) {
+      const query = efficiencyQueryOf(req.query as Record<string, unknown>);
+      if (!query) {
         return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
       }
-      const report = await services.reports.efficiency(viewer, fundingBodyCode, from, to, dimensions as ReportDimension[]);
-      const measureColumns = Object.keys(report.totals) as (keyof EfficiencyMeasures)[];
+      const { fundingBodyCode, from, to } = query;
+      const report = await services.reports.efficiency(viewer, query);
+      const measureColumns = Object.keys(report.totals) as (keyof EfficiencyMeasuresRecord)[];
       const lines = [
         [...GROUP_COLUMNS, ...measureColumns].join(","),
         ...report.rows.map((row) => [...GROUP_COLUMNS.map((c) => row.group[c] ?? ""), ...measureColumns.map((m) => row.measures[m] ?? "")].map(csvCell).join(",")),
@@ -43,6 +40,16 @@ export function efficiencyCsv(services: Context["services"]): RequestHandler {
       next(error);
     }
   };
+}
+
+/** The query string as the report's query; null when a parameter is missing or malformed. */
+function efficiencyQueryOf(params: Record<string, unknown>): EfficiencyQuery | null {
+  // A parameter given twice arrives as an array; any may hold bytes PostgreSQL refuses.
+  if (Object.values(params).some((value) => typeof value !== "string" || !isValidText(value))) return null;
+  const { fundingBodyCode, from, to, groupBy = "" } = params as Record<string, string | undefined>;
+  const dimensions = groupBy.split(",").filter(Boolean);
+  if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || dimensions.some((d) => !(d in ReportDimension))) return null;
+  return { fundingBodyCode, from, to, groupBy: dimensions as ReportDimension[] };
 }
 
 function csvCell(value: string | number): string {

@@ -1,11 +1,10 @@
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
-import { efficiencyOfBudgets } from "./report.queries";
-import type { EfficiencyMeasures } from "./report.types";
+import { efficiencyOfBudgets, type EfficiencyMeasuresRecord } from "./report.queries";
 
 export function createReportLoaders(db: DataSource) {
   return {
-    efficiencyOfBudget: new DataLoader<string, EfficiencyMeasures>((ids) => efficiencyOfBudgets(db, ids)),
+    efficiencyOfBudget: new DataLoader<string, EfficiencyMeasuresRecord>((ids) => efficiencyOfBudgets(db, ids)),
   };
 }
 

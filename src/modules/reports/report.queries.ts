@@ -7,7 +7,6 @@
  */
 import type { DataSource } from "typeorm";
 import { ReportDimension } from "./report.enums";
-import type { EfficiencyMeasures } from "./report.types";
 
 /** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
@@ -174,13 +173,50 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Where savings went, over delivered visits (DOMAIN.md, "Savings accounting"): the read model of
+ * one row or the totals. Money adds up across rows; client and booking counts are distinct.
+ */
+export interface EfficiencyMeasuresRecord {
+  sourcedPence: number;
+  referencePence: number;
+  savingPence: number;
+  premiumPence: number;
+  savingPercent: number | null;
+  returnedPence: number;
+  reservedPence: number;
+  absorbedPence: number;
+  /** Null where brokerage cannot be split by the row's groups. */
+  brokerageCostPence: number | null;
+  netSavingAfterBrokeragePence: number | null;
+  visits: number;
+  visitsWithoutReference: number;
+  spendWithoutReferencePence: number;
+  bookings: number;
+  clients: number;
+  newToSupportClients: number;
+  newToSupportSpendPence: number;
+  relativePayeeSpendPence: number;
+  belowMinimumPriceBookings: number;
+}
+
+/** The group a row measures; fields not grouped by are null. */
+export interface EfficiencyGroupRecord {
+  categoryCode: string | null;
+  month: string | null;
+  providerKind: string | null;
+  budgetKind: string | null;
+  ageBand: string | null;
+  purpose: string | null;
+}
+
 export function runEfficiency(db: DataSource, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
   const { sql, params } = efficiencyStatement(scope, dimensions);
   return db.query(sql, params);
 }
 
 /** Each budget's efficiency over all its delivered visits and agreed packages: two statements for many budgets. */
-export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[]): Promise<EfficiencyMeasures[]> {
+export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[]): Promise<EfficiencyMeasuresRecord[]> {
   const scope = { budgetIds: [...budgetIds] };
   const [rows, brokerage] = await Promise.all([runEfficiency(db, scope, ["BUDGET"]), runBrokerage(db, scope, ["BUDGET"])]);
   const feeOf = new Map(brokerage.filter((r) => !r.is_total).map((r) => [r.g0 as string, Number(r.brokerage_pence)]));
@@ -189,7 +225,7 @@ export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly st
 }
 
 /** A row's measures; brokerage is null where it cannot be split by the row's groups. */
-export function measuresOf(row: Row, brokerageCostPence: number | null): EfficiencyMeasures {
+export function measuresOf(row: Row, brokerageCostPence: number | null): EfficiencyMeasuresRecord {
   const n = Object.fromEntries(MEASURES.map((m) => [m, Number(row[m] ?? 0)])) as Record<(typeof MEASURES)[number], number>;
   return {
     sourcedPence: n.sourced_pence,

@@ -4,10 +4,61 @@ import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
 import { councilRateLateral, minimumPriceLateral, SourceKind, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
 import { ReportDimension } from "./report.enums";
-import { brokerageSplitsBy, measuresOf, runBrokerage, runEfficiency, type Dimension, type ReportScope, type Row } from "./report.queries";
-import type { Distribution, EfficiencyGroup, EfficiencyReport, EfficiencyRow } from "./report.types";
+import type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
+import {
+  brokerageSplitsBy,
+  measuresOf,
+  runBrokerage,
+  runEfficiency,
+  type Dimension,
+  type EfficiencyGroupRecord,
+  type EfficiencyMeasuresRecord,
+  type ReportScope,
+  type Row,
+} from "./report.queries";
 
-const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroup> = {
+export interface EfficiencyRowRecord {
+  group: EfficiencyGroupRecord;
+  measures: EfficiencyMeasuresRecord;
+}
+
+/** The efficiency report: rows per group, and totals. */
+export interface EfficiencyReportRecord {
+  fundingBodyCode: string;
+  from: string;
+  to: string;
+  groupBy: ReportDimension[];
+  rows: EfficiencyRowRecord[];
+  totals: EfficiencyMeasuresRecord;
+}
+
+/** Prices with a reference rate in bands of 5% around it (fromPercent inclusive, toPercent exclusive). */
+export interface PriceBandRecord {
+  fromPercent: number;
+  toPercent: number;
+  count: number;
+  share: number;
+}
+
+/** How prices sit around the reference rate. */
+export interface DistributionRecord {
+  compared: number;
+  withoutReference: number;
+  atRateShare: number;
+  belowMinimumShare: number;
+  bands: PriceBandRecord[];
+}
+
+export interface PriceDistributionRecord {
+  fundingBodyCode: string;
+  categoryCode: string;
+  on: string;
+  referenceRates: ReferenceRateEntity[];
+  listings: DistributionRecord;
+  bookings: DistributionRecord;
+}
+
+const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroupRecord> = {
   [ReportDimension.CATEGORY]: "categoryCode",
   [ReportDimension.MONTH]: "month",
   [ReportDimension.PROVIDER_KIND]: "providerKind",
@@ -29,7 +80,7 @@ export class ReportService {
     }
   }
 
-  async efficiency(viewer: Viewer, fundingBodyCode: string, from: string, to: string, groupBy: ReportDimension[]): Promise<EfficiencyReport> {
+  async efficiency(viewer: Viewer, { fundingBodyCode, from, to, groupBy }: EfficiencyQuery): Promise<EfficiencyReportRecord> {
     this.assertMayRead(viewer, fundingBodyCode);
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
@@ -41,7 +92,7 @@ export class ReportService {
   }
 
   /** How listing and booked prices of a category sit around the funding body's rate on a day. */
-  async priceDistribution(viewer: Viewer, fundingBodyCode: string, categoryCode: string, on: string): Promise<{ referenceRates: ReferenceRateEntity[]; listings: Distribution; bookings: Distribution }> {
+  async priceDistribution(viewer: Viewer, { fundingBodyCode, categoryCode, on }: PriceDistributionQuery): Promise<PriceDistributionRecord> {
     this.assertMayRead(viewer, fundingBodyCode);
     const rows: { what: string; band: number | null; n: string; at_rate: string; below_minimum: string }[] = await this.db.query(
       `WITH priced AS (
@@ -63,7 +114,7 @@ export class ReportService {
        FROM priced GROUP BY what, band ORDER BY what, band`,
       [fundingBodyCode, categoryCode, on],
     );
-    const distribution = (what: string): Distribution => {
+    const distribution = (what: string): DistributionRecord => {
       const mine = rows.filter((r) => r.what === what);
       const banded = mine.filter((r) => r.band !== null);
       const compared = banded.reduce((sum, r) => sum + Number(r.n), 0);
@@ -77,7 +128,7 @@ export class ReportService {
       };
     };
     const referenceRates = (await this.rates.list(fundingBodyCode, categoryCode, on)).filter((r) => r.sourceKind !== SourceKind.MINIMUM_PRICE);
-    return { referenceRates, listings: distribution("listings"), bookings: distribution("bookings") };
+    return { fundingBodyCode, categoryCode, on, referenceRates, listings: distribution("listings"), bookings: distribution("bookings") };
   }
 }
 
@@ -90,7 +141,7 @@ function startOfDay(day: string): Date {
  * The visits' groups with their brokerage where it splits by them; a group with brokerage but no
  * delivered visits (a package agreed in a month before its first visit) is a row of its own.
  */
-function groupRows(rows: Row[], brokerage: Row[], dimensions: Dimension[]): EfficiencyRow[] {
+function groupRows(rows: Row[], brokerage: Row[], dimensions: Dimension[]): EfficiencyRowRecord[] {
   const keyOf = (row: Row) => JSON.stringify(dimensions.map((_d, i) => row[`g${i}`] ?? null));
   const splits = brokerageSplitsBy(dimensions);
   const fees = new Map(brokerage.filter((r) => !r.is_total).map((r) => [keyOf(r), r]));
@@ -107,8 +158,8 @@ function groupRows(rows: Row[], brokerage: Row[], dimensions: Dimension[]): Effi
   }));
 }
 
-function groupOf(row: Row, dimensions: Dimension[]): EfficiencyGroup {
-  const group: EfficiencyGroup = { categoryCode: null, month: null, providerKind: null, budgetKind: null, ageBand: null, purpose: null };
+function groupOf(row: Row, dimensions: Dimension[]): EfficiencyGroupRecord {
+  const group: EfficiencyGroupRecord = { categoryCode: null, month: null, providerKind: null, budgetKind: null, ageBand: null, purpose: null };
   dimensions.forEach((d, i) => {
     if (d !== "BUDGET") group[GROUP_FIELDS[d]] = (row[`g${i}`] as string | null) ?? null;
   });

@@ -3,6 +3,8 @@ import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { ReferenceRate } from "../pricing";
 import { ReportDimension } from "./report.enums";
+import type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
+import type { DistributionRecord, EfficiencyReportRecord, EfficiencyRowRecord, PriceBandRecord } from "./report.service";
 
 registerEnumType(ReportDimension, { name: "ReportDimension" });
 
@@ -11,7 +13,7 @@ registerEnumType(ReportDimension, { name: "ReportDimension" });
  * up across rows to the totals; client and booking counts are distinct, so they need not.
  */
 @ObjectType()
-export class EfficiencyMeasures {
+export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
   @Field(() => Pence, { description: "What the visits with a reference rate cost." })
   sourcedPence!: number;
 
@@ -75,7 +77,7 @@ export class EfficiencyMeasures {
 }
 
 @ObjectType({ description: "The group a row measures; fields not grouped by are null." })
-export class EfficiencyGroup {
+export class EfficiencyGroup implements EfficiencyGroupRecord {
   @Field(() => String, { nullable: true })
   categoryCode!: string | null;
 
@@ -96,7 +98,7 @@ export class EfficiencyGroup {
 }
 
 @ObjectType()
-export class EfficiencyRow {
+export class EfficiencyRow implements EfficiencyRowRecord {
   @Field(() => EfficiencyGroup)
   group!: EfficiencyGroup;
 
@@ -105,7 +107,7 @@ export class EfficiencyRow {
 }
 
 @ObjectType()
-export class EfficiencyReport {
+export class EfficiencyReport implements EfficiencyReportRecord {
   @Field()
   fundingBodyCode!: string;
 
@@ -126,7 +128,7 @@ export class EfficiencyReport {
 }
 
 @ObjectType()
-export class PriceBand {
+export class PriceBand implements PriceBandRecord {
   @Field(() => Int, { description: "Percent from the reference rate, inclusive (e.g. -10)." })
   fromPercent!: number;
 
@@ -141,7 +143,7 @@ export class PriceBand {
 }
 
 @ObjectType({ description: "How prices sit around the reference rate." })
-export class Distribution {
+export class Distribution implements DistributionRecord {
   @Field(() => Int, { description: "Prices with a reference rate to compare with." })
   compared!: number;
 

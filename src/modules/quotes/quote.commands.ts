@@ -1,0 +1,46 @@
+/** What the quote service is asked to do: plain commands, raw uuids (null: an ID that names nothing). */
+import type { PayeeRelationship } from "../bookings";
+import type { QuoteRequestStatus } from "./quote.enums";
+
+export interface RequestQuoteCommand {
+  clientId: string | null;
+  categoryCode: string;
+  description: string;
+  unitsPerWeek: number;
+  /** When the support is wanted, in words. */
+  schedule: string;
+  startsOn: string;
+  endsOn: string;
+  /** Providers asked by name; null where an ID names no provider. */
+  providerIds: (string | null)[];
+}
+
+// Schedule fields (startsAt, recurrence, unitsPerVisit): to become the bookings module's Schedule value.
+export interface SubmitQuoteCommand {
+  requestId: string | null;
+  listingId: string | null;
+  unitPricePence: number;
+  unitsPerVisit: number;
+  startsAt: Date;
+  recurrence: string | null;
+  validUntil: Date;
+  note: string;
+}
+
+/** Withdraw (the provider) or decline (the client's side) one quote. */
+export interface QuoteDecisionCommand {
+  quoteId: string | null;
+}
+
+export interface AcceptQuoteCommand {
+  quoteId: string | null;
+  budgetId: string | null;
+  payeeRelationship: PayeeRelationship;
+  idempotencyKey: string;
+}
+
+export interface QuoteRequestSearch {
+  statuses?: QuoteRequestStatus[] | null;
+  /** undefined: any client; null: an ID that names no client (so nothing matches). */
+  clientId?: string | null;
+}
