@@ -15,7 +15,7 @@ import { ProviderEntity, ProviderKind } from "../modules/providers";
 import { BudgetKind, Unit } from "../modules/reference";
 import { Role } from "../shared/auth";
 import { insertRows } from "../shared/db";
-import { newId, toGlobalId } from "../shared/ids";
+import { newId } from "../shared/ids";
 import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
 import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";

@@ -19,7 +19,7 @@ export function efficiencyCsv(services: Context["services"]): RequestHandler {
     try {
       const viewer = await viewerFromHeader(services, req.headers.authorization);
       if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
-      const query = efficiencyQueryOf(req.query as Record<string, unknown>);
+      const query = efficiencyQueryOf(req.query);
       if (!query) {
         return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
       }
