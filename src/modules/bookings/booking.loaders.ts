@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { hydrator, selectColumns } from "../../shared/db";
 import { groupedInKeyOrder, loaderByForeignKey, loaderByKey } from "../../shared/loaders";
-import { decodeCursor, encodeCursor } from "../../shared/pagination";
+import { afterCursor, cursorIn, type Keyset } from "../../shared/pagination";
 import { BookingEntity } from "./booking.entity";
 import { GroupBookingEntity } from "./group-booking.entity";
 import { VisitEntity } from "./visit.entity";
@@ -39,12 +39,20 @@ const NO_VISITS: VisitTotals = {
   firstReferenceRateId: null,
 };
 
-export const VISIT_ORDER = "VISITS";
+/** A booking's visits in time order: the shared keyset, so a forged cursor is refused before SQL casts it. */
+const VISITS_IN_TIME: Keyset<VisitEntity> = {
+  name: "VISITS",
+  keys: [
+    { sql: "v.starts_at", cast: "timestamptz", of: (v) => v.startsAt.toISOString() },
+    { sql: "v.id", cast: "uuid", of: (v) => v.id },
+  ],
+  direction: "ASC",
+};
 
 const ACTIVE = "status IN ('SCHEDULED', 'DELIVERED')";
 
 export function visitCursor(visit: VisitEntity): string {
-  return encodeCursor(VISIT_ORDER, [visit.startsAt.toISOString(), visit.id]);
+  return cursorIn(VISITS_IN_TIME, visit);
 }
 
 export function createBookingLoaders(db: DataSource) {
@@ -108,12 +116,7 @@ export function createBookingLoaders(db: DataSource) {
 
 async function visitPages(db: DataSource, bookingIds: readonly string[], first: number, after: string | null): Promise<VisitEntity[][]> {
   const params: unknown[] = [bookingIds, first + 1];
-  let keyset = "";
-  if (after) {
-    const [startsAt, id] = decodeCursor(after, VISIT_ORDER, 2);
-    params.push(startsAt, id);
-    keyset = "AND (v.starts_at, v.id) > ($3::timestamptz, $4::uuid)";
-  }
+  const keyset = after ? `AND ${afterCursor(VISITS_IN_TIME, after, (value) => `$${params.push(value)}`)}` : "";
   const metadata = db.getMetadata(VisitEntity);
   const rows: Record<string, unknown>[] = await db.query(
     `SELECT ${selectColumns(metadata, "v")} FROM (
