@@ -48,7 +48,8 @@ function efficiencyQueryOf(params: Record<string, unknown>): EfficiencyQuery | n
   if (Object.values(params).some((value) => typeof value !== "string" || !isValidText(value))) return null;
   const { fundingBodyCode, from, to, groupBy = "" } = params as Record<string, string | undefined>;
   const dimensions = groupBy.split(",").filter(Boolean);
-  if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || dimensions.some((d) => !(d in ReportDimension))) return null;
+  // Object.hasOwn, not `in`: `toString` is in every object, and a dimension names SQL.
+  if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || dimensions.some((d) => !Object.hasOwn(ReportDimension, d))) return null;
   return { fundingBodyCode, from, to, groupBy: dimensions as ReportDimension[] };
 }
 
