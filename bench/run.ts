@@ -99,14 +99,22 @@ async function main(): Promise<void> {
 
     const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 24 * 60 * 60 });
     const as = async (subject: string) => ({ "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` });
-    const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [{ method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) }]);
+    const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [
+      { method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) },
+    ]);
     report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
 
-    const plan = { method: "POST" as const, headers: await as(BROKER), body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }) };
+    const plan = {
+      method: "POST" as const,
+      headers: await as(BROKER),
+      body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }),
+    };
     const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json() as Promise<PlanAnswer>);
     if (!answer.data?.planPackage?.plan) throw new Error(`planPackage failed: ${JSON.stringify(answer)}`);
     const { candidates, providers, feasible } = answer.data.planPackage.plan;
-    console.log(`\nplanPackage: ${NEEDS.length} needs, ${candidates} candidate listings; the plan is ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s)`);
+    console.log(
+      `\nplanPackage: ${NEEDS.length} needs, ${candidates} candidate listings; the plan is ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s)`,
+    );
     const planRun = await load("API: planPackage, one broker at a time", `${api.url}/graphql`, [plan], 1);
     report(`planPackage over ${candidates} candidate listings`, [planRun], false);
   } finally {
@@ -130,27 +138,44 @@ export async function seed(serverUrl: string): Promise<{ url: string; planFor: {
   await db.query("VACUUM ANALYZE");
   const planFor = await brokersClient(db);
   await db.destroy();
-  console.log(`seeded ${catalogue.providers.length} providers, ${catalogue.listings.length} listings and a year of activity in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${catalogue.providers.length} providers, ${catalogue.listings.length} listings and a year of activity in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { url, planFor };
 }
 
 /** A broker, and the client (and budget) they plan for. */
 async function brokersClient(db: DataSource): Promise<{ clientId: string; budgetId: string }> {
-  const [broker] = await db.query<{ id: string }[]>("INSERT INTO users (id, email, display_name, subject, roles) VALUES (gen_random_uuid(), $1, 'Broker', $1, '{BROKER}') RETURNING id", [BROKER]);
+  const [broker] = await db.query<{ id: string }[]>(
+    "INSERT INTO users (id, email, display_name, subject, roles) VALUES (gen_random_uuid(), $1, 'Broker', $1, '{BROKER}') RETURNING id",
+    [BROKER],
+  );
   // TypeORM answers an UPDATE with [rows, affected].
-  const [[client]] = await db.query<[{ id: string }[], number]>("UPDATE clients SET broker_user_id = $1 WHERE id = (SELECT min(id::text)::uuid FROM clients) RETURNING id", [broker.id]);
-  const [[budget]] = await db.query<[{ id: string }[], number]>("UPDATE budgets SET covered_categories = covered_categories || '{THERAPY}' WHERE client_id = $1 RETURNING id", [client.id]);
+  const [[client]] = await db.query<[{ id: string }[], number]>(
+    "UPDATE clients SET broker_user_id = $1 WHERE id = (SELECT min(id::text)::uuid FROM clients) RETURNING id",
+    [broker.id],
+  );
+  const [[budget]] = await db.query<[{ id: string }[], number]>(
+    "UPDATE budgets SET covered_categories = covered_categories || '{THERAPY}' WHERE client_id = $1 RETURNING id",
+    [client.id],
+  );
   return { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) };
 }
 
 /** Merton's published rates, a commissioner, and 2,000 budgets × 5 bookings × 10 delivered visits over 2026-27. */
 async function seedActivity(db: DataSource): Promise<void> {
   const admin = newId();
-  await db.query(`INSERT INTO users (id, email, display_name, subject, roles) VALUES ($1, 'bench-admin@example.org', 'Admin', 'bench-admin@example.org', '{ADMIN}'),
-    (gen_random_uuid(), $2, 'Commissioner', $2, '{COMMISSIONER}')`, [admin, COMMISSIONER]);
+  await db.query(
+    `INSERT INTO users (id, email, display_name, subject, roles) VALUES ($1, 'bench-admin@example.org', 'Admin', 'bench-admin@example.org', '{ADMIN}'),
+    (gen_random_uuid(), $2, 'Commissioner', $2, '{COMMISSIONER}')`,
+    [admin, COMMISSIONER],
+  );
   await db.query("UPDATE users SET funding_body_code = 'E09000024' WHERE subject = $1", [COMMISSIONER]);
   const rates = new ReferenceRateService(db, new ReferenceService(db), systemClock);
-  const imported = await rates.import({ userId: admin, roles: new Set([Role.ADMIN]), providerId: null, fundingBodyCode: null, clientId: null }, { csv: PUBLISHED_REFERENCE_RATES, dryRun: false });
+  const imported = await rates.import(
+    { userId: admin, roles: new Set([Role.ADMIN]), providerId: null, fundingBodyCode: null, clientId: null },
+    { csv: PUBLISHED_REFERENCE_RATES, dryRun: false },
+  );
   if (!imported.ok) throw new Error("rates");
   await db.query(`
     INSERT INTO clients (id, display_name, postcode_district, funding_body_code, setting, date_of_birth, new_to_support)
@@ -158,7 +183,8 @@ async function seedActivity(db: DataSource): Promise<void> {
   await db.query(`
     INSERT INTO budgets (id, client_id, funding_body_code, kind, management, period_start, period_end, covered_categories, review_due_on, allocated_pence)
     SELECT gen_random_uuid(), id, 'E09000024', 'PERSONAL_BUDGET', 'DIRECT_PAYMENT', '2026-04-01', '2027-03-31', '{PA_SUPPORT,PERSONAL_CARE,DOMESTIC,GARDENING}', '2026-10-01', 5000000 FROM clients`);
-  await db.query(`
+  await db.query(
+    `
     WITH hourly AS (SELECT id, provider_id, price_pence, row_number() OVER (ORDER BY id) AS n FROM listings
                     WHERE active AND unit = 'HOUR' AND rate_type = 'STANDARD' AND category_code IN ('PA_SUPPORT', 'PERSONAL_CARE', 'DOMESTIC', 'GARDENING')),
          counted AS (SELECT count(*) AS total FROM hourly),
@@ -166,7 +192,9 @@ async function seedActivity(db: DataSource): Promise<void> {
     INSERT INTO bookings (id, client_id, budget_id, funding_body_code, listing_id, provider_id, status, starts_at, recurrence, units_per_visit, unit_price_pence, payee_relationship, created_by_user_id)
     SELECT gen_random_uuid(), b.client_id, b.id, 'E09000024', h.id, h.provider_id, 'CONFIRMED', timestamptz '2026-04-06 09:00Z' + k * interval '1 day', 'FREQ=MONTHLY;COUNT=10',
            2, h.price_pence, CASE WHEN k = 1 THEN 'CLOSE_RELATIVE_ELSEWHERE' ELSE 'NONE' END::payee_relationship, $1
-    FROM budgets b CROSS JOIN generate_series(1, 5) k CROSS JOIN counted JOIN hourly h ON h.n = 1 + (b.n * 5 + k) % counted.total`, [admin]);
+    FROM budgets b CROSS JOIN generate_series(1, 5) k CROSS JOIN counted JOIN hourly h ON h.n = 1 + (b.n * 5 + k) % counted.total`,
+    [admin],
+  );
   await db.query(`
     INSERT INTO visits (id, booking_id, provider_id, single_person, starts_at, ends_at, units, cost_pence, reference_rate_id, reference_cost_pence, status)
     SELECT gen_random_uuid(), bk.id, bk.provider_id, false, bk.starts_at + m * interval '1 month', bk.starts_at + m * interval '1 month' + interval '2 hours', 2, 2 * bk.unit_price_pence,
@@ -240,7 +268,14 @@ function searchRequests(): autocannon.Request[] {
 async function load(name: string, url: string, requests: autocannon.Request[], connections = CONNECTIONS): Promise<Measure> {
   await autocannon({ url, connections, duration: 3, requests }); // warm-up: JIT, caches, pool
   const result = await autocannon({ url, connections, duration: SECONDS, requests });
-  return { name, connections, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    name,
+    connections,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 function report(title: string, results: Measure[], againstBaseline: boolean): void {

@@ -30,7 +30,14 @@ import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/rep
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
-import { isServiceUnavailable, maskInternalErrors, RETRY_AFTER_SECONDS, serviceUnavailable, serviceUnavailableBody, serviceUnavailablePlugin } from "./shared/errors";
+import {
+  isServiceUnavailable,
+  maskInternalErrors,
+  RETRY_AFTER_SECONDS,
+  serviceUnavailable,
+  serviceUnavailableBody,
+  serviceUnavailablePlugin,
+} from "./shared/errors";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";

@@ -147,7 +147,10 @@ class EnvReader {
 
   /** A comma-separated list of origins, each `scheme://host[:port]` exactly as browsers send it. */
   origins(name: string): string[] {
-    const listed = (this.string(name) ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+    const listed = (this.string(name) ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== "");
     const bad = listed.filter((o) => !isOrigin(o));
     if (bad.length > 0) {
       this.problems.push(`${name} must list origins such as https://app.example.org, separated by commas (got "${bad.join('", "')}").`);

@@ -63,8 +63,15 @@ async function insertClients(tx: EntityManager, catalogue: Catalogue, today: str
   const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
   const client = (displayName: string, extra: Partial<ClientEntity>) =>
     Object.assign(new ClientEntity(), { id: newId(), displayName, fundingBodyCode: MERTON, brokerUserId: null, createdAt: new Date(), ...extra });
-  const carol = client("Carol Client", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, careHomeId: null, dateOfBirth: "1944-02-11", newToSupport: false });
-  const resident = (name: string, dateOfBirth: string) => client(name, { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth, newToSupport: true });
+  const carol = client("Carol Client", {
+    postcodeDistrict: "SW19",
+    setting: ClientSetting.OWN_HOME,
+    careHomeId: null,
+    dateOfBirth: "1944-02-11",
+    newToSupport: false,
+  });
+  const resident = (name: string, dateOfBirth: string) =>
+    client(name, { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth, newToSupport: true });
   const residents = [resident("Mr Ahmed", "1936-09-30"), resident("Mrs Okafor", "1939-03-12"), resident("Mr Price", "1941-07-23")];
   await insertRows(tx, ClientEntity, [carol, ...residents]);
 
@@ -95,7 +102,14 @@ async function insertClients(tx: EntityManager, catalogue: Catalogue, today: str
   await insertRows(
     tx,
     LedgerEntryEntity,
-    budgets.map((b) => ({ id: newId(), budgetId: b.id, kind: LedgerKind.ALLOCATION, amountPence: b.allocatedPence, memo: "Allocation", occurredAt: new Date() })),
+    budgets.map((b) => ({
+      id: newId(),
+      budgetId: b.id,
+      kind: LedgerKind.ALLOCATION,
+      amountPence: b.allocatedPence,
+      memo: "Allocation",
+      occurredAt: new Date(),
+    })),
   );
   return { carol, residents };
 }
@@ -164,7 +178,13 @@ async function arrangeDemoSupport(db: DataSource, catalogue: Catalogue, users: U
   const draft = await services.packages.create(broker, { clientId: carol.clientId!, budgetId: carolsBudget.id });
   if (!draft.ok) return;
   for (const category of ["GARDENING", "DOMESTIC"]) {
-    const listing = catalogue.listings.find((l) => l.categoryCode === category && l.unit === Unit.HOUR && l.active && catalogue.providers.find((p) => p.id === l.providerId)?.serviceAreas.includes(MERTON));
+    const listing = catalogue.listings.find(
+      (l) =>
+        l.categoryCode === category &&
+        l.unit === Unit.HOUR &&
+        l.active &&
+        catalogue.providers.find((p) => p.id === l.providerId)?.serviceAreas.includes(MERTON),
+    );
     if (!listing) continue;
     await services.packages.addItem(broker, {
       packageId: draft.value.id,

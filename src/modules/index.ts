@@ -31,7 +31,18 @@ interface Module {
   nodes: Record<string, NodeFetcher<SchemaContext>>;
 }
 
-const modules: Module[] = [referenceModule, authModule, pricingModule, providersModule, listingsModule, budgetsModule, bookingsModule, quotesModule, brokersModule, reportsModule];
+const modules: Module[] = [
+  referenceModule,
+  authModule,
+  pricingModule,
+  providersModule,
+  listingsModule,
+  budgetsModule,
+  bookingsModule,
+  quotesModule,
+  brokersModule,
+  reportsModule,
+];
 
 export const entities = [...modules.flatMap((m) => m.entities), IdempotencyKeyEntity];
 export const resolvers = modules.flatMap((m) => m.resolvers);

@@ -17,7 +17,12 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 5) return false;
   if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const { code, message, cause, driverError, originalError, errors } = error as {
-    code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; originalError?: unknown; errors?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    driverError?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
   };
   if (typeof code === "string" && (CONNECTION_SQLSTATES.has(code) || code.startsWith("08") || CONNECTION_ERRNOS.has(code))) return true;
   if (typeof message === "string" && CONNECTION_MESSAGES.some((m) => message.includes(m))) return true;
@@ -42,4 +47,3 @@ export function connectionFailureReason(error: unknown): string {
   const { code } = error as { code?: unknown };
   return error.message || inner?.message || (typeof code === "string" ? code : error.name);
 }
-

@@ -10,7 +10,6 @@ import type { Result } from "./errors";
 import { connectionFailureReason, isConnectionError } from "./connection-errors";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
 
-
 export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
 export function transaction<T>(db: DataSource, work: (tx: EntityManager) => Promise<T>, isolation: IsolationLevel = "READ COMMITTED"): Promise<T> {

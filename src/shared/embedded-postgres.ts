@@ -116,7 +116,10 @@ export async function startEmbeddedPostgres({ dir, persistent, supervise }: Embe
           supervise?.info("embedded PostgreSQL restarted", { port });
         },
         (error: unknown) => {
-          supervise?.warn("embedded PostgreSQL did not restart; trying again", { reason: error instanceof Error ? error.message.split("\n")[0] : String(error), inMs: delay });
+          supervise?.warn("embedded PostgreSQL did not restart; trying again", {
+            reason: error instanceof Error ? error.message.split("\n")[0] : String(error),
+            inMs: delay,
+          });
           delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
           scheduleRestart();
         },
@@ -219,10 +222,7 @@ export async function dropDatabases(serverUrl: string, namePrefix: string): Prom
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
-      [namePrefix],
-    );
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [namePrefix]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }

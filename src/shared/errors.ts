@@ -62,7 +62,7 @@ export class UserError {
   @Field({ description: "Says what to do, in words a user can act on." })
   message!: string;
 
-  @Field(() => [String], { nullable: true, description: "Path of the input field at fault, e.g. [\"input\", \"pricePence\"]." })
+  @Field(() => [String], { nullable: true, description: 'Path of the input field at fault, e.g. ["input", "pricePence"].' })
   field?: string[];
 }
 
@@ -133,7 +133,8 @@ export function badUserInput(message: string, field?: string): GraphQLError {
 /** Seconds a client should wait before retrying while the database is unreachable (the Retry-After header). */
 export const RETRY_AFTER_SECONDS = 5;
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
-const UNAVAILABLE_MESSAGE = "The service is briefly unavailable: its database cannot be reached. Try again shortly; retrying a mutation with the same idempotencyKey is safe.";
+const UNAVAILABLE_MESSAGE =
+  "The service is briefly unavailable: its database cannot be reached. Try again shortly; retrying a mutation with the same idempotencyKey is safe.";
 
 /** The answer to a request that met an unreachable database: HTTP 503 with Retry-After, retryable. */
 export function serviceUnavailable(): GraphQLError {

@@ -63,11 +63,9 @@ export async function once<T>(
     );
     const replayed = first.operation === call.operation && first.request_hash === requestHash && first.result_id ? await load(first.result_id) : null;
     if (replayed) return { ok: true, value: replayed };
-    return fail(
-      UserErrorCode.IDEMPOTENCY_KEY_REUSED,
-      "This idempotency key was already used for a different request. Use a new key for a new request.",
-      ["idempotencyKey"],
-    );
+    return fail(UserErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotency key was already used for a different request. Use a new key for a new request.", [
+      "idempotencyKey",
+    ]);
   }
   const result = await work();
   if (result.ok) {
@@ -77,7 +75,9 @@ export async function once<T>(
 }
 
 export function hashOf(operation: string, input: unknown): string {
-  return createHash("sha256").update(`${operation}\n${canonicalJson(input)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${operation}\n${canonicalJson(input)}`)
+    .digest("hex");
 }
 
 /** JSON with object keys sorted and the idempotency key itself left out. */

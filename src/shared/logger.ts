@@ -11,11 +11,13 @@ export interface Logger {
 }
 
 export function createLogger(level: LogLevel): Logger {
-  const write = (at: Exclude<LogLevel, "silent">) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS[at] < LEVELS[level]) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields }, errorReplacer);
-    (at === "error" || at === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
-  };
+  const write =
+    (at: Exclude<LogLevel, "silent">) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS[at] < LEVELS[level]) return;
+      const line = JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields }, errorReplacer);
+      (at === "error" || at === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
+    };
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }
 

@@ -60,7 +60,7 @@ export const numericQuantity: ValueTransformer = {
 export function apportion(total: number, weights: number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum <= 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (BigInt(total) * BigInt(w)));
+  const exact = weights.map((w) => BigInt(total) * BigInt(w));
   const shares = exact.map((e) => Number(e / BigInt(sum)));
   const remainders = exact.map((e, i) => ({ i, r: e % BigInt(sum) }));
   let left = total - shares.reduce((a, b) => a + b, 0);

@@ -178,7 +178,10 @@ export interface Keyset<T> {
 
 /** The cursor of `row` in `keyset`. */
 export function cursorIn<T>(keyset: Keyset<T>, row: T): string {
-  return encodeCursor(keyset.name, keyset.keys.map((key) => key.of(row)));
+  return encodeCursor(
+    keyset.name,
+    keyset.keys.map((key) => key.of(row)),
+  );
 }
 
 /**
@@ -197,7 +200,11 @@ export function afterCursor<T>(keyset: Keyset<T>, after: string, param: (value: 
  * The one keyset list body: a page of `query` in `keyset` order after the cursor, one extra row
  * telling whether another page exists, and `totalCount` counting `query` only when selected.
  */
-export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyset: Keyset<T>, { first, after }: PageRequest): Promise<Connection<T>> {
+export async function keysetPage<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  keyset: Keyset<T>,
+  { first, after }: PageRequest,
+): Promise<Connection<T>> {
   const page = query.clone();
   keyset.keys.forEach((key, i) => (i === 0 ? page.orderBy(key.sql, keyset.direction) : page.addOrderBy(key.sql, keyset.direction)));
   if (after) {
@@ -212,7 +219,12 @@ export async function keysetPage<T extends ObjectLiteral>(query: SelectQueryBuil
     );
   }
   page.limit(first + 1);
-  return new Connection(await page.getMany(), first, (row) => cursorIn(keyset, row), () => query.getCount());
+  return new Connection(
+    await page.getMany(),
+    first,
+    (row) => cursorIn(keyset, row),
+    () => query.getCount(),
+  );
 }
 
 /**

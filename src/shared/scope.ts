@@ -14,7 +14,11 @@ const PARAMETER = /(?<!:):(\.\.\.)?([A-Za-z_][A-Za-z0-9_]*)/g;
  * so a filter's `:clientId` once rebound the viewer's own and showed another client's bookings. The
  * scope's parameters are therefore renamed `scope_<name>`, a prefix no filter uses.
  */
-export function restrictTo<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, conditions: string[], params: Record<string, unknown>): SelectQueryBuilder<T> {
+export function restrictTo<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  conditions: string[],
+  params: Record<string, unknown>,
+): SelectQueryBuilder<T> {
   if (conditions.length === 0) return query.where("false");
   const bound: Record<string, unknown> = {};
   const renamed = conditions.map((sql) =>

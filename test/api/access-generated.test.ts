@@ -32,7 +32,19 @@ import { Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type GraphQLResponse, type TestApi } from "../support/api";
-import { aBudget, aClient, aClientUser, aCommissioner, aListing, anAdmin, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
+import {
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  aListing,
+  anAdmin,
+  aProvider,
+  aProviderMember,
+  aUser,
+  LEICESTERSHIRE,
+  MERTON,
+} from "../support/factories";
 
 const SCHEMA = buildSchema(readFileSync(path.join(__dirname, "..", "..", "schema.graphql"), "utf8"));
 
@@ -81,7 +93,10 @@ interface World {
   privates: Private[];
 }
 
-const AREAS: Record<Side, { fundingBodyCode: string; district: string }> = { A: { fundingBodyCode: MERTON, district: "SW19" }, B: { fundingBodyCode: LEICESTERSHIRE, district: "LE1" } };
+const AREAS: Record<Side, { fundingBodyCode: string; district: string }> = {
+  A: { fundingBodyCode: MERTON, district: "SW19" },
+  B: { fundingBodyCode: LEICESTERSHIRE, district: "LE1" },
+};
 const id = (type: string, uuid: string) => toGlobalId(type, uuid);
 
 async function call<T>(api: TestApi, query: string, input: Record<string, unknown>, as: UserEntity): Promise<T> {
@@ -103,10 +118,23 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
   const commissioner = await aCommissioner(api.db, fundingBodyCode);
 
   const careHome = await aProvider(api.db, { ...area, kind: ProviderKind.CARE_HOME });
-  const session = await aListing(api.db, provider, { categoryCode: "THERAPY", unit: Unit.SESSION, visitMinutes: 60, pricePence: 3000, setting: ListingSetting.CARE_HOME, groupCapacity: 4 });
+  const session = await aListing(api.db, provider, {
+    categoryCode: "THERAPY",
+    unit: Unit.SESSION,
+    visitMinutes: 60,
+    pricePence: 3000,
+    setting: ListingSetting.CARE_HOME,
+    groupCapacity: 4,
+  });
   const residents: BudgetEntity[] = [];
   for (let i = 0; i < 2; i++) {
-    const resident = await aClient(api.db, { fundingBodyCode, postcodeDistrict: district, setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, brokerUserId: broker.id });
+    const resident = await aClient(api.db, {
+      fundingBodyCode,
+      postcodeDistrict: district,
+      setting: ClientSetting.CARE_HOME,
+      careHomeId: careHome.id,
+      brokerUserId: broker.id,
+    });
     residents.push(await aBudget(api.db, resident));
   }
 
@@ -119,13 +147,26 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
   const { requestQuote } = await call<{ requestQuote: { quoteRequest: { id: string } } }>(
     api,
     "mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { quoteRequest { id } } }",
-    { clientId: id("Client", holder.id), categoryCode: "PERSONAL_CARE", description: "Mornings", unitsPerWeek: 5, startsOn: "2026-04-06", endsOn: "2026-04-30" },
+    {
+      clientId: id("Client", holder.id),
+      categoryCode: "PERSONAL_CARE",
+      description: "Mornings",
+      unitsPerWeek: 5,
+      startsOn: "2026-04-06",
+      endsOn: "2026-04-30",
+    },
     client,
   );
   const { submitQuote } = await call<{ submitQuote: { quote: { id: string } } }>(
     api,
     "mutation ($input: SubmitQuoteInput!) { submitQuote(input: $input) { quote { id } } }",
-    { requestId: requestQuote.quoteRequest.id, listingId: id("Listing", listing.id), unitPricePence: 2000, startsAt: "2026-04-07T07:00:00Z", validUntil: "2026-03-20T00:00:00Z" },
+    {
+      requestId: requestQuote.quoteRequest.id,
+      listingId: id("Listing", listing.id),
+      unitPricePence: 2000,
+      startsAt: "2026-04-07T07:00:00Z",
+      validUntil: "2026-03-20T00:00:00Z",
+    },
     providerUser,
   );
   const { createPackage } = await call<{ createPackage: { package: { id: string } } }>(
@@ -169,7 +210,12 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
 }
 
 function groupInput(session: ListingEntity, careHome: ProviderEntity, residents: BudgetEntity[], startsAt: string) {
-  return { listingId: id("Listing", session.id), careHomeId: id("Provider", careHome.id), startsAt, participants: residents.map((b) => ({ budgetId: id("Budget", b.id) })) };
+  return {
+    listingId: id("Listing", session.id),
+    careHomeId: id("Provider", careHome.id),
+    startsAt,
+    participants: residents.map((b) => ({ budgetId: id("Budget", b.id) })),
+  };
 }
 
 async function buildWorld(api: TestApi): Promise<World> {
@@ -390,7 +436,8 @@ interface Attempt {
 /** One object per type, side and set of owners: the others would ask the same question again. */
 function oneOfEachKind(objects: Private[]): Private[] {
   const kinds = new Map<string, Private>();
-  for (const p of objects) kinds.set(`${p.type} ${p.side} ${[...p.owners].sort().join()}`, kinds.get(`${p.type} ${p.side} ${[...p.owners].sort().join()}`) ?? p);
+  for (const p of objects)
+    kinds.set(`${p.type} ${p.side} ${[...p.owners].sort().join()}`, kinds.get(`${p.type} ${p.side} ${[...p.owners].sort().join()}`) ?? p);
   return [...kinds.values()];
 }
 
@@ -410,7 +457,15 @@ function attemptsFor(w: World, rule: QueryRule, slots: Slot[]): Attempt[] {
         continue;
       }
       const foreign = w.privates.filter((p) => (target.private === "Node" || p.type === target.private) && !p.owners.has(viewer));
-      if (slot.list) attempts.push({ viewer, variables: setAt(base, slot.path, foreign.map((p) => p.id)) });
+      if (slot.list)
+        attempts.push({
+          viewer,
+          variables: setAt(
+            base,
+            slot.path,
+            foreign.map((p) => p.id),
+          ),
+        });
       else oneOfEachKind(foreign).forEach((p) => attempts.push({ viewer, variables: setAt(base, slot.path, p.id) }));
     }
   }
@@ -458,7 +513,10 @@ const setBookings = (status: BookingStatus) => async (api: TestApi, w: World) =>
   await api.db.query("UPDATE bookings SET status = $1 WHERE id = ANY($2)", [status, [uuid(w.sides.A.bookingId), uuid(w.sides.B.bookingId)]]);
 };
 /** The published rate card's lines for one funding body. */
-const rateCard = (code: string) => PUBLISHED_REFERENCE_RATES.split("\n").filter((line, i) => i === 0 || line.startsWith(code)).join("\n");
+const rateCard = (code: string) =>
+  PUBLISHED_REFERENCE_RATES.split("\n")
+    .filter((line, i) => i === 0 || line.startsWith(code))
+    .join("\n");
 
 const MUTATIONS: Record<string, MutationRule> = {
   acceptQuote: {
@@ -479,7 +537,12 @@ const MUTATIONS: Record<string, MutationRule> = {
       await api.db.query("UPDATE packages SET status = 'PROPOSED'");
     },
   },
-  approveBooking: { input: (w, side) => ({ bookingId: s(w, side).bookingId }), allowed: MANAGERS, slots: { bookingId: "owned" }, prepare: setBookings(BookingStatus.PENDING_APPROVAL) },
+  approveBooking: {
+    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    allowed: MANAGERS,
+    slots: { bookingId: "owned" },
+    prepare: setBookings(BookingStatus.PENDING_APPROVAL),
+  },
   assignBroker: {
     input: (w, side) => ({ clientId: id("Client", s(w, side).holder.id), brokerUserId: id("User", s(w, side).broker.id) }),
     allowed: MANAGERS,
@@ -492,9 +555,19 @@ const MUTATIONS: Record<string, MutationRule> = {
     prepare: setBookings(BookingStatus.CONFIRMED),
   },
   cancelPackage: { input: (w, side) => ({ packageId: s(w, side).packageId }), allowed: CLIENT_SIDE, slots: { packageId: "owned" } },
-  confirmBooking: { input: (w, side) => ({ bookingId: s(w, side).bookingId }), allowed: ["providerX"], slots: { bookingId: "owned" }, prepare: setBookings(BookingStatus.REQUESTED) },
+  confirmBooking: {
+    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    allowed: ["providerX"],
+    slots: { bookingId: "owned" },
+    prepare: setBookings(BookingStatus.REQUESTED),
+  },
   createBooking: {
-    input: (w, side) => ({ listingId: id("Listing", s(w, side).listing.id), budgetId: id("Budget", s(w, side).budget.id), startsAt: "2026-04-13T09:00:00Z", idempotencyKey: "book" }),
+    input: (w, side) => ({
+      listingId: id("Listing", s(w, side).listing.id),
+      budgetId: id("Budget", s(w, side).budget.id),
+      startsAt: "2026-04-13T09:00:00Z",
+      idempotencyKey: "book",
+    }),
     allowed: CLIENT_SIDE,
     slots: { listingId: "public", budgetId: "owned" },
   },
@@ -513,7 +586,12 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", coveredCategoryCodes: "public" },
   },
   createClient: {
-    input: (w, side) => ({ displayName: "New", postcodeDistrict: AREAS[side].district, dateOfBirth: "1950-01-01", fundingBodyCode: s(w, side).fundingBodyCode }),
+    input: (w, side) => ({
+      displayName: "New",
+      postcodeDistrict: AREAS[side].district,
+      dateOfBirth: "1950-01-01",
+      fundingBodyCode: s(w, side).fundingBodyCode,
+    }),
     allowed: MANAGERS,
     slots: { fundingBodyCode: "owned", careHomeId: "public" },
   },
@@ -523,7 +601,14 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { careHomeId: "public", listingId: "public", "participants.budgetId": "owned" },
   },
   createListing: {
-    input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), categoryCode: "DOMESTIC", title: "Cleaning", pricePence: 1800, unit: "HOUR", setting: "HOME" }),
+    input: (w, side) => ({
+      providerId: id("Provider", s(w, side).provider.id),
+      categoryCode: "DOMESTIC",
+      title: "Cleaning",
+      pricePence: 1800,
+      unit: "HOUR",
+      setting: "HOME",
+    }),
     allowed: ["providerX", "admin"],
     slots: { providerId: "owned", categoryCode: "public" },
   },
@@ -533,16 +618,31 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", budgetId: "owned" },
   },
   createUser: {
-    input: (w, side) => ({ displayName: "Relative", email: `relative-${side}@example.org`, roles: ["CLIENT"], clientId: id("Client", s(w, side).holder.id), fundingBodyCode: s(w, side).fundingBodyCode }),
+    input: (w, side) => ({
+      displayName: "Relative",
+      email: `relative-${side}@example.org`,
+      roles: ["CLIENT"],
+      clientId: id("Client", s(w, side).holder.id),
+      fundingBodyCode: s(w, side).fundingBodyCode,
+    }),
     allowed: MANAGERS,
     slots: { clientId: "owned", providerId: "owned", fundingBodyCode: "owned" },
   },
-  declineBooking: { input: (w, side) => ({ bookingId: s(w, side).bookingId }), allowed: ["providerX"], slots: { bookingId: "owned" }, prepare: setBookings(BookingStatus.REQUESTED) },
+  declineBooking: {
+    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    allowed: ["providerX"],
+    slots: { bookingId: "owned" },
+    prepare: setBookings(BookingStatus.REQUESTED),
+  },
   declineQuote: { input: (w, side) => ({ quoteId: s(w, side).quoteId }), allowed: ["clientA", "brokerA"], slots: { quoteId: "owned" } },
   importReferenceRates: { input: (w, side) => ({ csv: rateCard(s(w, side).fundingBodyCode) }), allowed: MANAGERS, slots: {} },
   logBrokerageTime: { input: (w, side) => ({ packageId: s(w, side).packageId, minutes: 30 }), allowed: ARRANGERS, slots: { packageId: "owned" } },
   planPackage: {
-    input: (w, side) => ({ clientId: id("Client", s(w, side).holder.id), budgetId: id("Budget", s(w, side).budget.id), needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }] }),
+    input: (w, side) => ({
+      clientId: id("Client", s(w, side).holder.id),
+      budgetId: id("Budget", s(w, side).budget.id),
+      needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }],
+    }),
     allowed: CLIENT_SIDE,
     slots: { clientId: "owned", budgetId: "owned", "needs.categoryCode": "public" },
   },
@@ -561,39 +661,97 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { serviceAreaCodes: "public" },
     refusals: ["ALREADY_PROVIDER_MEMBER"],
   },
-  rejectBooking: { input: (w, side) => ({ bookingId: s(w, side).bookingId }), allowed: MANAGERS, slots: { bookingId: "owned" }, prepare: setBookings(BookingStatus.PENDING_APPROVAL) },
-  removePackageItem: { input: (w, side) => ({ packageId: s(w, side).packageId, itemId: s(w, side).itemId }), allowed: ARRANGERS, slots: { packageId: "owned", itemId: "owned" } },
+  rejectBooking: {
+    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    allowed: MANAGERS,
+    slots: { bookingId: "owned" },
+    prepare: setBookings(BookingStatus.PENDING_APPROVAL),
+  },
+  removePackageItem: {
+    input: (w, side) => ({ packageId: s(w, side).packageId, itemId: s(w, side).itemId }),
+    allowed: ARRANGERS,
+    slots: { packageId: "owned", itemId: "owned" },
+  },
   requestQuote: {
-    input: (w, side) => ({ clientId: id("Client", s(w, side).holder.id), categoryCode: "PERSONAL_CARE", description: "x", unitsPerWeek: 1, startsOn: "2026-04-06", endsOn: "2026-04-30" }),
+    input: (w, side) => ({
+      clientId: id("Client", s(w, side).holder.id),
+      categoryCode: "PERSONAL_CARE",
+      description: "x",
+      unitsPerWeek: 1,
+      startsOn: "2026-04-06",
+      endsOn: "2026-04-30",
+    }),
     allowed: ["clientA", "brokerA"],
     slots: { clientId: "owned", categoryCode: "public", providerIds: "public" },
   },
   setGainPolicy: { input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), mode: "RETURN" }), allowed: MANAGERS, slots: { budgetId: "owned" } },
-  setListingActive: { input: (w, side) => ({ listingId: id("Listing", s(w, side).listing.id), active: false }), allowed: ["providerX", "admin"], slots: { listingId: "owned" } },
-  setProviderVerified: { input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), verified: false }), allowed: ["admin"], slots: { providerId: "owned" } },
+  setListingActive: {
+    input: (w, side) => ({ listingId: id("Listing", s(w, side).listing.id), active: false }),
+    allowed: ["providerX", "admin"],
+    slots: { listingId: "owned" },
+  },
+  setProviderVerified: {
+    input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), verified: false }),
+    allowed: ["admin"],
+    slots: { providerId: "owned" },
+  },
   setReferenceRate: {
-    input: (w, side) => ({ fundingBodyCode: s(w, side).fundingBodyCode, categoryCode: "PERSONAL_CARE", unit: "HOUR", ratePence: 2500, validFrom: "2026-04-01", source: "test" }),
+    input: (w, side) => ({
+      fundingBodyCode: s(w, side).fundingBodyCode,
+      categoryCode: "PERSONAL_CARE",
+      unit: "HOUR",
+      ratePence: 2500,
+      validFrom: "2026-04-01",
+      source: "test",
+    }),
     allowed: MANAGERS,
     slots: { fundingBodyCode: "owned", categoryCode: "public" },
   },
   submitQuote: {
-    input: (w, side) => ({ requestId: s(w, side).requestId, listingId: id("Listing", s(w, side).listing.id), unitPricePence: 2100, startsAt: "2026-04-07T07:00:00Z", validUntil: "2026-03-20T00:00:00Z" }),
+    input: (w, side) => ({
+      requestId: s(w, side).requestId,
+      listingId: id("Listing", s(w, side).listing.id),
+      unitPricePence: 2100,
+      startsAt: "2026-04-07T07:00:00Z",
+      validUntil: "2026-03-20T00:00:00Z",
+    }),
     allowed: ["providerX"],
     slots: { requestId: "owned", listingId: "owned" },
     prepare: async (api) => {
       await api.db.query("UPDATE quotes SET status = 'WITHDRAWN'");
     },
   },
-  topUpBudget: { input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), amountPence: 100, idempotencyKey: "top-up" }), allowed: MANAGERS, slots: { budgetId: "owned" } },
-  updateFundingBodySettings: { input: (w, side) => ({ code: s(w, side).fundingBodyCode, brokerageFeePence: 500 }), allowed: MANAGERS, slots: { code: "owned" } },
-  updateListing: { input: (w, side) => ({ listingId: id("Listing", s(w, side).listing.id), title: "Renamed" }), allowed: ["providerX", "admin"], slots: { listingId: "owned", categoryCode: "public" } },
-  updateProvider: { input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), name: "Renamed" }), allowed: ["providerX", "admin"], slots: { providerId: "owned", serviceAreaCodes: "public" } },
+  topUpBudget: {
+    input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), amountPence: 100, idempotencyKey: "top-up" }),
+    allowed: MANAGERS,
+    slots: { budgetId: "owned" },
+  },
+  updateFundingBodySettings: {
+    input: (w, side) => ({ code: s(w, side).fundingBodyCode, brokerageFeePence: 500 }),
+    allowed: MANAGERS,
+    slots: { code: "owned" },
+  },
+  updateListing: {
+    input: (w, side) => ({ listingId: id("Listing", s(w, side).listing.id), title: "Renamed" }),
+    allowed: ["providerX", "admin"],
+    slots: { listingId: "owned", categoryCode: "public" },
+  },
+  updateProvider: {
+    input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), name: "Renamed" }),
+    allowed: ["providerX", "admin"],
+    slots: { providerId: "owned", serviceAreaCodes: "public" },
+  },
   withdrawQuote: { input: (w, side) => ({ quoteId: s(w, side).quoteId }), allowed: ["providerX"], slots: { quoteId: "owned" } },
 };
 
 /** The value at a dotted path, through lists. */
 function valueAt(value: unknown, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((v, key) => (Array.isArray(v) ? v.map((x) => (x as Record<string, unknown>)?.[key]) : (v as Record<string, unknown> | undefined)?.[key]), value);
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (v, key) => (Array.isArray(v) ? v.map((x) => (x as Record<string, unknown>)?.[key]) : (v as Record<string, unknown> | undefined)?.[key]),
+      value,
+    );
 }
 
 /** `input` with the value at `dotted` (through lists, element by element) taken from `other`. */
@@ -607,8 +765,15 @@ function swapAt(input: unknown, other: unknown, dotted: string): unknown {
 
 /** A fingerprint of every table: equal before and after means nothing changed. */
 async function snapshot(api: TestApi): Promise<Record<string, string>> {
-  const tables: { tablename: string }[] = await api.db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1");
-  const sums = await Promise.all(tables.map(async ({ tablename }) => [tablename, (await api.db.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS sum FROM "${tablename}" t`))[0].sum] as const));
+  const tables: { tablename: string }[] = await api.db.query(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1",
+  );
+  const sums = await Promise.all(
+    tables.map(
+      async ({ tablename }) =>
+        [tablename, (await api.db.query(`SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS sum FROM "${tablename}" t`))[0].sum] as const,
+    ),
+  );
   return Object.fromEntries(sums);
 }
 
@@ -640,10 +805,18 @@ describe("generated access matrix", () => {
     expect(Object.keys(QUERIES).sort()).toEqual(Object.keys(queryType.getFields()).sort());
     expect(Object.keys(MUTATIONS).sort()).toEqual(Object.keys(mutationType.getFields()).sort());
     for (const field of Object.values(queryType.getFields())) {
-      expect({ [field.name]: slotsOf(field.args).map((s) => s.path).sort() }).toEqual({ [field.name]: Object.keys(QUERIES[field.name].slots).sort() });
+      expect({
+        [field.name]: slotsOf(field.args)
+          .map((s) => s.path)
+          .sort(),
+      }).toEqual({ [field.name]: Object.keys(QUERIES[field.name].slots).sort() });
     }
     for (const field of Object.values(mutationType.getFields())) {
-      expect({ [field.name]: slotsOf(field.args).map((s) => s.path.replace(/^input\./, "")).sort() }).toEqual({ [field.name]: Object.keys(MUTATIONS[field.name].slots).sort() });
+      expect({
+        [field.name]: slotsOf(field.args)
+          .map((s) => s.path.replace(/^input\./, ""))
+          .sort(),
+      }).toEqual({ [field.name]: Object.keys(MUTATIONS[field.name].slots).sort() });
     }
   });
 
@@ -679,7 +852,11 @@ describe("generated access matrix", () => {
     await rule.prepare?.(api, w);
     if (rule.at) api.clock.set(rule.at);
     const mine = rule.input(w, "A");
-    const attempts: { viewer: ViewerName; input: unknown; label: string }[] = VIEWERS.filter((v) => !rule.allowed.includes(v)).map((viewer) => ({ viewer, input: mine, label: "A's" }));
+    const attempts: { viewer: ViewerName; input: unknown; label: string }[] = VIEWERS.filter((v) => !rule.allowed.includes(v)).map((viewer) => ({
+      viewer,
+      input: mine,
+      label: "A's",
+    }));
     // Each owned id swapped for side B's, as a viewer allowed on side A's (admins own everything).
     for (const [slot, kind] of Object.entries(rule.slots)) {
       const theirs = rule.input(w, OTHER.A);
@@ -693,7 +870,8 @@ describe("generated access matrix", () => {
       tally.mutations++;
       const outcome = outcomeOf(response);
       const leaked = leaks(w, attempt.viewer, response);
-      if (!outcome.split(",").every((code) => DENIED.includes(code) || rule.refusals?.includes(code)) || leaked.length) wrong.push(`${attempt.viewer} on ${attempt.label}: ${outcome} ${leaked.join(", ")}`);
+      if (!outcome.split(",").every((code) => DENIED.includes(code) || rule.refusals?.includes(code)) || leaked.length)
+        wrong.push(`${attempt.viewer} on ${attempt.label}: ${outcome} ${leaked.join(", ")}`);
     }
     expect(wrong).toEqual([]);
     expect(await snapshot(api)).toEqual(before);

@@ -10,9 +10,32 @@ import { ProviderKind } from "../../src/modules/providers";
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";
-import { aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, anAdmin, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import {
+  aBroker,
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  aListing,
+  anAdmin,
+  aProvider,
+  aProviderMember,
+  LEICESTERSHIRE,
+  MERTON,
+} from "../support/factories";
 
-const VIEWERS = ["anonymous", "client", "otherClient", "broker", "otherBroker", "provider", "otherProvider", "commissioner", "otherCommissioner", "admin"] as const;
+const VIEWERS = [
+  "anonymous",
+  "client",
+  "otherClient",
+  "broker",
+  "otherBroker",
+  "provider",
+  "otherProvider",
+  "commissioner",
+  "otherCommissioner",
+  "admin",
+] as const;
 type ViewerName = (typeof VIEWERS)[number];
 
 async function world(api: TestApi) {
@@ -42,7 +65,14 @@ type World = Awaited<ReturnType<typeof world>>;
 async function aBooking(api: TestApi, w: World, status: BookingStatus): Promise<string> {
   const result = await api.data<{ createBooking: { booking: { id: string } } }>(
     "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } } }",
-    { input: { listingId: toGlobalId("Listing", w.listing.id), budgetId: toGlobalId("Budget", w.budget.id), startsAt: "2026-04-06T09:00:00Z", idempotencyKey: `setup-${Math.random()}` } },
+    {
+      input: {
+        listingId: toGlobalId("Listing", w.listing.id),
+        budgetId: toGlobalId("Budget", w.budget.id),
+        startsAt: "2026-04-06T09:00:00Z",
+        idempotencyKey: `setup-${Math.random()}`,
+      },
+    },
     { as: w.viewers.client },
   );
   const id = result.createBooking.booking.id;
@@ -53,12 +83,29 @@ async function aBooking(api: TestApi, w: World, status: BookingStatus): Promise<
 async function aQuote(api: TestApi, w: World): Promise<{ requestId: string; quoteId: string }> {
   const { requestQuote } = await api.data<{ requestQuote: { quoteRequest: { id: string } } }>(
     "mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { quoteRequest { id } } }",
-    { input: { clientId: toGlobalId("Client", w.holder.id), categoryCode: "PERSONAL_CARE", description: "Mornings", unitsPerWeek: 5, startsOn: "2026-04-06", endsOn: "2026-04-30" } },
+    {
+      input: {
+        clientId: toGlobalId("Client", w.holder.id),
+        categoryCode: "PERSONAL_CARE",
+        description: "Mornings",
+        unitsPerWeek: 5,
+        startsOn: "2026-04-06",
+        endsOn: "2026-04-30",
+      },
+    },
     { as: w.viewers.client },
   );
   const { submitQuote } = await api.data<{ submitQuote: { quote: { id: string } } }>(
     "mutation ($input: SubmitQuoteInput!) { submitQuote(input: $input) { quote { id } } }",
-    { input: { requestId: requestQuote.quoteRequest.id, listingId: toGlobalId("Listing", w.listing.id), unitPricePence: 2000, startsAt: "2026-04-06T07:00:00Z", validUntil: "2026-03-20T00:00:00Z" } },
+    {
+      input: {
+        requestId: requestQuote.quoteRequest.id,
+        listingId: toGlobalId("Listing", w.listing.id),
+        unitPricePence: 2000,
+        startsAt: "2026-04-06T07:00:00Z",
+        validUntil: "2026-03-20T00:00:00Z",
+      },
+    },
     { as: w.viewers.provider },
   );
   return { requestId: requestQuote.quoteRequest.id, quoteId: submitQuote.quote.id };
@@ -78,14 +125,22 @@ async function aPackage(api: TestApi, w: World, status: "DRAFT" | "PROPOSED"): P
     { input: { packageId, listingId: toGlobalId("Listing", w.listing.id), startsAt: "2026-04-06T09:00:00Z" } },
     as,
   );
-  if (status === "PROPOSED") await api.data("mutation ($input: PackageRefInput!) { proposePackage(input: $input) { userErrors { code } } }", { input: { packageId } }, as);
+  if (status === "PROPOSED")
+    await api.data("mutation ($input: PackageRefInput!) { proposePackage(input: $input) { userErrors { code } } }", { input: { packageId } }, as);
   return { packageId, itemId: addPackageItem.package.items[0].id };
 }
 
 /** The client and another of the broker's clients live in a care home, where the provider runs a group session. */
 async function aGroupSession(api: TestApi, w: World) {
   const careHome = await aProvider(api.db, { kind: ProviderKind.CARE_HOME });
-  const session = await aListing(api.db, w.providerEntity, { categoryCode: "THERAPY", unit: Unit.SESSION, visitMinutes: 60, pricePence: 3000, setting: ListingSetting.CARE_HOME, groupCapacity: 4 });
+  const session = await aListing(api.db, w.providerEntity, {
+    categoryCode: "THERAPY",
+    unit: Unit.SESSION,
+    visitMinutes: 60,
+    pricePence: 3000,
+    setting: ListingSetting.CARE_HOME,
+    groupCapacity: 4,
+  });
   await api.db.query("UPDATE clients SET setting = 'CARE_HOME', care_home_id = $2 WHERE id = $1", [w.holder.id, careHome.id]);
   const neighbour = await aClient(api.db, { setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, brokerUserId: w.viewers.broker!.id });
   const budgets = [w.budget, await aBudget(api.db, neighbour)];
@@ -118,11 +173,24 @@ const decision = (field: string) => `mutation ($input: BookingDecisionInput!) { 
 const CLIENT_SIDE: ViewerName[] = ["client", "broker", "commissioner", "admin"];
 const ARRANGERS: ViewerName[] = ["broker", "commissioner", "admin"];
 const NOT_ARRANGERS: ViewerName[] = ["client", "otherClient", "provider", "otherProvider"];
-const packageMutation = (name: string, input: string) => `mutation ($input: ${input}!) { result: ${name}(input: $input) { package { id } userErrors { code } } }`;
+const packageMutation = (name: string, input: string) =>
+  `mutation ($input: ${input}!) { result: ${name}(input: $input) { package { id } userErrors { code } } }`;
 
 const CASES: Case[] = [
-  { name: "client", query: "query ($id: ID!) { result: client(id: $id) { id } }", variables: async (_a, w) => ({ id: toGlobalId("Client", w.holder.id) }), allowed: CLIENT_SIDE, forbidden: ["provider", "otherProvider"] },
-  { name: "budget", query: "query ($id: ID!) { result: budget(id: $id) { id } }", variables: async (_a, w) => ({ id: toGlobalId("Budget", w.budget.id) }), allowed: CLIENT_SIDE, forbidden: ["provider", "otherProvider"] },
+  {
+    name: "client",
+    query: "query ($id: ID!) { result: client(id: $id) { id } }",
+    variables: async (_a, w) => ({ id: toGlobalId("Client", w.holder.id) }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
+  {
+    name: "budget",
+    query: "query ($id: ID!) { result: budget(id: $id) { id } }",
+    variables: async (_a, w) => ({ id: toGlobalId("Budget", w.budget.id) }),
+    allowed: CLIENT_SIDE,
+    forbidden: ["provider", "otherProvider"],
+  },
   {
     name: "node(Budget)",
     query: "query ($id: ID!) { result: node(id: $id) { id } }",
@@ -164,7 +232,16 @@ const CASES: Case[] = [
     name: "createBudget",
     query: "mutation ($input: CreateBudgetInput!) { result: createBudget(input: $input) { budget { id } userErrors { code } } }",
     variables: async (_a, w) => ({
-      input: { clientId: toGlobalId("Client", w.holder.id), kind: "PERSONAL_BUDGET", management: "DIRECT_PAYMENT", periodStart: "2026-04-01", periodEnd: "2027-03-31", allocatedPence: 100, coveredCategoryCodes: ["PA_SUPPORT"], idempotencyKey: "b" },
+      input: {
+        clientId: toGlobalId("Client", w.holder.id),
+        kind: "PERSONAL_BUDGET",
+        management: "DIRECT_PAYMENT",
+        periodStart: "2026-04-01",
+        periodEnd: "2027-03-31",
+        allocatedPence: 100,
+        coveredCategoryCodes: ["PA_SUPPORT"],
+        idempotencyKey: "b",
+      },
     }),
     allowed: ["commissioner", "admin"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "provider", "otherProvider"],
@@ -179,7 +256,14 @@ const CASES: Case[] = [
   {
     name: "createBooking",
     query: "mutation ($input: CreateBookingInput!) { result: createBooking(input: $input) { booking { id } userErrors { code } } }",
-    variables: async (_a, w) => ({ input: { listingId: toGlobalId("Listing", w.listing.id), budgetId: toGlobalId("Budget", w.budget.id), startsAt: "2026-04-06T09:00:00Z", idempotencyKey: "c" } }),
+    variables: async (_a, w) => ({
+      input: {
+        listingId: toGlobalId("Listing", w.listing.id),
+        budgetId: toGlobalId("Budget", w.budget.id),
+        startsAt: "2026-04-06T09:00:00Z",
+        idempotencyKey: "c",
+      },
+    }),
     allowed: CLIENT_SIDE,
     forbidden: ["provider", "otherProvider"],
   },
@@ -233,7 +317,16 @@ const CASES: Case[] = [
   {
     name: "requestQuote",
     query: "mutation ($input: RequestQuoteInput!) { result: requestQuote(input: $input) { quoteRequest { id } userErrors { code } } }",
-    variables: async (_a, w) => ({ input: { clientId: toGlobalId("Client", w.holder.id), categoryCode: "PERSONAL_CARE", description: "x", unitsPerWeek: 1, startsOn: "2026-04-06", endsOn: "2026-04-30" } }),
+    variables: async (_a, w) => ({
+      input: {
+        clientId: toGlobalId("Client", w.holder.id),
+        categoryCode: "PERSONAL_CARE",
+        description: "x",
+        unitsPerWeek: 1,
+        startsOn: "2026-04-06",
+        endsOn: "2026-04-30",
+      },
+    }),
     allowed: ["client", "broker"],
     forbidden: ["provider", "otherProvider", "commissioner", "otherCommissioner", "admin"],
   },
@@ -243,7 +336,15 @@ const CASES: Case[] = [
     variables: async (a, w) => {
       const { requestId } = await aQuote(a, w);
       await a.db.query("UPDATE quotes SET status = 'WITHDRAWN'");
-      return { input: { requestId, listingId: toGlobalId("Listing", w.listing.id), unitPricePence: 2100, startsAt: "2026-04-07T07:00:00Z", validUntil: "2026-03-20T00:00:00Z" } };
+      return {
+        input: {
+          requestId,
+          listingId: toGlobalId("Listing", w.listing.id),
+          unitPricePence: 2100,
+          startsAt: "2026-04-07T07:00:00Z",
+          validUntil: "2026-03-20T00:00:00Z",
+        },
+      };
     },
     allowed: ["provider"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "commissioner", "otherCommissioner", "admin"],
@@ -286,7 +387,9 @@ const CASES: Case[] = [
   {
     name: "addPackageItem",
     query: packageMutation("addPackageItem", "AddPackageItemInput"),
-    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "DRAFT")).packageId, listingId: toGlobalId("Listing", w.listing.id), startsAt: "2026-04-08T09:00:00Z" } }),
+    variables: async (a, w) => ({
+      input: { packageId: (await aPackage(a, w, "DRAFT")).packageId, listingId: toGlobalId("Listing", w.listing.id), startsAt: "2026-04-08T09:00:00Z" },
+    }),
     allowed: ARRANGERS,
     forbidden: NOT_ARRANGERS,
   },
@@ -328,7 +431,13 @@ const CASES: Case[] = [
   {
     name: "planPackage",
     query: "mutation ($input: PlanPackageInput!) { result: planPackage(input: $input) { plan { feasible } userErrors { code } } }",
-    variables: async (_a, w) => ({ input: { clientId: toGlobalId("Client", w.holder.id), budgetId: toGlobalId("Budget", w.budget.id), needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }] } }),
+    variables: async (_a, w) => ({
+      input: {
+        clientId: toGlobalId("Client", w.holder.id),
+        budgetId: toGlobalId("Budget", w.budget.id),
+        needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }],
+      },
+    }),
     allowed: CLIENT_SIDE,
     forbidden: ["provider", "otherProvider"],
   },
@@ -359,7 +468,9 @@ describe("access matrix", () => {
   const api = useApi();
 
   async function outcomeFor(c: Case, viewer: ViewerName): Promise<Outcome> {
-    await api.db.query("TRUNCATE users, clients, providers, listings, budgets, ledger_entries, bookings, visits, quote_requests, quotes, idempotency_keys, packages, package_items, group_bookings CASCADE");
+    await api.db.query(
+      "TRUNCATE users, clients, providers, listings, budgets, ledger_entries, bookings, visits, quote_requests, quotes, idempotency_keys, packages, package_items, group_bookings CASCADE",
+    );
     api.clock.set("2026-03-01T10:00:00Z");
     const w = await world(api);
     const variables = await c.variables(api, w);
@@ -377,7 +488,8 @@ describe("access matrix", () => {
     const actual: Record<string, Outcome> = {};
     for (const viewer of VIEWERS) {
       expected[viewer] =
-        c.except?.[viewer] ?? (viewer === "anonymous" ? "UNAUTHENTICATED" : c.allowed.includes(viewer) ? "ok" : c.forbidden.includes(viewer) ? "FORBIDDEN" : "NOT_FOUND");
+        c.except?.[viewer] ??
+        (viewer === "anonymous" ? "UNAUTHENTICATED" : c.allowed.includes(viewer) ? "ok" : c.forbidden.includes(viewer) ? "FORBIDDEN" : "NOT_FOUND");
       actual[viewer] = await outcomeFor(c, viewer);
     }
     expect(actual).toEqual(expected);
@@ -385,9 +497,31 @@ describe("access matrix", () => {
 
   it("covers every mutation of budgets, bookings, quotes, packages and group sessions", () => {
     const names = CASES.map((c) => c.name);
-    const mutations = ["createClient", "assignBroker", "createBudget", "topUpBudget", "createBooking", "confirmBooking", "declineBooking", "cancelBooking", "approveBooking", "rejectBooking", "recordVisit"];
+    const mutations = [
+      "createClient",
+      "assignBroker",
+      "createBudget",
+      "topUpBudget",
+      "createBooking",
+      "confirmBooking",
+      "declineBooking",
+      "cancelBooking",
+      "approveBooking",
+      "rejectBooking",
+      "recordVisit",
+    ];
     mutations.push("requestQuote", "submitQuote", "withdrawQuote", "declineQuote", "acceptQuote");
-    mutations.push("createPackage", "addPackageItem", "removePackageItem", "logBrokerageTime", "proposePackage", "agreePackage", "cancelPackage", "planPackage", "createGroupBooking");
+    mutations.push(
+      "createPackage",
+      "addPackageItem",
+      "removePackageItem",
+      "logBrokerageTime",
+      "proposePackage",
+      "agreePackage",
+      "cancelPackage",
+      "planPackage",
+      "createGroupBooking",
+    );
     for (const mutation of mutations) {
       expect(names).toContain(mutation);
     }

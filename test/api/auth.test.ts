@@ -23,7 +23,13 @@ describe("identity", () => {
     it("is the signed-in user, with what they work for", async () => {
       const { user, provider } = await aProviderMember(api.db);
       const data = await api.data<{ viewer: unknown }>("{ viewer { id email roles provider { name } fundingBody { code } } }", {}, { as: user });
-      expect(data.viewer).toEqual({ id: toGlobalId("User", user.id), email: user.email, roles: ["PROVIDER"], provider: { name: provider.name }, fundingBody: null });
+      expect(data.viewer).toEqual({
+        id: toGlobalId("User", user.id),
+        email: user.email,
+        roles: ["PROVIDER"],
+        provider: { name: provider.name },
+        fundingBody: null,
+      });
     });
   });
 
@@ -57,7 +63,11 @@ describe("identity", () => {
     it("does not let a commissioner create an admin, nor users of another funding body", async () => {
       const commissioner = await aCommissioner(api.db, MERTON);
       const input = { email: "x@example.org", displayName: "X", roles: ["ADMIN"], fundingBodyCode: "E10000018" };
-      const { createUser } = await api.data<{ createUser: { user: null; userErrors: { code: string; field: string[] }[] } }>(CREATE_USER, { input }, { as: commissioner });
+      const { createUser } = await api.data<{ createUser: { user: null; userErrors: { code: string; field: string[] }[] } }>(
+        CREATE_USER,
+        { input },
+        { as: commissioner },
+      );
       expect(createUser.user).toBeNull();
       expect(createUser.userErrors.map((e) => [e.code, e.field])).toEqual([
         ["NOT_PERMITTED", ["input", "roles"]],
@@ -73,7 +83,9 @@ describe("identity", () => {
         { input: { email: "CAROL@example.org", displayName: "C", roles: ["BROKER"] } },
         { as: admin },
       );
-      expect(byEmail.createUser.userErrors).toEqual([{ code: "ALREADY_EXISTS", message: `A user with email ${existing.email} already exists.`, field: ["input", "email"] }]);
+      expect(byEmail.createUser.userErrors).toEqual([
+        { code: "ALREADY_EXISTS", message: `A user with email ${existing.email} already exists.`, field: ["input", "email"] },
+      ]);
       const bySubject = await api.data<{ createUser: { userErrors: { code: string; field: string[] }[] } }>(
         CREATE_USER,
         { input: { email: "other@example.org", displayName: "C", roles: ["BROKER"], subject: "idp|carol" } },
@@ -106,7 +118,8 @@ describe("identity", () => {
       expect(result.data).toBeNull();
       expect(result.errors).toEqual([
         expect.objectContaining({
-          message: "Invalid input: email must be an email address; displayName must be longer than or equal to 1 characters; roles must contain at least 1 elements.",
+          message:
+            "Invalid input: email must be an email address; displayName must be longer than or equal to 1 characters; roles must contain at least 1 elements.",
           extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }),
         }),
       ]);

@@ -65,7 +65,9 @@ describe("malformed input", () => {
     });
 
     it("in a list of codes inside a filter", async () => {
-      const { errors } = await api.execute("query ($codes: [String!]) { listings(filter: { categoryCodes: $codes }) { totalCount } }", { codes: ["PA_SUPPORT", "\u0000"] });
+      const { errors } = await api.execute("query ($codes: [String!]) { listings(filter: { categoryCodes: $codes }) { totalCount } }", {
+        codes: ["PA_SUPPORT", "\u0000"],
+      });
       expect(errors).toEqual(badInputAt(["filter", "categoryCodes", "1"]));
     });
 
@@ -88,11 +90,15 @@ describe("malformed input", () => {
       const admin = await anAdmin(api.db);
       const cursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
       const forged = (order: string, arity: number) =>
-        [[1e308], ["NaN"], [-1e20], [true], ["x".repeat(5_000)], ["x\u0000"], ["not-a-uuid"], [99_999_999_999]].map((v) =>
-          cursor([order, ...Array<unknown>(arity - 1).fill(v[0]), arity > 1 ? "01a233be-c211-7019-bd4a-9c674cd30b18" : v[0]]),
-        ).concat(cursor([order, ...Array<unknown>(arity - 1).fill(1), "not-a-uuid"]));
+        [[1e308], ["NaN"], [-1e20], [true], ["x".repeat(5_000)], ["x\u0000"], ["not-a-uuid"], [99_999_999_999]]
+          .map((v) => cursor([order, ...Array<unknown>(arity - 1).fill(v[0]), arity > 1 ? "01a233be-c211-7019-bd4a-9c674cd30b18" : v[0]]))
+          .concat(cursor([order, ...Array<unknown>(arity - 1).fill(1), "not-a-uuid"]));
       const lists: [string, string, number][] = [
-        ...["PRICE_ASC", "PRICE_DESC", "NEWEST"].map((order): [string, string, number] => [`listings(orderBy: ${order}, after: $after) { totalCount }`, order, 2]),
+        ...["PRICE_ASC", "PRICE_DESC", "NEWEST"].map((order): [string, string, number] => [
+          `listings(orderBy: ${order}, after: $after) { totalCount }`,
+          order,
+          2,
+        ]),
         ["providers(after: $after) { totalCount }", "NAME", 2],
         ["bookings(after: $after) { totalCount }", "BOOKINGS", 1],
         ["clients(after: $after) { totalCount }", "NAME", 2],
@@ -135,7 +141,14 @@ describe("malformed input", () => {
 
     it("unitsPerWeek beyond numeric(8,2)", async () => {
       const { clientUser, client } = await aBudgetWithCommissioner();
-      const input = { clientId: toGlobalId("Client", client.id), categoryCode: "PA_SUPPORT", description: "Help", unitsPerWeek: 1e12, startsOn: "2026-05-01", endsOn: "2026-06-01" };
+      const input = {
+        clientId: toGlobalId("Client", client.id),
+        categoryCode: "PA_SUPPORT",
+        description: "Help",
+        unitsPerWeek: 1e12,
+        startsOn: "2026-05-01",
+        endsOn: "2026-06-01",
+      };
       const { errors } = await api.execute(REQUEST_QUOTE, { input }, { as: clientUser });
       expect(errors).toEqual(badInputAt(["input", "unitsPerWeek"]));
     });
@@ -165,7 +178,11 @@ describe("malformed input", () => {
   describe("dates in year 0", () => {
     it("a LocalDate", async () => {
       const commissioner = await aCommissioner(api.db);
-      const { errors } = await api.execute(CREATE_CLIENT, { input: { displayName: "Dora", postcodeDistrict: "SW19", dateOfBirth: "0000-01-01" } }, { as: commissioner });
+      const { errors } = await api.execute(
+        CREATE_CLIENT,
+        { input: { displayName: "Dora", postcodeDistrict: "SW19", dateOfBirth: "0000-01-01" } },
+        { as: commissioner },
+      );
       expect(errors).toEqual(badInputAt(["input", "dateOfBirth"]));
     });
 
@@ -200,8 +217,15 @@ describe("malformed input", () => {
     });
 
     it("answers a signed token whose subject holds a NUL with 401 UNAUTHENTICATED", async () => {
-      const token = await new SignJWT({ sub: "carol\u0000@example.org" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(TEST_JWT_SECRET));
-      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: '{"query":"{ viewer { email } }"}' });
+      const token = await new SignJWT({ sub: "carol\u0000@example.org" })
+        .setProtectedHeader({ alg: "HS256" })
+        .setExpirationTime("1h")
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: '{"query":"{ viewer { email } }"}',
+      });
       const body = (await response.json()) as { errors: Errors };
       expect({ status: response.status, codes: body.errors?.map((e) => e.extensions?.code) }).toEqual({ status: 401, codes: ["UNAUTHENTICATED"] });
     });
@@ -209,7 +233,10 @@ describe("malformed input", () => {
     it("answers the efficiency CSV with a NUL or a repeated parameter with 400", async () => {
       const commissioner = await aCommissioner(api.db);
       const authorization = `Bearer ${await api.app.services.tokens.issue(commissioner.subject)}`;
-      for (const query of ["fundingBodyCode=E09%00&from=2026-04-01&to=2027-03-31", `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=MONTH&groupBy=CATEGORY`, `fundingBodyCode=${MERTON}&from=0000-04-01&to=2027-03-31`,
+      for (const query of [
+        "fundingBodyCode=E09%00&from=2026-04-01&to=2027-03-31",
+        `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=MONTH&groupBy=CATEGORY`,
+        `fundingBodyCode=${MERTON}&from=0000-04-01&to=2027-03-31`,
         ...["toString", "constructor", "__proto__", "hasOwnProperty"].map((name) => `fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=${name}`),
       ]) {
         const response = await fetch(`${url}/reports/efficiency.csv?${query}`, { headers: { authorization } });

@@ -23,8 +23,10 @@ describe("bookings under concurrency", () => {
     expect(await ledgerMismatches(api.db)).toEqual([]);
   });
 
-  const bookAs = (user: UserEntity, input: Record<string, unknown>) => api.execute(CREATE, { input: { unitsPerVisit: 1, ...input } }, { as: user }) as Promise<Answer>;
-  const outcome = (answer: Answer) => answer.errors ? "ERROR" : (answer.data!.createBooking.booking?.status ?? answer.data!.createBooking.userErrors.map((e) => e.code).join());
+  const bookAs = (user: UserEntity, input: Record<string, unknown>) =>
+    api.execute(CREATE, { input: { unitsPerVisit: 1, ...input } }, { as: user }) as Promise<Answer>;
+  const outcome = (answer: Answer) =>
+    answer.errors ? "ERROR" : (answer.data!.createBooking.booking?.status ?? answer.data!.createBooking.userErrors.map((e) => e.code).join());
   const tally = (answers: Answer[]) => answers.map(outcome).reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
   const setRate = async (commissioner: UserEntity, rate: { categoryCode: string; ratePence: number }) => {
     const answer = await api.data<{ setReferenceRate: { userErrors: unknown[] } }>(
@@ -58,10 +60,12 @@ describe("bookings under concurrency", () => {
 
   it("50 overlapping bookings of one personal assistant at once: one succeeds, 49 are SLOT_TAKEN", async () => {
     const pa = await aPersonalAssistant(api.db);
-    const clients = await Promise.all(Array.from({ length: 50 }, async () => {
-      const { user, client } = await aClientUser(api.db);
-      return { user, budget: await aBudget(api.db, client) };
-    }));
+    const clients = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const { user, client } = await aClientUser(api.db);
+        return { user, budget: await aBudget(api.db, client) };
+      }),
+    );
     const answers = await Promise.all(
       clients.map(({ user, budget }, i) =>
         bookAs(user, {
@@ -82,7 +86,13 @@ describe("bookings under concurrency", () => {
     const { user, client } = await aClientUser(api.db);
     const listing = await aListing(api.db, await aProvider(api.db));
     const budget = await aBudget(api.db, client);
-    const input = { listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), startsAt: "2026-04-06T09:00:00Z", recurrence: "FREQ=DAILY;COUNT=5", idempotencyKey: "retry-me" };
+    const input = {
+      listingId: toGlobalId("Listing", listing.id),
+      budgetId: toGlobalId("Budget", budget.id),
+      startsAt: "2026-04-06T09:00:00Z",
+      recurrence: "FREQ=DAILY;COUNT=5",
+      idempotencyKey: "retry-me",
+    };
     const answers = await Promise.all(Array.from({ length: 50 }, () => bookAs(user, input)));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(answers[0].data?.createBooking.booking?.status).toBe("REQUESTED");
@@ -96,7 +106,12 @@ describe("bookings under concurrency", () => {
     const { user, client } = await aClientUser(api.db);
     const listing = await aListing(api.db, await aProvider(api.db));
     const budget = await aBudget(api.db, client);
-    const input = (key: string) => ({ listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), startsAt: "2026-04-06T09:00:00Z", idempotencyKey: key });
+    const input = (key: string) => ({
+      listingId: toGlobalId("Listing", listing.id),
+      budgetId: toGlobalId("Budget", budget.id),
+      startsAt: "2026-04-06T09:00:00Z",
+      idempotencyKey: key,
+    });
 
     // Hold the reference rate: only visits refer to it, so the booking stops inside its transaction
     // on its visits' foreign-key check, with its key claimed, its budget locked and its booking and
@@ -139,7 +154,9 @@ describe("bookings under concurrency", () => {
       const n = i % 3;
       if (i % 10 === 0) {
         const topUp = { budgetId: toGlobalId("Budget", budgets[n].id), amountPence: 3000, idempotencyKey: `top-up-${i}` };
-        topUps.push(api.execute("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: topUp }, { as: commissioner }));
+        topUps.push(
+          api.execute("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: topUp }, { as: commissioner }),
+        );
       }
       const visits = i % 2 ? 2 : 1;
       made.push(
@@ -151,13 +168,14 @@ describe("bookings under concurrency", () => {
           idempotencyKey: `race-${i}`,
         }).then(async (booked) => {
           const booking = booked.data?.createBooking.booking;
-          const cancelled = booking && i % 5 === 0
-            ? await (api.execute(
-                "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { booking { status } userErrors { code } } }",
-                { input: { bookingId: booking.id } },
-                { as: holders[n].user },
-              ) as Promise<Cancelled>)
-            : undefined;
+          const cancelled =
+            booking && i % 5 === 0
+              ? await (api.execute(
+                  "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { booking { status } userErrors { code } } }",
+                  { input: { bookingId: booking.id } },
+                  { as: holders[n].user },
+                ) as Promise<Cancelled>)
+              : undefined;
           return { n, costPence: visits * 1000, booked, cancelled };
         }),
       );
@@ -169,7 +187,8 @@ describe("bookings under concurrency", () => {
     for (const { booked } of answers) expect(["REQUESTED", "INSUFFICIENT_BUDGET"]).toContain(outcome(booked));
     // Whichever booking locks a budget first fits (20,000p against at most 2,000p), so each budget has one at least.
     for (const n of [0, 1, 2]) expect(answers.filter((a) => a.n === n && outcome(a.booked) === "REQUESTED").length).toBeGreaterThan(0);
-    for (const { cancelled } of answers.filter((a) => a.cancelled)) expect(cancelled).toEqual({ data: { cancelBooking: { booking: { status: "CANCELLED" }, userErrors: [] } } });
+    for (const { cancelled } of answers.filter((a) => a.cancelled))
+      expect(cancelled).toEqual({ data: { cancelBooking: { booking: { status: "CANCELLED" }, userErrors: [] } } });
 
     // What each budget holds is exactly what its answers say: the bookings made and not cancelled.
     const rows: { id: string; allocated: number; committed: number; available: number }[] = await api.db.query(
@@ -180,6 +199,8 @@ describe("bookings under concurrency", () => {
       expect(rows.find((r) => r.id === budget.id)).toEqual({ id: budget.id, allocated: 29_000, committed: held, available: 29_000 - held });
       expect(29_000 - held).toBeGreaterThanOrEqual(0);
     }
-    expect(await api.db.getRepository(BookingEntity).countBy({ status: "REQUESTED" as never })).toBe(answers.filter((a) => outcome(a.booked) === "REQUESTED" && !a.cancelled).length);
+    expect(await api.db.getRepository(BookingEntity).countBy({ status: "REQUESTED" as never })).toBe(
+      answers.filter((a) => outcome(a.booked) === "REQUESTED" && !a.cancelled).length,
+    );
   });
 });

@@ -38,7 +38,8 @@ const BOOKING_FIELDS = /* GraphQL */ `
   visits(first: 100) { totalCount nodes { id startsAt status costPence } }
 `;
 const CREATE = `mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { ${BOOKING_FIELDS} } userErrors { code message field } } }`;
-const decision = (name: string) => `mutation ($input: BookingDecisionInput!) { ${name}(input: $input) { booking { ${BOOKING_FIELDS} } userErrors { code message field } } }`;
+const decision = (name: string) =>
+  `mutation ($input: BookingDecisionInput!) { ${name}(input: $input) { booking { ${BOOKING_FIELDS} } userErrors { code message field } } }`;
 const RECORD = "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { visit { status costPence } userErrors { code message field } } }";
 
 let keys = 0;
@@ -123,7 +124,11 @@ describe("bookings", () => {
 
       const health = await aBudget(api.db, holder, { kind: BudgetKind.PERSONAL_HEALTH_BUDGET, coveredCategories: ["SOCIAL_LEISURE"] });
       const club = await aListing(api.db, provider, { categoryCode: "SOCIAL_LEISURE", pricePence: 800 });
-      const phb = await book(api, client, { listingId: toGlobalId("Listing", club.id), budgetId: toGlobalId("Budget", health.id), startsAt: "2026-04-06T09:00:00Z" });
+      const phb = await book(api, client, {
+        listingId: toGlobalId("Listing", club.id),
+        budgetId: toGlobalId("Budget", health.id),
+        startsAt: "2026-04-06T09:00:00Z",
+      });
       expect(phb.userErrors.map((e) => e.code)).toEqual(["NOT_ALLOWED_FOR_BUDGET_KIND"]);
 
       const unregistered = await aProvider(api.db, { cqcLocationId: null, cqcRating: null });
@@ -132,7 +137,12 @@ describe("bookings", () => {
       expect(cqc.userErrors.map((e) => e.code)).toEqual(["CQC_REGISTRATION_REQUIRED"]);
 
       const home = await aProvider(api.db, { kind: "CARE_HOME" as never });
-      const place = await aListing(api.db, home, { categoryCode: "RESIDENTIAL_CARE", unit: "WEEK" as never, pricePence: 94_900, setting: "CARE_HOME" as never });
+      const place = await aListing(api.db, home, {
+        categoryCode: "RESIDENTIAL_CARE",
+        unit: "WEEK" as never,
+        pricePence: 94_900,
+        setting: "CARE_HOME" as never,
+      });
       const residential = await aBudget(api.db, holder, { coveredCategories: ["RESIDENTIAL_CARE"], allocatedPence: 10_000_000 });
       const longStay = await book(api, client, {
         listingId: toGlobalId("Listing", place.id),
@@ -142,7 +152,12 @@ describe("bookings", () => {
       });
       expect(longStay.userErrors.map((e) => e.code)).toEqual(["CARE_HOME_PLACEMENT_NOT_ALLOWED"]);
       expect(longStay.userErrors[0].message).toContain("reg. 8");
-      const respite = await book(api, client, { listingId: toGlobalId("Listing", place.id), budgetId: toGlobalId("Budget", residential.id), startsAt: "2026-04-06T12:00:00Z", recurrence: "FREQ=WEEKLY;COUNT=3" });
+      const respite = await book(api, client, {
+        listingId: toGlobalId("Listing", place.id),
+        budgetId: toGlobalId("Budget", residential.id),
+        startsAt: "2026-04-06T12:00:00Z",
+        recurrence: "FREQ=WEEKLY;COUNT=3",
+      });
       expect(respite.userErrors).toEqual([]);
     });
 
@@ -180,11 +195,20 @@ describe("bookings", () => {
     it("holds a relative payee's booking for the commissioner (reg. 3), committed meanwhile", async () => {
       const { client, ids } = await world(100_000);
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z", payeeRelationship: "SPOUSE_OR_PARTNER" });
-      expect(booking).toMatchObject({ status: "PENDING_APPROVAL", payeeIsRelative: true, budget: { committedPence: 2400 }, approval: { required: true, reasons: ["RELATIVE_PAYEE"], decision: null } });
+      expect(booking).toMatchObject({
+        status: "PENDING_APPROVAL",
+        payeeIsRelative: true,
+        budget: { committedPence: 2400 },
+        approval: { required: true, reasons: ["RELATIVE_PAYEE"], decision: null },
+      });
       expect(booking!.approval.explanations[0]).toContain("reg. 3");
 
       const commissioner = await aCommissioner(api.db);
-      const approved = await api.data<{ approveBooking: { booking: BookingData } }>(decision("approveBooking"), { input: { bookingId: booking!.id, note: "Only carer available" } }, { as: commissioner });
+      const approved = await api.data<{ approveBooking: { booking: BookingData } }>(
+        decision("approveBooking"),
+        { input: { bookingId: booking!.id, note: "Only carer available" } },
+        { as: commissioner },
+      );
       expect(approved.approveBooking.booking).toMatchObject({ status: "REQUESTED", approval: { decision: "APPROVED" } });
     });
 
@@ -192,9 +216,22 @@ describe("bookings", () => {
       const { client, ids } = await world(100_000);
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z", payeeRelationship: "CLOSE_RELATIVE_SAME_HOUSEHOLD" });
       const commissioner = await aCommissioner(api.db);
-      const rejected = await api.data<{ rejectBooking: { booking: BookingData } }>(decision("rejectBooking"), { input: { bookingId: booking!.id, note: "Other carers available" } }, { as: commissioner });
-      expect(rejected.rejectBooking.booking).toMatchObject({ status: "DECLINED", committedPence: 0, budget: { committedPence: 0, availablePence: 100_000 }, approval: { decision: "REJECTED" } });
-      const again = await api.data<{ approveBooking: { userErrors: Errors } }>(decision("approveBooking"), { input: { bookingId: booking!.id } }, { as: commissioner });
+      const rejected = await api.data<{ rejectBooking: { booking: BookingData } }>(
+        decision("rejectBooking"),
+        { input: { bookingId: booking!.id, note: "Other carers available" } },
+        { as: commissioner },
+      );
+      expect(rejected.rejectBooking.booking).toMatchObject({
+        status: "DECLINED",
+        committedPence: 0,
+        budget: { committedPence: 0, availablePence: 100_000 },
+        approval: { decision: "REJECTED" },
+      });
+      const again = await api.data<{ approveBooking: { userErrors: Errors } }>(
+        decision("approveBooking"),
+        { input: { bookingId: booking!.id } },
+        { as: commissioner },
+      );
       expect(again.approveBooking.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
     });
 
@@ -214,14 +251,26 @@ describe("bookings", () => {
       const { client, ids, providerUser } = await world(100_000);
       const first = (await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z" })).booking!;
       const second = (await book(api, client, { ...ids, startsAt: "2026-04-07T09:00:00Z" })).booking!;
-      const confirmed = await api.data<{ confirmBooking: { booking: BookingData } }>(decision("confirmBooking"), { input: { bookingId: first.id } }, { as: providerUser });
+      const confirmed = await api.data<{ confirmBooking: { booking: BookingData } }>(
+        decision("confirmBooking"),
+        { input: { bookingId: first.id } },
+        { as: providerUser },
+      );
       expect(confirmed.confirmBooking.booking.status).toBe("CONFIRMED");
-      const twice = await api.data<{ confirmBooking: { booking: null; userErrors: Errors } }>(decision("confirmBooking"), { input: { bookingId: first.id } }, { as: providerUser });
+      const twice = await api.data<{ confirmBooking: { booking: null; userErrors: Errors } }>(
+        decision("confirmBooking"),
+        { input: { bookingId: first.id } },
+        { as: providerUser },
+      );
       expect(twice.confirmBooking).toEqual({
         booking: null,
         userErrors: [{ code: "INVALID_TRANSITION", message: "A CONFIRMED booking cannot be confirmed; that needs REQUESTED.", field: ["input", "bookingId"] }],
       });
-      const declined = await api.data<{ declineBooking: { booking: BookingData } }>(decision("declineBooking"), { input: { bookingId: second.id, note: "Fully booked" } }, { as: providerUser });
+      const declined = await api.data<{ declineBooking: { booking: BookingData } }>(
+        decision("declineBooking"),
+        { input: { bookingId: second.id, note: "Fully booked" } },
+        { as: providerUser },
+      );
       expect(declined.declineBooking.booking).toMatchObject({ status: "DECLINED", committedPence: 0, visits: { nodes: [{ status: "CANCELLED" }] } });
     });
 
@@ -229,7 +278,11 @@ describe("bookings", () => {
       const { client, ids } = await world();
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z" });
       const other = (await aProviderMember(api.db)).user;
-      const result = await api.data<{ confirmBooking: { userErrors: Errors } }>(decision("confirmBooking"), { input: { bookingId: booking!.id } }, { as: other });
+      const result = await api.data<{ confirmBooking: { userErrors: Errors } }>(
+        decision("confirmBooking"),
+        { input: { bookingId: booking!.id } },
+        { as: other },
+      );
       expect(result.confirmBooking.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
       expect(await api.data("query ($id: ID!) { booking(id: $id) { id } }", { id: booking!.id }, { as: other })).toEqual({ booking: null });
     });
@@ -237,9 +290,24 @@ describe("bookings", () => {
     it("sees what the booking needs about the client, and no budget figures", async () => {
       const { client, holder, ids, providerUser } = await world();
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z" });
-      const seen = await api.data("query ($id: ID!) { booking(id: $id) { budget { id } client { displayName postcodeDistrict dateOfBirth ageBand newToSupport budgets { id } broker { id } } } }", { id: booking!.id }, { as: providerUser });
+      const seen = await api.data(
+        "query ($id: ID!) { booking(id: $id) { budget { id } client { displayName postcodeDistrict dateOfBirth ageBand newToSupport budgets { id } broker { id } } } }",
+        { id: booking!.id },
+        { as: providerUser },
+      );
       expect(seen).toEqual({
-        booking: { budget: null, client: { displayName: holder.displayName, postcodeDistrict: "SW19", dateOfBirth: null, ageBand: null, newToSupport: null, budgets: [], broker: null } },
+        booking: {
+          budget: null,
+          client: {
+            displayName: holder.displayName,
+            postcodeDistrict: "SW19",
+            dateOfBirth: null,
+            ageBand: null,
+            newToSupport: null,
+            budgets: [],
+            broker: null,
+          },
+        },
       });
     });
 
@@ -247,7 +315,8 @@ describe("bookings", () => {
       const { client, ids, providerUser } = await world(100_000);
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z", recurrence: "FREQ=DAILY;COUNT=3" });
       const [first, second, third] = booking!.visits.nodes;
-      const record = (visitId: string, outcome: string) => api.data<{ recordVisit: { visit: unknown; userErrors: Errors } }>(RECORD, { input: { visitId, outcome } }, { as: providerUser });
+      const record = (visitId: string, outcome: string) =>
+        api.data<{ recordVisit: { visit: unknown; userErrors: Errors } }>(RECORD, { input: { visitId, outcome } }, { as: providerUser });
 
       expect((await record(first.id, "DELIVERED")).recordVisit.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]); // not confirmed yet
       await api.data(decision("confirmBooking"), { input: { bookingId: booking!.id } }, { as: providerUser });
@@ -260,7 +329,12 @@ describe("bookings", () => {
       await record(third.id, "DELIVERED");
 
       const done = await api.data<{ booking: BookingData }>(`query ($id: ID!) { booking(id: $id) { ${BOOKING_FIELDS} } }`, { id: booking!.id }, { as: client });
-      expect(done.booking).toMatchObject({ status: "COMPLETED", committedPence: 0, spentPence: 4800, budget: { committedPence: 0, spentPence: 4800, availablePence: 95_200 } });
+      expect(done.booking).toMatchObject({
+        status: "COMPLETED",
+        committedPence: 0,
+        spentPence: 4800,
+        budget: { committedPence: 0, spentPence: 4800, availablePence: 95_200 },
+      });
     });
   });
 
@@ -272,7 +346,11 @@ describe("bookings", () => {
       api.clock.set("2026-04-07T09:00:00Z");
       await api.data(RECORD, { input: { visitId: booking!.visits.nodes[0].id, outcome: "DELIVERED" } }, { as: providerUser });
 
-      const cancelled = await api.data<{ cancelBooking: { booking: BookingData } }>(decision("cancelBooking"), { input: { bookingId: booking!.id, note: "Moving away" } }, { as: client });
+      const cancelled = await api.data<{ cancelBooking: { booking: BookingData } }>(
+        decision("cancelBooking"),
+        { input: { bookingId: booking!.id, note: "Moving away" } },
+        { as: client },
+      );
       expect(cancelled.cancelBooking.booking).toMatchObject({
         status: "CANCELLED",
         committedPence: 0,
@@ -280,7 +358,11 @@ describe("bookings", () => {
         budget: { committedPence: 0, spentPence: 2400, availablePence: 97_600 },
       });
       expect(cancelled.cancelBooking.booking.visits.nodes.map((v) => v.status)).toEqual(["DELIVERED", "CANCELLED", "CANCELLED", "CANCELLED"]);
-      const again = await api.data<{ cancelBooking: { userErrors: Errors } }>(decision("cancelBooking"), { input: { bookingId: booking!.id } }, { as: providerUser });
+      const again = await api.data<{ cancelBooking: { userErrors: Errors } }>(
+        decision("cancelBooking"),
+        { input: { bookingId: booking!.id } },
+        { as: providerUser },
+      );
       expect(again.cancelBooking.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
     });
   });
@@ -292,7 +374,8 @@ describe("bookings", () => {
       const other = await world();
       await book(api, other.client, { ...other.ids, startsAt: "2026-04-06T09:00:00Z", payeeRelationship: "SPOUSE_OR_PARTNER" });
       const count = async (as: UserEntity, filter: object = {}) =>
-        (await api.data<{ bookings: { totalCount: number } }>("query ($f: BookingFilter) { bookings(filter: $f) { totalCount } }", { f: filter }, { as })).bookings.totalCount;
+        (await api.data<{ bookings: { totalCount: number } }>("query ($f: BookingFilter) { bookings(filter: $f) { totalCount } }", { f: filter }, { as }))
+          .bookings.totalCount;
       expect(await count(client)).toBe(1);
       expect(await count(providerUser)).toBe(1);
       expect(await count(await aBroker(api.db, holder))).toBe(1);
@@ -311,7 +394,11 @@ describe("bookings", () => {
       expect((await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z" })).userErrors).toEqual([]);
       const overlap = await book(api, client, { ...ids, startsAt: "2026-04-06T09:30:00Z" });
       expect(overlap.userErrors).toEqual([
-        { code: "SLOT_TAKEN", message: "The personal assistant already has a visit at that time. Choose another time or another provider.", field: ["input", "startsAt"] },
+        {
+          code: "SLOT_TAKEN",
+          message: "The personal assistant already has a visit at that time. Choose another time or another provider.",
+          field: ["input", "startsAt"],
+        },
       ]);
       expect((await book(api, client, { ...ids, startsAt: "2026-04-06T10:00:00Z" })).userErrors).toEqual([]);
     });

@@ -27,10 +27,14 @@ const UNLOG = `
   DROP FUNCTION IF EXISTS test_log_policy_at_posting();
   DROP TABLE IF EXISTS test_policy_at_posting;`;
 
-const CREATE = "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status visits(first: 100) { nodes { id } } } userErrors { code message } } }";
-const SET_POLICY = "mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { budget { gainPolicy { mode returnPercent } } userErrors { code message } } }";
+const CREATE =
+  "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status visits(first: 100) { nodes { id } } } userErrors { code message } } }";
+const SET_POLICY =
+  "mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { budget { gainPolicy { mode returnPercent } } userErrors { code message } } }";
 const RECORD = "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { visit { status } userErrors { code message } } }";
-type Booked = GraphQLResponse<{ createBooking: { booking: { id: string; status: string; visits: { nodes: { id: string }[] } } | null; userErrors: unknown[] } }>;
+type Booked = GraphQLResponse<{
+  createBooking: { booking: { id: string; status: string; visits: { nodes: { id: string }[] } } | null; userErrors: unknown[] };
+}>;
 type PolicySet = GraphQLResponse<{ setGainPolicy: { budget: { gainPolicy: { mode: string; returnPercent: number } } | null; userErrors: unknown[] } }>;
 type Recorded = GraphQLResponse<{ recordVisit: { visit: { status: string } | null; userErrors: unknown[] } }>;
 type Policy = { mode: "RETAIN" | "RETURN" | "SHARE"; returnPercent?: number };
@@ -68,8 +72,22 @@ describe("gain policy changes racing bookings and deliveries", () => {
     const listing = await aListing(api.db, provider, { pricePence: 2400 });
     const { user: member } = await aProviderMember(api.db, provider);
     const book = (startsAt: string, key: string, recurrence: string | null = "FREQ=DAILY;COUNT=3") =>
-      api.execute(CREATE, { input: { listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), startsAt, recurrence, unitsPerVisit: 1, idempotencyKey: key } }, { as: holder }) as Promise<Booked>;
-    const setPolicy = (policy: Policy) => api.execute(SET_POLICY, { input: { budgetId: toGlobalId("Budget", budget.id), ...policy } }, { as: commissioner }) as Promise<PolicySet>;
+      api.execute(
+        CREATE,
+        {
+          input: {
+            listingId: toGlobalId("Listing", listing.id),
+            budgetId: toGlobalId("Budget", budget.id),
+            startsAt,
+            recurrence,
+            unitsPerVisit: 1,
+            idempotencyKey: key,
+          },
+        },
+        { as: holder },
+      ) as Promise<Booked>;
+    const setPolicy = (policy: Policy) =>
+      api.execute(SET_POLICY, { input: { budgetId: toGlobalId("Budget", budget.id), ...policy } }, { as: commissioner }) as Promise<PolicySet>;
     return { commissioner, holder, budget, listing, member, book, setPolicy };
   }
 
@@ -78,7 +96,8 @@ describe("gain policy changes racing bookings and deliveries", () => {
    * visit and in the ledger; a booking whose posting was not seen counts too.
    */
   async function earmarkMismatches(): Promise<unknown[]> {
-    const rows: { booking_id: string; percents: number[] | null; savings: (number | null)[]; marks: number[]; cost: number; committed: number }[] = await api.db.query(`
+    const rows: { booking_id: string; percents: number[] | null; savings: (number | null)[]; marks: number[]; cost: number; committed: number }[] = await api.db
+      .query(`
       SELECT b.id AS booking_id,
              (SELECT array_agg(DISTINCT p.return_percent) FROM test_policy_at_posting p WHERE p.booking_id = b.id) AS percents,
              array_agg(v.reference_cost_pence - v.cost_pence ORDER BY v.starts_at, v.id) AS savings,
@@ -156,16 +175,18 @@ describe("gain policy changes racing bookings and deliveries", () => {
       return answers;
     };
     const startsAt = (lane: number, i: number) => new Date(Date.UTC(2026, 5, 1 + 3 * i, 8 + 2 * lane)).toISOString();
-    const [changed, recorded, ...made] = await Promise.all([
+    const [changed, recorded, ...made] = (await Promise.all([
       lane(40, (i) => setPolicy(policies[i % policies.length])),
       lane(due.length, (i) => api.execute<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member })),
       ...[0, 1, 2, 3].map((l) => lane(10, (i) => book(startsAt(l, i), `race-${l}-${i}`))),
-    ]) as [PolicySet[], Recorded[], ...Booked[][]];
+    ])) as [PolicySet[], Recorded[], ...Booked[][]];
 
     for (const answer of made.flat()) expect(answer).toMatchObject({ data: { createBooking: { booking: { status: "REQUESTED" }, userErrors: [] } } });
     for (const [i, answer] of changed.entries()) {
       const { mode, returnPercent } = policies[i % policies.length];
-      expect(answer).toEqual({ data: { setGainPolicy: { budget: { gainPolicy: { mode, returnPercent: returnPercent ?? (mode === "RETURN" ? 100 : 0) } }, userErrors: [] } } });
+      expect(answer).toEqual({
+        data: { setGainPolicy: { budget: { gainPolicy: { mode, returnPercent: returnPercent ?? (mode === "RETURN" ? 100 : 0) } }, userErrors: [] } },
+      });
     }
     for (const answer of recorded) expect(answer).toEqual({ data: { recordVisit: { visit: { status: "DELIVERED" }, userErrors: [] } } });
     expect(await earmarkMismatches()).toEqual([]);

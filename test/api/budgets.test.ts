@@ -2,7 +2,20 @@ import { LedgerEntryEntity } from "../../src/modules/budgets";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
-import { aBroker, aBudget, aClient, aClientUser, aCommissioner, anAdmin, aProvider, aProviderMember, aUser, LEICESTERSHIRE, ledgerMismatches, MERTON } from "../support/factories";
+import {
+  aBroker,
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  anAdmin,
+  aProvider,
+  aProviderMember,
+  aUser,
+  LEICESTERSHIRE,
+  ledgerMismatches,
+  MERTON,
+} from "../support/factories";
 
 type Errors = { code: string; field: string[] | null; message: string }[];
 
@@ -73,7 +86,11 @@ describe("clients and budgets", () => {
         const { createClient } = await api.data<{ createClient: { client: null; userErrors: Errors } }>(CREATE_CLIENT, { input }, { as: commissioner });
         expect(createClient.userErrors.map((e) => [e.code, e.field])).toEqual([["NOT_FOUND", ["input", "careHomeId"]]]);
       }
-      const atHome = await api.data<{ createClient: { userErrors: Errors } }>(CREATE_CLIENT, { input: { ...base, careHomeId: toGlobalId("Provider", home.id) } }, { as: commissioner });
+      const atHome = await api.data<{ createClient: { userErrors: Errors } }>(
+        CREATE_CLIENT,
+        { input: { ...base, careHomeId: toGlobalId("Provider", home.id) } },
+        { as: commissioner },
+      );
       expect(atHome.createClient.userErrors.map((e) => [e.code, e.field])).toEqual([["INVALID_VALUE", ["input", "careHomeId"]]]);
     });
 
@@ -111,7 +128,11 @@ describe("clients and budgets", () => {
     it("allocates the budget through its first ledger entry", async () => {
       const commissioner = await aCommissioner(api.db);
       const client = await aClient(api.db, { displayName: "Edna" });
-      const { createBudget } = await api.data<{ createBudget: { budget: unknown; userErrors: Errors } }>(CREATE_BUDGET, { input: budgetInput(client.id) }, { as: commissioner });
+      const { createBudget } = await api.data<{ createBudget: { budget: unknown; userErrors: Errors } }>(
+        CREATE_BUDGET,
+        { input: budgetInput(client.id) },
+        { as: commissioner },
+      );
       expect(createBudget).toEqual({
         budget: {
           id: expect.any(String),
@@ -134,7 +155,11 @@ describe("clients and budgets", () => {
     it("keeps from a health budget's plan what such a budget may not buy", async () => {
       const commissioner = await aCommissioner(api.db);
       const client = await aClient(api.db);
-      const input = budgetInput(client.id, { kind: "PERSONAL_HEALTH_BUDGET", coveredCategoryCodes: ["PA_SUPPORT", "SOCIAL_LEISURE", "ASTROLOGY"], periodEnd: "2026-03-31" });
+      const input = budgetInput(client.id, {
+        kind: "PERSONAL_HEALTH_BUDGET",
+        coveredCategoryCodes: ["PA_SUPPORT", "SOCIAL_LEISURE", "ASTROLOGY"],
+        periodEnd: "2026-03-31",
+      });
       const { createBudget } = await api.data<{ createBudget: { budget: null; userErrors: Errors } }>(CREATE_BUDGET, { input }, { as: commissioner });
       expect(createBudget.userErrors.map((e) => [e.code, e.field])).toEqual([
         ["INVALID_VALUE", ["input", "periodEnd"]],
@@ -149,10 +174,20 @@ describe("clients and budgets", () => {
       const first = await api.data<{ createBudget: { budget: { id: string } } }>(CREATE_BUDGET, { input: budgetInput(client.id) }, { as: commissioner });
       const again = await api.data<{ createBudget: { budget: { id: string } } }>(CREATE_BUDGET, { input: budgetInput(client.id) }, { as: commissioner });
       expect(again.createBudget.budget.id).toBe(first.createBudget.budget.id);
-      const other = await api.data<{ createBudget: { budget: null; userErrors: Errors } }>(CREATE_BUDGET, { input: budgetInput(client.id, { allocatedPence: 5 }) }, { as: commissioner });
+      const other = await api.data<{ createBudget: { budget: null; userErrors: Errors } }>(
+        CREATE_BUDGET,
+        { input: budgetInput(client.id, { allocatedPence: 5 }) },
+        { as: commissioner },
+      );
       expect(other.createBudget).toEqual({
         budget: null,
-        userErrors: [{ code: "IDEMPOTENCY_KEY_REUSED", message: "This idempotency key was already used for a different request. Use a new key for a new request.", field: ["input", "idempotencyKey"] }],
+        userErrors: [
+          {
+            code: "IDEMPOTENCY_KEY_REUSED",
+            message: "This idempotency key was already used for a different request. Use a new key for a new request.",
+            field: ["input", "idempotencyKey"],
+          },
+        ],
       });
       expect(await api.db.query("SELECT count(*)::int AS n FROM budgets")).toEqual([{ n: 1 }]);
     });
@@ -198,9 +233,14 @@ describe("clients and budgets", () => {
       const commissioner = await aCommissioner(api.db);
       const budget = await aBudget(api.db, await aClient(api.db));
       for (const key of ["a", "b", "c"]) {
-        await api.data(TOP_UP, { input: { budgetId: toGlobalId("Budget", budget.id), amountPence: 100, memo: key, idempotencyKey: key } }, { as: commissioner });
+        await api.data(
+          TOP_UP,
+          { input: { budgetId: toGlobalId("Budget", budget.id), amountPence: 100, memo: key, idempotencyKey: key } },
+          { as: commissioner },
+        );
       }
-      const query = "query ($id: ID!, $after: String) { budget(id: $id) { ledger(first: 2, after: $after) { nodes { memo } pageInfo { endCursor hasNextPage } } } }";
+      const query =
+        "query ($id: ID!, $after: String) { budget(id: $id) { ledger(first: 2, after: $after) { nodes { memo } pageInfo { endCursor hasNextPage } } } }";
       type Page = { budget: { ledger: { nodes: { memo: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } } };
       const first = await api.data<Page>(query, { id: toGlobalId("Budget", budget.id) }, { as: commissioner });
       expect(first.budget.ledger.nodes.map((n) => n.memo)).toEqual(["c", "b"]);
@@ -227,7 +267,11 @@ describe("clients and budgets", () => {
       const query = "query ($id: ID!) { client(id: $id) { displayName budgets { allocatedPence } broker { id } } clients { totalCount } }";
       const seen: Record<string, unknown> = {};
       for (const [name, viewer] of Object.entries(viewers)) {
-        const result = await api.execute<{ client: { budgets: unknown[] } | null; clients: { totalCount: number } }>(query, { id: toGlobalId("Client", client.id) }, { as: viewer });
+        const result = await api.execute<{ client: { budgets: unknown[] } | null; clients: { totalCount: number } }>(
+          query,
+          { id: toGlobalId("Client", client.id) },
+          { as: viewer },
+        );
         seen[name] = result.errors ? result.errors[0].extensions?.code : [result.data?.client?.budgets.length ?? null, result.data?.clients.totalCount];
       }
       expect(seen).toEqual({
@@ -247,12 +291,20 @@ describe("clients and budgets", () => {
       const client = await aClient(api.db);
       const broker = await aBroker(api.db);
       const assign = "mutation ($input: AssignBrokerInput!) { assignBroker(input: $input) { client { broker { id } } userErrors { code field } } }";
-      const given = await api.data(assign, { input: { clientId: toGlobalId("Client", client.id), brokerUserId: toGlobalId("User", broker.id) } }, { as: commissioner });
+      const given = await api.data(
+        assign,
+        { input: { clientId: toGlobalId("Client", client.id), brokerUserId: toGlobalId("User", broker.id) } },
+        { as: commissioner },
+      );
       expect(given).toEqual({ assignBroker: { client: { broker: { id: toGlobalId("User", broker.id) } }, userErrors: [] } });
       const sees = await api.data<{ client: unknown }>("query ($id: ID!) { client(id: $id) { id } }", { id: toGlobalId("Client", client.id) }, { as: broker });
       expect(sees.client).not.toBeNull();
       const notABroker = await aUser(api.db, { roles: [Role.PROVIDER] });
-      const refused = await api.data(assign, { input: { clientId: toGlobalId("Client", client.id), brokerUserId: toGlobalId("User", notABroker.id) } }, { as: commissioner });
+      const refused = await api.data(
+        assign,
+        { input: { clientId: toGlobalId("Client", client.id), brokerUserId: toGlobalId("User", notABroker.id) } },
+        { as: commissioner },
+      );
       expect(refused).toEqual({ assignBroker: { client: null, userErrors: [{ code: "NOT_FOUND", field: ["input", "brokerUserId"] }] } });
       const removed = await api.data(assign, { input: { clientId: toGlobalId("Client", client.id), brokerUserId: null } }, { as: commissioner });
       expect(removed).toEqual({ assignBroker: { client: { broker: null }, userErrors: [] } });

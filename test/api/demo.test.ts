@@ -36,7 +36,11 @@ describe("demo data", () => {
     const users: { email: string; roles: string; provider_id: string | null; funding_body_code: string | null }[] = await api.db.query(
       "SELECT email, roles::text, provider_id, funding_body_code FROM users ORDER BY email",
     );
-    expect(users.map((u) => u.roles).sort()).toEqual(Object.values(Role).map((r) => `{${r}}`).sort());
+    expect(users.map((u) => u.roles).sort()).toEqual(
+      Object.values(Role)
+        .map((r) => `{${r}}`)
+        .sort(),
+    );
     expect(users.find((u) => u.email === "provider@example.org")?.provider_id).toEqual(expect.any(String));
     expect(users.find((u) => u.email === "commissioner@example.org")?.funding_body_code).toBe("E09000024");
   });
@@ -52,7 +56,10 @@ describe("demo data", () => {
   it("gives the demo client a budget and a booking made the real way", async () => {
     await loadDemoData(api.app);
     const carol = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "client@example.org" });
-    const data = await api.data<{ viewer: { client: { budgets: { committedPence: number }[] } }; bookings: { totalCount: number; nodes: { visits: { totalCount: number } }[] } }>(
+    const data = await api.data<{
+      viewer: { client: { budgets: { committedPence: number }[] } };
+      bookings: { totalCount: number; nodes: { visits: { totalCount: number } }[] };
+    }>(
       "{ viewer { client { displayName budgets { allocatedPence committedPence availablePence } } } bookings { totalCount nodes { status visits { totalCount } } } }",
       {},
       { as: carol },
@@ -69,7 +76,11 @@ describe("demo data", () => {
     const data = await api.data<{
       packages: { nodes: { status: string; client: { displayName: string }; items: unknown[]; fitsBudget: boolean }[] };
       bookings: { nodes: { groupShare: { sharePence: number; alonePence: number } | null; client: { displayName: string } }[] };
-    }>("{ packages(first: 5) { nodes { status client { displayName } items { costPence } fitsBudget } } bookings(first: 20) { nodes { client { displayName } groupShare { sharePence alonePence } } } }", {}, { as: broker });
+    }>(
+      "{ packages(first: 5) { nodes { status client { displayName } items { costPence } fitsBudget } } bookings(first: 20) { nodes { client { displayName } groupShare { sharePence alonePence } } } }",
+      {},
+      { as: broker },
+    );
     expect(data.packages.nodes).toEqual([expect.objectContaining({ status: "DRAFT", client: { displayName: "Carol Client" }, fitsBudget: true })]);
     expect(data.packages.nodes[0].items).toHaveLength(2);
     const shares = data.bookings.nodes.filter((b) => b.groupShare);

@@ -21,14 +21,20 @@ async function setRate(api: TestApi, commissioner: UserEntity, ratePence: number
 }
 
 async function bookAndDeliver(api: TestApi, client: UserEntity, provider: UserEntity, listingId: string, budgetId: string, input: Record<string, unknown>) {
-  const { createBooking } = await api.data<{ createBooking: { booking: { id: string; status: string; visits: { nodes: { id: string }[] } }; userErrors: unknown[] } }>(
+  const { createBooking } = await api.data<{
+    createBooking: { booking: { id: string; status: string; visits: { nodes: { id: string }[] } }; userErrors: unknown[] };
+  }>(
     "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status visits(first: 100) { nodes { id } } } userErrors { code message } } }",
     { input: { listingId, budgetId, idempotencyKey: `k-${Math.random()}`, ...input } },
     { as: client },
   );
   expect(createBooking.userErrors).toEqual([]);
   if (createBooking.booking.status === "REQUESTED") {
-    await api.data("mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }", { input: { bookingId: createBooking.booking.id } }, { as: provider });
+    await api.data(
+      "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
+      { input: { bookingId: createBooking.booking.id } },
+      { as: provider },
+    );
   }
   return createBooking.booking;
 }
@@ -58,7 +64,11 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     const { user: client, client: holder } = await aClientUser(api.db);
     const budget = await aBudget(api.db, holder, { allocatedPence: 1_016_600, coveredCategories: ["PA_SUPPORT", "GARDENING"] });
     const budgetId = toGlobalId("Budget", budget.id);
-    await api.data("mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { userErrors { code } } }", { input: { budgetId, mode, returnPercent } }, { as: commissioner });
+    await api.data(
+      "mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { userErrors { code } } }",
+      { input: { budgetId, mode, returnPercent } },
+      { as: commissioner },
+    );
     const pa = await aPersonalAssistant(api.db, 1500);
     const booking = await bookAndDeliver(api, client, pa.user, toGlobalId("Listing", pa.listing.id), budgetId, {
       startsAt: "2026-04-06T08:00:00Z",
@@ -67,7 +77,11 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     });
     const atBooking = await api.data<{ budget: Record<string, unknown> }>(BUDGET, { id: budgetId }, { as: commissioner });
     api.clock.set("2027-04-01T10:00:00Z");
-    await deliverAll(api, pa.user, booking.visits.nodes.map((v) => v.id));
+    await deliverAll(
+      api,
+      pa.user,
+      booking.visits.nodes.map((v) => v.id),
+    );
     return { commissioner, client, budgetId, holder, atBooking: atBooking.budget };
   }
 
@@ -82,7 +96,16 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
       spentPence: 780_000,
       returnedPence: 236_600,
       availablePence: 0,
-      efficiency: { referencePence: 1_016_600, sourcedPence: 780_000, savingPence: 236_600, premiumPence: 0, returnedPence: 236_600, reservedPence: 0, absorbedPence: 0, visitsWithoutReference: 0 },
+      efficiency: {
+        referencePence: 1_016_600,
+        sourcedPence: 780_000,
+        savingPence: 236_600,
+        premiumPence: 0,
+        returnedPence: 236_600,
+        reservedPence: 0,
+        absorbedPence: 0,
+        visitsWithoutReference: 0,
+      },
     });
   });
 
@@ -100,12 +123,23 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
   it("RETAIN, the 236,600 spent on gardening: available 0, reserved 0, absorbed 236,600", async () => {
     const { commissioner, client, budgetId } = await example("RETAIN");
     api.clock.set("2027-03-01T10:00:00Z");
-    await api.data("mutation ($input: UpdateFundingBodySettingsInput!) { updateFundingBodySettings(input: $input) { userErrors { code } } }", { input: { code: MERTON, lifeImprovingApprovalThresholdPence: null } }, { as: commissioner });
+    await api.data(
+      "mutation ($input: UpdateFundingBodySettingsInput!) { updateFundingBodySettings(input: $input) { userErrors { code } } }",
+      { input: { code: MERTON, lifeImprovingApprovalThresholdPence: null } },
+      { as: commissioner },
+    );
     const gardener = await aProviderMember(api.db);
     const garden = await aListing(api.db, gardener.provider, { categoryCode: "GARDENING", unit: "ITEM" as never, pricePence: 23_660 });
-    const booking = await bookAndDeliver(api, client, gardener.user, toGlobalId("Listing", garden.id), budgetId, { startsAt: "2027-03-02T10:00:00Z", recurrence: "FREQ=DAILY;COUNT=10" });
+    const booking = await bookAndDeliver(api, client, gardener.user, toGlobalId("Listing", garden.id), budgetId, {
+      startsAt: "2027-03-02T10:00:00Z",
+      recurrence: "FREQ=DAILY;COUNT=10",
+    });
     api.clock.set("2027-04-01T10:00:00Z");
-    await deliverAll(api, gardener.user, booking.visits.nodes.map((v) => v.id));
+    await deliverAll(
+      api,
+      gardener.user,
+      booking.visits.nodes.map((v) => v.id),
+    );
     expect(await after(budgetId, commissioner)).toMatchObject({
       spentPence: 1_016_600,
       availablePence: 0,
@@ -130,11 +164,22 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     const { user: client, client: holder } = await aClientUser(api.db);
     const budget = await aBudget(api.db, holder, { allocatedPence: 100_000 });
     const budgetId = toGlobalId("Budget", budget.id);
-    await api.data("mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { userErrors { code } } }", { input: { budgetId, mode: "RETURN" } }, { as: commissioner });
+    await api.data(
+      "mutation ($input: SetGainPolicyInput!) { setGainPolicy(input: $input) { userErrors { code } } }",
+      { input: { budgetId, mode: "RETURN" } },
+      { as: commissioner },
+    );
     const pa = await aPersonalAssistant(api.db, 1500);
-    const booking = await bookAndDeliver(api, client, pa.user, toGlobalId("Listing", pa.listing.id), budgetId, { startsAt: "2026-04-06T08:00:00Z", recurrence: "FREQ=WEEKLY;COUNT=4" });
+    const booking = await bookAndDeliver(api, client, pa.user, toGlobalId("Listing", pa.listing.id), budgetId, {
+      startsAt: "2026-04-06T08:00:00Z",
+      recurrence: "FREQ=WEEKLY;COUNT=4",
+    });
     expect(await after(budgetId, commissioner)).toMatchObject({ committedPence: 4 * 1955, availablePence: 100_000 - 4 * 1955 });
-    const cancelled = await api.data("mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { userErrors { code } } }", { input: { bookingId: booking.id } }, { as: client });
+    const cancelled = await api.data(
+      "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { userErrors { code } } }",
+      { input: { bookingId: booking.id } },
+      { as: client },
+    );
     expect(cancelled).toEqual({ cancelBooking: { userErrors: [] } });
     expect(await after(budgetId, commissioner)).toMatchObject({ committedPence: 0, returnedPence: 0, availablePence: 100_000 });
   });
@@ -148,11 +193,26 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     const budget = await aBudget(api.db, holder, { periodStart: "2026-03-01", periodEnd: "2026-12-31", allocatedPence: 500_000 });
     const listing = await aListing(api.db, await aProvider(api.db), { categoryCode: "PA_SUPPORT", pricePence: 1800 });
     // Mondays 09:00 London from 2 March to 25 May: 5 in March, 8 from April on.
-    const { createBooking } = await api.data<{ createBooking: { booking: Record<string, unknown> & { visits: { nodes: { startsAt: string; referenceCostPence: number; savingPence: number; referenceRate: { ratePence: number } }[] } } } }>(
+    const { createBooking } = await api.data<{
+      createBooking: {
+        booking: Record<string, unknown> & {
+          visits: { nodes: { startsAt: string; referenceCostPence: number; savingPence: number; referenceRate: { ratePence: number } }[] };
+        };
+      };
+    }>(
       `mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking {
         referenceCostPence savingPence totalCostPence referenceRate { ratePence }
         visits(first: 50) { nodes { startsAt referenceCostPence savingPence referenceRate { ratePence validFrom } } } } } }`,
-      { input: { listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), startsAt: "2026-03-02T09:00:00Z", recurrence: "FREQ=WEEKLY;UNTIL=20260525T235959Z", unitsPerVisit: 2, idempotencyKey: "straddle" } },
+      {
+        input: {
+          listingId: toGlobalId("Listing", listing.id),
+          budgetId: toGlobalId("Budget", budget.id),
+          startsAt: "2026-03-02T09:00:00Z",
+          recurrence: "FREQ=WEEKLY;UNTIL=20260525T235959Z",
+          unitsPerVisit: 2,
+          idempotencyKey: "straddle",
+        },
+      },
       { as: client },
     );
     const visits = createBooking.booking.visits.nodes;
@@ -162,7 +222,12 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     expect([march.length, spring.length]).toEqual([5, 8]);
     expect(march.every((v) => v.referenceCostPence === 3910 && v.savingPence === 310)).toBe(true);
     expect(spring.every((v) => v.referenceCostPence === 4020 && v.savingPence === 420)).toBe(true);
-    expect(createBooking.booking).toMatchObject({ referenceCostPence: 5 * 3910 + 8 * 4020, savingPence: 5 * 310 + 8 * 420, totalCostPence: 13 * 3600, referenceRate: { ratePence: 1955 } });
+    expect(createBooking.booking).toMatchObject({
+      referenceCostPence: 5 * 3910 + 8 * 4020,
+      savingPence: 5 * 310 + 8 * 420,
+      totalCostPence: 13 * 3600,
+      referenceRate: { ratePence: 1955 },
+    });
     const stored = await api.db.getRepository(VisitEntity).find();
     expect(stored.reduce((sum, v) => sum + (v.referenceCostPence ?? 0) - v.costPence, 0)).toBe(5 * 310 + 8 * 420);
   });

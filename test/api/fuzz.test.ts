@@ -39,9 +39,28 @@ const GOOD_STRINGS = [MERTON, "PERSONAL_CARE", "PA_SUPPORT", "SW19", "key-1", "c
 const FLOATS = [0, -0, -1, 0.5, 1, 2.5, 1e-320, 5e-324, 0.001, 0.004, 999_999.99, 1_000_000, 1e15, 1e308, -1e308, Number.MAX_VALUE, Number.EPSILON];
 const INTS = [0, 1, -1, 7, 100, 101, 2_147_483_647, -2_147_483_648];
 const SAFE_INTS = [0, 1, -1, 2400, 100_000_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
-const LOCAL_DATES = ["2026-04-01", "2026-06-15", "2027-03-31", "0000-01-01", "0001-01-01", "1899-12-31", "9999-12-31", "99999-01-01", "2026-02-30", "2026-13-01"];
+const LOCAL_DATES = [
+  "2026-04-01",
+  "2026-06-15",
+  "2027-03-31",
+  "0000-01-01",
+  "0001-01-01",
+  "1899-12-31",
+  "9999-12-31",
+  "99999-01-01",
+  "2026-02-30",
+  "2026-13-01",
+];
 const RATE_CARD_HEADER = "funding_body_code,funding_body_name,category,unit,visit_minutes,rate_type,rate_pence,valid_from,valid_to,source_kind,source";
-const DATE_TIMES = ["2026-05-04T09:00:00Z", "2026-06-01T14:30:00+01:00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "+275760-09-13T00:00:00Z", "2026-05-04"];
+const DATE_TIMES = [
+  "2026-05-04T09:00:00Z",
+  "2026-06-01T14:30:00+01:00",
+  "0000-01-01T00:00:00Z",
+  "0001-01-01T00:00:00Z",
+  "9999-12-31T23:59:59Z",
+  "+275760-09-13T00:00:00Z",
+  "2026-05-04",
+];
 
 interface World {
   users: UserEntity[];
@@ -81,7 +100,12 @@ function scalar(type: GraphQLScalarType, world: World, mode: Mode): fc.Arbitrary
     case "String":
       return good ? pick(GOOD_STRINGS) : fc.oneof(pick(BAD_STRINGS), fc.string({ unit: "binary", maxLength: 12 }), RATE_CARD);
     case "ID":
-      return good ? pick(world.ids) : fc.oneof(pick(BAD_STRINGS), pick([toGlobalId("Listing", "not-a-uuid"), toGlobalId("Listing", "\u0000"), toGlobalId("\u0000", "x"), "TGlzdGluZzo", "!!"]));
+      return good
+        ? pick(world.ids)
+        : fc.oneof(
+            pick(BAD_STRINGS),
+            pick([toGlobalId("Listing", "not-a-uuid"), toGlobalId("Listing", "\u0000"), toGlobalId("\u0000", "x"), "TGlzdGluZzo", "!!"]),
+          );
     case "Int":
       return good ? fc.integer({ min: 0, max: 60 }) : pick(INTS);
     case "Float":
@@ -109,7 +133,12 @@ function nonNullValueOf(type: GraphQLInputType, world: World, mode: Mode, depth:
   if (inner instanceof GraphQLList) {
     const item = inner.ofType;
     // "any" lists: one bad item among good ones.
-    const items = mode === "good" ? fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 3 }) : fc.tuple(fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 2 }), valueOf(item, world, "any", depth + 1)).map(([some, bad]) => [...some, bad]);
+    const items =
+      mode === "good"
+        ? fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 3 })
+        : fc
+            .tuple(fc.array(valueOf(item, world, "good", depth + 1), { maxLength: 2 }), valueOf(item, world, "any", depth + 1))
+            .map(([some, bad]) => [...some, bad]);
     return depth > 3 ? fc.constant([]) : items;
   }
   if (inner instanceof GraphQLEnumType) return fc.constantFrom(...inner.getValues().map((v) => v.value as unknown));
@@ -122,10 +151,15 @@ function nonNullValueOf(type: GraphQLInputType, world: World, mode: Mode, depth:
 function fieldsOf(fields: readonly { name: string; type: GraphQLInputType }[], world: World, mode: Mode, depth: number): fc.Arbitrary<Record<string, unknown>> {
   const requiredKeys = fields.filter((f) => isNonNullType(f.type)).map((f) => f.name);
   const record = (modeOf: (i: number) => Mode) =>
-    fc.record(Object.fromEntries(fields.map((f, i) => [f.name, valueOf(f.type, world, modeOf(i), depth)])), { requiredKeys }) as fc.Arbitrary<Record<string, unknown>>;
+    fc.record(Object.fromEntries(fields.map((f, i) => [f.name, valueOf(f.type, world, modeOf(i), depth)])), { requiredKeys }) as fc.Arbitrary<
+      Record<string, unknown>
+    >;
   if (mode === "good" || fields.length === 0) return record(() => "good");
   const oneBad = fc.nat(fields.length - 1).chain((bad) => record((i) => (i === bad ? "any" : "good")));
-  return fc.oneof({ arbitrary: oneBad, weight: 4 }, record(() => "any"));
+  return fc.oneof(
+    { arbitrary: oneBad, weight: 4 },
+    record(() => "any"),
+  );
 }
 
 /** Arguments for a field: all good, or (mostly) one bad value somewhere. */
@@ -171,7 +205,14 @@ describe("fuzzing every argument of the schema", () => {
     const broker = await aBroker(api.db, client);
     const booked = await api.data<{ createBooking: { booking: { id: string; visits: { nodes: { id: string }[] } } } }>(
       "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id visits(first: 5) { nodes { id } } } } }",
-      { input: { budgetId: toGlobalId("Budget", budget.id), listingId: toGlobalId("Listing", pa.listing.id), startsAt: "2026-05-04T09:00:00Z", idempotencyKey: "world" } },
+      {
+        input: {
+          budgetId: toGlobalId("Budget", budget.id),
+          listingId: toGlobalId("Listing", pa.listing.id),
+          startsAt: "2026-05-04T09:00:00Z",
+          idempotencyKey: "world",
+        },
+      },
       { as: clientUser },
     );
     const { booking } = booked.createBooking;
@@ -184,7 +225,15 @@ describe("fuzzing every argument of the schema", () => {
     const requestId = requested.requestQuote.quoteRequest.id;
     const submitted = await api.data<{ submitQuote: { quote: { id: string } } }>(
       "mutation ($input: SubmitQuoteInput!) { submitQuote(input: $input) { quote { id } } }",
-      { input: { requestId, listingId: toGlobalId("Listing", listing.id), unitPricePence: 2300, startsAt: "2026-05-11T09:00:00Z", validUntil: "2026-05-09T00:00:00Z" } },
+      {
+        input: {
+          requestId,
+          listingId: toGlobalId("Listing", listing.id),
+          unitPricePence: 2300,
+          startsAt: "2026-05-11T09:00:00Z",
+          validUntil: "2026-05-09T00:00:00Z",
+        },
+      },
       { as: providerUser },
     );
     const created = await api.data<{ createPackage: { package: { id: string } } }>(
@@ -256,7 +305,11 @@ describe("fuzzing every argument of the schema", () => {
     const statuses = new Set<number>();
     for (const sub of subjects) {
       const token = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(secret);
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: '{"query":"{ viewer { email } }"}' });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: '{"query":"{ viewer { email } }"}',
+      });
       statuses.add(response.status);
     }
 

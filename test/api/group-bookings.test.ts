@@ -12,7 +12,12 @@ type GroupData = {
   id: string;
   sessionPricePence: number;
   careHome: { id: string };
-  participants: { sharePence: number; alonePence: number; savingPence: number; booking: { id: string; totalCostPence: number; budget: { committedPence: number } | null } }[];
+  participants: {
+    sharePence: number;
+    alonePence: number;
+    savingPence: number;
+    booking: { id: string; totalCostPence: number; budget: { committedPence: number } | null };
+  }[];
 };
 const CREATE = `mutation ($input: CreateGroupBookingInput!) { createGroupBooking(input: $input) {
   groupBooking { id sessionPricePence careHome { id } participants { sharePence alonePence savingPence booking { id totalCostPence budget { committedPence } } } }
@@ -32,7 +37,15 @@ describe("group sessions in care homes", () => {
     broker = await aBroker(api.db);
     careHome = await aProvider(api.db, { kind: ProviderKind.CARE_HOME, name: "Elm House" });
     therapist = await aProvider(api.db, { kind: ProviderKind.BUSINESS, cqcLocationId: null, cqcRating: null });
-    session = await aListing(api.db, therapist, { categoryCode: "THERAPY", title: "Chair exercise class", unit: Unit.SESSION, visitMinutes: 60, pricePence: 10_000, setting: ListingSetting.CARE_HOME, groupCapacity: 8 });
+    session = await aListing(api.db, therapist, {
+      categoryCode: "THERAPY",
+      title: "Chair exercise class",
+      unit: Unit.SESSION,
+      visitMinutes: 60,
+      pricePence: 10_000,
+      setting: ListingSetting.CARE_HOME,
+      groupCapacity: 8,
+    });
     residents = [];
     residents = await someResidents(7, 100_000);
   });
@@ -40,7 +53,12 @@ describe("group sessions in care homes", () => {
   async function someResidents(count: number, allocatedPence: number) {
     const made: { client: ClientEntity; budget: BudgetEntity }[] = [];
     for (let i = 0; i < count; i++) {
-      const client = await aClient(api.db, { displayName: `Resident ${i + 1}`, setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, brokerUserId: broker.id });
+      const client = await aClient(api.db, {
+        displayName: `Resident ${i + 1}`,
+        setting: ClientSetting.CARE_HOME,
+        careHomeId: careHome.id,
+        brokerUserId: broker.id,
+      });
       made.push({ client, budget: await aBudget(api.db, client, { allocatedPence }) });
     }
     return made;
@@ -57,8 +75,21 @@ describe("group sessions in care homes", () => {
   });
 
   const book = (input: Record<string, unknown>, as: UserEntity = broker) =>
-    api.execute(CREATE, { input: { listingId: toGlobalId("Listing", session.id), careHomeId: toGlobalId("Provider", careHome.id), startsAt: "2026-04-07T14:00:00Z", idempotencyKey: `g-${Math.random()}`, ...input } }, { as }) as Promise<Answer>;
-  const participants = (budgets: BudgetEntity[], units?: number[]) => budgets.map((b, i) => ({ budgetId: toGlobalId("Budget", b.id), ...(units ? { units: units[i] } : {}) }));
+    api.execute(
+      CREATE,
+      {
+        input: {
+          listingId: toGlobalId("Listing", session.id),
+          careHomeId: toGlobalId("Provider", careHome.id),
+          startsAt: "2026-04-07T14:00:00Z",
+          idempotencyKey: `g-${Math.random()}`,
+          ...input,
+        },
+      },
+      { as },
+    ) as Promise<Answer>;
+  const participants = (budgets: BudgetEntity[], units?: number[]) =>
+    budgets.map((b, i) => ({ budgetId: toGlobalId("Budget", b.id), ...(units ? { units: units[i] } : {}) }));
   const committed = async () => (await api.db.query("SELECT committed_pence::int AS c FROM budgets ORDER BY id")).map((r: { c: number }) => r.c);
 
   it("6 residents sharing a 10,000p session EQUAL commit 1,667 ×4 and 1,666 ×2, each from their own budget", async () => {
@@ -69,7 +100,10 @@ describe("group sessions in care homes", () => {
     expect(userErrors).toEqual([]);
     expect(groupBooking!.sessionPricePence).toBe(10_000);
     expect(groupBooking!.careHome.id).toBe(toGlobalId("Provider", careHome.id));
-    const shares = groupBooking!.participants.map((p) => p.sharePence).sort().reverse();
+    const shares = groupBooking!.participants
+      .map((p) => p.sharePence)
+      .sort()
+      .reverse();
     expect(shares).toEqual([1667, 1667, 1667, 1667, 1666, 1666]);
     expect(groupBooking!.participants.every((p) => p.alonePence === 10_000 && p.savingPence === 10_000 - p.sharePence)).toBe(true);
     expect(groupBooking!.participants.every((p) => p.booking.totalCostPence === p.sharePence && p.booking.budget!.committedPence === p.sharePence)).toBe(true);
@@ -86,11 +120,19 @@ describe("group sessions in care homes", () => {
   });
 
   it("splits BY_UNITS in proportion, to the penny", async () => {
-    const answer = await book({ participants: participants(residents.slice(0, 3).map((r) => r.budget), [1, 1, 1.5]), split: "BY_UNITS" });
+    const answer = await book({
+      participants: participants(
+        residents.slice(0, 3).map((r) => r.budget),
+        [1, 1, 1.5],
+      ),
+      split: "BY_UNITS",
+    });
     const shares = answer.data!.createGroupBooking.groupBooking!.participants.map((p) => p.sharePence).sort((a, b) => a - b);
     expect(shares).toEqual([2857, 2857, 4286]);
     const missing = await book({ participants: participants(residents.slice(0, 2).map((r) => r.budget)), split: "BY_UNITS" });
-    expect(missing.data!.createGroupBooking.userErrors).toEqual([expect.objectContaining({ code: "INVALID_VALUE", field: ["input", "participants", "0", "units"] })]);
+    expect(missing.data!.createGroupBooking.userErrors).toEqual([
+      expect.objectContaining({ code: "INVALID_VALUE", field: ["input", "participants", "0", "units"] }),
+    ]);
   });
 
   it.each([
@@ -103,8 +145,16 @@ describe("group sessions in care homes", () => {
         expect((await bookAlone(r.budget, dear, "2026-04-02T10:00:00Z", "dear")).errors).toBeUndefined();
       },
     ],
-    ["their support plan does not cover it", "OUTSIDE_SUPPORT_PLAN", async (r: { budget: BudgetEntity }) => api.db.query("UPDATE budgets SET covered_categories = '{PERSONAL_CARE}' WHERE id = $1", [r.budget.id])],
-    ["they do not live there", "INVALID_VALUE", async (r: { client: ClientEntity }) => api.db.query("UPDATE clients SET setting = 'OWN_HOME', care_home_id = NULL WHERE id = $1", [r.client.id])],
+    [
+      "their support plan does not cover it",
+      "OUTSIDE_SUPPORT_PLAN",
+      async (r: { budget: BudgetEntity }) => api.db.query("UPDATE budgets SET covered_categories = '{PERSONAL_CARE}' WHERE id = $1", [r.budget.id]),
+    ],
+    [
+      "they do not live there",
+      "INVALID_VALUE",
+      async (r: { client: ClientEntity }) => api.db.query("UPDATE clients SET setting = 'OWN_HOME', care_home_id = NULL WHERE id = $1", [r.client.id]),
+    ],
   ])("is refused, naming the participant, when %s; nobody's money moves", async (_why, code, spoil) => {
     await spoil(residents[2]);
     const before = await committed();
@@ -137,17 +187,26 @@ describe("group sessions in care homes", () => {
 
     const otherBroker = await aBroker(api.db);
     const denied = await book({ participants: two }, otherBroker);
-    expect(denied.data!.createGroupBooking.userErrors).toEqual([expect.objectContaining({ code: "NOT_FOUND", message: expect.stringMatching(/^Participant 1: /) })]);
+    expect(denied.data!.createGroupBooking.userErrors).toEqual([
+      expect.objectContaining({ code: "NOT_FOUND", message: expect.stringMatching(/^Participant 1: /) }),
+    ]);
     const { user: resident } = await aClientUser(api.db, residents[0].client);
-    expect((await book({ participants: two }, resident)).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) })]);
+    expect((await book({ participants: two }, resident)).errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }),
+    ]);
   });
 
   it("shows a resident only their own share; the provider sees every share but no budget", async () => {
     const answer = await book({ participants: participants(residents.slice(0, 3).map((r) => r.budget)) });
     const id = answer.data!.createGroupBooking.groupBooking!.id;
-    const QUERY = "query ($id: ID!) { groupBooking(id: $id) { participants { sharePence booking { client { id } budget { availablePence } groupBooking { id } } } } }";
+    const QUERY =
+      "query ($id: ID!) { groupBooking(id: $id) { participants { sharePence booking { client { id } budget { availablePence } groupBooking { id } } } } }";
     const { user: resident } = await aClientUser(api.db, residents[1].client);
-    const mine = await api.data<{ groupBooking: { participants: { booking: { client: { id: string }; budget: unknown; groupBooking: { id: string } } }[] } }>(QUERY, { id }, { as: resident });
+    const mine = await api.data<{ groupBooking: { participants: { booking: { client: { id: string }; budget: unknown; groupBooking: { id: string } } }[] } }>(
+      QUERY,
+      { id },
+      { as: resident },
+    );
     expect(mine.groupBooking.participants).toHaveLength(1);
     expect(mine.groupBooking.participants[0].booking).toMatchObject({ client: { id: toGlobalId("Client", residents[1].client.id) }, groupBooking: { id } });
 
@@ -166,12 +225,21 @@ describe("group sessions in care homes", () => {
       const four = [0, 1, 2, 3].map((k) => pool[(i + k) % pool.length].budget);
       return book({ participants: participants(four), startsAt: new Date(Date.UTC(2026, 3, 1 + i, 14)).toISOString() });
     });
-    const singles = Array.from({ length: 30 }, (_, i) => bookAlone(pool[i % pool.length].budget, solo, new Date(Date.UTC(2026, 3, 1 + i, 10)).toISOString(), `s${i}`));
+    const singles = Array.from({ length: 30 }, (_, i) =>
+      bookAlone(pool[i % pool.length].budget, solo, new Date(Date.UTC(2026, 3, 1 + i, 10)).toISOString(), `s${i}`),
+    );
     const groupAnswers = await Promise.all(groups);
-    const singleAnswers = (await Promise.all(singles)) as { data?: { createBooking: { booking: { id: string } | null; userErrors: { code: string }[] } } | null; errors?: unknown[] }[];
+    const singleAnswers = (await Promise.all(singles)) as {
+      data?: { createBooking: { booking: { id: string } | null; userErrors: { code: string }[] } } | null;
+      errors?: unknown[];
+    }[];
     // Each answer is a booking made or a refusal for want of money, nothing else.
-    const groupOutcomes = groupAnswers.map((a) => (a.errors ? "ERROR" : a.data!.createGroupBooking.groupBooking ? "MADE" : a.data!.createGroupBooking.userErrors.map((e) => e.code).join()));
-    const singleOutcomes = singleAnswers.map((a) => (a.errors ? "ERROR" : a.data!.createBooking.booking ? "MADE" : a.data!.createBooking.userErrors.map((e) => e.code).join()));
+    const groupOutcomes = groupAnswers.map((a) =>
+      a.errors ? "ERROR" : a.data!.createGroupBooking.groupBooking ? "MADE" : a.data!.createGroupBooking.userErrors.map((e) => e.code).join(),
+    );
+    const singleOutcomes = singleAnswers.map((a) =>
+      a.errors ? "ERROR" : a.data!.createBooking.booking ? "MADE" : a.data!.createBooking.userErrors.map((e) => e.code).join(),
+    );
     for (const outcome of [...groupOutcomes, ...singleOutcomes]) expect(["MADE", "INSUFFICIENT_BUDGET"]).toContain(outcome);
     // Every resident asks for at least 4 single shares against room for 3, so, whoever wins each
     // race, every budget ends exactly full: 7 × 3 shares, each a single booking or a group place.
@@ -180,7 +248,11 @@ describe("group sessions in care homes", () => {
     const madeGroups = groupOutcomes.filter((o) => o === "MADE").length;
     expect(4 * madeGroups + singleOutcomes.filter((o) => o === "MADE").length).toBe(21);
     // Every group session is whole: four shares adding up to the price, or nothing.
-    expect(await api.db.query("SELECT g.id FROM group_bookings g JOIN bookings b ON b.group_booking_id = g.id GROUP BY g.id HAVING count(*) <> 4 OR sum(b.group_share_pence) <> 10000")).toEqual([]);
+    expect(
+      await api.db.query(
+        "SELECT g.id FROM group_bookings g JOIN bookings b ON b.group_booking_id = g.id GROUP BY g.id HAVING count(*) <> 4 OR sum(b.group_share_pence) <> 10000",
+      ),
+    ).toEqual([]);
     expect(await api.db.query("SELECT count(*)::int AS n FROM group_bookings")).toEqual([{ n: madeGroups }]);
   });
 });

@@ -22,7 +22,10 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] },
+  };
 }
 
 const hs256 = (claims: Record<string, unknown>, secret = TEST_JWT_SECRET) =>
@@ -47,12 +50,21 @@ describe("HTTP", () => {
     const REGISTER = { query: 'mutation { registerProvider(input: { name: "Sneaky", kind: BUSINESS }) { provider { id } } }' };
 
     it.each([
-      ["an expired token", async () => hs256({ sub: "carol@example.org", exp: Math.floor(Date.now() / 1000) - 120 }), "The bearer token has expired. Sign in again."],
-      ["a token with a forged signature", async () => hs256({ sub: "carol@example.org", exp: inAnHour() }, "another-secret-another-secret-0123456789"), "The bearer token is not valid. Sign in again."],
+      [
+        "an expired token",
+        async () => hs256({ sub: "carol@example.org", exp: Math.floor(Date.now() / 1000) - 120 }),
+        "The bearer token has expired. Sign in again.",
+      ],
+      [
+        "a token with a forged signature",
+        async () => hs256({ sub: "carol@example.org", exp: inAnHour() }, "another-secret-another-secret-0123456789"),
+        "The bearer token is not valid. Sign in again.",
+      ],
       ["a token without expiry", async () => hs256({ sub: "carol@example.org" }), "The bearer token is not valid. Sign in again."],
       [
         "an unsigned token (alg none)",
-        async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "carol@example.org", exp: inAnHour() })).toString("base64url")}.`,
+        async () =>
+          `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "carol@example.org", exp: inAnHour() })).toString("base64url")}.`,
         "Tokens signed with none are not accepted.",
       ],
       ["a token for nobody known", async () => hs256({ sub: "stranger@example.org", exp: inAnHour() }), "The bearer token names no user of this marketplace."],
@@ -62,7 +74,11 @@ describe("HTTP", () => {
         async () => hs256({ sub: "carol@example.org", iat: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400, exp: inAnHour() + 10 * 365 * 86_400 }),
         "The bearer token was issued in the future. Check the issuer's clock.",
       ],
-      ["a token that never expires in practice (exp: 1e20)", async () => hs256({ sub: "carol@example.org", exp: 1e20 }), "The bearer token lives longer than the 24 hours allowed. Sign in again."],
+      [
+        "a token that never expires in practice (exp: 1e20)",
+        async () => hs256({ sub: "carol@example.org", exp: 1e20 }),
+        "The bearer token lives longer than the 24 hours allowed. Sign in again.",
+      ],
       [
         "a token living 25 hours",
         async () => hs256({ sub: "carol@example.org", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 25 * 3600 }),
@@ -130,7 +146,11 @@ describe("HTTP", () => {
     const deep = `{ ${"listings { nodes { provider { ".repeat(2_000)}name${" } } }".repeat(2_000)} }`;
     const expected = {
       status: 400,
-      body: { errors: [{ message: "The document nests brackets more than 256 deep. Split it into smaller queries.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
+      body: {
+        errors: [
+          { message: "The document nests brackets more than 256 deep. Split it into smaller queries.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
+        ],
+      },
     };
     expect(await post(url, { query: deep })).toEqual(expected);
     const justTooDeep = `${"{ a ".repeat(257)}${"}".repeat(257)}`;
@@ -168,7 +188,11 @@ describe("HTTP", () => {
 
     it("let a listed origin read answers, and no other", async () => {
       const ask = (origin: string) =>
-        fetch(`${corsUrl}/graphql`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+        fetch(`${corsUrl}/graphql`, {
+          method: "POST",
+          headers: { origin, "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
       expect((await ask(APP)).headers.get("access-control-allow-origin")).toBe(APP);
       expect((await ask("https://evil.example.org")).headers.get("access-control-allow-origin")).toBeNull();
     });
@@ -195,7 +219,7 @@ describe("HTTP", () => {
     const messagesFrom = async (appUrl: string) =>
       (await Promise.all(misspelt.map((body) => post(appUrl, body)))).flatMap(({ body }) => body.errors?.map((e) => e.message) ?? []);
 
-    it("give no schema hints: no \"Did you mean …\" anywhere, while development keeps them", async () => {
+    it('give no schema hints: no "Did you mean …" anywhere, while development keeps them', async () => {
       expect((await messagesFrom(url)).filter((m) => m.includes("Did you mean"))).toHaveLength(misspelt.length);
       const app = await createApp(testConfig({ NODE_ENV: "production", DATABASE_URL: await workerDatabaseUrl() }), { databaseUrl: await workerDatabaseUrl() });
       try {
@@ -209,10 +233,22 @@ describe("HTTP", () => {
   });
 
   it.each([
-    ["one field repeated 4,900 times (the audit's 54 KB document)", `{ ${"viewer { id } ".repeat(4_900)}}`, "The document makes more than 1000 selections. Split it into smaller queries."],
+    [
+      "one field repeated 4,900 times (the audit's 54 KB document)",
+      `{ ${"viewer { id } ".repeat(4_900)}}`,
+      "The document makes more than 1000 selections. Split it into smaller queries.",
+    ],
     ["one field repeated 9 times", `{ ${"viewer { id } ".repeat(9)}}`, 'The document selects "viewer" 9 times in one place. Select each field once.'],
-    ["one field repeated through 50 fragments", `{ ${Array.from({ length: 50 }, (_, i) => `...F${i}`).join(" ")} } ${Array.from({ length: 50 }, (_, i) => `fragment F${i} on Query { viewer { id } }`).join(" ")}`, 'The document selects "viewer" 9 times in one place. Select each field once.'],
-    ["2,000 distinct aliases", `{ ${Array.from({ length: 2_000 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`, "The document makes more than 1000 selections. Split it into smaller queries."],
+    [
+      "one field repeated through 50 fragments",
+      `{ ${Array.from({ length: 50 }, (_, i) => `...F${i}`).join(" ")} } ${Array.from({ length: 50 }, (_, i) => `fragment F${i} on Query { viewer { id } }`).join(" ")}`,
+      'The document selects "viewer" 9 times in one place. Select each field once.',
+    ],
+    [
+      "2,000 distinct aliases",
+      `{ ${Array.from({ length: 2_000 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`,
+      "The document makes more than 1000 selections. Split it into smaller queries.",
+    ],
   ])("refuses a document whose validation would be quadratic before validating it: %s", async (_what, query, message) => {
     const { status, body } = await post(url, { query });
     expect({ status, body }).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] } });

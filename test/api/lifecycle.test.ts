@@ -51,7 +51,9 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 
 async function exitedWithin(server: Running, ms: number): Promise<number | null> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${server.output()}`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${server.output()}`)), ms)),
+  );
   try {
     return await Promise.race([server.exit, timeout]);
   } finally {
@@ -77,7 +79,11 @@ function freePort(): Promise<number> {
 }
 
 const serving = (server: Running) => () => server.output().includes('"message":"serving"');
-const status = (port: number, route: string) => fetch(`http://127.0.0.1:${port}${route}`).then((r) => r.status, () => 0);
+const status = (port: number, route: string) =>
+  fetch(`http://127.0.0.1:${port}${route}`).then(
+    (r) => r.status,
+    () => 0,
+  );
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -177,7 +183,10 @@ describe("the server process", () => {
       const postmasterPid = async () => Number((await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => "0")).split("\n")[0]);
       const first = await postmasterPid();
       process.kill(first, "SIGKILL");
-      await until("the supervisor has restarted it", async () => server.output().includes("embedded PostgreSQL restarted") && (await status(port, "/readyz")) === 200);
+      await until(
+        "the supervisor has restarted it",
+        async () => server.output().includes("embedded PostgreSQL restarted") && (await status(port, "/readyz")) === 200,
+      );
       expect(server.output()).toContain("embedded PostgreSQL exited unexpectedly; restarting it");
       const second = await postmasterPid();
       expect(second).not.toBe(first);

@@ -71,20 +71,44 @@ describe("listings", () => {
           },
         ],
       });
-      const unregulated = await api.data<{ createListing: Payload }>(CREATE, { input: { ...input, categoryCode: "PA_SUPPORT", unit: "HOUR", visitMinutes: null } }, { as: user });
+      const unregulated = await api.data<{ createListing: Payload }>(
+        CREATE,
+        { input: { ...input, categoryCode: "PA_SUPPORT", unit: "HOUR", visitMinutes: null } },
+        { as: user },
+      );
       expect(unregulated.createListing.userErrors).toEqual([]);
     });
 
     it("states when and how much the provider can supply, for planning; updates change only what is given", async () => {
       const { user } = await aProviderMember(api.db);
       const AVAILABILITY = "listing { id availableDays availableFrom availableTo weeklyCapacityUnits } userErrors { code field }";
-      const created = await api.data<{ createListing: Payload }>(`mutation ($input: CreateListingInput!) { createListing(input: $input) { ${AVAILABILITY} } }`, { input }, { as: user });
-      expect(created.createListing.listing).toMatchObject({ availableDays: ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], availableFrom: "00:00", availableTo: "24:00", weeklyCapacityUnits: null });
+      const created = await api.data<{ createListing: Payload }>(
+        `mutation ($input: CreateListingInput!) { createListing(input: $input) { ${AVAILABILITY} } }`,
+        { input },
+        { as: user },
+      );
+      expect(created.createListing.listing).toMatchObject({
+        availableDays: ["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+        availableFrom: "00:00",
+        availableTo: "24:00",
+        weeklyCapacityUnits: null,
+      });
       const update = (change: Record<string, unknown>) =>
-        api.execute<{ updateListing: Payload }>(`mutation ($input: UpdateListingInput!) { updateListing(input: $input) { ${AVAILABILITY} } }`, { input: { listingId: created.createListing.listing!.id, ...change } }, { as: user });
+        api.execute<{ updateListing: Payload }>(
+          `mutation ($input: UpdateListingInput!) { updateListing(input: $input) { ${AVAILABILITY} } }`,
+          { input: { listingId: created.createListing.listing!.id, ...change } },
+          { as: user },
+        );
       const weekdays = await update({ availableDays: ["MO", "TU", "MO"], availableFrom: "08:00", availableTo: "18:00", weeklyCapacityUnits: 30 });
-      expect(weekdays.data?.updateListing.listing).toMatchObject({ availableDays: ["MO", "TU"], availableFrom: "08:00", availableTo: "18:00", weeklyCapacityUnits: 30 });
-      const read = await api.data<{ listing: unknown }>("query ($id: ID!) { listing(id: $id) { availableDays availableFrom } }", { id: created.createListing.listing!.id });
+      expect(weekdays.data?.updateListing.listing).toMatchObject({
+        availableDays: ["MO", "TU"],
+        availableFrom: "08:00",
+        availableTo: "18:00",
+        weeklyCapacityUnits: 30,
+      });
+      const read = await api.data<{ listing: unknown }>("query ($id: ID!) { listing(id: $id) { availableDays availableFrom } }", {
+        id: created.createListing.listing!.id,
+      });
       expect(read.listing).toEqual({ availableDays: ["MO", "TU"], availableFrom: "08:00" });
       const found = await api.data<{ listings: { nodes: unknown[] } }>("{ listings(first: 5) { nodes { availableDays availableTo } } }");
       expect(found.listings.nodes).toEqual([{ availableDays: ["MO", "TU"], availableTo: "18:00" }]);
@@ -132,7 +156,11 @@ describe("listings", () => {
     it("change what is given and keep the rest", async () => {
       const { user, provider } = await aProviderMember(api.db);
       const listing = await aListing(api.db, provider, { title: "Home care", pricePence: 2400 });
-      const { updateListing } = await api.data<{ updateListing: Payload }>(UPDATE, { input: { listingId: toGlobalId("Listing", listing.id), pricePence: 2550 } }, { as: user });
+      const { updateListing } = await api.data<{ updateListing: Payload }>(
+        UPDATE,
+        { input: { listingId: toGlobalId("Listing", listing.id), pricePence: 2550 } },
+        { as: user },
+      );
       expect(updateListing).toEqual({ listing: { title: "Home care", pricePence: 2550, category: { code: "PERSONAL_CARE" } }, userErrors: [] });
     });
 
@@ -157,7 +185,11 @@ describe("listings", () => {
 
       // A regulated listing left over from a registration since removed cannot come back on.
       const leftOver = await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", active: false });
-      const { setListingActive } = await api.data<{ setListingActive: Payload }>(SET_ACTIVE, { input: { listingId: toGlobalId("Listing", leftOver.id), active: true } }, { as: user });
+      const { setListingActive } = await api.data<{ setListingActive: Payload }>(
+        SET_ACTIVE,
+        { input: { listingId: toGlobalId("Listing", leftOver.id), active: true } },
+        { as: user },
+      );
       expect(codesAndFields(setListingActive)).toEqual([["CQC_REGISTRATION_REQUIRED", ["input", "categoryCode"]]]);
     });
 
@@ -169,7 +201,11 @@ describe("listings", () => {
       expect(setListingActive).toEqual({ listing: { active: false }, userErrors: [] });
       const query = "query ($id: ID!) { listing(id: $id) { active } node(id: $id) { id } listings { totalCount } }";
       expect(await api.data(query, { id: listingId })).toEqual({ listing: null, node: null, listings: { totalCount: 0 } });
-      expect(await api.data(query, { id: listingId }, { as: user })).toEqual({ listing: { active: false }, node: { id: listingId }, listings: { totalCount: 0 } });
+      expect(await api.data(query, { id: listingId }, { as: user })).toEqual({
+        listing: { active: false },
+        node: { id: listingId },
+        listings: { totalCount: 0 },
+      });
     });
   });
 
@@ -195,11 +231,28 @@ describe("listings", () => {
 
     it("applies every filter", async () => {
       const agency = await aProvider(api.db, { name: "Agency", cqcRating: CqcRating.OUTSTANDING, postcodeDistricts: ["SW19"] });
-      const pa = await aProvider(api.db, { name: "PA", kind: ProviderKind.PERSONAL_ASSISTANT, cqcLocationId: null, cqcRating: null, postcodeDistricts: ["CR4"] });
-      const leics = await aProvider(api.db, { name: "Leics", serviceAreas: [LEICESTERSHIRE], postcodeDistricts: ["LE1"], cqcRating: CqcRating.REQUIRES_IMPROVEMENT });
+      const pa = await aProvider(api.db, {
+        name: "PA",
+        kind: ProviderKind.PERSONAL_ASSISTANT,
+        cqcLocationId: null,
+        cqcRating: null,
+        postcodeDistricts: ["CR4"],
+      });
+      const leics = await aProvider(api.db, {
+        name: "Leics",
+        serviceAreas: [LEICESTERSHIRE],
+        postcodeDistricts: ["LE1"],
+        cqcRating: CqcRating.REQUIRES_IMPROVEMENT,
+      });
       await aListing(api.db, agency, { title: "Morning personal care", pricePence: 2600 });
       await aListing(api.db, pa, { title: "PA support", categoryCode: "PA_SUPPORT", pricePence: 1500 });
-      await aListing(api.db, pa, { title: "Befriending calls", categoryCode: "SOCIAL_LEISURE", unit: Unit.SESSION, setting: ListingSetting.REMOTE, pricePence: 500 });
+      await aListing(api.db, pa, {
+        title: "Befriending calls",
+        categoryCode: "SOCIAL_LEISURE",
+        unit: Unit.SESSION,
+        setting: ListingSetting.REMOTE,
+        pricePence: 500,
+      });
       await aListing(api.db, leics, { title: "Leicester personal care", pricePence: 2200 });
 
       expect(await search({})).toEqual(["Befriending calls", "PA support", "Leicester personal care", "Morning personal care"]);
@@ -218,7 +271,12 @@ describe("listings", () => {
 
     it("orders by price either way, or newest first", async () => {
       const provider = await aProvider(api.db);
-      for (const [title, pricePence] of [["Middle", 2000], ["Cheap", 1500], ["Dear", 3000]] as const) await aListing(api.db, provider, { title, pricePence });
+      for (const [title, pricePence] of [
+        ["Middle", 2000],
+        ["Cheap", 1500],
+        ["Dear", 3000],
+      ] as const)
+        await aListing(api.db, provider, { title, pricePence });
       expect(await search({ orderBy: "PRICE_ASC" })).toEqual(["Cheap", "Middle", "Dear"]);
       expect(await search({ orderBy: "PRICE_DESC" })).toEqual(["Dear", "Middle", "Cheap"]);
       expect(await search({ orderBy: "NEWEST" })).toEqual(["Dear", "Cheap", "Middle"]);
@@ -265,14 +323,22 @@ describe("listings", () => {
       expect(beyond.listings).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
 
       const tooMany = await api.execute(SEARCH, { first: 101 });
-      expect(tooMany.errors).toEqual([expect.objectContaining({ message: "Invalid input: first must not be greater than 100.", extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) })]);
+      expect(tooMany.errors).toEqual([
+        expect.objectContaining({
+          message: "Invalid input: first must not be greater than 100.",
+          extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }),
+        }),
+      ]);
       const negative = await api.execute(SEARCH, { first: -1 });
       expect(negative.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
 
       for (const after of [encodeCursor("NEWEST", [provider.id]), "not-a-cursor"]) {
         const wrong = await api.execute(SEARCH, { after, orderBy: "PRICE_ASC" });
         expect(wrong.errors).toEqual([
-          expect.objectContaining({ message: "`after` is not a cursor of this list in this order. Start again without `after`.", extensions: { code: "BAD_USER_INPUT", field: "after" } }),
+          expect.objectContaining({
+            message: "`after` is not a cursor of this list in this order. Start again without `after`.",
+            extensions: { code: "BAD_USER_INPUT", field: "after" },
+          }),
         ]);
       }
     });

@@ -89,9 +89,17 @@ describe("statements per query", () => {
           { as: broker },
         );
         for (const day of [6, 7]) {
-          await api.data("mutation ($input: AddPackageItemInput!) { addPackageItem(input: $input) { userErrors { code } } }", {
-            input: { packageId: createPackage.package.id, listingId: toGlobalId("Listing", (await aListing(api.db, await aProvider(api.db))).id), startsAt: `2026-04-0${day}T09:00:00Z` },
-          }, { as: broker });
+          await api.data(
+            "mutation ($input: AddPackageItemInput!) { addPackageItem(input: $input) { userErrors { code } } }",
+            {
+              input: {
+                packageId: createPackage.package.id,
+                listingId: toGlobalId("Listing", (await aListing(api.db, await aProvider(api.db))).id),
+                startsAt: `2026-04-0${day}T09:00:00Z`,
+              },
+            },
+            { as: broker },
+          );
         }
       }
     };

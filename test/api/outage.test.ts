@@ -57,7 +57,11 @@ describe("the database going away", () => {
     await ensureDatabase(server.url, "market");
     const clock = new TestClock();
     clock.set("2026-03-01T10:00:00Z");
-    app = await createApp(testConfig({ DATABASE_POOL_SIZE: "5", LOG_LEVEL: "error" }), { databaseUrl: databaseUrl(server.url, "market"), clock, sqlLogger: quiet });
+    app = await createApp(testConfig({ DATABASE_POOL_SIZE: "5", LOG_LEVEL: "error" }), {
+      databaseUrl: databaseUrl(server.url, "market"),
+      clock,
+      sqlLogger: quiet,
+    });
     await runMigrations(app.db);
     await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
@@ -122,14 +126,26 @@ describe("the database going away", () => {
       // Then /readyz says so, and so do anonymous queries (a resolver's error) and the CSV report
       const ready = await fetch(`${url}/readyz`);
       expect({ status: ready.status, retryAfter: ready.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "5" });
-      const query = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ listings(first: 1) { edges { node { id } } } }" }) });
+      const query = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ listings(first: 1) { edges { node { id } } } }" }),
+      });
       expect(query.status).toBe(503);
-      expect((await query.json())).toMatchObject({ errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+      expect(await query.json()).toMatchObject({ errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] });
       const csv = await fetch(`${url}/reports/efficiency.csv?fundingBodyCode=E09000024&from=2026-04-01&to=2027-03-31`, { headers: { authorization } });
-      expect({ status: csv.status, body: (await csv.json()) }).toMatchObject({ status: 503, body: { errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] } });
+      expect({ status: csv.status, body: await csv.json() }).toMatchObject({
+        status: 503,
+        body: { errors: [{ extensions: { code: "SERVICE_UNAVAILABLE" } }] },
+      });
 
       // A killed postmaster's backends may linger a moment, holding its shared memory: try again until it starts.
-      await until("the database starts again", () => server.restart().then(() => true, () => false));
+      await until("the database starts again", () =>
+        server.restart().then(
+          () => true,
+          () => false,
+        ),
+      );
       phase = "back";
       await until("/readyz is ready again", async () => (await readiness()) === 200);
       await until("10 bookings succeed again", () => seen.back.BOOKED >= 10);
@@ -157,7 +173,11 @@ describe("the database going away", () => {
                count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.booking_id = b.id))::int AS without_visits
         FROM bookings b`),
     ).toEqual([{ bookings: nextKey, without_commitment: 0, without_visits: 0 }]);
-    expect(await app.db.query("SELECT sum(amount_pence)::int AS committed FROM ledger_entries WHERE kind = 'COMMITMENT'")).toEqual([{ committed: nextKey * 1500 }]);
-    console.log(`outage burst of ${nextKey} in ${burstMs} ms, by phase a request began in: ${JSON.stringify(seen)}; ${failedKeys.length} refused requests retried`);
+    expect(await app.db.query("SELECT sum(amount_pence)::int AS committed FROM ledger_entries WHERE kind = 'COMMITMENT'")).toEqual([
+      { committed: nextKey * 1500 },
+    ]);
+    console.log(
+      `outage burst of ${nextKey} in ${burstMs} ms, by phase a request began in: ${JSON.stringify(seen)}; ${failedKeys.length} refused requests retried`,
+    );
   });
 });

@@ -4,7 +4,19 @@ import type { ListingEntity } from "../../src/modules/listings";
 import { ProviderKind } from "../../src/modules/providers";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";
-import { aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
+import {
+  aBroker,
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  aListing,
+  aPersonalAssistant,
+  aProvider,
+  aProviderMember,
+  ledgerMismatches,
+  MERTON,
+} from "../support/factories";
 
 type Errors = { code: string; message: string; field: (string | number)[] | null }[];
 type PackageData = {
@@ -16,12 +28,20 @@ type PackageData = {
   fitsBudget: boolean | null;
   brokerageFeePence: number;
   brokerageChargedTo: string | null;
-  items: { id: string; position: number; costPence: number; referenceCostPence: number | null; savingPence: number | null; booking: { id: string; status: string } | null }[];
+  items: {
+    id: string;
+    position: number;
+    costPence: number;
+    referenceCostPence: number | null;
+    savingPence: number | null;
+    booking: { id: string; status: string } | null;
+  }[];
   budget: { committedPence: number; spentPence: number; availablePence: number };
 };
 const FIELDS = `id status annualCostPence referenceCostPence savingPence fitsBudget brokerageFeePence brokerageChargedTo
   items { id position costPence referenceCostPence savingPence booking { id status } } budget { committedPence spentPence availablePence }`;
-const mutation = (name: string, input: string) => `mutation ($input: ${input}!) { ${name}(input: $input) { package { ${FIELDS} } userErrors { code message field } } }`;
+const mutation = (name: string, input: string) =>
+  `mutation ($input: ${input}!) { ${name}(input: $input) { package { ${FIELDS} } userErrors { code message field } } }`;
 type Payload = { package: PackageData | null; userErrors: Errors };
 
 /** Four weekly visits in April 2026, an hour each. */
@@ -51,7 +71,11 @@ describe("packages", () => {
     listings = [
       await aListing(api.db, agency, { categoryCode: "PERSONAL_CARE", pricePence: 2400, title: "Morning care" }),
       await aListing(api.db, agency, { categoryCode: "DOMESTIC", pricePence: 1800, title: "Cleaning" }),
-      await aListing(api.db, await aProvider(api.db, { kind: ProviderKind.BUSINESS, cqcLocationId: null, cqcRating: null }), { categoryCode: "GARDENING", pricePence: 1700, title: "Garden" }),
+      await aListing(api.db, await aProvider(api.db, { kind: ProviderKind.BUSINESS, cqcLocationId: null, cqcRating: null }), {
+        categoryCode: "GARDENING",
+        pricePence: 1700,
+        title: "Garden",
+      }),
     ];
     await api.data(
       "mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }",
@@ -68,7 +92,8 @@ describe("packages", () => {
   const add = (as: UserEntity, packageId: string, listing: ListingEntity, startsAt: string, extra: Record<string, unknown> = {}) =>
     call(api, "addPackageItem", { packageId, listingId: toGlobalId("Listing", listing.id), startsAt, ...APRIL, ...extra }, as, "AddPackageItemInput");
   const propose = (as: UserEntity, packageId: string) => call(api, "proposePackage", { packageId }, as, "PackageRefInput");
-  const agree = (as: UserEntity, packageId: string, idempotencyKey = `agree-${packageId}`) => call(api, "agreePackage", { packageId, idempotencyKey }, as, "AgreePackageInput");
+  const agree = (as: UserEntity, packageId: string, idempotencyKey = `agree-${packageId}`) =>
+    call(api, "agreePackage", { packageId, idempotencyKey }, as, "AgreePackageInput");
   const cancel = (as: UserEntity, packageId: string) => call(api, "cancelPackage", { packageId }, as, "PackageRefInput");
 
   /** A proposed package of the three agency items (23,600p of 25,000p) and, if given, a fourth. */
@@ -87,7 +112,9 @@ describe("packages", () => {
     const draft = (await create(broker)).package!;
     expect(draft).toMatchObject({ status: "DRAFT", annualCostPence: 0, items: [], fitsBudget: true });
     const added = (await add(broker, draft.id, listings[0], "2026-04-06T08:00:00Z")).package!;
-    expect(added.items).toEqual([expect.objectContaining({ position: 1, costPence: 4 * 2400, referenceCostPence: 4 * 2200, savingPence: -800, booking: null })]);
+    expect(added.items).toEqual([
+      expect.objectContaining({ position: 1, costPence: 4 * 2400, referenceCostPence: 4 * 2200, savingPence: -800, booking: null }),
+    ]);
     await add(broker, draft.id, listings[1], "2026-04-07T10:00:00Z");
     const whole = (await add(broker, draft.id, listings[2], "2026-04-08T14:00:00Z")).package!;
     expect(whole).toMatchObject({ annualCostPence: 9600 + 7200 + 6800, referenceCostPence: 8800, savingPence: -800, fitsBudget: true });
@@ -105,7 +132,9 @@ describe("packages", () => {
     const therapy = await aListing(api.db, await aProvider(api.db), { categoryCode: "NURSING", title: "Nursing" });
     const refused = await add(broker, draft.id, therapy, "2026-04-06T08:00:00Z");
     expect(refused.userErrors).toEqual([expect.objectContaining({ code: "OUTSIDE_SUPPORT_PLAN" })]);
-    expect(await propose(broker, draft.id)).toMatchObject({ userErrors: [expect.objectContaining({ code: "INVALID_VALUE", message: expect.stringContaining("at least one service") })] });
+    expect(await propose(broker, draft.id)).toMatchObject({
+      userErrors: [expect.objectContaining({ code: "INVALID_VALUE", message: expect.stringContaining("at least one service") })],
+    });
 
     await add(broker, draft.id, listings[0], "2026-04-06T08:00:00Z");
     await propose(broker, draft.id);
@@ -130,12 +159,23 @@ describe("packages", () => {
     const pa = await aPersonalAssistant(api.db, 1500);
     if (code === "SLOT_TAKEN") {
       // Someone else has the PA on Thursdays at 09:00; and the money would fit.
-      await api.data("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: { budgetId: toGlobalId("Budget", budget.id), amountPence: 975_000, idempotencyKey: "top-up" } }, { as: commissioner });
+      await api.data(
+        "mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }",
+        { input: { budgetId: toGlobalId("Budget", budget.id), amountPence: 975_000, idempotencyKey: "top-up" } },
+        { as: commissioner },
+      );
       const other = await aClientUser(api.db);
       const otherBudget = await aBudget(api.db, other.client);
       const booked = await api.data<{ createBooking: { userErrors: Errors } }>(
         "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { userErrors { code } } }",
-        { input: { listingId: toGlobalId("Listing", pa.listing.id), budgetId: toGlobalId("Budget", otherBudget.id), startsAt: "2026-04-23T09:30:00Z", idempotencyKey: "other" } },
+        {
+          input: {
+            listingId: toGlobalId("Listing", pa.listing.id),
+            budgetId: toGlobalId("Budget", otherBudget.id),
+            startsAt: "2026-04-23T09:30:00Z",
+            idempotencyKey: "other",
+          },
+        },
         { as: other.user },
       );
       expect(booked.createBooking.userErrors).toEqual([]);
@@ -145,7 +185,9 @@ describe("packages", () => {
 
     const refused = await agree(broker, pkg.id);
     expect(refused.package).toBeNull();
-    expect(refused.userErrors).toEqual([expect.objectContaining({ code, field: ["input", "items", "3"], message: expect.stringMatching(/^Item 4 \(Personal assistant support\): /) })]);
+    expect(refused.userErrors).toEqual([
+      expect.objectContaining({ code, field: ["input", "items", "3"], message: expect.stringMatching(/^Item 4 \(Personal assistant support\): /) }),
+    ]);
     expect(await api.db.query("SELECT count(*)::int AS n FROM bookings WHERE client_id = $1", [client.id])).toEqual([{ n: 0 }]);
     expect(await api.db.query("SELECT committed_pence FROM budgets WHERE id = $1", [budget.id])).toEqual(before);
     const after = await api.data<{ package: { status: string } }>("query ($id: ID!) { package(id: $id) { status } }", { id: pkg.id }, { as: broker });
@@ -174,7 +216,11 @@ describe("packages", () => {
 
   describe("brokerage", () => {
     const settings = (input: Record<string, unknown>) =>
-      api.data("mutation ($input: UpdateFundingBodySettingsInput!) { updateFundingBodySettings(input: $input) { userErrors { code } } }", { input: { code: MERTON, ...input } }, { as: commissioner });
+      api.data(
+        "mutation ($input: UpdateFundingBodySettingsInput!) { updateFundingBodySettings(input: $input) { userErrors { code } } }",
+        { input: { code: MERTON, ...input } },
+        { as: commissioner },
+      );
     const REPORT = `{ efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-03-01", to: "2026-03-31", groupBy: [MONTH]) {
       rows { group { month } measures { brokerageCostPence netSavingAfterBrokeragePence } } totals { brokerageCostPence netSavingAfterBrokeragePence } } }`;
 
@@ -182,7 +228,11 @@ describe("packages", () => {
       await settings({ brokerageMode: "PER_PACKAGE", brokerageFeePence: 1_000, brokerageChargedTo: "BUDGET" });
       const pkg = await proposed();
       const agreed = await agree(clientUser, pkg.id);
-      expect(agreed.package).toMatchObject({ brokerageFeePence: 1_000, brokerageChargedTo: "BUDGET", budget: { committedPence: 23_600, spentPence: 1_000, availablePence: 400 } });
+      expect(agreed.package).toMatchObject({
+        brokerageFeePence: 1_000,
+        brokerageChargedTo: "BUDGET",
+        budget: { committedPence: 23_600, spentPence: 1_000, availablePence: 400 },
+      });
       expect(await api.db.query("SELECT amount_pence::int, memo FROM ledger_entries WHERE kind = 'FEE'")).toEqual([{ amount_pence: 1_000, memo: "brokerage" }]);
       const report = await api.data<{ efficiencyReport: unknown }>(REPORT, {}, { as: commissioner });
       expect(report.efficiencyReport).toEqual({
@@ -236,7 +286,11 @@ describe("packages", () => {
       await propose(broker, pkg.id);
       expect((await agree(otherBroker, pkg.id)).userErrors[0].code).toBe("NOT_FOUND");
       expect((await cancel(otherBroker, pkg.id)).userErrors[0].code).toBe("NOT_FOUND");
-      const read = await api.data<{ package: unknown; packages: { totalCount: number } }>("query ($id: ID!) { package(id: $id) { id } packages(first: 10) { totalCount } }", { id: pkg.id }, { as: otherBroker });
+      const read = await api.data<{ package: unknown; packages: { totalCount: number } }>(
+        "query ($id: ID!) { package(id: $id) { id } packages(first: 10) { totalCount } }",
+        { id: pkg.id },
+        { as: otherBroker },
+      );
       expect(read).toEqual({ package: null, packages: { totalCount: 0 } });
 
       // Once reassigned, the first broker loses the client.
@@ -246,7 +300,11 @@ describe("packages", () => {
 
     it("a client sees and agrees their own packages but does not arrange them; a provider sees none", async () => {
       const pkg = (await create(broker)).package!;
-      const asClient = await api.execute(mutation("createPackage", "CreatePackageInput"), { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) } }, { as: clientUser });
+      const asClient = await api.execute(
+        mutation("createPackage", "CreatePackageInput"),
+        { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) } },
+        { as: clientUser },
+      );
       expect(asClient.errors?.[0].extensions?.code).toBe("FORBIDDEN");
       const mine = await api.data<{ packages: { nodes: { id: string }[] } }>("{ packages(first: 10) { nodes { id } } }", {}, { as: clientUser });
       expect(mine.packages.nodes.map((p) => p.id)).toEqual([pkg.id]);

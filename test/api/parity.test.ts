@@ -63,19 +63,17 @@ describe("SQL and TypeScript agree", () => {
     )
     .map((drawn) =>
       drawn.flatMap(([y, years, ratePence], i) =>
-        years.map(
-          (year, j): Version => ({
-            id: `00000000-0000-4000-8000-${String(i * 10 + j).padStart(12, "0")}`,
-            fundingBodyCode: y.sourceKind === SourceKind.MINIMUM_PRICE ? NATIONAL : FUNDING_BODY,
-            categoryCode: y.categoryCode,
-            unit: y.unitAndMinutes[0],
-            visitMinutes: y.unitAndMinutes[1],
-            rateType: y.rateType,
-            sourceKind: y.sourceKind,
-            ratePence: ratePence + j * 37,
-            ...year,
-          }),
-        ),
+        years.map((year, j): Version => ({
+          id: `00000000-0000-4000-8000-${String(i * 10 + j).padStart(12, "0")}`,
+          fundingBodyCode: y.sourceKind === SourceKind.MINIMUM_PRICE ? NATIONAL : FUNDING_BODY,
+          categoryCode: y.categoryCode,
+          unit: y.unitAndMinutes[0],
+          visitMinutes: y.unitAndMinutes[1],
+          rateType: y.rateType,
+          sourceKind: y.sourceKind,
+          ratePence: ratePence + j * 37,
+          ...year,
+        })),
       ),
     );
   const terms = fc.record({
@@ -93,7 +91,8 @@ describe("SQL and TypeScript agree", () => {
         `(${p(v.id)}::uuid, ${p(v.fundingBodyCode)}::text, ${p(v.categoryCode)}::text, ${p(v.unit)}::unit, ${p(v.visitMinutes)}::int, ${p(v.rateType)}::rate_type, ` +
         `${p(v.sourceKind)}::reference_source_kind, ${p(v.ratePence)}::int, ${p(v.validFrom)}::date, ${p(v.validTo)}::date)`,
     );
-    const empty = "SELECT NULL::uuid, NULL::text, NULL::text, NULL::unit, NULL::int, NULL::rate_type, NULL::reference_source_kind, NULL::int, NULL::date, NULL::date WHERE false";
+    const empty =
+      "SELECT NULL::uuid, NULL::text, NULL::text, NULL::unit, NULL::int, NULL::rate_type, NULL::reference_source_kind, NULL::int, NULL::date, NULL::date WHERE false";
     const listingRow = `SELECT ${p(listing.categoryCode)}::text AS category_code, ${p(listing.unit)}::unit AS unit, ${p(listing.visitMinutes)}::int AS visit_minutes, ${p(listing.rateType)}::rate_type AS rate_type`;
     const sql = `WITH reference_rates(id, funding_body_code, category_code, unit, visit_minutes, rate_type, source_kind, rate_pence, valid_from, valid_to) AS (${rows.length > 0 ? `VALUES ${rows.join(", ")}` : empty})
       SELECT x.id, x.pence FROM (${listingRow}) l LEFT JOIN LATERAL ${lateral} x ON true`;
@@ -106,9 +105,21 @@ describe("SQL and TypeScript agree", () => {
       fc.asyncProperty(versionsOf, terms, day("2025-01-01", "2027-12-31"), async (versions, drawn, on) => {
         const listing = { categoryCode: drawn.categoryCode, rateType: drawn.rateType, unit: drawn.unitAndMinutes[0], visitMinutes: drawn.unitAndMinutes[1] };
         const onSql = `'${on}'::date`;
-        const council = pickRate(versions.filter((v) => v.fundingBodyCode === FUNDING_BODY), listing, on, COUNCIL_KINDS);
-        const minimum = pickRate(versions.filter((v) => v.fundingBodyCode === NATIONAL), listing, on, [SourceKind.MINIMUM_PRICE]);
-        expect(await sqlPick(versions, councilRateLateral("l", `'${FUNDING_BODY}'`, onSql), listing)).toEqual(council && { id: council.rate.id, pence: council.pence });
+        const council = pickRate(
+          versions.filter((v) => v.fundingBodyCode === FUNDING_BODY),
+          listing,
+          on,
+          COUNCIL_KINDS,
+        );
+        const minimum = pickRate(
+          versions.filter((v) => v.fundingBodyCode === NATIONAL),
+          listing,
+          on,
+          [SourceKind.MINIMUM_PRICE],
+        );
+        expect(await sqlPick(versions, councilRateLateral("l", `'${FUNDING_BODY}'`, onSql), listing)).toEqual(
+          council && { id: council.rate.id, pence: council.pence },
+        );
         expect(await sqlPick(versions, minimumPriceLateral("l", onSql), listing)).toEqual(minimum && { id: minimum.rate.id, pence: minimum.pence });
       }),
       { numRuns: RUNS },

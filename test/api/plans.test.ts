@@ -41,14 +41,24 @@ describe("planPackage", () => {
     client = await aClient(api.db);
     broker = await aBroker(api.db, client);
     budget = await aBudget(api.db, client, { allocatedPence: 2_000_000 });
-    [x, y, z] = [await aProvider(api.db, { name: "X" }), await aProvider(api.db, { name: "Y" }), await aProvider(api.db, { name: "Z", cqcRating: CqcRating.OUTSTANDING })];
+    [x, y, z] = [
+      await aProvider(api.db, { name: "X" }),
+      await aProvider(api.db, { name: "Y" }),
+      await aProvider(api.db, { name: "Z", cqcRating: CqcRating.OUTSTANDING }),
+    ];
     const weekdays = [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR];
     listings = {
       xCare: await aListing(api.db, x, { categoryCode: "PERSONAL_CARE", pricePence: 2000 }),
       xClean: await aListing(api.db, x, { categoryCode: "DOMESTIC", pricePence: 2500 }),
       yCare: await aListing(api.db, y, { categoryCode: "PERSONAL_CARE", pricePence: 2100 }),
       yClean: await aListing(api.db, y, { categoryCode: "DOMESTIC", pricePence: 1500 }),
-      zCare: await aListing(api.db, z, { categoryCode: "PERSONAL_CARE", pricePence: 1900, availableDays: weekdays, availableFrom: "08:00", availableTo: "18:00" }),
+      zCare: await aListing(api.db, z, {
+        categoryCode: "PERSONAL_CARE",
+        pricePence: 1900,
+        availableDays: weekdays,
+        availableFrom: "08:00",
+        availableTo: "18:00",
+      }),
     };
     // Elsewhere, and cheaper: never a candidate.
     const far = await aProvider(api.db, { serviceAreas: [LEICESTERSHIRE], postcodeDistricts: ["LE1"] });
@@ -117,18 +127,27 @@ describe("planPackage", () => {
     expect(p).toMatchObject({ feasible: false, availablePence: 800_000, periodCostPence: (7 * 1900 + 2 * 1500) * 53 });
     expect(chosen(p)).toEqual(["zCare", "yClean"]);
     // Leaving out the smallest need that brings the rest within the money: the cleaning.
-    expect(p.unmet).toEqual([expect.objectContaining({ need: 1, reason: "OVER_BUDGET", costPence: 2 * 1500 * 53, message: expect.stringContaining("Without Need 2 (DOMESTIC") })]);
+    expect(p.unmet).toEqual([
+      expect.objectContaining({ need: 1, reason: "OVER_BUDGET", costPence: 2 * 1500 * 53, message: expect.stringContaining("Without Need 2 (DOMESTIC") }),
+    ]);
   });
 
   it("refuses unknown categories and reversed hours, and is only for those who act for the client", async () => {
-    const bad = await plan([{ categoryCode: "NOPE", unitsPerWeek: 1 }, { ...CARE, from: "10:00", to: "09:00" }]);
+    const bad = await plan([
+      { categoryCode: "NOPE", unitsPerWeek: 1 },
+      { ...CARE, from: "10:00", to: "09:00" },
+    ]);
     expect(bad.userErrors.map((e) => [e.code, e.field])).toEqual([
       ["NOT_FOUND", ["input", "needs", "0", "categoryCode"]],
       ["INVALID_VALUE", ["input", "needs", "1", "to"]],
     ]);
     expect((await plan([CARE], {}, await aBroker(api.db))).userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
     const { user: provider } = await aProviderMember(api.db);
-    const denied = await api.execute(PLAN, { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id), needs: [CARE] } }, { as: provider });
+    const denied = await api.execute(
+      PLAN,
+      { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id), needs: [CARE] } },
+      { as: provider },
+    );
     expect(denied.errors?.[0].extensions?.code).toBe("FORBIDDEN");
   });
 });

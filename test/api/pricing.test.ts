@@ -35,7 +35,11 @@ describe("reference rates", () => {
       "E09000024,London Borough of Merton,PA_SUPPORT,HOUR,,STANDARD,2000,2024-01-01,2024-12-31,COUNCIL_DP_RATE,overlaps line 2",
       "E09000024,London Borough of Merton,NIGHT_CARE,HOUR,,SLEEP_IN,1539,2023-13-01,,COUNCIL_DP_RATE,malformed date",
     ].join("\n");
-    const { importReferenceRates } = await api.data<{ importReferenceRates: { created: number; userErrors: { code: string; field: string[] }[] } }>(IMPORT, { input: { csv: card } }, { as: admin });
+    const { importReferenceRates } = await api.data<{ importReferenceRates: { created: number; userErrors: { code: string; field: string[] }[] } }>(
+      IMPORT,
+      { input: { csv: card } },
+      { as: admin },
+    );
     expect(importReferenceRates.created).toBe(0);
     expect(importReferenceRates.userErrors.map((e) => [e.code, e.field[2]])).toEqual([
       ["NOT_FOUND", "3"],
@@ -52,23 +56,42 @@ describe("reference rates", () => {
 
   it("lets a commissioner import their own funding body's rates only", async () => {
     const commissioner = await aCommissioner(api.db, MERTON);
-    const { importReferenceRates } = await api.data<{ importReferenceRates: { userErrors: { code: string; message: string }[] } }>(IMPORT, { input: { csv: RATES_CSV } }, { as: commissioner });
+    const { importReferenceRates } = await api.data<{ importReferenceRates: { userErrors: { code: string; message: string }[] } }>(
+      IMPORT,
+      { input: { csv: RATES_CSV } },
+      { as: commissioner },
+    );
     expect(importReferenceRates.userErrors.map((e) => e.message)).toEqual([
       "Line 9: you cannot set the rates of E10000018.",
       ...[10, 11, 12, 13, 14, 15].map((line) => `Line ${line}: you cannot set the rates of E92000001.`),
     ]);
-    const own = RATES_CSV.split("\n").filter((line, i) => i === 0 || line.startsWith(MERTON)).join("\n");
+    const own = RATES_CSV.split("\n")
+      .filter((line, i) => i === 0 || line.startsWith(MERTON))
+      .join("\n");
     const mine = await api.data<{ importReferenceRates: { created: number } }>(IMPORT, { input: { csv: own } }, { as: commissioner });
     expect(mine.importReferenceRates.created).toBe(7);
   });
 
   it("adds a version without overwriting: the open one closes the day before", async () => {
     const commissioner = await aCommissioner(api.db, MERTON);
-    const base = { fundingBodyCode: MERTON, categoryCode: "PA_SUPPORT", unit: "HOUR", ratePence: 1955, validFrom: "2023-08-21", source: "Merton DP rates 2023" };
+    const base = {
+      fundingBodyCode: MERTON,
+      categoryCode: "PA_SUPPORT",
+      unit: "HOUR",
+      ratePence: 1955,
+      validFrom: "2023-08-21",
+      source: "Merton DP rates 2023",
+    };
     await api.data(SET, { input: base }, { as: commissioner });
-    const next = await api.data<{ setReferenceRate: unknown }>(SET, { input: { ...base, ratePence: 2010, validFrom: "2026-04-01", source: "Merton DP rates 2026" } }, { as: commissioner });
+    const next = await api.data<{ setReferenceRate: unknown }>(
+      SET,
+      { input: { ...base, ratePence: 2010, validFrom: "2026-04-01", source: "Merton DP rates 2026" } },
+      { as: commissioner },
+    );
     expect(next.setReferenceRate).toEqual({ referenceRate: { ratePence: 2010, validFrom: "2026-04-01", validTo: null }, userErrors: [] });
-    const versions = await api.data<{ referenceRates: unknown[] }>(`{ referenceRates(fundingBodyCode: "${MERTON}", categoryCode: "PA_SUPPORT") { ratePence validFrom validTo } }`);
+    const versions = await api.data<{ referenceRates: unknown[] }>(
+      `{ referenceRates(fundingBodyCode: "${MERTON}", categoryCode: "PA_SUPPORT") { ratePence validFrom validTo } }`,
+    );
     expect(versions.referenceRates).toEqual([
       { ratePence: 2010, validFrom: "2026-04-01", validTo: null },
       { ratePence: 1955, validFrom: "2023-08-21", validTo: "2026-03-31" },
@@ -76,9 +99,17 @@ describe("reference rates", () => {
     const onDay = await api.data<{ referenceRates: unknown[] }>(`{ referenceRates(fundingBodyCode: "${MERTON}", on: "2026-03-31") { ratePence } }`);
     expect(onDay.referenceRates).toEqual([{ ratePence: 1955 }]);
 
-    const rewrite = await api.data<{ setReferenceRate: { userErrors: { code: string }[] } }>(SET, { input: { ...base, ratePence: 1, validFrom: "2024-01-01", validTo: "2024-12-31" } }, { as: commissioner });
+    const rewrite = await api.data<{ setReferenceRate: { userErrors: { code: string }[] } }>(
+      SET,
+      { input: { ...base, ratePence: 1, validFrom: "2024-01-01", validTo: "2024-12-31" } },
+      { as: commissioner },
+    );
     expect(rewrite.setReferenceRate.userErrors.map((e) => e.code)).toEqual(["RATE_OVERLAP"]);
-    const elsewhere = await api.data<{ setReferenceRate: { userErrors: { code: string }[] } }>(SET, { input: { ...base, fundingBodyCode: LEICESTERSHIRE } }, { as: commissioner });
+    const elsewhere = await api.data<{ setReferenceRate: { userErrors: { code: string }[] } }>(
+      SET,
+      { input: { ...base, fundingBodyCode: LEICESTERSHIRE } },
+      { as: commissioner },
+    );
     expect(elsewhere.setReferenceRate.userErrors.map((e) => e.code)).toEqual(["NOT_PERMITTED"]);
   });
 
@@ -105,8 +136,16 @@ describe("reference rates", () => {
       const visit = await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", unit: "VISIT" as never, visitMinutes: 45, pricePence: 1600 });
       const query = `query ($id: ID!, $on: LocalDate) { listing(id: $id) { priceComparison(fundingBodyCode: "${MERTON}", on: $on) {
         referencePence differencePence differencePercent savingPence minimumPricePence belowMinimumPrice referenceRate { ratePence source } } } }`;
-      const compare = async (id: string, on: string) => (await api.data<{ listing: { priceComparison: unknown } }>(query, { id: toGlobalId("Listing", id), on })).listing.priceComparison;
-      expect(await compare(pa.id, "2025-06-01")).toMatchObject({ referencePence: 1955, differencePence: -455, differencePercent: -23.3, savingPence: 455, minimumPricePence: null, belowMinimumPrice: false });
+      const compare = async (id: string, on: string) =>
+        (await api.data<{ listing: { priceComparison: unknown } }>(query, { id: toGlobalId("Listing", id), on })).listing.priceComparison;
+      expect(await compare(pa.id, "2025-06-01")).toMatchObject({
+        referencePence: 1955,
+        differencePence: -455,
+        differencePercent: -23.3,
+        savingPence: 455,
+        minimumPricePence: null,
+        belowMinimumPrice: false,
+      });
       expect(await compare(care.id, "2025-06-01")).toMatchObject({ referencePence: 1955, savingPence: -445, minimumPricePence: 3214, belowMinimumPrice: true });
       expect(await compare(care.id, "2026-06-01")).toMatchObject({ minimumPricePence: null, belowMinimumPrice: false });
       expect(await compare(visit.id, "2025-06-01")).toMatchObject({ referencePence: 1572, minimumPricePence: 2411, referenceRate: { ratePence: 1572 } });
@@ -156,7 +195,10 @@ describe("reference rates", () => {
       );
       expect(overpriced.listings.nodes.map((n) => n.pricePence)).toEqual([1500, 1700, 1900, 2100, 900_000, 1000]);
       const withoutBody = await api.execute("{ listings(orderBy: SAVING_DESC) { nodes { id } } }");
-      expect(withoutBody.errors?.[0]).toMatchObject({ message: "SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", extensions: { code: "BAD_USER_INPUT", field: "orderBy" } });
+      expect(withoutBody.errors?.[0]).toMatchObject({
+        message: "SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.",
+        extensions: { code: "BAD_USER_INPUT", field: "orderBy" },
+      });
     });
   });
 });

@@ -61,7 +61,9 @@ describe("providers", () => {
     it("refuses a second provider for the same member, even when asked many times at once", async () => {
       const user = await aUser(api.db, { roles: [] });
       const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => api.data<{ registerProvider: Payload }>(REGISTER, { input: { ...input, cqcLocationId: `1-10000000${i}` } }, { as: user })),
+        Array.from({ length: 10 }, (_, i) =>
+          api.data<{ registerProvider: Payload }>(REGISTER, { input: { ...input, cqcLocationId: `1-10000000${i}` } }, { as: user }),
+        ),
       );
       expect(answers.filter((a) => a.registerProvider.provider).length).toBe(1);
       expect(answers.flatMap((a) => a.registerProvider.userErrors.map((e) => e.code))).toEqual(Array(9).fill("ALREADY_PROVIDER_MEMBER"));
@@ -107,7 +109,12 @@ describe("providers", () => {
   describe("updateProvider", () => {
     it("changes what is given and keeps the rest", async () => {
       const { user, provider } = await aProviderMember(api.db);
-      const input = { providerId: toGlobalId("Provider", provider.id), description: "Now with night care.", postcodeDistricts: ["sm4"], serviceAreaCodes: [MERTON, LEICESTERSHIRE] };
+      const input = {
+        providerId: toGlobalId("Provider", provider.id),
+        description: "Now with night care.",
+        postcodeDistricts: ["sm4"],
+        serviceAreaCodes: [MERTON, LEICESTERSHIRE],
+      };
       const { updateProvider } = await api.data<{ updateProvider: Payload }>(UPDATE, { input }, { as: user });
       expect(updateProvider).toEqual({
         provider: {
@@ -129,7 +136,9 @@ describe("providers", () => {
       const { updateProvider } = await api.data<{ updateProvider: Payload }>(UPDATE, { input }, { as: user });
       expect(updateProvider).toEqual({
         provider: null,
-        userErrors: [{ code: "NOT_FOUND", message: "The provider was not found. Check the ID, and that you have access to it.", field: ["input", "providerId"] }],
+        userErrors: [
+          { code: "NOT_FOUND", message: "The provider was not found. Check the ID, and that you have access to it.", field: ["input", "providerId"] },
+        ],
       });
       const byAdmin = await api.data<{ updateProvider: Payload }>(UPDATE, { input }, { as: await anAdmin(api.db) });
       expect(byAdmin.updateProvider.provider).toMatchObject({ name: "Hijacked" });
@@ -149,7 +158,11 @@ describe("providers", () => {
 
     it("is for provider members and admins", async () => {
       const provider = await aProvider(api.db);
-      const result = await api.execute(UPDATE, { input: { providerId: toGlobalId("Provider", provider.id), name: "X" } }, { as: await aUser(api.db, { roles: [Role.BROKER] }) });
+      const result = await api.execute(
+        UPDATE,
+        { input: { providerId: toGlobalId("Provider", provider.id), name: "X" } },
+        { as: await aUser(api.db, { roles: [Role.BROKER] }) },
+      );
       expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
     });
   });
@@ -188,7 +201,14 @@ describe("providers", () => {
     it("filters by kind, area, district, rating, name and verification", async () => {
       await aProvider(api.db, { name: "Alpha Care", cqcRating: CqcRating.OUTSTANDING });
       await aProvider(api.db, { name: "Beta Care", cqcRating: CqcRating.REQUIRES_IMPROVEMENT, postcodeDistricts: ["CR4"], verified: false });
-      await aProvider(api.db, { name: "Gamma Gardens", kind: ProviderKind.BUSINESS, cqcLocationId: null, cqcRating: null, serviceAreas: [LEICESTERSHIRE], postcodeDistricts: ["LE1"] });
+      await aProvider(api.db, {
+        name: "Gamma Gardens",
+        kind: ProviderKind.BUSINESS,
+        cqcLocationId: null,
+        cqcRating: null,
+        serviceAreas: [LEICESTERSHIRE],
+        postcodeDistricts: ["LE1"],
+      });
       const search = async (filter: object) => names(await api.data<Page>(SEARCH, { filter }));
       expect(await search({})).toEqual(["Alpha Care", "Beta Care", "Gamma Gardens"]);
       expect(await search({ kinds: ["BUSINESS"] })).toEqual(["Gamma Gardens"]);

@@ -22,7 +22,16 @@ describe("quotes under concurrency", () => {
   async function quoteFrom(user: UserEntity, requestId: string, listingId: string): Promise<string> {
     const { submitQuote } = await api.data<{ submitQuote: { quote: { id: string } | null; userErrors: unknown[] } }>(
       "mutation ($input: SubmitQuoteInput!) { submitQuote(input: $input) { quote { id } userErrors { code } } }",
-      { input: { requestId, listingId: toGlobalId("Listing", listingId), unitPricePence: 2200, startsAt: "2026-04-06T07:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", validUntil: "2026-03-15T00:00:00Z" } },
+      {
+        input: {
+          requestId,
+          listingId: toGlobalId("Listing", listingId),
+          unitPricePence: 2200,
+          startsAt: "2026-04-06T07:00:00Z",
+          recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+          validUntil: "2026-03-15T00:00:00Z",
+        },
+      },
       { as: user },
     );
     expect(submitQuote.userErrors).toEqual([]);
@@ -32,13 +41,25 @@ describe("quotes under concurrency", () => {
   it("rival quotes accepted at once: one is booked, the other is INVALID_TRANSITION, and nothing deadlocks", async () => {
     const { user: client, client: holder } = await aClientUser(api.db);
     const budget = await aBudget(api.db, holder);
-    const providers = await Promise.all([0, 1].map(async () => {
-      const member = await aProviderMember(api.db, await aProvider(api.db));
-      return { member, listing: await aListing(api.db, member.provider, { categoryCode: "PERSONAL_CARE" }) };
-    }));
+    const providers = await Promise.all(
+      [0, 1].map(async () => {
+        const member = await aProviderMember(api.db, await aProvider(api.db));
+        return { member, listing: await aListing(api.db, member.provider, { categoryCode: "PERSONAL_CARE" }) };
+      }),
+    );
     const { requestQuote } = await api.data<{ requestQuote: { quoteRequest: { id: string }; userErrors: unknown[] } }>(
       "mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { quoteRequest { id } userErrors { code } } }",
-      { input: { clientId: toGlobalId("Client", holder.id), categoryCode: "PERSONAL_CARE", description: "Mornings.", unitsPerWeek: 5, schedule: "Weekdays 08:00-09:00", startsOn: "2026-04-06", endsOn: "2026-04-19" } },
+      {
+        input: {
+          clientId: toGlobalId("Client", holder.id),
+          categoryCode: "PERSONAL_CARE",
+          description: "Mornings.",
+          unitsPerWeek: 5,
+          schedule: "Weekdays 08:00-09:00",
+          startsOn: "2026-04-06",
+          endsOn: "2026-04-19",
+        },
+      },
       { as: client },
     );
     expect(requestQuote.userErrors).toEqual([]);
@@ -52,8 +73,13 @@ describe("quotes under concurrency", () => {
     try {
       await blocker.client.query("BEGIN");
       await blocker.client.query("SELECT 1 FROM quote_requests FOR NO KEY UPDATE");
-      const pending = quotes.map((quoteId, i) =>
-        api.execute(ACCEPT, { input: { quoteId, budgetId: toGlobalId("Budget", budget.id), idempotencyKey: `accept-${i}` } }, { as: client }) as Promise<Accepted>,
+      const pending = quotes.map(
+        (quoteId, i) =>
+          api.execute(
+            ACCEPT,
+            { input: { quoteId, budgetId: toGlobalId("Budget", budget.id), idempotencyKey: `accept-${i}` } },
+            { as: client },
+          ) as Promise<Accepted>,
       );
       // Both acceptances are waiting on a lock (the request row, held here, or each other's turn for it).
       await eventually("both acceptances to wait", async () => {
@@ -70,13 +96,18 @@ describe("quotes under concurrency", () => {
       await blocker.end();
       await monitor.end();
     }
-    const outcomes = answers.map((a) => (a.errors ? "ERROR" : a.data!.acceptQuote.booking ? "BOOKED" : a.data!.acceptQuote.userErrors.map((e) => e.code).join()));
+    const outcomes = answers.map((a) =>
+      a.errors ? "ERROR" : a.data!.acceptQuote.booking ? "BOOKED" : a.data!.acceptQuote.userErrors.map((e) => e.code).join(),
+    );
     expect(outcomes.sort()).toEqual(["BOOKED", "INVALID_TRANSITION"]);
     const booked = answers.find((a) => a.data?.acceptQuote.booking)!.data!.acceptQuote.booking!;
     expect(booked.status).toBe("CONFIRMED");
     const statuses: { id: string; status: string }[] = await api.db.query("SELECT id, status FROM quotes");
     const accepted = quotes.find((q) => q === booked.quote.id);
-    expect(statuses.map((s) => (toGlobalId("Quote", s.id) === accepted ? `accepted:${s.status}` : `rival:${s.status}`)).sort()).toEqual(["accepted:ACCEPTED", "rival:DECLINED"]);
+    expect(statuses.map((s) => (toGlobalId("Quote", s.id) === accepted ? `accepted:${s.status}` : `rival:${s.status}`)).sort()).toEqual([
+      "accepted:ACCEPTED",
+      "rival:DECLINED",
+    ]);
     expect(await api.db.query("SELECT count(*)::int AS n FROM bookings")).toEqual([{ n: 1 }]);
   });
 });

@@ -39,7 +39,10 @@ describe("quotes", () => {
     const localListing = await aListing(api.db, local.provider, { categoryCode: "PERSONAL_CARE", pricePence: 2400 });
     const rival = await aProviderMember(api.db, await aProvider(api.db, { name: "Rival Care" }));
     const rivalListing = await aListing(api.db, rival.provider, { categoryCode: "PERSONAL_CARE", pricePence: 2600 });
-    const faraway = await aProviderMember(api.db, await aProvider(api.db, { name: "Faraway Care", serviceAreas: [LEICESTERSHIRE], postcodeDistricts: ["LE1"] }));
+    const faraway = await aProviderMember(
+      api.db,
+      await aProvider(api.db, { name: "Faraway Care", serviceAreas: [LEICESTERSHIRE], postcodeDistricts: ["LE1"] }),
+    );
     await aListing(api.db, faraway.provider, { categoryCode: "PERSONAL_CARE" });
     const gardener = await aProviderMember(api.db, await aProvider(api.db, { name: "Gardener" }));
     await aListing(api.db, gardener.provider, { categoryCode: "GARDENING" });
@@ -58,7 +61,8 @@ describe("quotes", () => {
   });
 
   async function requestAs(user: UserEntity, input: object) {
-    return (await api.data<{ requestQuote: { quoteRequest: { id: string; status: string } | null; userErrors: Errors } }>(REQUEST, { input }, { as: user })).requestQuote;
+    return (await api.data<{ requestQuote: { quoteRequest: { id: string; status: string } | null; userErrors: Errors } }>(REQUEST, { input }, { as: user }))
+      .requestQuote;
   }
 
   const submitInput = (requestId: string, listingId: string, extra: object = {}) => ({
@@ -72,7 +76,13 @@ describe("quotes", () => {
   });
 
   async function submitAs(user: UserEntity, input: object) {
-    return (await api.data<{ submitQuote: { quote: { id: string; status: string; visitCount: number; totalPence: number } | null; userErrors: Errors } }>(SUBMIT, { input }, { as: user })).submitQuote;
+    return (
+      await api.data<{ submitQuote: { quote: { id: string; status: string; visitCount: number; totalPence: number } | null; userErrors: Errors } }>(
+        SUBMIT,
+        { input },
+        { as: user },
+      )
+    ).submitQuote;
   }
 
   it("reaches providers serving the client's area and category, and those named", async () => {
@@ -91,7 +101,10 @@ describe("quotes", () => {
 
   it("refuses a bad request with the field at fault", async () => {
     const w = await world();
-    const { userErrors } = await requestAs(w.client, requestInput(w.holder.id, { categoryCode: "ASTROLOGY", startsOn: "2026-02-01", endsOn: "2026-01-01", providerIds: ["nope"] }));
+    const { userErrors } = await requestAs(
+      w.client,
+      requestInput(w.holder.id, { categoryCode: "ASTROLOGY", startsOn: "2026-02-01", endsOn: "2026-01-01", providerIds: ["nope"] }),
+    );
     expect(userErrors.map((e) => [e.code, e.field])).toEqual([
       ["NOT_FOUND", ["input", "categoryCode"]],
       ["INVALID_VALUE", ["input", "startsOn"]],
@@ -111,7 +124,10 @@ describe("quotes", () => {
     expect(twice.userErrors.map((e) => e.code)).toEqual(["ALREADY_EXISTS"]);
 
     const wrongCategory = await aListing(api.db, w.rival.provider, { categoryCode: "DOMESTIC" });
-    const bad = await submitAs(w.rival.user, submitInput(quoteRequest!.id, wrongCategory.id, { startsAt: "2026-05-01T07:00:00Z", validUntil: "2026-02-01T00:00:00Z" }));
+    const bad = await submitAs(
+      w.rival.user,
+      submitInput(quoteRequest!.id, wrongCategory.id, { startsAt: "2026-05-01T07:00:00Z", validUntil: "2026-02-01T00:00:00Z" }),
+    );
     expect(bad.userErrors.map((e) => [e.code, e.field])).toEqual([
       ["INVALID_VALUE", ["input", "listingId"]],
       ["INVALID_VALUE", ["input", "startsAt"]],
@@ -127,7 +143,9 @@ describe("quotes", () => {
     await submitAs(w.local.user, submitInput(quoteRequest!.id, w.localListing.id));
     await submitAs(w.rival.user, submitInput(quoteRequest!.id, w.rivalListing.id, { unitPricePence: 2500 }));
     const quotesSeenBy = async (user: UserEntity) =>
-      (await api.data<{ quoteRequests: { nodes: { quotes: { provider: { name: string } }[] }[] } }>(REQUESTS, {}, { as: user })).quoteRequests.nodes[0].quotes.map((q) => q.provider.name);
+      (
+        await api.data<{ quoteRequests: { nodes: { quotes: { provider: { name: string } }[] }[] } }>(REQUESTS, {}, { as: user })
+      ).quoteRequests.nodes[0].quotes.map((q) => q.provider.name);
     expect(await quotesSeenBy(w.client)).toEqual(["Local Care", "Rival Care"]);
     expect(await quotesSeenBy(w.local.user)).toEqual(["Local Care"]);
   });
@@ -140,14 +158,28 @@ describe("quotes", () => {
     const input = { quoteId: quote!.id, budgetId: toGlobalId("Budget", w.budget.id), idempotencyKey: "accept-1" };
     const first = await api.data<{ acceptQuote: { booking: Record<string, unknown>; userErrors: Errors } }>(ACCEPT, { input }, { as: w.client });
     expect(first.acceptQuote.userErrors).toEqual([]);
-    expect(first.acceptQuote.booking).toMatchObject({ status: "CONFIRMED", unitPricePence: 2200, totalCostPence: 22_000, quote: { id: quote!.id, status: "ACCEPTED" }, budget: { committedPence: 22_000 } });
+    expect(first.acceptQuote.booking).toMatchObject({
+      status: "CONFIRMED",
+      unitPricePence: 2200,
+      totalCostPence: 22_000,
+      quote: { id: quote!.id, status: "ACCEPTED" },
+      budget: { committedPence: 22_000 },
+    });
     expect((first.acceptQuote.booking.visits as { nodes: { startsAt: string }[] }).nodes.at(-1)?.startsAt).toBe("2026-04-17T07:00:00.000Z"); // the last weekday before endsOn
 
     const replay = await api.data(ACCEPT, { input }, { as: w.client });
     expect(replay).toEqual(first);
-    const node = await api.data<{ node: { status: string } }>("query ($id: ID!) { node(id: $id) { ... on Quote { status } } }", { id: rival!.id }, { as: w.client });
+    const node = await api.data<{ node: { status: string } }>(
+      "query ($id: ID!) { node(id: $id) { ... on Quote { status } } }",
+      { id: rival!.id },
+      { as: w.client },
+    );
     expect(node.node.status).toBe("DECLINED");
-    const other = await api.data<{ acceptQuote: { userErrors: Errors } }>(ACCEPT, { input: { ...input, quoteId: rival!.id, idempotencyKey: "accept-2" } }, { as: w.client });
+    const other = await api.data<{ acceptQuote: { userErrors: Errors } }>(
+      ACCEPT,
+      { input: { ...input, quoteId: rival!.id, idempotencyKey: "accept-2" } },
+      { as: w.client },
+    );
     expect(other.acceptQuote.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
   });
 
@@ -161,8 +193,15 @@ describe("quotes", () => {
       { input: { quoteId: quote!.id, budgetId: toGlobalId("Budget", w.budget.id), idempotencyKey: "late" } },
       { as: w.client },
     );
-    expect(late.acceptQuote).toEqual({ booking: null, userErrors: [{ code: "QUOTE_EXPIRED", message: "This quote has expired: ask the provider for a new one.", field: ["input", "quoteId"] }] });
-    const read = await api.data<{ node: { status: string } }>("query ($id: ID!) { node(id: $id) { ... on Quote { status } } }", { id: quote!.id }, { as: w.client });
+    expect(late.acceptQuote).toEqual({
+      booking: null,
+      userErrors: [{ code: "QUOTE_EXPIRED", message: "This quote has expired: ask the provider for a new one.", field: ["input", "quoteId"] }],
+    });
+    const read = await api.data<{ node: { status: string } }>(
+      "query ($id: ID!) { node(id: $id) { ... on Quote { status } } }",
+      { id: quote!.id },
+      { as: w.client },
+    );
     expect(read.node.status).toBe("EXPIRED");
   });
 
@@ -173,11 +212,19 @@ describe("quotes", () => {
     const { quote: rival } = await submitAs(w.rival.user, submitInput(quoteRequest!.id, w.rivalListing.id));
     const withdraw = "mutation ($input: QuoteDecisionInput!) { withdrawQuote(input: $input) { quote { status } userErrors { code } } }";
     const decline = "mutation ($input: QuoteDecisionInput!) { declineQuote(input: $input) { quote { status } userErrors { code } } }";
-    expect(await api.data(withdraw, { input: { quoteId: quote!.id } }, { as: w.local.user })).toEqual({ withdrawQuote: { quote: { status: "WITHDRAWN" }, userErrors: [] } });
-    expect(await api.data(withdraw, { input: { quoteId: quote!.id } }, { as: w.local.user })).toEqual({ withdrawQuote: { quote: null, userErrors: [{ code: "INVALID_TRANSITION" }] } });
-    expect(await api.data(withdraw, { input: { quoteId: rival!.id } }, { as: w.local.user })).toEqual({ withdrawQuote: { quote: null, userErrors: [{ code: "NOT_FOUND" }] } });
+    expect(await api.data(withdraw, { input: { quoteId: quote!.id } }, { as: w.local.user })).toEqual({
+      withdrawQuote: { quote: { status: "WITHDRAWN" }, userErrors: [] },
+    });
+    expect(await api.data(withdraw, { input: { quoteId: quote!.id } }, { as: w.local.user })).toEqual({
+      withdrawQuote: { quote: null, userErrors: [{ code: "INVALID_TRANSITION" }] },
+    });
+    expect(await api.data(withdraw, { input: { quoteId: rival!.id } }, { as: w.local.user })).toEqual({
+      withdrawQuote: { quote: null, userErrors: [{ code: "NOT_FOUND" }] },
+    });
     const broker = await aBroker(api.db, w.holder);
-    expect(await api.data(decline, { input: { quoteId: rival!.id } }, { as: broker })).toEqual({ declineQuote: { quote: { status: "DECLINED" }, userErrors: [] } });
+    expect(await api.data(decline, { input: { quoteId: rival!.id } }, { as: broker })).toEqual({
+      declineQuote: { quote: { status: "DECLINED" }, userErrors: [] },
+    });
   });
 
   it("holds a quoted booking paying a relative for approval; approved, it is confirmed", async () => {

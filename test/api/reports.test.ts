@@ -25,7 +25,17 @@ const MONEY = [
 type Measures = Record<(typeof MONEY)[number], number>;
 const REPORT = `query ($groupBy: [ReportDimension!]) { efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2027-03-31", groupBy: $groupBy) {
   rows { group { categoryCode month providerKind budgetKind ageBand purpose } measures { ${MONEY.join(" ")} } } totals { ${MONEY.join(" ")} clients bookings } } }`;
-const GROUPINGS = [[], ["CATEGORY"], ["MONTH"], ["PROVIDER_KIND"], ["BUDGET_KIND"], ["AGE_BAND"], ["PURPOSE"], ["CATEGORY", "MONTH"], ["AGE_BAND", "PROVIDER_KIND", "BUDGET_KIND", "PURPOSE"]];
+const GROUPINGS = [
+  [],
+  ["CATEGORY"],
+  ["MONTH"],
+  ["PROVIDER_KIND"],
+  ["BUDGET_KIND"],
+  ["AGE_BAND"],
+  ["PURPOSE"],
+  ["CATEGORY", "MONTH"],
+  ["AGE_BAND", "PROVIDER_KIND", "BUDGET_KIND", "PURPOSE"],
+];
 
 const sum = (items: Measures[]) => Object.fromEntries(MONEY.map((m) => [m, items.reduce((total, i) => total + i[m], 0)])) as Measures;
 
@@ -33,10 +43,17 @@ describe("efficiency reports", () => {
   const api = useApi();
 
   async function rates(commissioner: UserEntity) {
-    for (const [categoryCode, ratePence] of [["PA_SUPPORT", 1955], ["PERSONAL_CARE", 2200]] as const) {
-      await api.data("mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }", {
-        input: { fundingBodyCode: MERTON, categoryCode, unit: "HOUR", ratePence, validFrom: "2023-08-21", source: "test" },
-      }, { as: commissioner });
+    for (const [categoryCode, ratePence] of [
+      ["PA_SUPPORT", 1955],
+      ["PERSONAL_CARE", 2200],
+    ] as const) {
+      await api.data(
+        "mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }",
+        {
+          input: { fundingBodyCode: MERTON, categoryCode, unit: "HOUR", ratePence, validFrom: "2023-08-21", source: "test" },
+        },
+        { as: commissioner },
+      );
     }
   }
 
@@ -81,7 +98,11 @@ describe("efficiency reports", () => {
           const { user, client } = await aClientUser(api.db, undefined);
           await api.db.query("UPDATE clients SET date_of_birth = $2, new_to_support = $3 WHERE id = $1", [client.id, plan.born, plan.newToSupport]);
           const budget = await aBudget(api.db, client, { allocatedPence: plan.allocation, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "GARDENING"] });
-          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), { budgetId: budget.id, mode: plan.mode, returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null });
+          await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), {
+            budgetId: budget.id,
+            mode: plan.mode,
+            returnPercent: plan.mode === GainMode.SHARE ? plan.percent : null,
+          });
           for (const [n, b] of plan.bookings.entries()) {
             const listing = listings[b.listing];
             const made = await bookings.create(viewerOf({ ...user, clientId: client.id }), {
@@ -111,7 +132,11 @@ describe("efficiency reports", () => {
         const byBudget = sum(efficiencies.clients.nodes.flatMap((c) => c.budgets.map((b) => b.efficiency)));
         const expected = await independently();
         for (const groupBy of GROUPINGS) {
-          const { efficiencyReport } = await api.data<{ efficiencyReport: { rows: { measures: Measures }[]; totals: Measures } }>(REPORT, { groupBy }, { as: commissioner });
+          const { efficiencyReport } = await api.data<{ efficiencyReport: { rows: { measures: Measures }[]; totals: Measures } }>(
+            REPORT,
+            { groupBy },
+            { as: commissioner },
+          );
           const totals = Object.fromEntries(MONEY.map((m) => [m, efficiencyReport.totals[m]])) as Measures;
           expect(sum(efficiencyReport.rows.map((r) => r.measures))).toEqual(totals);
           expect(totals).toEqual(byBudget);
@@ -128,7 +153,9 @@ describe("efficiency reports", () => {
       `SELECT bk.budget_id, v.cost_pence AS cost, v.reference_cost_pence AS reference, v.earmark_pence AS earmark
        FROM visits v JOIN bookings bk ON bk.id = v.booking_id WHERE v.status = 'DELIVERED'`,
     );
-    const budgets: { id: string; available: string }[] = await api.db.query("SELECT id, allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets");
+    const budgets: { id: string; available: string }[] = await api.db.query(
+      "SELECT id, allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets",
+    );
     let saving = 0;
     let returned = 0;
     let reserved = 0;
@@ -160,7 +187,9 @@ describe("efficiency reports", () => {
        FROM generate_series(1, 10000) g`,
       [booking[0].id, listing.providerId],
     );
-    const { statements, result } = await api.sql.during(() => api.execute<{ efficiencyReport: { totals: Measures } }>(REPORT, { groupBy: ["CATEGORY", "MONTH"] }, { as: commissioner }));
+    const { statements, result } = await api.sql.during(() =>
+      api.execute<{ efficiencyReport: { totals: Measures } }>(REPORT, { groupBy: ["CATEGORY", "MONTH"] }, { as: commissioner }),
+    );
     expect(statements).toHaveLength(2); // the visits' measures, then brokerage
     expect(result.data?.efficiencyReport.totals).toMatchObject({ visits: 10_000, visitsWithoutReference: 1_000, savingPence: 9_000 * 455 });
   });
@@ -178,7 +207,9 @@ describe("efficiency reports", () => {
     const base = `http://127.0.0.1:${(api.app.http.address() as AddressInfo).port}/reports/efficiency.csv`;
     try {
       const token = await api.app.services.tokens.issue(commissioner.subject);
-      const ok = await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=CATEGORY,MONTH`, { headers: { authorization: `Bearer ${token}` } });
+      const ok = await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31&groupBy=CATEGORY,MONTH`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get("content-type")).toMatch(/^text\/csv/);
       const lines = (await ok.text()).trim().split("\r\n");
@@ -186,7 +217,9 @@ describe("efficiency reports", () => {
       expect(lines.at(-1)).toMatch(/^TOTAL,,,,,,0,0,0,/);
       expect((await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31`)).status).toBe(401);
       const other = await api.app.services.tokens.issue((await aCommissioner(api.db, LEICESTERSHIRE)).subject);
-      expect((await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+      expect((await fetch(`${base}?fundingBodyCode=${MERTON}&from=2026-04-01&to=2027-03-31`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(
+        403,
+      );
       const bad = await fetch(`${base}?fundingBodyCode=${MERTON}&from=April&to=2027-03-31&groupBy=COLOUR`, { headers: { authorization: `Bearer ${token}` } });
       expect(bad.status).toBe(400);
     } finally {
@@ -197,9 +230,21 @@ describe("efficiency reports", () => {
   it("shows how prices sit around the rate: bands of 5%, anchoring at the rate, below the minimum", async () => {
     const commissioner = await aCommissioner(api.db);
     await rates(commissioner);
-    await api.data("mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }", {
-      input: { fundingBodyCode: "E92000001", categoryCode: "PERSONAL_CARE", unit: "HOUR", ratePence: 2100, validFrom: "2025-04-01", sourceKind: "MINIMUM_PRICE", source: "minimum" },
-    }, { as: await aUser(api.db, { roles: ["ADMIN" as never] }) });
+    await api.data(
+      "mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }",
+      {
+        input: {
+          fundingBodyCode: "E92000001",
+          categoryCode: "PERSONAL_CARE",
+          unit: "HOUR",
+          ratePence: 2100,
+          validFrom: "2025-04-01",
+          sourceKind: "MINIMUM_PRICE",
+          source: "minimum",
+        },
+      },
+      { as: await aUser(api.db, { roles: ["ADMIN" as never] }) },
+    );
     const provider = await aProvider(api.db);
     for (const price of [2200, 2200, 2200, 2090, 2000, 2420, 1100]) await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: price });
     await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: 2200, rateType: "WEEKEND" as never });

@@ -146,7 +146,9 @@ export async function aBudget(db: DataSource, client: ClientEntity, overrides: P
   const allocation = budget.allocatedPence || 1_000_000;
   budget.allocatedPence = allocation;
   await db.getRepository(BudgetEntity).insert(budget);
-  await db.getRepository(LedgerEntryEntity).insert({ id: newId(), budgetId: budget.id, kind: LedgerKind.ALLOCATION, amountPence: allocation, memo: "Allocation", occurredAt: new Date() });
+  await db
+    .getRepository(LedgerEntryEntity)
+    .insert({ id: newId(), budgetId: budget.id, kind: LedgerKind.ALLOCATION, amountPence: allocation, memo: "Allocation", occurredAt: new Date() });
   return budget;
 }
 
@@ -211,7 +213,17 @@ export async function aBookingRow(db: DataSource, budget: BudgetEntity, listing:
   });
   await insertRows(db.manager, BookingEntity, [booking]);
   await insertRows(db.manager, VisitEntity, [
-    { id: newId(), bookingId: booking.id, providerId: listing.providerId, singlePerson: false, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), units: 1, costPence: listing.pricePence, status: VisitStatus.SCHEDULED },
+    {
+      id: newId(),
+      bookingId: booking.id,
+      providerId: listing.providerId,
+      singlePerson: false,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      units: 1,
+      costPence: listing.pricePence,
+      status: VisitStatus.SCHEDULED,
+    },
   ]);
   return booking;
 }

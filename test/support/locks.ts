@@ -29,10 +29,9 @@ export interface Waiter {
 
 /** The backends waiting on a lock that `holderPid` holds, and the statement each is stuck in. */
 export async function waitersOn(monitor: TestConnection, holderPid: number): Promise<Waiter[]> {
-  const { rows } = await monitor.client.query<Waiter>(
-    "SELECT pid, query FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid)) ORDER BY pid",
-    [holderPid],
-  );
+  const { rows } = await monitor.client.query<Waiter>("SELECT pid, query FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid)) ORDER BY pid", [
+    holderPid,
+  ]);
   return rows;
 }
 

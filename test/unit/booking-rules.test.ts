@@ -14,7 +14,13 @@ const facts = (overrides: Partial<BookingFacts> = {}): BookingFacts => ({
     periodEnd: "2027-03-31",
     coveredCategories: ["PA_SUPPORT", "GARDENING", "RESIDENTIAL_CARE", "SOCIAL_LEISURE"],
   },
-  category: { code: "PA_SUPPORT", name: "Personal assistant support", purpose: CategoryPurpose.LIFE_SUSTAINING, regulated: false, allowedFor: [BudgetKind.PERSONAL_BUDGET, BudgetKind.PERSONAL_HEALTH_BUDGET] },
+  category: {
+    code: "PA_SUPPORT",
+    name: "Personal assistant support",
+    purpose: CategoryPurpose.LIFE_SUSTAINING,
+    regulated: false,
+    allowedFor: [BudgetKind.PERSONAL_BUDGET, BudgetKind.PERSONAL_HEALTH_BUDGET],
+  },
   provider: { cqcLocationId: null },
   listing: { setting: ListingSetting.HOME },
   visits: [visit("2026-05-04")],
@@ -39,7 +45,13 @@ describe("what a budget may buy", () => {
 
   it("refuses what a personal health budget may not buy, citing the 2013 regulations", () => {
     const budget = { ...facts().budget, kind: BudgetKind.PERSONAL_HEALTH_BUDGET };
-    const category = { code: "SOCIAL_LEISURE", name: "Social and leisure", purpose: CategoryPurpose.LIFE_IMPROVING, regulated: false, allowedFor: [BudgetKind.PERSONAL_BUDGET] };
+    const category = {
+      code: "SOCIAL_LEISURE",
+      name: "Social and leisure",
+      purpose: CategoryPurpose.LIFE_IMPROVING,
+      regulated: false,
+      allowedFor: [BudgetKind.PERSONAL_BUDGET],
+    };
     const [refusal] = assessBooking(facts({ budget, category, totalCostPence: 100 })).refusals;
     expect(refusal).toMatchObject({ code: "NOT_ALLOWED_FOR_BUDGET_KIND" });
     expect(refusal.message).toContain("National Health Service (Direct Payments) Regulations 2013");
@@ -58,12 +70,21 @@ describe("what a budget may buy", () => {
   });
 
   it("refuses a care-home place over 4 weeks by direct payment (reg. 8), not a short stay or another management", () => {
-    const category = { code: "RESIDENTIAL_CARE", name: "Residential care home place", purpose: CategoryPurpose.LIFE_SUSTAINING, regulated: true, allowedFor: [BudgetKind.PERSONAL_BUDGET] };
+    const category = {
+      code: "RESIDENTIAL_CARE",
+      name: "Residential care home place",
+      purpose: CategoryPurpose.LIFE_SUSTAINING,
+      regulated: true,
+      allowedFor: [BudgetKind.PERSONAL_BUDGET],
+    };
     const registered = { cqcLocationId: "1-101672419" };
-    const weeks = (n: number) => Array.from({ length: n }, (_, i) => ({ startsAt: new Date(Date.UTC(2026, 4, 4 + 7 * i, 12)), endsAt: new Date(Date.UTC(2026, 4, 11 + 7 * i, 12)) }));
+    const weeks = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ startsAt: new Date(Date.UTC(2026, 4, 4 + 7 * i, 12)), endsAt: new Date(Date.UTC(2026, 4, 11 + 7 * i, 12)) }));
     expect(codes(facts({ category, provider: registered, visits: weeks(8) }))).toEqual(["CARE_HOME_PLACEMENT_NOT_ALLOWED"]);
     expect(codes(facts({ category, provider: registered, visits: weeks(4) }))).toEqual([]);
-    expect(codes(facts({ category, provider: registered, visits: weeks(8), budget: { ...facts().budget, management: BudgetManagement.COUNCIL_MANAGED } }))).toEqual([]);
+    expect(
+      codes(facts({ category, provider: registered, visits: weeks(8), budget: { ...facts().budget, management: BudgetManagement.COUNCIL_MANAGED } })),
+    ).toEqual([]);
   });
 
   it.each([
@@ -76,7 +97,13 @@ describe("what a budget may buy", () => {
   });
 
   it("sends life-improving purchases above the funding body's threshold for approval", () => {
-    const gardening = { code: "GARDENING", name: "Gardening", purpose: CategoryPurpose.LIFE_IMPROVING, regulated: false, allowedFor: [BudgetKind.PERSONAL_BUDGET] };
+    const gardening = {
+      code: "GARDENING",
+      name: "Gardening",
+      purpose: CategoryPurpose.LIFE_IMPROVING,
+      regulated: false,
+      allowedFor: [BudgetKind.PERSONAL_BUDGET],
+    };
     expect(assessBooking(facts({ category: gardening, totalCostPence: 50_000 })).approvalReasons).toEqual([]);
     expect(assessBooking(facts({ category: gardening, totalCostPence: 50_001 })).approvalReasons).toEqual([ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD]);
     expect(assessBooking(facts({ category: gardening, totalCostPence: 10_000_000, lifeImprovingThresholdPence: null })).approvalReasons).toEqual([]);

@@ -85,7 +85,10 @@ describe("configuration", () => {
 
   it("reads CORS_ORIGINS as exact origins, none by default", () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: "https://app.example.org, http://localhost:5173" }).corsOrigins).toEqual(["https://app.example.org", "http://localhost:5173"]);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.org, http://localhost:5173" }).corsOrigins).toEqual([
+      "https://app.example.org",
+      "http://localhost:5173",
+    ]);
     expect(problemsOf({ CORS_ORIGINS: "https://app.example.org/path,*" })).toEqual([
       'CORS_ORIGINS must list origins such as https://app.example.org, separated by commas (got "https://app.example.org/path", "*").',
     ]);

@@ -4,10 +4,20 @@ import { apportion, costPence, isHundredths } from "../../src/shared/money";
 
 describe("ledger effects", () => {
   it("move the totals as DOMAIN.md says", () => {
-    expect(deltaOf([{ kind: LedgerKind.ALLOCATION, amountPence: 1000 }, { kind: LedgerKind.COMMITMENT, amountPence: 300 }])).toEqual({ allocated: 1000, committed: 300, spent: 0, returned: 0 });
+    expect(
+      deltaOf([
+        { kind: LedgerKind.ALLOCATION, amountPence: 1000 },
+        { kind: LedgerKind.COMMITMENT, amountPence: 300 },
+      ]),
+    ).toEqual({ allocated: 1000, committed: 300, spent: 0, returned: 0 });
     expect(deltaOf([{ kind: LedgerKind.SPEND, amountPence: 200 }])).toEqual({ allocated: 0, committed: -200, spent: 200, returned: 0 });
     expect(deltaOf([{ kind: LedgerKind.RETURN_TO_FUNDER, amountPence: 50 }])).toEqual({ allocated: 0, committed: -50, spent: 0, returned: 50 });
-    expect(deltaOf([{ kind: LedgerKind.FEE, amountPence: 70 }, { kind: LedgerKind.REFUND, amountPence: 20 }])).toEqual({ allocated: 0, committed: 0, spent: 50, returned: 0 });
+    expect(
+      deltaOf([
+        { kind: LedgerKind.FEE, amountPence: 70 },
+        { kind: LedgerKind.REFUND, amountPence: 20 },
+      ]),
+    ).toEqual({ allocated: 0, committed: 0, spent: 50, returned: 0 });
   });
 
   it("cover every kind", () => {
@@ -17,19 +27,23 @@ describe("ledger effects", () => {
   it("keep available = allocated − committed − spent − returned through any life of a booking", () => {
     // Allocate, commit visits, then deliver, miss or cancel each: available ends where it should.
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.array(fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.constantFrom("deliver", "miss", "cancel")), { maxLength: 30 }), (allocation, visits) => {
-        const postings = [{ kind: LedgerKind.ALLOCATION, amountPence: allocation + 1 }];
-        let spent = 0;
-        for (const [cost, fate] of visits) {
-          postings.push({ kind: LedgerKind.COMMITMENT, amountPence: cost });
-          postings.push({ kind: fate === "deliver" ? LedgerKind.SPEND : LedgerKind.RELEASE, amountPence: cost });
-          if (fate === "deliver") spent += cost;
-        }
-        const totals = deltaOf(postings);
-        expect(totals.committed).toBe(0);
-        expect(totals.spent).toBe(spent);
-        expect(available(totals)).toBe(allocation + 1 - spent);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.constantFrom("deliver", "miss", "cancel")), { maxLength: 30 }),
+        (allocation, visits) => {
+          const postings = [{ kind: LedgerKind.ALLOCATION, amountPence: allocation + 1 }];
+          let spent = 0;
+          for (const [cost, fate] of visits) {
+            postings.push({ kind: LedgerKind.COMMITMENT, amountPence: cost });
+            postings.push({ kind: fate === "deliver" ? LedgerKind.SPEND : LedgerKind.RELEASE, amountPence: cost });
+            if (fate === "deliver") spent += cost;
+          }
+          const totals = deltaOf(postings);
+          expect(totals.committed).toBe(0);
+          expect(totals.spent).toBe(spent);
+          expect(available(totals)).toBe(allocation + 1 - spent);
+        },
+      ),
     );
   });
 });
@@ -77,12 +91,16 @@ describe("apportioning pence", () => {
 
   it("always adds up exactly and never moves a share by a penny or more from its exact value", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 50 }), (total, weights) => {
-        const shares = apportion(total, weights);
-        const sum = weights.reduce((a, b) => a + b, 0);
-        expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
-        if (sum > 0) shares.forEach((s, i) => expect(Math.abs(s - (total * weights[i]) / sum)).toBeLessThan(1));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 50 }),
+        (total, weights) => {
+          const shares = apportion(total, weights);
+          const sum = weights.reduce((a, b) => a + b, 0);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
+          if (sum > 0) shares.forEach((s, i) => expect(Math.abs(s - (total * weights[i]) / sum)).toBeLessThan(1));
+        },
+      ),
     );
   });
 });

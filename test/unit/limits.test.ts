@@ -28,9 +28,7 @@ describe("query limits", () => {
 
   it("multiply the cost of what a connection holds by its page size", () => {
     const query = "{ providers(first: 100) { nodes { listings(first: 100) { nodes { title } } } } }";
-    expect(errorsOf(query)).toEqual([
-      "the operation could touch about 20201 objects; the limit is 5000. Ask for smaller pages (first) or fewer nested lists.",
-    ]);
+    expect(errorsOf(query)).toEqual(["the operation could touch about 20201 objects; the limit is 5000. Ask for smaller pages (first) or fewer nested lists."]);
     expect(errorsOf("{ providers(first: 10) { nodes { listings(first: 10) { nodes { title } } } } }")).toEqual([]);
   });
 
@@ -52,7 +50,11 @@ describe("query limits", () => {
     };
     const visitsFor = (query: string) => {
       let visits = 0;
-      const errors = validate(schema, parse(query), queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)));
+      const errors = validate(
+        schema,
+        parse(query),
+        queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)),
+      );
       return { visits, errors: errors.map((e) => e.message) };
     };
 
@@ -78,7 +80,11 @@ describe("query limits", () => {
       const query = `query A { listings(first: 1) { nodes { ...F } } } query B { listings(first: 1) { nodes { ...F } } }
         fragment F on Listing { title provider { name } }`;
       let visits = 0;
-      validate(schema, parse(query), queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)));
+      validate(
+        schema,
+        parse(query),
+        queryLimitRules({ maxDepth: 12, maxAliases: 30, maxCost: 50_000 }, (v) => (visits = v)),
+      );
       expect(visits).toBe(3 + 3 + 2 + 1);
     });
   });
@@ -107,7 +113,8 @@ describe("query limits", () => {
     });
 
     it("count a name through fragments and inline fragments, once per fragment", () => {
-      const spreads = (n: number) => `{ ${"...F ".repeat(n)}... on Query { viewer { id } } ... on Query { viewer { id } } } fragment F on Query { viewer { id } }`;
+      const spreads = (n: number) =>
+        `{ ${"...F ".repeat(n)}... on Query { viewer { id } } ... on Query { viewer { id } } } fragment F on Query { viewer { id } }`;
       expect(shape(spreads(6))).toBeNull();
       expect(shape(spreads(7))).toBe('The document selects "viewer" 9 times in one place. Select each field once.');
     });

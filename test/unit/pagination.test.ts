@@ -18,7 +18,12 @@ describe("keyset cursors", () => {
 
 describe("connections", () => {
   it("use the extra row only to tell that another page exists", async () => {
-    const page = new Connection([1, 2, 3], 2, (n) => `c${n}`, async () => 3);
+    const page = new Connection(
+      [1, 2, 3],
+      2,
+      (n) => `c${n}`,
+      async () => 3,
+    );
     expect(page.nodes).toEqual([1, 2]);
     expect(page.edges.map(({ cursor, node }) => ({ cursor, node }))).toEqual([
       { cursor: "c1", node: 1 },
@@ -39,18 +44,27 @@ describe("connections", () => {
 describe("keyset conditions", () => {
   const keyset = {
     name: "NAME",
-    keys: [{ sql: "p.name", of: (r: { name: string; id: string }) => r.name }, { sql: "p.id", cast: "uuid", of: (r: { name: string; id: string }) => r.id }],
+    keys: [
+      { sql: "p.name", of: (r: { name: string; id: string }) => r.name },
+      { sql: "p.id", cast: "uuid", of: (r: { name: string; id: string }) => r.id },
+    ],
     direction: "ASC" as const,
   };
 
   it("continue after the cursor's row, binding its values", () => {
     const values: unknown[] = [];
-    const sql = afterCursor(keyset, cursorIn(keyset, { name: "Ann", id: "01a233be-c211-7019-bd4a-9c674cd30b18" }), (v) => (values.push(v), `$${values.length}`));
+    const sql = afterCursor(
+      keyset,
+      cursorIn(keyset, { name: "Ann", id: "01a233be-c211-7019-bd4a-9c674cd30b18" }),
+      (v) => (values.push(v), `$${values.length}`),
+    );
     expect(sql).toBe("(p.name, p.id) > ($1, $2::uuid)");
     expect(values).toEqual(["Ann", "01a233be-c211-7019-bd4a-9c674cd30b18"]);
   });
 
   it("go the other way for a descending order", () => {
-    expect(afterCursor({ ...keyset, direction: "DESC" }, encodeCursor("NAME", ["Ann", "01a233be-c211-7019-bd4a-9c674cd30b18"]), () => "?")).toBe("(p.name, p.id) < (?, ?::uuid)");
+    expect(afterCursor({ ...keyset, direction: "DESC" }, encodeCursor("NAME", ["Ann", "01a233be-c211-7019-bd4a-9c674cd30b18"]), () => "?")).toBe(
+      "(p.name, p.id) < (?, ?::uuid)",
+    );
   });
 });

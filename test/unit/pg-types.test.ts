@@ -21,11 +21,15 @@ describe("timestamptz parsing", () => {
 
   it("agrees with pg's own parser on any UTC instant", () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date("1000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }), (date, micros) => {
-        const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-        const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(micros).padStart(3, "0")}+00`;
-        expect(parseTimestamptz(text).getTime()).toBe(general(text).getTime());
-      }),
+      fc.property(
+        fc.date({ min: new Date("1000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 999 }),
+        (date, micros) => {
+          const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+          const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(micros).padStart(3, "0")}+00`;
+          expect(parseTimestamptz(text).getTime()).toBe(general(text).getTime());
+        },
+      ),
     );
   });
 });

@@ -39,7 +39,8 @@ const providersOf = (problem: PlanProblem, picked: number[]) => new Set(picked.m
 
 function isValid(problem: PlanProblem, picked: number[]): boolean {
   const used = new Map<string, number>();
-  for (const i of picked) used.set(problem.candidates[i].listingId, (used.get(problem.candidates[i].listingId) ?? 0) + problem.candidates[i].weeklyListingUnits);
+  for (const i of picked)
+    used.set(problem.candidates[i].listingId, (used.get(problem.candidates[i].listingId) ?? 0) + problem.candidates[i].weeklyListingUnits);
   const withinCapacity = [...used].every(([listingId, units]) => {
     const capacity = problem.candidates.find((c) => c.listingId === listingId)!.capacity;
     return capacity === null || units <= capacity + 1e-9;
@@ -164,7 +165,14 @@ describe("planning a package (mixed-integer programme)", () => {
           .map((o) => {
             const listingId = `p${o.provider}-l${o.listing}`;
             if (!capacities.has(listingId)) capacities.set(listingId, o.capacity);
-            return { need: o.need, listingId, providerId: `p${o.provider}`, weeklyCostPence: o.price * o.units, weeklyListingUnits: o.units, capacity: capacities.get(listingId)! };
+            return {
+              need: o.need,
+              listingId,
+              providerId: `p${o.provider}`,
+              weeklyCostPence: o.price * o.units,
+              weeklyListingUnits: o.units,
+              capacity: capacities.get(listingId)!,
+            };
           })
           // One listing offers a need once.
           .filter((c, i, all) => all.findIndex((d) => d.listingId === c.listingId && d.need === c.need) === i);

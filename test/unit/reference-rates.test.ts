@@ -15,7 +15,15 @@ describe("reading a rate card", () => {
     });
     expect(errors).toEqual([]);
     expect(rows).toHaveLength(14);
-    expect(rows[1]).toMatchObject({ line: 3, categoryCode: "PA_SUPPORT", unit: "HOUR", ratePence: 1955, validFrom: "2023-08-21", validTo: null, sourceKind: "COUNCIL_DP_RATE" });
+    expect(rows[1]).toMatchObject({
+      line: 3,
+      categoryCode: "PA_SUPPORT",
+      unit: "HOUR",
+      ratePence: 1955,
+      validFrom: "2023-08-21",
+      validTo: null,
+      sourceKind: "COUNCIL_DP_RATE",
+    });
   });
 
   it("parses quoted fields with commas, quotes and line breaks", () => {
@@ -73,7 +81,14 @@ describe("comparing a price with a rate", () => {
   const hourly = { categoryCode: "PA_SUPPORT", unit: Unit.HOUR, visitMinutes: null, rateType: RateType.STANDARD };
 
   it("gives the saving and difference of the worked example (a PA at 1500p against 1955p)", () => {
-    expect(compare(1500, 1955, null)).toEqual({ referencePence: 1955, differencePence: -455, differencePercent: -23.3, savingPence: 455, minimumPricePence: null, belowMinimumPrice: false });
+    expect(compare(1500, 1955, null)).toEqual({
+      referencePence: 1955,
+      differencePence: -455,
+      differencePercent: -23.3,
+      savingPence: 455,
+      minimumPricePence: null,
+      belowMinimumPrice: false,
+    });
     expect(compare(2000, 2853, 2853).belowMinimumPrice).toBe(true);
   });
 

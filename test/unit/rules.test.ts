@@ -9,7 +9,13 @@ import { Role, type Viewer } from "../../src/shared/auth";
 const codesAndFields = (errors: { code: string; field?: (string | number)[] }[]) => errors.map((e) => [e.code, e.field]);
 
 describe("provider details", () => {
-  const valid = { name: "Wimbledon Home Care", kind: ProviderKind.HOME_CARE_AGENCY, cqcLocationId: "1-101672419", cqcRating: CqcRating.GOOD, postcodeDistricts: ["SW19", "CR4", "W1A"] };
+  const valid = {
+    name: "Wimbledon Home Care",
+    kind: ProviderKind.HOME_CARE_AGENCY,
+    cqcLocationId: "1-101672419",
+    cqcRating: CqcRating.GOOD,
+    postcodeDistricts: ["SW19", "CR4", "W1A"],
+  };
 
   it("accepts a registered agency", () => {
     expect(checkProviderDetails(valid)).toEqual([]);
@@ -34,7 +40,16 @@ describe("provider details", () => {
 });
 
 describe("listing terms", () => {
-  const valid = { title: "Home care", unit: Unit.HOUR, visitMinutes: null, pricePence: 2400, setting: ListingSetting.HOME, groupCapacity: 1, availableFrom: "08:00", availableTo: "20:00" };
+  const valid = {
+    title: "Home care",
+    unit: Unit.HOUR,
+    visitMinutes: null,
+    pricePence: 2400,
+    setting: ListingSetting.HOME,
+    groupCapacity: 1,
+    availableFrom: "08:00",
+    availableTo: "20:00",
+  };
 
   it("accepts an hourly price", () => {
     expect(checkListingTerms(valid)).toEqual([]);
@@ -74,7 +89,13 @@ describe("listing terms", () => {
 });
 
 describe("who creates which users", () => {
-  const viewer = (roles: Role[], fundingBodyCode: string | null = null): Viewer => ({ userId: "u", roles: new Set(roles), providerId: null, fundingBodyCode, clientId: null });
+  const viewer = (roles: Role[], fundingBodyCode: string | null = null): Viewer => ({
+    userId: "u",
+    roles: new Set(roles),
+    providerId: null,
+    fundingBodyCode,
+    clientId: null,
+  });
   const request = { roles: [Role.BROKER], providerId: null, fundingBodyCode: null, clientId: null };
 
   it("puts a commissioner's new users in the commissioner's funding body", () => {

@@ -43,7 +43,9 @@ describe("visit schedules in London wall-clock time", () => {
     const starts = visitStarts(new Date("2026-05-01T09:00:00Z"), rule, "2026-12-31");
     expect(starts).toEqual({
       ok: false,
-      errors: [{ code: "INVALID_VALUE", message: `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field: ["recurrence"] }],
+      errors: [
+        { code: "INVALID_VALUE", message: `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field: ["recurrence"] },
+      ],
     });
   });
 

@@ -103,12 +103,21 @@ export class BookingPlacement {
     const starts = visitStarts(schedule.startsAt, schedule.recurrence, lastDay);
     if (!starts.ok) return starts;
     if (starts.value.length === 0) {
-      return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`, ["startsAt"]);
+      return fail(
+        UserErrorCode.OUTSIDE_BUDGET_PERIOD,
+        `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`,
+        ["startsAt"],
+      );
     }
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const minutes = visitMinutes(listing.unit, listing.visitMinutes, schedule.unitsPerVisit);
     const costPerVisit = request.visitCostPence ?? costPence(schedule.unitsPerVisit, unitPricePence);
-    const times = starts.value.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000), units: schedule.unitsPerVisit, costPence: costPerVisit }));
+    const times = starts.value.map((startsAt) => ({
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + minutes * 60_000),
+      units: schedule.unitsPerVisit,
+      costPence: costPerVisit,
+    }));
     const totalCostPence = costPerVisit * times.length;
 
     const assessment = assessBooking({
@@ -123,7 +132,17 @@ export class BookingPlacement {
     });
     if (assessment.refusals.length > 0) return failAll(assessment.refusals);
     const visits = await this.priceVisits(tx, found.budget, listing, times, unitPricePence);
-    return ok({ request, budget: found.budget, client: found.client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
+    return ok({
+      request,
+      budget: found.budget,
+      client: found.client,
+      listing,
+      provider,
+      unitPricePence,
+      visits,
+      approvalReasons: assessment.approvalReasons,
+      totalCostPence,
+    });
   }
 
   /** Writes a prepared booking: the booking, its visits (the overlap constraint), and its commitment (the money). */
@@ -157,11 +176,25 @@ export class BookingPlacement {
     const singlePerson = isSinglePerson(provider.kind) && !request.sharesTheSlot;
     const placed = await this.placeVisits(
       tx,
-      visits.map((v) => ({ ...v, id: newId(), bookingId: booking.id, providerId: provider.id, singlePerson, status: VisitStatus.SCHEDULED, recordedAt: null, recordedByUserId: null })),
+      visits.map((v) => ({
+        ...v,
+        id: newId(),
+        bookingId: booking.id,
+        providerId: provider.id,
+        singlePerson,
+        status: VisitStatus.SCHEDULED,
+        recordedAt: null,
+        recordedByUserId: null,
+      })),
     );
     if (!placed.ok) return placed;
     const earmarkPence = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
-    const committed = await this.budgets.commit(tx, budget, { bookingId: booking.id, costPence: prepared.totalCostPence, earmarkPence, visits: visits.length }, viewer.userId);
+    const committed = await this.budgets.commit(
+      tx,
+      budget,
+      { bookingId: booking.id, costPence: prepared.totalCostPence, earmarkPence, visits: visits.length },
+      viewer.userId,
+    );
     return committed.ok ? ok(booking) : committed;
   }
 
@@ -195,7 +228,9 @@ export class BookingPlacement {
     } catch (error) {
       // A deadlock here is two bookings each waiting on the other's overlapping visit: one of them loses.
       if (isViolation(error, PgCode.EXCLUSION_VIOLATION, "excl_visits_single_person_overlap") || isViolation(error, PgCode.DEADLOCK_DETECTED)) {
-        return fail(UserErrorCode.SLOT_TAKEN, "The personal assistant already has a visit at that time. Choose another time or another provider.", ["startsAt"]);
+        return fail(UserErrorCode.SLOT_TAKEN, "The personal assistant already has a visit at that time. Choose another time or another provider.", [
+          "startsAt",
+        ]);
       }
       throw error;
     }

@@ -13,7 +13,10 @@ export class CreateBookingInput {
   @Field({ description: "The first visit, e.g. 2026-03-02T09:00:00Z; recurrences keep its London wall-clock time." })
   startsAt!: Date;
 
-  @Field(() => String, { nullable: true, description: "RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12. Visits stop at the budget period's end." })
+  @Field(() => String, {
+    nullable: true,
+    description: "RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12. Visits stop at the budget period's end.",
+  })
   @IsOptional()
   @MaxLength(500)
   recurrence?: string | null;

@@ -57,7 +57,9 @@ export class BookingQueries {
 @Resolver()
 export class BookingMutations {
   @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
-  @Mutation(() => CreateBookingPayload, { description: "Books a listing and commits its whole cost, or refuses (INSUFFICIENT_BUDGET, SLOT_TAKEN…). Idempotent." })
+  @Mutation(() => CreateBookingPayload, {
+    description: "Books a listing and commits its whole cost, or refuses (INSUFFICIENT_BUDGET, SLOT_TAKEN…). Idempotent.",
+  })
   async createBooking(@Arg("input") input: CreateBookingInput, @Ctx() { viewer, services }: Context) {
     return toInputPayload("booking", await services.bookings.create(signedIn(viewer), createBookingCommand(input)));
   }
@@ -153,7 +155,10 @@ export class BookingFields {
     return booking.payeeRelationship !== PayeeRelationship.NONE;
   }
 
-  @FieldResolver(() => ReferenceRate, { nullable: true, description: "The rate the first visit is compared with (later visits may fall under later versions)." })
+  @FieldResolver(() => ReferenceRate, {
+    nullable: true,
+    description: "The rate the first visit is compared with (later visits may fall under later versions).",
+  })
   async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> {
     const { firstReferenceRateId } = await loaders.visitTotalsOfBooking.load(booking.id);
     return firstReferenceRateId ? loaders.referenceRateById.load(firstReferenceRateId) : null;

@@ -122,7 +122,11 @@ export function assessBooking(facts: BookingFacts): Assessment {
   if (facts.payeeRelationship === PayeeRelationship.SPOUSE_OR_PARTNER || facts.payeeRelationship === PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD) {
     approvalReasons.push(ApprovalReason.RELATIVE_PAYEE);
   }
-  if (category.purpose === CategoryPurpose.LIFE_IMPROVING && facts.lifeImprovingThresholdPence !== null && facts.totalCostPence > facts.lifeImprovingThresholdPence) {
+  if (
+    category.purpose === CategoryPurpose.LIFE_IMPROVING &&
+    facts.lifeImprovingThresholdPence !== null &&
+    facts.totalCostPence > facts.lifeImprovingThresholdPence
+  ) {
     approvalReasons.push(ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD);
   }
   return { refusals, approvalReasons };

@@ -38,7 +38,11 @@ export class BookingService {
     return viewer !== null && (canActFor(viewer, client) || viewer.providerId === booking.providerId);
   }
 
-  async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<{ booking: BookingEntity; client: ClientView } | null> {
+  async findVisible(
+    viewer: Viewer | null,
+    id: string | null,
+    tx: EntityManager = this.db.manager,
+  ): Promise<{ booking: BookingEntity; client: ClientView } | null> {
     const booking = viewer && id ? await tx.findOneBy(BookingEntity, { id }) : null;
     const client = booking ? await this.budgets.findClient(tx, booking.clientId) : null;
     return booking && client && this.isVisibleTo(viewer, booking, client) ? { booking, client } : null;
@@ -99,9 +103,17 @@ export class BookingService {
     if (search.statuses?.length) query.andWhere("b.status IN (:...statuses)", { statuses: search.statuses });
     if (search.clientId !== undefined) query.andWhere(search.clientId ? "b.client_id = :clientId" : "false", { clientId: search.clientId });
     if (search.budgetId !== undefined) query.andWhere(search.budgetId ? "b.budget_id = :budgetId" : "false", { budgetId: search.budgetId });
-    const page = query.clone().orderBy("b.id", "DESC").limit(first + 1);
+    const page = query
+      .clone()
+      .orderBy("b.id", "DESC")
+      .limit(first + 1);
     if (after) page.andWhere("b.id < :after::uuid", { after: decodeCursor(after, "BOOKINGS", 1)[0] });
-    return new Connection(await page.getMany(), first, (b) => encodeCursor("BOOKINGS", [b.id]), () => query.getCount());
+    return new Connection(
+      await page.getMany(),
+      first,
+      (b) => encodeCursor("BOOKINGS", [b.id]),
+      () => query.getCount(),
+    );
   }
 
   /** The viewer's bookings: those of the clients they act for (the one policy), and a provider's own. */

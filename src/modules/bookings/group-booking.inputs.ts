@@ -29,7 +29,10 @@ export class CreateGroupBookingInput {
   @MaxLength(500)
   recurrence?: string | null;
 
-  @Field(() => Float, { defaultValue: 1, description: "The listing's units in one session (e.g. 1.5 hours); the session price is these units at the listing's price." })
+  @Field(() => Float, {
+    defaultValue: 1,
+    description: "The listing's units in one session (e.g. 1.5 hours); the session price is these units at the listing's price.",
+  })
   @Min(0.01)
   unitsPerSession!: number;
 

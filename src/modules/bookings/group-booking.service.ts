@@ -90,9 +90,14 @@ export class GroupBookingService {
       if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetId, tx))?.client.displayName);
       const { client } = one.value;
       if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
-        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: `does not live at ${careHome.name}, where the session is.` }], client.displayName);
+        return refusedFor(
+          participant,
+          [{ code: UserErrorCode.INVALID_VALUE, message: `does not live at ${careHome.name}, where the session is.` }],
+          client.displayName,
+        );
       }
-      if (clients.has(client.id)) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: "is already in this session." }], client.displayName);
+      if (clients.has(client.id))
+        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: "is already in this session." }], client.displayName);
       clients.add(client.id);
       prepared.push(one.value);
     }
@@ -108,10 +113,16 @@ export class GroupBookingService {
     const listing = command.listingId ? await tx.findOneBy(ListingEntity, { id: command.listingId }) : null;
     if (!listing?.active) return notFound("The listing", ["listingId"]);
     if (listing.setting !== ListingSetting.CARE_HOME) {
-      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, ["listingId"]);
+      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, [
+        "listingId",
+      ]);
     }
     if (command.participants.length > listing.groupCapacity) {
-      return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" takes at most ${listing.groupCapacity} participant(s); ${command.participants.length} were named.`, ["participants"]);
+      return fail(
+        UserErrorCode.INVALID_VALUE,
+        `"${listing.title}" takes at most ${listing.groupCapacity} participant(s); ${command.participants.length} were named.`,
+        ["participants"],
+      );
     }
     if (!isHundredths(command.unitsPerSession)) {
       return fail(UserErrorCode.INVALID_VALUE, "Units per session has at most two decimals (e.g. 1.5).", ["unitsPerSession"]);
@@ -127,20 +138,44 @@ export class GroupBookingService {
     const group = viewer && id ? await this.db.manager.findOneBy(GroupBookingEntity, { id }) : null;
     if (!group) return null;
     const bookings = await this.db.manager.findBy(BookingEntity, { groupBookingId: group.id });
-    const clients = await this.budgets.findClients(this.db.manager, bookings.map((b) => b.clientId));
-    const visible = bookings.some((b) => this.bookings.isVisibleTo(viewer, b, clients.find((c) => c.id === b.clientId)!));
+    const clients = await this.budgets.findClients(
+      this.db.manager,
+      bookings.map((b) => b.clientId),
+    );
+    const visible = bookings.some((b) =>
+      this.bookings.isVisibleTo(
+        viewer,
+        b,
+        clients.find((c) => c.id === b.clientId)!,
+      ),
+    );
     return visible ? group : null;
   }
 }
 
 /** Each participant's share of one session, in whole pence that add up to the price exactly. */
 function shareOut(pricePence: number, split: GroupSplit, participants: Participant[]): Result<number[]> {
-  if (split === GroupSplit.EQUAL) return ok(apportion(pricePence, participants.map(() => 1)));
+  if (split === GroupSplit.EQUAL)
+    return ok(
+      apportion(
+        pricePence,
+        participants.map(() => 1),
+      ),
+    );
   const missing = participants.find((p) => !p.units || !isHundredths(p.units));
   if (missing) {
-    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, ["participants", missing.index, "units"]);
+    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, [
+      "participants",
+      missing.index,
+      "units",
+    ]);
   }
-  return ok(apportion(pricePence, participants.map((p) => Math.round(p.units! * 100))));
+  return ok(
+    apportion(
+      pricePence,
+      participants.map((p) => Math.round(p.units! * 100)),
+    ),
+  );
 }
 
 /** A participant's refusal, named so the broker knows whose budget, plan or rules said no. */

@@ -65,7 +65,8 @@ export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: 
 }
 
 function parseRule(text: string, field: (string | number)[]): Result<Partial<Options>> {
-  const invalid = (why: string) => fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field);
+  const invalid = (why: string) =>
+    fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field);
   const rule = text.trim().replace(/^RRULE:/i, "");
   if (/DTSTART|TZID|\n/i.test(rule)) return invalid("give the first visit as startsAt, not DTSTART or TZID");
   let options: Partial<Options>;

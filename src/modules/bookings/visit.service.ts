@@ -39,7 +39,11 @@ export class VisitService {
       if (visit.startsAt > now) return fail(UserErrorCode.VISIT_NOT_DUE, "This visit has not started yet: record it once it has.", ["visitId"]);
 
       const status = command.outcome === VisitOutcome.DELIVERED ? VisitStatus.DELIVERED : VisitStatus.MISSED;
-      const changed = await tx.update(VisitEntity, { id: visit.id, status: VisitStatus.SCHEDULED }, { status, recordedAt: now, recordedByUserId: viewer.userId });
+      const changed = await tx.update(
+        VisitEntity,
+        { id: visit.id, status: VisitStatus.SCHEDULED },
+        { status, recordedAt: now, recordedByUserId: viewer.userId },
+      );
       if (changed.affected !== 1) {
         return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["visitId"]);
       }

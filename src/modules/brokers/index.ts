@@ -7,7 +7,15 @@ import { PlanMutations, PlannedItemFields } from "./plan.resolver";
 
 export { PackageStatus } from "./package.enums";
 export { PackageService } from "./package.service";
-export type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
+export type {
+  AddPackageItemCommand,
+  AgreePackageCommand,
+  CreatePackageCommand,
+  LogBrokerageTimeCommand,
+  PackageItemRef,
+  PackageRef,
+  PackageSearch,
+} from "./package.commands";
 export { PlanService, type PackagePlanRecord, type PlannedItemRecord, type UnmetNeedRecord } from "./plan.service";
 export type { Need, PlanPackageCommand } from "./plan.commands";
 export { UnmetReason } from "./plan.enums";

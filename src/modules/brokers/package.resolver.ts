@@ -11,8 +11,24 @@ import { available, Budget, Client, type BudgetEntity, type ClientEntity } from 
 import { Listing, type ListingEntity } from "../listings";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
-import type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
-import { AddPackageItemInput, AgreePackageInput, CreatePackageInput, LogBrokerageTimeInput, PackageFilter, PackageItemRefInput, PackageRefInput } from "./package.inputs";
+import type {
+  AddPackageItemCommand,
+  AgreePackageCommand,
+  CreatePackageCommand,
+  LogBrokerageTimeCommand,
+  PackageItemRef,
+  PackageRef,
+  PackageSearch,
+} from "./package.commands";
+import {
+  AddPackageItemInput,
+  AgreePackageInput,
+  CreatePackageInput,
+  LogBrokerageTimeInput,
+  PackageFilter,
+  PackageItemRefInput,
+  PackageRefInput,
+} from "./package.inputs";
 import {
   AddPackageItemPayload,
   AgreePackagePayload,
@@ -35,7 +51,11 @@ export class PackageQueries {
   }
 
   @Query(() => PackageConnection, { description: "Packages you arrange, agree or manage, newest first." })
-  packages(@Arg("filter", () => PackageFilter, { nullable: true }) filter: PackageFilter | null, @Args() page: PageArgs, @Ctx() { viewer, services }: Context): Promise<Connection<PackageEntity>> {
+  packages(
+    @Arg("filter", () => PackageFilter, { nullable: true }) filter: PackageFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() { viewer, services }: Context,
+  ): Promise<Connection<PackageEntity>> {
     return services.packages.list(signedIn(viewer), filter && searchOf(filter), page);
   }
 }
@@ -73,7 +93,8 @@ export class PackageMutations {
 @Resolver()
 export class PackageDecisions {
   @Mutation(() => AgreePackagePayload, {
-    description: "The client agrees (or the broker records their consent): every item is booked with its commitment, and brokerage charged, or nothing is. Idempotent.",
+    description:
+      "The client agrees (or the broker records their consent): every item is booked with its commitment, and brokerage charged, or nothing is. Idempotent.",
   })
   async agreePackage(@Arg("input") input: AgreePackageInput, @Ctx() { viewer, services }: Context) {
     return toInputPayload("package", await services.packages.agree(signedIn(viewer), agreeCommandOf(input)));
@@ -127,12 +148,18 @@ export class PackageFields {
     return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + (i.referenceCostPence === null ? 0 : i.referenceCostPence - i.costPence), 0);
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: "Whether the budget's available money covers the items and their earmarks (null once agreed or cancelled)." })
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "Whether the budget's available money covers the items and their earmarks (null once agreed or cancelled).",
+  })
   async fitsBudget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<boolean | null> {
     if (pkg.status === PackageStatus.AGREED || pkg.status === PackageStatus.CANCELLED) return null;
     const [items, budget] = await Promise.all([loaders.itemsOfPackage.load(pkg.id), loaders.budgetById.load(pkg.budgetId)]);
     const needed = items.reduce((sum, i) => sum + i.costPence + i.earmarkPence, 0);
-    return budget !== null && needed <= available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+    return (
+      budget !== null &&
+      needed <= available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence })
+    );
   }
 }
 

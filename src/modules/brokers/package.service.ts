@@ -14,7 +14,15 @@ import { ListingEntity } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
-import type { AddPackageItemCommand, AgreePackageCommand, CreatePackageCommand, LogBrokerageTimeCommand, PackageItemRef, PackageRef, PackageSearch } from "./package.commands";
+import type {
+  AddPackageItemCommand,
+  AgreePackageCommand,
+  CreatePackageCommand,
+  LogBrokerageTimeCommand,
+  PackageItemRef,
+  PackageRef,
+  PackageSearch,
+} from "./package.commands";
 import { brokerageFee, itemLabel } from "./package.rules";
 
 interface Found {
@@ -113,7 +121,9 @@ export class PackageService {
   async removeItem(viewer: Viewer, input: PackageItemRef): Promise<Result<PackageEntity>> {
     return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
       const itemId = input.itemId;
-      const removed = itemId ? await tx.update(PackageItemEntity, { id: itemId, packageId: pkg.id, removedAt: IsNull() }, { removedAt: this.clock.now() }) : null;
+      const removed = itemId
+        ? await tx.update(PackageItemEntity, { id: itemId, packageId: pkg.id, removedAt: IsNull() }, { removedAt: this.clock.now() })
+        : null;
       return removed?.affected === 1 ? ok(pkg) : notFound("The item", ["itemId"]);
     });
   }
@@ -124,7 +134,9 @@ export class PackageService {
       if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       // The fee is fixed when the package is agreed, so time counts only until then.
       if (found.pkg.status !== PackageStatus.DRAFT && found.pkg.status !== PackageStatus.PROPOSED) {
-        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, ["packageId"]);
+        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, [
+          "packageId",
+        ]);
       }
       await tx.increment(PackageEntity, { id: found.pkg.id }, "brokerageMinutes", input.minutes);
       return ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id }));
@@ -153,7 +165,10 @@ export class PackageService {
         async () => {
           const found = await this.findVisible(viewer, input.packageId, tx);
           if (!found) return notFound("The package", ["packageId"]);
-          const moved = await this.move(tx, found.pkg, [PackageStatus.PROPOSED], PackageStatus.AGREED, { agreedAt: this.clock.now(), agreedByUserId: viewer.userId });
+          const moved = await this.move(tx, found.pkg, [PackageStatus.PROPOSED], PackageStatus.AGREED, {
+            agreedAt: this.clock.now(),
+            agreedByUserId: viewer.userId,
+          });
           if (!moved.ok) return moved;
           const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
           // Read before booking: a refusal by a constraint ends the transaction's use for queries.
@@ -168,7 +183,10 @@ export class PackageService {
               payeeRelationship: item.payeeRelationship,
               lastDay: item.endsOn ?? undefined,
             });
-            if (!booked.ok) return failAll(booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["items", index] })));
+            if (!booked.ok)
+              return failAll(
+                booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["items", index] })),
+              );
             await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
           }
           const charged = await this.chargeBrokerage(tx, moved.value, viewer);
@@ -202,10 +220,19 @@ export class PackageService {
   async list(viewer: Viewer, filter: PackageSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<PackageEntity>> {
     const query = this.scoped(viewer);
     if (filter?.statuses?.length) query.andWhere("k.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId !== undefined) query.andWhere(filter.clientId === null ? "false" : "k.client_id = :filterClientId", { filterClientId: filter.clientId });
-    const page = query.clone().orderBy("k.id", "DESC").limit(first + 1);
+    if (filter?.clientId !== undefined)
+      query.andWhere(filter.clientId === null ? "false" : "k.client_id = :filterClientId", { filterClientId: filter.clientId });
+    const page = query
+      .clone()
+      .orderBy("k.id", "DESC")
+      .limit(first + 1);
     if (after) page.andWhere("k.id < :after::uuid", { after: decodeCursor(after, "PACKAGES", 1)[0] });
-    return new Connection(await page.getMany(), first, (p) => encodeCursor("PACKAGES", [p.id]), () => query.getCount());
+    return new Connection(
+      await page.getMany(),
+      first,
+      (p) => encodeCursor("PACKAGES", [p.id]),
+      () => query.getCount(),
+    );
   }
 
   private scoped(viewer: Viewer): SelectQueryBuilder<PackageEntity> {
@@ -230,18 +257,29 @@ export class PackageService {
     return charged.ok ? charged : failAll(charged.errors.map((e) => ({ ...e, message: `Brokerage fee: ${e.message}`, field: ["packageId"] })));
   }
 
-  private async changeDraft(viewer: Viewer, packageId: string | null, change: (tx: EntityManager, found: Found) => Promise<Result<PackageEntity>>): Promise<Result<PackageEntity>> {
+  private async changeDraft(
+    viewer: Viewer,
+    packageId: string | null,
+    change: (tx: EntityManager, found: Found) => Promise<Result<PackageEntity>>,
+  ): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, packageId, tx);
       if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       const locked = await tx.findOne(PackageEntity, { where: { id: found.pkg.id }, lock: { mode: "for_no_key_update" } });
-      if (locked?.status !== PackageStatus.DRAFT) return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["packageId"]);
+      if (locked?.status !== PackageStatus.DRAFT)
+        return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["packageId"]);
       return change(tx, found);
     });
   }
 
   /** Compare-and-swap on the package's status. */
-  private async move(tx: EntityManager, pkg: PackageEntity, from: PackageStatus[], to: PackageStatus, extra: Partial<PackageEntity> = {}): Promise<Result<PackageEntity>> {
+  private async move(
+    tx: EntityManager,
+    pkg: PackageEntity,
+    from: PackageStatus[],
+    to: PackageStatus,
+    extra: Partial<PackageEntity> = {},
+  ): Promise<Result<PackageEntity>> {
     const changed = await tx
       .createQueryBuilder()
       .update(PackageEntity)

@@ -12,7 +12,8 @@ import { PlannedItem, PlanPackagePayload } from "./plan.types";
 @Resolver()
 export class PlanMutations {
   @Mutation(() => PlanPackagePayload, {
-    description: "The cheapest set of listings that meets every need in the client's area, within the budget, the providers' weekly capacity and a maximum number of providers; or which need cannot be met and what it would cost. Changes nothing.",
+    description:
+      "The cheapest set of listings that meets every need in the client's area, within the budget, the providers' weekly capacity and a maximum number of providers; or which need cannot be met and what it would cost. Changes nothing.",
   })
   async planPackage(@Arg("input") input: PlanPackageInput, @Ctx() { viewer, services }: Context) {
     return toInputPayload("plan", await services.plans.plan(signedIn(viewer), planCommandOf(input)));

@@ -79,7 +79,9 @@ export function undominated(problem: PlanProblem): number[] {
   }
   const total = (o: { cost: Map<number, number> }) => [...o.cost.values()].reduce((a, b) => a + b, 0);
   // A dominator meets at least as many needs and, meeting the same ones, costs no more in total: it comes first.
-  const simple = [...offers.entries()].filter(([, o]) => o.simple).sort(([pa, a], [pb, b]) => b.cost.size - a.cost.size || total(a) - total(b) || pa.localeCompare(pb));
+  const simple = [...offers.entries()]
+    .filter(([, o]) => o.simple)
+    .sort(([pa, a], [pb, b]) => b.cost.size - a.cost.size || total(a) - total(b) || pa.localeCompare(pb));
   const frontier: { cost: Map<number, number> }[] = [];
   const survivors = [...offers.values()].filter((o) => !o.simple).flatMap((o) => o.indices);
   for (const [, offer] of simple) {
@@ -144,7 +146,9 @@ export function solvePlan(highs: Highs, whole: PlanProblem): PlanOutcome {
   const solution = highs.solve(planModel(problem), { output_flag: false, mip_rel_gap: 0, time_limit: SOLVER_SECONDS });
   const found = solution.Status === "Optimal" || (solution.Status === "Time limit reached" && Number.isFinite(solution.ObjectiveValue));
   if (!found) return { feasible: false };
-  const assignment = problem.needs.map((_n, need) => problem.candidates.findIndex((c, i) => c.need === need && Math.round(solution.Columns[`z${i}`]?.Primal ?? 0) === 1));
+  const assignment = problem.needs.map((_n, need) =>
+    problem.candidates.findIndex((c, i) => c.need === need && Math.round(solution.Columns[`z${i}`]?.Primal ?? 0) === 1),
+  );
   if (assignment.includes(-1)) return { feasible: false };
   const weeklyCostPence = assignment.reduce((sum, i) => sum + problem.candidates[i].weeklyCostPence, 0);
   return { feasible: true, assignment: assignment.map((i) => original[i]), weeklyCostPence, provenCheapest: solution.Status === "Optimal" };

@@ -89,7 +89,12 @@ export class PlanService {
     const rows = await this.candidates(input, found.client, found.budget, start);
     const candidates = rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek));
     const budget = found.budget;
-    const availablePence = available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence });
+    const availablePence = available({
+      allocated: budget.allocatedPence,
+      committed: budget.committedPence,
+      spent: budget.spentPence,
+      returned: budget.returnedPence,
+    });
     const problem: PlanProblem = { needs: input.needs, candidates, maxProviders: input.maxProviders ?? null, weeks, availablePence };
 
     const highs = await this.solver();
@@ -104,7 +109,8 @@ export class PlanService {
     if (unmet.length) return ok(plan([], unmet));
     // Every need can be met by few enough providers: the money is what falls short.
     const cheapest = solvePlan(highs, { ...problem, availablePence: null });
-    if (!cheapest.feasible) return ok(plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]));
+    if (!cheapest.feasible)
+      return ok(plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]));
     return ok(plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, availablePence), cheapest.provenCheapest));
   }
 
@@ -114,16 +120,34 @@ export class PlanService {
     input.needs.forEach((need, n) => {
       const options = problem.candidates.filter((c) => c.need === n);
       if (options.length === 0) {
-        unmet.push({ need: n, reason: UnmetReason.NO_PROVIDER, message: `${describeNeed(need, n)}: no listing serves the client's area on those days and times.`, costPence: null });
+        unmet.push({
+          need: n,
+          reason: UnmetReason.NO_PROVIDER,
+          message: `${describeNeed(need, n)}: no listing serves the client's area on those days and times.`,
+          costPence: null,
+        });
       } else if (options.every((c) => c.capacity !== null && c.capacity < c.weeklyListingUnits)) {
-        unmet.push({ need: n, reason: UnmetReason.NO_CAPACITY, message: `${describeNeed(need, n)}: no provider can supply that much a week.`, costPence: null });
+        unmet.push({
+          need: n,
+          reason: UnmetReason.NO_CAPACITY,
+          message: `${describeNeed(need, n)}: no provider can supply that much a week.`,
+          costPence: null,
+        });
       }
     });
     if (unmet.length || problem.maxProviders === null) return unmet;
     const fewest = fewestProviders(highs, { ...problem, maxProviders: null, availablePence: null });
-    if (fewest === null) return [{ need: null, reason: UnmetReason.NO_CAPACITY, message: "Together the needs exceed what the providers can supply a week.", costPence: null }];
+    if (fewest === null)
+      return [{ need: null, reason: UnmetReason.NO_CAPACITY, message: "Together the needs exceed what the providers can supply a week.", costPence: null }];
     if (fewest > problem.maxProviders) {
-      return [{ need: null, reason: UnmetReason.TOO_FEW_PROVIDERS, message: `Meeting every need takes at least ${fewest} providers; at most ${problem.maxProviders} were allowed.`, costPence: null }];
+      return [
+        {
+          need: null,
+          reason: UnmetReason.TOO_FEW_PROVIDERS,
+          message: `Meeting every need takes at least ${fewest} providers; at most ${problem.maxProviders} were allowed.`,
+          costPence: null,
+        },
+      ];
     }
     return unmet;
   }
@@ -132,16 +156,39 @@ export class PlanService {
   private overBudget(input: PlanPackageCommand, problem: PlanProblem, assignment: number[], availablePence: number): UnmetNeedRecord[] {
     const costs = assignment.map((i) => problem.candidates[i].weeklyCostPence * problem.weeks);
     const total = costs.reduce((a, b) => a + b, 0);
-    const droppable = costs.map((cost, n) => ({ n, cost })).filter(({ cost }) => total - cost <= availablePence).sort((a, b) => a.cost - b.cost);
+    const droppable = costs
+      .map((cost, n) => ({ n, cost }))
+      .filter(({ cost }) => total - cost <= availablePence)
+      .sort((a, b) => a.cost - b.cost);
     const shortfall = `The cheapest plan costs ${formatPounds(total)} over ${problem.weeks} weeks; ${formatPounds(availablePence)} is available.`;
     if (droppable.length) {
       const { n, cost } = droppable[0];
-      return [{ need: n, reason: UnmetReason.OVER_BUDGET, message: `${shortfall} Without ${describeNeed(input.needs[n], n)} (${formatPounds(cost)}) the rest fits.`, costPence: cost }];
+      return [
+        {
+          need: n,
+          reason: UnmetReason.OVER_BUDGET,
+          message: `${shortfall} Without ${describeNeed(input.needs[n], n)} (${formatPounds(cost)}) the rest fits.`,
+          costPence: cost,
+        },
+      ];
     }
-    return costs.map((cost, n) => ({ need: n, reason: UnmetReason.OVER_BUDGET, message: `${shortfall} ${describeNeed(input.needs[n], n)} costs ${formatPounds(cost)}.`, costPence: cost }));
+    return costs.map((cost, n) => ({
+      need: n,
+      reason: UnmetReason.OVER_BUDGET,
+      message: `${shortfall} ${describeNeed(input.needs[n], n)} costs ${formatPounds(cost)}.`,
+      costPence: cost,
+    }));
   }
 
-  private describe(problem: PlanProblem, rows: CandidateRow[], assignment: number[], unmet: UnmetNeedRecord[], availablePence: number, weeks: number, feasible: boolean): Omit<PackagePlanRecord, "provenCheapest"> {
+  private describe(
+    problem: PlanProblem,
+    rows: CandidateRow[],
+    assignment: number[],
+    unmet: UnmetNeedRecord[],
+    availablePence: number,
+    weeks: number,
+    feasible: boolean,
+  ): Omit<PackagePlanRecord, "provenCheapest"> {
     const items: PlannedItemRecord[] = assignment.map((i) => {
       const c = problem.candidates[i];
       const reference = rows[i].reference_pence;
@@ -204,8 +251,10 @@ export class PlanService {
     const categories = new Set((await this.reference.listCategories()).map((c) => c.code));
     const errors: UserErrorData[] = [];
     input.needs.forEach((need, n) => {
-      if (!categories.has(need.categoryCode)) errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${need.categoryCode}.`, field: ["needs", n, "categoryCode"] });
-      if (need.from && need.to && need.from >= need.to) errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The need's hours end before they start.", field: ["needs", n, "to"] });
+      if (!categories.has(need.categoryCode))
+        errors.push({ code: UserErrorCode.NOT_FOUND, message: `No category has code ${need.categoryCode}.`, field: ["needs", n, "categoryCode"] });
+      if (need.from && need.to && need.from >= need.to)
+        errors.push({ code: UserErrorCode.INVALID_VALUE, message: "The need's hours end before they start.", field: ["needs", n, "to"] });
     });
     return errors;
   }

@@ -75,7 +75,11 @@ export class BudgetMutations {
 
   @Mutation(() => SetGainPolicyPayload, { description: "Sets what happens to savings of bookings made from now on: RETAIN, RETURN, or SHARE a percentage." })
   async setGainPolicy(@Arg("input") input: SetGainPolicyInput, @Ctx() { viewer, services, loaders }: Context) {
-    const result = await services.budgets.setGainPolicy(signedIn(viewer), { budgetId: uuidOf(input.budgetId, "Budget"), mode: input.mode, returnPercent: input.returnPercent ?? null });
+    const result = await services.budgets.setGainPolicy(signedIn(viewer), {
+      budgetId: uuidOf(input.budgetId, "Budget"),
+      mode: input.mode,
+      returnPercent: input.returnPercent ?? null,
+    });
     if (result.ok) loaders.budgetById.clear(result.value.id);
     return toInputPayload("budget", result);
   }

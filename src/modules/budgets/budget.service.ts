@@ -95,7 +95,12 @@ export class BudgetService {
       budget,
       [
         { kind: LedgerKind.COMMITMENT, amountPence: commitment.costPence, bookingId, memo: `${commitment.visits} visit(s)` },
-        { kind: LedgerKind.COMMITMENT, amountPence: commitment.earmarkPence, bookingId, memo: `saving earmarked for the funder (gain policy ${budget.gainMode})` },
+        {
+          kind: LedgerKind.COMMITMENT,
+          amountPence: commitment.earmarkPence,
+          bookingId,
+          memo: `saving earmarked for the funder (gain policy ${budget.gainMode})`,
+        },
       ],
       actorUserId,
     );
@@ -104,7 +109,12 @@ export class BudgetService {
   /** Releases what a booking no longer needs (cancelled, declined, missed). Nothing to release posts nothing. */
   async release(tx: EntityManager, budget: LockedBudget, release: Release, actorUserId: string): Promise<Result<LockedBudget>> {
     if (release.amountPence === 0) return ok(budget);
-    return this.post(tx, budget, [{ kind: LedgerKind.RELEASE, amountPence: release.amountPence, bookingId: release.bookingId, memo: release.memo }], actorUserId);
+    return this.post(
+      tx,
+      budget,
+      [{ kind: LedgerKind.RELEASE, amountPence: release.amountPence, bookingId: release.bookingId, memo: release.memo }],
+      actorUserId,
+    );
   }
 
   /** A delivered visit: its cost becomes spend and its earmarked saving goes back to the funder. */
@@ -171,7 +181,12 @@ export class BudgetService {
           });
           await insertRows(tx, BudgetEntity, [budget]);
           // Inserted by this transaction, so no other can see it, let alone change it, until commit.
-          return this.post(tx, budget as LockedBudget, [{ kind: LedgerKind.ALLOCATION, amountPence: command.allocatedPence, memo: "Allocation" }], viewer.userId);
+          return this.post(
+            tx,
+            budget as LockedBudget,
+            [{ kind: LedgerKind.ALLOCATION, amountPence: command.allocatedPence, memo: "Allocation" }],
+            viewer.userId,
+          );
         },
         (budget) => budget.id,
         (id) => tx.findOneBy(BudgetEntity, { id }),
@@ -239,16 +254,33 @@ export class BudgetService {
       LedgerEntryEntity,
       postings
         .filter((p) => p.amountPence !== 0)
-        .map((p) => ({ id: newId(), budgetId: budget.id, kind: p.kind, amountPence: p.amountPence, bookingId: p.bookingId ?? null, actorUserId, memo: p.memo ?? "", occurredAt: now })),
+        .map((p) => ({
+          id: newId(),
+          budgetId: budget.id,
+          kind: p.kind,
+          amountPence: p.amountPence,
+          bookingId: p.bookingId ?? null,
+          actorUserId,
+          memo: p.memo ?? "",
+          occurredAt: now,
+        })),
     );
     return ok({ ...budget, ...next });
   }
 
   async ledger(budgetId: string, { first, after }: PageArgs): Promise<Connection<LedgerEntryEntity>> {
     const query = this.db.getRepository(LedgerEntryEntity).createQueryBuilder("e").where("e.budget_id = :budgetId", { budgetId });
-    const page = query.clone().orderBy("e.id", "DESC").limit(first + 1);
+    const page = query
+      .clone()
+      .orderBy("e.id", "DESC")
+      .limit(first + 1);
     if (after) page.andWhere("e.id < :after::uuid", { after: decodeCursor(after, "LEDGER", 1)[0] });
-    return new Connection(await page.getMany(), first, (e) => encodeCursor("LEDGER", [e.id]), () => query.getCount());
+    return new Connection(
+      await page.getMany(),
+      first,
+      (e) => encodeCursor("LEDGER", [e.id]),
+      () => query.getCount(),
+    );
   }
 
   private async checkPlan(command: CreateBudgetCommand): Promise<UserErrorData[]> {

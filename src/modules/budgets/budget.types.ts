@@ -99,7 +99,6 @@ export class LedgerEntry extends Node {
   occurredAt!: Date;
 }
 
-
 export const ClientConnection = connectionType(Client);
 export const BudgetConnection = connectionType(Budget);
 export const LedgerEntryConnection = connectionType(LedgerEntry);

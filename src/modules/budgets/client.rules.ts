@@ -55,7 +55,8 @@ const ACTS_FOR: Grant[] = [
     // Their assigned broker.
     holds: (viewer) => viewer.roles.has(Role.BROKER),
     covers: (viewer, client) => client.brokerUserId === viewer.userId,
-    sql: (columns) => (columns.brokerUserId ? `${columns.brokerUserId} = :userId` : `${columns.clientId} IN (SELECT id FROM clients WHERE broker_user_id = :userId)`),
+    sql: (columns) =>
+      columns.brokerUserId ? `${columns.brokerUserId} = :userId` : `${columns.clientId} IN (SELECT id FROM clients WHERE broker_user_id = :userId)`,
     params: (viewer) => ({ userId: viewer.userId }),
   },
 ];
@@ -80,18 +81,31 @@ export type RowScope = { all: true } | { all: false; conditions: string[]; param
 export function actsForScope(viewer: Viewer, columns: ClientColumns): RowScope {
   if (viewer.roles.has(Role.ADMIN)) return { all: true };
   const grants = ACTS_FOR.filter((grant) => grant.holds(viewer));
-  return { all: false, conditions: grants.map((g) => g.sql(columns)), params: Object.assign({}, ...grants.map((g) => g.params(viewer))) as Record<string, unknown> };
+  return {
+    all: false,
+    conditions: grants.map((g) => g.sql(columns)),
+    params: Object.assign({}, ...grants.map((g) => g.params(viewer))) as Record<string, unknown>,
+  };
 }
 
 /**
  * Limits a list query to the clients the viewer acts for, and to whatever else `also` lets them see
  * (a provider its own bookings): one bracketed OR that later filters only narrow (shared/scope.ts).
  */
-export function restrictToActFor<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, viewer: Viewer, columns: ClientColumns, ...also: RowScope[]): SelectQueryBuilder<T> {
+export function restrictToActFor<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  viewer: Viewer,
+  columns: ClientColumns,
+  ...also: RowScope[]
+): SelectQueryBuilder<T> {
   const scopes = [actsForScope(viewer, columns), ...also];
   if (scopes.some((scope) => scope.all)) return query;
   const parts = scopes.filter((scope): scope is Extract<RowScope, { all: false }> => !scope.all);
-  return restrictTo(query, parts.flatMap((p) => p.conditions), Object.assign({}, ...parts.map((p) => p.params)) as Record<string, unknown>);
+  return restrictTo(
+    query,
+    parts.flatMap((p) => p.conditions),
+    Object.assign({}, ...parts.map((p) => p.params)) as Record<string, unknown>,
+  );
 }
 
 export function ageBandOf(dateOfBirth: string, today: string): AgeBand {

@@ -76,16 +76,29 @@ export class ClientService {
   /** The clients the viewer acts for, by name. */
   async list(viewer: Viewer, { first, after }: PageArgs): Promise<Connection<ClientEntity>> {
     const query = this.scoped(viewer);
-    const page = query.clone().orderBy("c.display_name", "ASC").addOrderBy("c.id", "ASC").limit(first + 1);
+    const page = query
+      .clone()
+      .orderBy("c.display_name", "ASC")
+      .addOrderBy("c.id", "ASC")
+      .limit(first + 1);
     if (after) {
       const [name, id] = decodeCursor(after, "NAME", 2);
       page.andWhere("(c.display_name, c.id) > (:afterName, :afterId::uuid)", { afterName: name, afterId: id });
     }
-    return new Connection(await page.getMany(), first, (c) => encodeCursor("NAME", [c.displayName, c.id]), () => query.getCount());
+    return new Connection(
+      await page.getMany(),
+      first,
+      (c) => encodeCursor("NAME", [c.displayName, c.id]),
+      () => query.getCount(),
+    );
   }
 
   private scoped(viewer: Viewer): SelectQueryBuilder<ClientEntity> {
-    return restrictToActFor(this.clients.createQueryBuilder("c"), viewer, { clientId: "c.id", fundingBodyCode: "c.funding_body_code", brokerUserId: "c.broker_user_id" });
+    return restrictToActFor(this.clients.createQueryBuilder("c"), viewer, {
+      clientId: "c.id",
+      fundingBodyCode: "c.funding_body_code",
+      brokerUserId: "c.broker_user_id",
+    });
   }
 
   private async check(client: ClientEntity, careHomeNamed: boolean): Promise<UserErrorData[]> {
@@ -98,7 +111,8 @@ export class ClientService {
     }
     if (client.setting === ClientSetting.CARE_HOME) {
       const home = client.careHomeId ? await this.db.getRepository(ProviderEntity).findOneBy({ id: client.careHomeId }) : null;
-      if (!home || home.kind !== ProviderKind.CARE_HOME) invalid("careHomeId", "Name the care home the client lives in: a provider of kind CARE_HOME.", UserErrorCode.NOT_FOUND);
+      if (!home || home.kind !== ProviderKind.CARE_HOME)
+        invalid("careHomeId", "Name the care home the client lives in: a provider of kind CARE_HOME.", UserErrorCode.NOT_FOUND);
     } else if (careHomeNamed) {
       invalid("careHomeId", "Only a client whose setting is CARE_HOME lives in a care home.");
     }

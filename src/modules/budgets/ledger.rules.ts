@@ -59,7 +59,9 @@ export function availableOf(row: { allocatedPence: number; committedPence: numbe
 export function returnPercentOf(mode: GainMode, returnPercent: number | null | undefined): number | string {
   if (mode === GainMode.RETAIN) return returnPercent ? "RETAIN returns nothing: leave returnPercent out." : 0;
   if (mode === GainMode.RETURN) return returnPercent && returnPercent !== 100 ? "RETURN returns every saving: leave returnPercent out." : 100;
-  return Number.isInteger(returnPercent) && returnPercent! >= 1 && returnPercent! <= 99 ? returnPercent! : "SHARE needs returnPercent, a whole percentage from 1 to 99.";
+  return Number.isInteger(returnPercent) && returnPercent! >= 1 && returnPercent! <= 99
+    ? returnPercent!
+    : "SHARE needs returnPercent, a whole percentage from 1 to 99.";
 }
 
 /**

@@ -15,7 +15,10 @@ import { ListingSetting } from "./listing.enums";
 @Index("idx_listings_provider_id_id", ["providerId", "id"]) // a provider's listings, newest first
 @Check("chk_listings_price_positive", "price_pence > 0")
 @Check("chk_listings_group_capacity", "group_capacity BETWEEN 1 AND 100")
-@Check("chk_listings_available_hours", "available_from < available_to AND available_from ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' AND available_to ~ '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'")
+@Check(
+  "chk_listings_available_hours",
+  "available_from < available_to AND available_from ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' AND available_to ~ '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'",
+)
 @Check("chk_listings_visit_minutes", "(unit <> 'VISIT' OR visit_minutes IS NOT NULL) AND (visit_minutes IS NULL OR visit_minutes BETWEEN 5 AND 1440)")
 export class ListingEntity {
   @PrimaryColumn({ type: "uuid" })

@@ -155,4 +155,3 @@ export class ListingFilter {
   @MaxLength(200)
   text?: string | null;
 }
-

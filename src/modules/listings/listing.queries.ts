@@ -113,7 +113,8 @@ export function searchStatement(
       LEFT JOIN LATERAL ${minimumPriceLateral("l", day)} mp ON true
       LEFT JOIN reference_rates r ON r.id = cr.id`;
   }
-  if (after) c.add(order === ListingOrder.SAVING_DESC ? afterSaving(decodeCursor(after, order, spec.keys.length), c) : afterCursor(spec, after, (v) => c.param(v)));
+  if (after)
+    c.add(order === ListingOrder.SAVING_DESC ? afterSaving(decodeCursor(after, order, spec.keys.length), c) : afterCursor(spec, after, (v) => c.param(v)));
   const orderBy = spec.keys.map(({ sql }) => `${sql} ${spec.direction}${sql === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
   const select = comparing ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp` : columns.always;
   const sql = `SELECT ${select}

@@ -73,7 +73,20 @@ export class ListingMutations {
 }
 
 function listingOf(input: CreateListingInput): CreateListingCommand {
-  const { categoryCode, title, description, unit, rateType, pricePence, setting, groupCapacity, weeklyCapacityUnits, availableDays, availableFrom, availableTo } = input;
+  const {
+    categoryCode,
+    title,
+    description,
+    unit,
+    rateType,
+    pricePence,
+    setting,
+    groupCapacity,
+    weeklyCapacityUnits,
+    availableDays,
+    availableFrom,
+    availableTo,
+  } = input;
   return {
     providerId: optionalUuidOf(input.providerId, "Provider"),
     visitMinutes: input.visitMinutes ?? null,
@@ -93,7 +106,21 @@ function listingOf(input: CreateListingInput): CreateListingCommand {
 }
 
 function changeOf(input: UpdateListingInput): UpdateListingCommand {
-  const { categoryCode, title, description, unit, visitMinutes, rateType, pricePence, setting, groupCapacity, weeklyCapacityUnits, availableDays, availableFrom, availableTo } = input;
+  const {
+    categoryCode,
+    title,
+    description,
+    unit,
+    visitMinutes,
+    rateType,
+    pricePence,
+    setting,
+    groupCapacity,
+    weeklyCapacityUnits,
+    availableDays,
+    availableFrom,
+    availableTo,
+  } = input;
   return {
     listingId: uuidOf(input.listingId, "Listing"),
     categoryCode,
@@ -159,7 +186,11 @@ class ProviderListingsArgs extends PageArgs {
 @Resolver(() => Provider)
 export class ProviderListingsField {
   @FieldResolver(() => ListingConnection, { description: "The provider's listings, newest first." })
-  async listings(@Root() provider: ProviderEntity, @Args() { first, after, includeInactive }: ProviderListingsArgs, @Ctx() { viewer, services, loaders }: Context) {
+  async listings(
+    @Root() provider: ProviderEntity,
+    @Args() { first, after, includeInactive }: ProviderListingsArgs,
+    @Ctx() { viewer, services, loaders }: Context,
+  ) {
     const inactiveToo = includeInactive && viewer !== null && services.providers.canEdit(viewer, provider.id);
     const rows = await loaders.listingsOfProvider({ first, after: after ?? null, includeInactive: inactiveToo }).load(provider.id);
     return new Connection(rows, first, providerListingCursor, () => loaders.listingCountOfProvider(inactiveToo).load(provider.id));

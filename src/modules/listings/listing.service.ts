@@ -137,7 +137,13 @@ export class ListingService {
    * `compare`: also read, for the filter's funding body, the rate each listing is compared with
    * on day `on` (always when ordering by saving).
    */
-  async search(filter: ListingSearch | null | undefined, order: ListingOrder, { first, after }: PageRequest, on: string, compare: boolean): Promise<SearchResult> {
+  async search(
+    filter: ListingSearch | null | undefined,
+    order: ListingOrder,
+    { first, after }: PageRequest,
+    on: string,
+    compare: boolean,
+  ): Promise<SearchResult> {
     const comparing = Boolean(filter?.fundingBodyCode) && (compare || order === ListingOrder.SAVING_DESC);
     const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing);
     const rows = await preparedQuery(this.db, sql, params);

@@ -13,12 +13,25 @@ export { ReferenceRate, PriceComparison } from "./reference-rate.types";
 export { ReferenceRateService, type ImportSummary, type ReferenceRateRecord } from "./reference-rate.service";
 export type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
-export { councilRateLateral, minimumPriceLateral, pickRate, savingBasisPointsSql, savingSql, snapshotOn, NATIONAL_CODE, type VisitSnapshot } from "./reference-rate.queries";
+export {
+  councilRateLateral,
+  minimumPriceLateral,
+  pickRate,
+  savingBasisPointsSql,
+  savingSql,
+  snapshotOn,
+  NATIONAL_CODE,
+  type VisitSnapshot,
+} from "./reference-rate.queries";
 export { compare, isDate, referencePerUnit, savingPence, type Comparison } from "./reference-rate.rules";
 export type { Context as PricingContext, PricingServices } from "./context";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */
-export async function comparePrice(loaders: PricingLoaders, key: ComparisonKey, pricePence: number): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {
+export async function comparePrice(
+  loaders: PricingLoaders,
+  key: ComparisonKey,
+  pricePence: number,
+): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {
   const { council, minimumPence } = await loaders.ratesFor.load(key);
   return council ? { ...compare(pricePence, council.pence, minimumPence), referenceRate: council.rate } : null;
 }

@@ -41,7 +41,15 @@ export function createPricingLoaders(db: DataSource) {
            LEFT JOIN reference_rates r ON r.id = council.id`,
           [
             JSON.stringify(
-              keys.map((k, n) => ({ n, funding_body_code: k.fundingBodyCode, on_day: k.on, category_code: k.categoryCode, unit: k.unit, visit_minutes: k.visitMinutes, rate_type: k.rateType })),
+              keys.map((k, n) => ({
+                n,
+                funding_body_code: k.fundingBodyCode,
+                on_day: k.on,
+                category_code: k.categoryCode,
+                unit: k.unit,
+                visit_minutes: k.visitMinutes,
+                rate_type: k.rateType,
+              })),
             ),
           ],
         );

@@ -59,7 +59,12 @@ export interface PricedTerms {
 }
 
 /** The same rule in code, over versions already loaded: the rate in force on `day`, per unit. */
-export function pickRate<R extends RateVersion & { id: string }>(versions: R[], terms: PricedTerms, day: string, kinds: SourceKind[]): { rate: R; pence: number } | null {
+export function pickRate<R extends RateVersion & { id: string }>(
+  versions: R[],
+  terms: PricedTerms,
+  day: string,
+  kinds: SourceKind[],
+): { rate: R; pence: number } | null {
   const candidates = versions.filter(
     (r) =>
       kinds.includes(r.sourceKind) &&
@@ -88,7 +93,13 @@ export interface VisitSnapshot {
 }
 
 /** A visit's comparison, frozen when it is booked: the rate in force on its own day. */
-export function snapshotOn<R extends RateVersion & { id: string }>(versions: R[], terms: PricedTerms, day: string, units: number, unitPricePence: number): VisitSnapshot {
+export function snapshotOn<R extends RateVersion & { id: string }>(
+  versions: R[],
+  terms: PricedTerms,
+  day: string,
+  units: number,
+  unitPricePence: number,
+): VisitSnapshot {
   const council = pickRate(versions, terms, day, COUNCIL_KINDS);
   const minimum = pickRate(versions, terms, day, [SourceKind.MINIMUM_PRICE]);
   return {

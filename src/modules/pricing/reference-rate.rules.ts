@@ -89,7 +89,10 @@ function oneOf<T extends string>(values: Record<string, T>, text: string): T | n
 }
 
 /** Reads a rate card: each good row, and each bad one's line with what is wrong. */
-export function readRateCard(text: string, known: { categories: ReadonlySet<string>; fundingBodies: ReadonlySet<string> }): { rows: RateRow[]; errors: UserErrorData[] } {
+export function readRateCard(
+  text: string,
+  known: { categories: ReadonlySet<string>; fundingBodies: ReadonlySet<string> },
+): { rows: RateRow[]; errors: UserErrorData[] } {
   const records = parseCsv(text);
   const errors: UserErrorData[] = [];
   const lineError = (line: number, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${line}: ${what}`, field: ["csv", line] });
@@ -111,7 +114,8 @@ export function readRateCard(text: string, known: { categories: ReadonlySet<stri
     if (visitMinutes !== null && !(Number.isInteger(visitMinutes) && visitMinutes >= 5 && visitMinutes <= 1440)) {
       problems.push([UserErrorCode.INVALID_VALUE, `visit_minutes must be a whole number of minutes from 5 to 1440, not "${value.visit_minutes}".`]);
     }
-    if (unit && (unit === Unit.VISIT) !== (visitMinutes !== null)) problems.push([UserErrorCode.INVALID_VALUE, "visit_minutes is given for VISIT rates, and only for them."]);
+    if (unit && (unit === Unit.VISIT) !== (visitMinutes !== null))
+      problems.push([UserErrorCode.INVALID_VALUE, "visit_minutes is given for VISIT rates, and only for them."]);
     const rateType = oneOf(RateType, value.rate_type);
     if (!rateType) problems.push([UserErrorCode.INVALID_VALUE, `unknown rate type "${value.rate_type}".`]);
     const ratePence = Number(value.rate_pence);
@@ -119,8 +123,10 @@ export function readRateCard(text: string, known: { categories: ReadonlySet<stri
       problems.push([UserErrorCode.INVALID_VALUE, `rate_pence must be a whole number of pence from 1 to ${MAX_PENCE}, not "${value.rate_pence}".`]);
     }
     const years = `from ${FIRST_DATE} to ${LAST_DATE}`;
-    if (!isDate(value.valid_from)) problems.push([UserErrorCode.INVALID_VALUE, `valid_from must be a date like 2025-04-01, ${years}, not "${value.valid_from}".`]);
-    if (value.valid_to !== "" && !isDate(value.valid_to)) problems.push([UserErrorCode.INVALID_VALUE, `valid_to must be empty or a date like 2026-03-31, ${years}, not "${value.valid_to}".`]);
+    if (!isDate(value.valid_from))
+      problems.push([UserErrorCode.INVALID_VALUE, `valid_from must be a date like 2025-04-01, ${years}, not "${value.valid_from}".`]);
+    if (value.valid_to !== "" && !isDate(value.valid_to))
+      problems.push([UserErrorCode.INVALID_VALUE, `valid_to must be empty or a date like 2026-03-31, ${years}, not "${value.valid_to}".`]);
     else if (value.valid_to !== "" && value.valid_to < value.valid_from) problems.push([UserErrorCode.INVALID_VALUE, "valid_to is before valid_from."]);
     const sourceKind = oneOf(SourceKind, value.source_kind);
     if (!sourceKind) problems.push([UserErrorCode.INVALID_VALUE, `unknown source kind "${value.source_kind}" (${Object.values(SourceKind).join(", ")}).`]);

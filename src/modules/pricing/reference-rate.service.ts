@@ -42,7 +42,9 @@ export class ReferenceRateService {
 
   /** Commissioners set their own funding body's rates; admins any, including the national ones. */
   canSet(viewer: Viewer, fundingBodyCode: string): boolean {
-    return viewer.roles.has(Role.ADMIN) || (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode === fundingBodyCode && fundingBodyCode !== NATIONAL_CODE);
+    return (
+      viewer.roles.has(Role.ADMIN) || (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode === fundingBodyCode && fundingBodyCode !== NATIONAL_CODE)
+    );
   }
 
   /** Versions of a funding body's rates (all of them, or those in force on a day). */
@@ -50,7 +52,14 @@ export class ReferenceRateService {
     const query = this.rates.createQueryBuilder("r").where("r.funding_body_code = :fundingBodyCode", { fundingBodyCode });
     if (categoryCode) query.andWhere("r.category_code = :categoryCode", { categoryCode });
     if (on) query.andWhere("r.valid_from <= :on AND (r.valid_to IS NULL OR r.valid_to >= :on)", { on });
-    return query.orderBy("r.category_code").addOrderBy("r.unit").addOrderBy("r.rate_type").addOrderBy("r.source_kind").addOrderBy("r.valid_from", "DESC").limit(1000).getMany();
+    return query
+      .orderBy("r.category_code")
+      .addOrderBy("r.unit")
+      .addOrderBy("r.rate_type")
+      .addOrderBy("r.source_kind")
+      .addOrderBy("r.valid_from", "DESC")
+      .limit(1000)
+      .getMany();
   }
 
   /** Every version that may price `category` for a funding body between two days: its own rates and England's minimum price. */
@@ -58,18 +67,22 @@ export class ReferenceRateService {
     return tx
       .createQueryBuilder(ReferenceRateEntity, "r")
       .where("r.category_code = :categoryCode AND r.valid_from <= :to AND (r.valid_to IS NULL OR r.valid_to >= :from)", { categoryCode, from, to })
-      .andWhere("((r.funding_body_code = :fundingBodyCode AND r.source_kind IN (:...council)) OR (r.funding_body_code = :national AND r.source_kind = :minimum))", {
-        fundingBodyCode,
-        council: COUNCIL_KINDS,
-        national: NATIONAL_CODE,
-        minimum: SourceKind.MINIMUM_PRICE,
-      })
+      .andWhere(
+        "((r.funding_body_code = :fundingBodyCode AND r.source_kind IN (:...council)) OR (r.funding_body_code = :national AND r.source_kind = :minimum))",
+        {
+          fundingBodyCode,
+          council: COUNCIL_KINDS,
+          national: NATIONAL_CODE,
+          minimum: SourceKind.MINIMUM_PRICE,
+        },
+      )
       .getMany();
   }
 
   /** Adds a version; never overwrites one. An open version that began earlier is closed the day before. */
   async set(viewer: Viewer, command: SetReferenceRateCommand): Promise<Result<ReferenceRateEntity>> {
-    if (!this.canSet(viewer, command.fundingBodyCode)) return fail(UserErrorCode.NOT_PERMITTED, "You can set the rates of your own funding body only.", ["fundingBodyCode"]);
+    if (!this.canSet(viewer, command.fundingBodyCode))
+      return fail(UserErrorCode.NOT_PERMITTED, "You can set the rates of your own funding body only.", ["fundingBodyCode"]);
     const { source, ...version } = command;
     const errors = await this.checkVersion(version);
     if (errors.length) return failAll(errors);
@@ -91,9 +104,14 @@ export class ReferenceRateService {
    */
   async import(viewer: Viewer, command: ImportReferenceRatesCommand): Promise<Result<ImportSummary>> {
     const [categories, fundingBodies] = await Promise.all([this.reference.listCategories(), this.reference.listFundingBodies()]);
-    const { rows, errors } = readRateCard(command.csv, { categories: new Set(categories.map((c) => c.code)), fundingBodies: new Set(fundingBodies.map((f) => f.code)) });
-    const lineError = (row: RateRow, code: UserErrorCode, what: string) => errors.push({ code, message: `Line ${row.line}: ${what}`, field: ["csv", row.line] });
-    for (const row of rows) if (!this.canSet(viewer, row.fundingBodyCode)) lineError(row, UserErrorCode.NOT_PERMITTED, `you cannot set the rates of ${row.fundingBodyCode}.`);
+    const { rows, errors } = readRateCard(command.csv, {
+      categories: new Set(categories.map((c) => c.code)),
+      fundingBodies: new Set(fundingBodies.map((f) => f.code)),
+    });
+    const lineError = (row: RateRow, code: UserErrorCode, what: string) =>
+      errors.push({ code, message: `Line ${row.line}: ${what}`, field: ["csv", row.line] });
+    for (const row of rows)
+      if (!this.canSet(viewer, row.fundingBodyCode)) lineError(row, UserErrorCode.NOT_PERMITTED, `you cannot set the rates of ${row.fundingBodyCode}.`);
 
     return this.saving(() =>
       transactionResult(this.db, async (tx) => {
@@ -115,7 +133,13 @@ export class ReferenceRateService {
     );
   }
 
-  private async write(tx: EntityManager, version: RateVersion, source: string, closes: ReferenceRateEntity | null, userId: string): Promise<ReferenceRateEntity> {
+  private async write(
+    tx: EntityManager,
+    version: RateVersion,
+    source: string,
+    closes: ReferenceRateEntity | null,
+    userId: string,
+  ): Promise<ReferenceRateEntity> {
     if (closes) {
       await tx.update(ReferenceRateEntity, { id: closes.id }, { validTo: addDays(version.validFrom, -1) });
       closes.validTo = addDays(version.validFrom, -1);
@@ -137,8 +161,10 @@ export class ReferenceRateService {
   private async checkVersion(version: RateVersion): Promise<UserErrorData[]> {
     const errors: UserErrorData[] = [];
     const invalid = (field: string, message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field: [field] });
-    if (!(await this.reference.findCategory(version.categoryCode))) invalid("categoryCode", `No category has code ${version.categoryCode}.`, UserErrorCode.NOT_FOUND);
-    if ((await this.reference.unknownFundingBodies([version.fundingBodyCode])).length) invalid("fundingBodyCode", `No funding body has code ${version.fundingBodyCode}.`, UserErrorCode.NOT_FOUND);
+    if (!(await this.reference.findCategory(version.categoryCode)))
+      invalid("categoryCode", `No category has code ${version.categoryCode}.`, UserErrorCode.NOT_FOUND);
+    if ((await this.reference.unknownFundingBodies([version.fundingBodyCode])).length)
+      invalid("fundingBodyCode", `No funding body has code ${version.fundingBodyCode}.`, UserErrorCode.NOT_FOUND);
     if ((version.unit === Unit.VISIT) !== (version.visitMinutes !== null)) invalid("visitMinutes", "Give visitMinutes for VISIT rates, and only for them.");
     if (!(Number.isInteger(version.ratePence) && version.ratePence > 0)) invalid("ratePence", "The rate is a positive whole number of pence.");
     if (!isDate(version.validFrom)) invalid("validFrom", "Give the first day as a date.");

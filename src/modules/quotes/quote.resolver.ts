@@ -135,7 +135,14 @@ export class QuoteFields {
   async priceComparison(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context) {
     const [listing, request] = await Promise.all([loaders.listingById.load(quote.listingId), loaders.quoteRequestById.load(quote.requestId)]);
     if (!listing || !request) return null;
-    const key = { fundingBodyCode: request.fundingBodyCode, on: londonDate(quote.startsAt), categoryCode: listing.categoryCode, unit: listing.unit, visitMinutes: listing.visitMinutes, rateType: listing.rateType };
+    const key = {
+      fundingBodyCode: request.fundingBodyCode,
+      on: londonDate(quote.startsAt),
+      categoryCode: listing.categoryCode,
+      unit: listing.unit,
+      visitMinutes: listing.visitMinutes,
+      rateType: listing.rateType,
+    };
     return comparePrice(loaders, key, quote.unitPricePence);
   }
 }
@@ -179,7 +186,12 @@ function decisionCommandOf(input: QuoteDecisionInput): QuoteDecisionCommand {
 }
 
 function acceptCommandOf(input: AcceptQuoteInput): AcceptQuoteCommand {
-  return { quoteId: uuidOf(input.quoteId, "Quote"), budgetId: uuidOf(input.budgetId, "Budget"), payeeRelationship: input.payeeRelationship, idempotencyKey: input.idempotencyKey };
+  return {
+    quoteId: uuidOf(input.quoteId, "Quote"),
+    budgetId: uuidOf(input.budgetId, "Budget"),
+    payeeRelationship: input.payeeRelationship,
+    idempotencyKey: input.idempotencyKey,
+  };
 }
 
 function searchOf(filter: QuoteRequestFilter): QuoteRequestSearch {

@@ -52,12 +52,15 @@ export class QuoteService {
     if (!client || !canActFor(viewer, client)) return notFound("The client", ["clientId"]);
     const errors: UserErrorData[] = [];
     const invalid = (field: (string | number)[], message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field });
-    if (!(await this.reference.findCategory(input.categoryCode))) invalid(["categoryCode"], `No category has code ${input.categoryCode}.`, UserErrorCode.NOT_FOUND);
+    if (!(await this.reference.findCategory(input.categoryCode)))
+      invalid(["categoryCode"], `No category has code ${input.categoryCode}.`, UserErrorCode.NOT_FOUND);
     if (input.startsOn < londonDate(this.clock.now())) invalid(["startsOn"], "The support would start in the past.");
     if (input.endsOn < input.startsOn) invalid(["endsOn"], "The period ends before it starts.");
     if (!isHundredths(input.unitsPerWeek)) invalid(["unitsPerWeek"], "Units per week has at most two decimals.");
     const named = input.providerIds;
-    const existing = await this.db.getRepository(ProviderEntity).find({ select: { id: true }, where: { id: In(named.filter((id): id is string => id !== null)) } });
+    const existing = await this.db
+      .getRepository(ProviderEntity)
+      .find({ select: { id: true }, where: { id: In(named.filter((id): id is string => id !== null)) } });
     named.forEach((id, index) => {
       if (!id || !existing.some((p) => p.id === id)) invalid(["providerIds", index], "No provider has this ID.", UserErrorCode.NOT_FOUND);
     });
@@ -86,17 +89,20 @@ export class QuoteService {
   async submit(viewer: Viewer, input: SubmitQuoteCommand): Promise<Result<QuoteEntity>> {
     const request = await this.findVisibleRequest(viewer, input.requestId);
     if (!request || !viewer.providerId) return notFound("The quote request", ["requestId"]);
-    if (request.status !== QuoteRequestStatus.OPEN) return fail(UserErrorCode.INVALID_TRANSITION, `The request is ${request.status}: it takes no more quotes.`, ["requestId"]);
+    if (request.status !== QuoteRequestStatus.OPEN)
+      return fail(UserErrorCode.INVALID_TRANSITION, `The request is ${request.status}: it takes no more quotes.`, ["requestId"]);
     const listing = input.listingId ? await this.db.getRepository(ListingEntity).findOneBy({ id: input.listingId }) : null;
     if (!listing || listing.providerId !== viewer.providerId || !listing.active) return notFound("The listing", ["listingId"]);
 
     const errors: UserErrorData[] = [];
     const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: [field] });
-    if (listing.categoryCode !== request.categoryCode) invalid("listingId", `The request is for ${request.categoryCode}; quote with a listing in that category.`);
+    if (listing.categoryCode !== request.categoryCode)
+      invalid("listingId", `The request is for ${request.categoryCode}; quote with a listing in that category.`);
     if (!(Number.isInteger(input.unitPricePence) && input.unitPricePence > 0)) invalid("unitPricePence", "The price is a positive whole number of pence.");
     if (!(input.unitsPerVisit > 0 && isHundredths(input.unitsPerVisit))) invalid("unitsPerVisit", "Units per visit is positive, with at most two decimals.");
     const firstDay = londonDate(input.startsAt);
-    if (firstDay < request.startsOn || firstDay > request.endsOn) invalid("startsAt", `The first visit must fall within the requested period, ${request.startsOn} to ${request.endsOn}.`);
+    if (firstDay < request.startsOn || firstDay > request.endsOn)
+      invalid("startsAt", `The first visit must fall within the requested period, ${request.startsOn} to ${request.endsOn}.`);
     if (input.validUntil <= this.clock.now()) invalid("validUntil", "The quote would already have expired.");
     const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn);
     if (!starts.ok) errors.push(...starts.errors);
@@ -156,7 +162,8 @@ export class QuoteService {
           // The request first, then its quotes: two rival acceptances queue on the request instead
           // of each holding its own quote while waiting for the other's (a deadlock).
           const closed = await tx.update(QuoteRequestEntity, { id: request.id, status: QuoteRequestStatus.OPEN }, { status: QuoteRequestStatus.CLOSED });
-          const accepted = closed.affected === 1 ? await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED }) : null;
+          const accepted =
+            closed.affected === 1 ? await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED }) : null;
           if (closed.affected !== 1 || accepted?.affected !== 1) {
             return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["quoteId"]);
           }
@@ -182,10 +189,19 @@ export class QuoteService {
   async listRequests(viewer: Viewer, filter: QuoteRequestSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<QuoteRequestEntity>> {
     const query = this.scoped(viewer, this.db.manager);
     if (filter?.statuses?.length) query.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId !== undefined) query.andWhere(filter.clientId === null ? "false" : "r.client_id = :filterClientId", { filterClientId: filter.clientId });
-    const page = query.clone().orderBy("r.id", "DESC").limit(first + 1);
+    if (filter?.clientId !== undefined)
+      query.andWhere(filter.clientId === null ? "false" : "r.client_id = :filterClientId", { filterClientId: filter.clientId });
+    const page = query
+      .clone()
+      .orderBy("r.id", "DESC")
+      .limit(first + 1);
     if (after) page.andWhere("r.id < :after::uuid", { after: decodeCursor(after, "REQUESTS", 1)[0] });
-    return new Connection(await page.getMany(), first, (r) => encodeCursor("REQUESTS", [r.id]), () => query.getCount());
+    return new Connection(
+      await page.getMany(),
+      first,
+      (r) => encodeCursor("REQUESTS", [r.id]),
+      () => query.getCount(),
+    );
   }
 
   private async decide(
@@ -199,7 +215,9 @@ export class QuoteService {
       if (!found.ok) return found;
       const { quote } = found.value;
       const refused = () =>
-        fail<QuoteEntity>(UserErrorCode.INVALID_TRANSITION, `This quote is ${this.statusOf(quote)}: only a submitted quote can be ${to.toLowerCase()}.`, ["quoteId"]);
+        fail<QuoteEntity>(UserErrorCode.INVALID_TRANSITION, `This quote is ${this.statusOf(quote)}: only a submitted quote can be ${to.toLowerCase()}.`, [
+          "quoteId",
+        ]);
       if (this.statusOf(quote) === QuoteStatus.EXPIRED) return refused();
       const changed = await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: to });
       if (changed.affected !== 1) return refused();

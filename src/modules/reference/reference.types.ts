@@ -13,7 +13,10 @@ registerEnumType(FundingBodyKind, { name: "FundingBodyKind" });
 registerEnumType(Unit, { name: "Unit", description: "What one priced unit is. VISIT units carry their length in minutes." });
 registerEnumType(RateType, { name: "RateType", description: "The time band a price applies to." });
 registerEnumType(Weekday, { name: "Weekday" });
-registerEnumType(BrokerageMode, { name: "BrokerageMode", description: "How a funding body pays for brokerage: not at all, a fee per agreed package, or per hour of broker time." });
+registerEnumType(BrokerageMode, {
+  name: "BrokerageMode",
+  description: "How a funding body pays for brokerage: not at all, a fee per agreed package, or per hour of broker time.",
+});
 registerEnumType(BrokerageChargedTo, { name: "BrokerageChargedTo" });
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A category of the service taxonomy." })

@@ -3,7 +3,14 @@ import type { Context } from "./context";
 import type { NodeFetcher } from "../../shared/ids";
 import { BudgetEfficiencyField, ReportQueries } from "./report.resolver";
 
-export { ReportService, type DistributionRecord, type EfficiencyReportRecord, type EfficiencyRowRecord, type PriceBandRecord, type PriceDistributionRecord } from "./report.service";
+export {
+  ReportService,
+  type DistributionRecord,
+  type EfficiencyReportRecord,
+  type EfficiencyRowRecord,
+  type PriceBandRecord,
+  type PriceDistributionRecord,
+} from "./report.service";
 export type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
 export type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
 export { ReportDimension } from "./report.enums";

@@ -21,17 +21,24 @@ export function efficiencyCsv(services: Context["services"]): RequestHandler {
       if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
       const query = efficiencyQueryOf(req.query);
       if (!query) {
-        return void res.status(400).json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
+        return void res
+          .status(400)
+          .json(errorBody(`Give fundingBodyCode, from and to (YYYY-MM-DD), and groupBy from ${Object.keys(ReportDimension).join(",")}.`, "BAD_USER_INPUT"));
       }
       const { fundingBodyCode, from, to } = query;
       const report = await services.reports.efficiency(viewer, query);
       const measureColumns = Object.keys(report.totals) as (keyof EfficiencyMeasuresRecord)[];
       const lines = [
         [...GROUP_COLUMNS, ...measureColumns].join(","),
-        ...report.rows.map((row) => [...GROUP_COLUMNS.map((c) => row.group[c] ?? ""), ...measureColumns.map((m) => row.measures[m] ?? "")].map(csvCell).join(",")),
+        ...report.rows.map((row) =>
+          [...GROUP_COLUMNS.map((c) => row.group[c] ?? ""), ...measureColumns.map((m) => row.measures[m] ?? "")].map(csvCell).join(","),
+        ),
         [...GROUP_COLUMNS.map((_c, i) => (i === 0 ? "TOTAL" : "")), ...measureColumns.map((m) => report.totals[m] ?? "")].map(csvCell).join(","),
       ];
-      res.type("text/csv").attachment(`efficiency-${fundingBodyCode}-${from}-${to}.csv`).send(`${lines.join("\r\n")}\r\n`);
+      res
+        .type("text/csv")
+        .attachment(`efficiency-${fundingBodyCode}-${from}-${to}.csv`)
+        .send(`${lines.join("\r\n")}\r\n`);
     } catch (error) {
       if (error instanceof GraphQLError) {
         const code = String(error.extensions.code);

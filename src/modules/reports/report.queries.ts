@@ -104,7 +104,9 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   const keyList = keys.length ? `${keys.join(", ")}, ` : "";
   const sets = keys.length ? `GROUPING SETS ((${keys.join(", ")}), ())` : "()";
   const isTotal = keys.length ? `GROUPING(${keys.join(", ")}) > 0` : "true";
-  const joinOn = keys.length ? keys.map((k) => `money.${k} IS NOT DISTINCT FROM counts.${k}`).join(" AND ") + " AND money.is_total = counts.is_total" : "money.is_total = counts.is_total";
+  const joinOn = keys.length
+    ? keys.map((k) => `money.${k} IS NOT DISTINCT FROM counts.${k}`).join(" AND ") + " AND money.is_total = counts.is_total"
+    : "money.is_total = counts.is_total";
 
   const sql = `
     WITH v AS (

@@ -22,7 +22,9 @@ export class ReportQueries {
     return services.reports.efficiency(signedIn(viewer), { fundingBodyCode, from, to, groupBy });
   }
 
-  @Query(() => PriceDistribution, { description: "How listing and booked prices sit around the reference rate: bands of 5%, anchoring at the rate, prices below the minimum." })
+  @Query(() => PriceDistribution, {
+    description: "How listing and booked prices sit around the reference rate: bands of 5%, anchoring at the rate, prices below the minimum.",
+  })
   priceDistribution(
     @Arg("fundingBodyCode") fundingBodyCode: string,
     @Arg("categoryCode") categoryCode: string,

@@ -86,7 +86,10 @@ export class ReportService {
     const dimensions = [...new Set(groupBy)];
     const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
     const [rows, brokerage] = await Promise.all([runEfficiency(this.db, scope, dimensions), runBrokerage(this.db, scope, dimensions)]);
-    const totals = measuresOf(rows.find((r) => r.is_total)!, Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0));
+    const totals = measuresOf(
+      rows.find((r) => r.is_total)!,
+      Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0),
+    );
     if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
     return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
   }
