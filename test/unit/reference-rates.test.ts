@@ -42,6 +42,7 @@ describe("reading a rate card", () => {
       "E09000024,Merton,PA_SUPPORT,HOUR,,STANDARD,2000,2024-04-01,,COUNCIL_DP_RATE,overlaps line 4",
       "E09000024,Merton,PERSONAL_CARE,HOUR,,STANDARD,1955,21/08/2023,,COUNCIL_DP_RATE,x",
       "E09000024,Merton,PERSONAL_CARE,VISIT,,STANDARD,1190,2023-08-21,,COUNCIL_DP_RATE,x",
+      `E09000024,Merton,GARDENING,HOUR,,STANDARD,1500,2023-08-21,,COUNCIL_DP_RATE,${"s".repeat(501)}`,
     ].join("\n");
     const { rows, errors } = readRateCard(card, known);
     expect(rows.map((r) => r.line)).toEqual([4]);
@@ -51,6 +52,7 @@ describe("reading a rate card", () => {
       ["RATE_OVERLAP", "Line 5: overlaps line 4: the same rate cannot have two values on one day."],
       ["INVALID_VALUE", 'Line 6: valid_from must be a date like 2025-04-01, from 1900-01-01 to 2999-12-31, not "21/08/2023".'],
       ["INVALID_VALUE", "Line 7: visit_minutes is given for VISIT rates, and only for them."],
+      ["INVALID_VALUE", "Line 8: the source is 501 characters long; at most 500, as setReferenceRate allows."],
     ]);
     expect(errors[0].field).toEqual(["csv", 2]);
   });

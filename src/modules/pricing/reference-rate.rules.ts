@@ -21,6 +21,9 @@ export const CSV_COLUMNS = [
   "source",
 ] as const;
 
+/** As `setReferenceRate`'s `source`: a citation, not a document. */
+const MAX_SOURCE_LENGTH = 500;
+
 export interface RateVersion {
   fundingBodyCode: string;
   categoryCode: string;
@@ -131,6 +134,11 @@ export function readRateCard(
     const sourceKind = oneOf(SourceKind, value.source_kind);
     if (!sourceKind) problems.push([UserErrorCode.INVALID_VALUE, `unknown source kind "${value.source_kind}" (${Object.values(SourceKind).join(", ")}).`]);
     if (value.source === "") problems.push([UserErrorCode.INVALID_VALUE, "say where the rate was published (source)."]);
+    if (value.source.length > MAX_SOURCE_LENGTH)
+      problems.push([
+        UserErrorCode.INVALID_VALUE,
+        `the source is ${value.source.length} characters long; at most ${MAX_SOURCE_LENGTH}, as setReferenceRate allows.`,
+      ]);
     if (problems.length > 0) {
       for (const [code, what] of problems) lineError(line, code, what);
       continue;
@@ -146,7 +154,7 @@ export function readRateCard(
       validFrom: value.valid_from,
       validTo: value.valid_to || null,
       sourceKind: sourceKind!,
-      source: value.source.slice(0, 500),
+      source: value.source,
     };
     const clash = rows.find((other) => sameYardstick(other, row) && overlaps(other, row));
     if (clash) lineError(line, UserErrorCode.RATE_OVERLAP, `overlaps line ${clash.line}: the same rate cannot have two values on one day.`);
