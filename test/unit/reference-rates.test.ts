@@ -42,7 +42,7 @@ describe("reading a rate card", () => {
       "E09000024,Merton,PA_SUPPORT,HOUR,,STANDARD,2000,2024-04-01,,COUNCIL_DP_RATE,overlaps line 4",
       "E09000024,Merton,PERSONAL_CARE,HOUR,,STANDARD,1955,21/08/2023,,COUNCIL_DP_RATE,x",
       "E09000024,Merton,PERSONAL_CARE,VISIT,,STANDARD,1190,2023-08-21,,COUNCIL_DP_RATE,x",
-      `E09000024,Merton,GARDENING,HOUR,,STANDARD,1500,2023-08-21,,COUNCIL_DP_RATE,${"s".repeat(501)}`,
+      `E09000024,Merton,PERSONAL_CARE,HOUR,,EVENING,1500,2023-08-21,,COUNCIL_DP_RATE,${"s".repeat(501)}`,
     ].join("\n");
     const { rows, errors } = readRateCard(card, known);
     expect(rows.map((r) => r.line)).toEqual([4]);
