@@ -32,6 +32,9 @@ export function formatPounds(pence: number): string {
  * The cost of `units` (a quantity with at most two decimals, e.g. 0.75 hours) at a unit price:
  * exact integer arithmetic on hundredths of a unit, half a penny rounding up.
  */
+/** The most one visit, price or posting may be: what an `integer` column holds (£21,474,836.47). */
+export const MAX_PENCE = 2_147_483_647;
+
 export function costPence(units: number, unitPricePence: number): number {
   const hundredths = Math.round(units * 100);
   return Math.floor((hundredths * unitPricePence + 50) / 100);

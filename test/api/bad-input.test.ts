@@ -166,6 +166,16 @@ describe("malformed input", () => {
       expect(data).toEqual({ importReferenceRates: { created: 0, userErrors: [{ code: "INVALID_VALUE", field: ["input", "csv", "2"] }] } });
     });
 
+    it("a visit whose cost (units × price) is beyond an integer column", async () => {
+      const { clientUser, budgetId } = await aBudgetWithCommissioner();
+      const { listing } = await aPersonalAssistant(api.db);
+      await api.db.query("UPDATE listings SET price_pence = 2000000000 WHERE id = $1", [listing.id]);
+      api.clock.set("2026-05-01T09:00:00Z");
+      const input = { budgetId, listingId: toGlobalId("Listing", listing.id), startsAt: "2026-05-04T09:00:00Z", unitsPerVisit: 10, idempotencyKey: "k" };
+      const { data } = await api.execute(CREATE_BOOKING, { input }, { as: clientUser });
+      expect(data).toEqual({ createBooking: { booking: null, userErrors: [{ code: "INVALID_VALUE", field: ["input", "unitsPerVisit"] }] } });
+    });
+
     it("unitsPerVisit: 1e-320 is not a quantity of hundredths", async () => {
       const { clientUser, budgetId } = await aBudgetWithCommissioner();
       const { listing } = await aPersonalAssistant(api.db);

@@ -9,7 +9,7 @@ import { insertRows, isViolation, PgCode, transactionResult } from "../../shared
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { costPence, isHundredths } from "../../shared/money";
+import { costPence, formatPounds, isHundredths, MAX_PENCE } from "../../shared/money";
 import { londonDate, type Clock } from "../../shared/time";
 import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import { ListingEntity } from "../listings";
@@ -112,6 +112,13 @@ export class BookingPlacement {
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const minutes = visitMinutes(listing.unit, listing.visitMinutes, schedule.unitsPerVisit);
     const costPerVisit = request.visitCostPence ?? costPence(schedule.unitsPerVisit, unitPricePence);
+    if (costPerVisit > MAX_PENCE) {
+      return fail(
+        UserErrorCode.INVALID_VALUE,
+        `One visit would cost ${formatPounds(costPerVisit)}, more than any visit may (${formatPounds(MAX_PENCE)}). Book fewer units per visit.`,
+        ["unitsPerVisit"],
+      );
+    }
     const times = starts.value.map((startsAt) => ({
       startsAt,
       endsAt: new Date(startsAt.getTime() + minutes * 60_000),

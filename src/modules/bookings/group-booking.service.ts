@@ -4,7 +4,7 @@ import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { apportion, costPence, isHundredths } from "../../shared/money";
+import { apportion, costPence, formatPounds, isHundredths, MAX_PENCE } from "../../shared/money";
 import type { Clock } from "../../shared/time";
 import { ClientSetting, compareIds, type BudgetService } from "../budgets";
 import { ListingEntity, ListingSetting } from "../listings";
@@ -52,6 +52,13 @@ export class GroupBookingService {
     const { listing, careHome } = checked.value;
     const schedule = groupSchedule(command);
     const sessionPricePence = costPence(schedule.unitsPerVisit, listing.pricePence);
+    if (sessionPricePence > MAX_PENCE) {
+      return fail(
+        UserErrorCode.INVALID_VALUE,
+        `One session would cost ${formatPounds(sessionPricePence)}, more than any session may (${formatPounds(MAX_PENCE)}).`,
+        ["unitsPerSession"],
+      );
+    }
     // Each participant's budget is locked as they are prepared, in id order (BudgetService.lock's
     // lock order), so two group sessions sharing residents cannot deadlock.
     const participants: Participant[] = command.participants
