@@ -223,6 +223,12 @@ function refuseCostlyShapes(maxTokens: number): RequestHandler {
   };
 }
 
+const HTTP_MESSAGES: Partial<Record<number, string>> = {
+  400: "The request body is not valid JSON.",
+  413: "The request body is too large.",
+  415: "Send the body as JSON in UTF-8 (content-type: application/json), uncompressed or gzip.",
+};
+
 /** Malformed JSON bodies and other HTTP-level faults answer in GraphQL's error shape, never HTML. */
 function jsonErrors(logger: Logger, logUnavailable: (error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
@@ -232,7 +238,7 @@ function jsonErrors(logger: Logger, logUnavailable: (error: unknown) => void): E
     }
     const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : 500;
     if (status >= 500) logger.error("http error", { error });
-    const message = status === 400 ? "The request body is not valid JSON." : status === 413 ? "The request body is too large." : "Internal server error.";
+    const message = HTTP_MESSAGES[status] ?? (status < 500 ? `The request could not be read (HTTP ${status}).` : "Internal server error.");
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } }] });
   };
 }

@@ -130,6 +130,13 @@ describe("HTTP", () => {
       status: 400,
       body: { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] },
     });
+    const encoded = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "br2" }, body: "{}" });
+    expect({ status: encoded.status, body: await encoded.json() }).toEqual({
+      status: 415,
+      body: {
+        errors: [{ message: "Send the body as JSON in UTF-8 (content-type: application/json), uncompressed or gzip.", extensions: { code: "BAD_REQUEST" } }],
+      },
+    });
     const missing = await fetch(`${url}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
