@@ -72,71 +72,13 @@ export class ListingMutations {
   }
 }
 
-function listingOf(input: CreateListingInput): CreateListingCommand {
-  const {
-    categoryCode,
-    title,
-    description,
-    unit,
-    rateType,
-    pricePence,
-    setting,
-    groupCapacity,
-    weeklyCapacityUnits,
-    availableDays,
-    availableFrom,
-    availableTo,
-  } = input;
-  return {
-    providerId: optionalUuidOf(input.providerId, "Provider"),
-    visitMinutes: input.visitMinutes ?? null,
-    categoryCode,
-    title,
-    description,
-    unit,
-    rateType,
-    pricePence,
-    setting,
-    groupCapacity,
-    weeklyCapacityUnits,
-    availableDays,
-    availableFrom,
-    availableTo,
-  };
+/** The command of an input: its own fields as they are, the global ids decoded. */
+function listingOf({ providerId, visitMinutes, ...fields }: CreateListingInput): CreateListingCommand {
+  return { ...fields, providerId: optionalUuidOf(providerId, "Provider"), visitMinutes: visitMinutes ?? null };
 }
 
-function changeOf(input: UpdateListingInput): UpdateListingCommand {
-  const {
-    categoryCode,
-    title,
-    description,
-    unit,
-    visitMinutes,
-    rateType,
-    pricePence,
-    setting,
-    groupCapacity,
-    weeklyCapacityUnits,
-    availableDays,
-    availableFrom,
-    availableTo,
-  } = input;
-  return {
-    listingId: uuidOf(input.listingId, "Listing"),
-    categoryCode,
-    title,
-    description,
-    unit,
-    visitMinutes,
-    rateType,
-    pricePence,
-    setting,
-    groupCapacity,
-    weeklyCapacityUnits,
-    availableDays,
-    availableFrom,
-    availableTo,
-  };
+function changeOf({ listingId, ...change }: UpdateListingInput): UpdateListingCommand {
+  return { ...change, listingId: uuidOf(listingId, "Listing") };
 }
 
 @Resolver(() => Listing)
