@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { type AgeBand, ageBandOf } from "../../src/modules/budgets";
-import { councilRateLateral, minimumPriceLateral, pickRate, SourceKind, COUNCIL_KINDS } from "../../src/modules/pricing";
+import { councilRateLateral, minimumPriceLateral, pickRate, SourceKind, COUNCIL_KINDS, type RateVersion } from "../../src/modules/pricing";
 import { RateType, Unit } from "../../src/modules/reference";
 import { ageBandOn } from "../../src/modules/reports/report.queries";
 import { useApi } from "../support/api";
@@ -33,18 +33,7 @@ describe("SQL and TypeScript agree", () => {
   });
 
   /** One version of a rate; versions of one yardstick never overlap (the table's exclusion constraint). */
-  interface Version {
-    id: string;
-    fundingBodyCode: string;
-    categoryCode: string;
-    unit: Unit;
-    visitMinutes: number | null;
-    rateType: RateType;
-    sourceKind: SourceKind;
-    ratePence: number;
-    validFrom: string;
-    validTo: string | null;
-  }
+  type Version = RateVersion & { id: string };
 
   const YEARS = [
     { validFrom: "2025-04-01", validTo: "2026-03-31" },

@@ -41,6 +41,6 @@ export interface AgreePackageCommand {
 
 export interface PackageSearch {
   statuses?: PackageStatus[] | null;
-  /** undefined: any client; null: an ID that names no client (so nothing matches). */
+  /** undefined: every client; null: an ID that names no client (so nothing matches). */
   clientId?: string | null;
 }

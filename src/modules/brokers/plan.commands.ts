@@ -20,6 +20,6 @@ export interface PlanPackageCommand {
   clientId: string | null;
   budgetId: string | null;
   needs: Need[];
-  /** At most this many different providers; null: any number. */
+  /** At most this many different providers; null: no limit. */
   maxProviders?: number | null;
 }

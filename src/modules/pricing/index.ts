@@ -23,7 +23,7 @@ export {
   NATIONAL_CODE,
   type VisitSnapshot,
 } from "./reference-rate.queries";
-export { compare, isDate, referencePerUnit, savingPence, type Comparison } from "./reference-rate.rules";
+export { compare, isDate, referencePerUnit, savingPence, type Comparison, type RateVersion } from "./reference-rate.rules";
 export type { Context as PricingContext, PricingServices } from "./context";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */

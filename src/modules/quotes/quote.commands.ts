@@ -41,6 +41,6 @@ export interface AcceptQuoteCommand {
 
 export interface QuoteRequestSearch {
   statuses?: QuoteRequestStatus[] | null;
-  /** undefined: any client; null: an ID that names no client (so nothing matches). */
+  /** undefined: every client; null: an ID that names no client (so nothing matches). */
   clientId?: string | null;
 }
