@@ -5,6 +5,7 @@ import { UserEntity } from "./user.entity";
 import { UserFields, UserResolver } from "./user.resolver";
 
 // Kept while other modules' entities, resolvers and demo data name it (see UserRecord / users.byId for reads).
+export type { UserView } from "./user.models";
 export { UserEntity } from "./user.entity";
 export { User } from "./user.types";
 export { UserService, viewerOf, type UserRecord } from "./user.service";

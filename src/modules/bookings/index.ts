@@ -8,6 +8,7 @@ import { BookingGroupField, GroupBookingFields, GroupBookingMutations, GroupBook
 import { VisitEntity } from "./visit.entity";
 
 // Entities still imported by modules of other engineers (brokers, quotes) and by reports: to go.
+export type { BookingView, GroupBookingView, VisitView } from "./booking.models";
 export { BookingEntity } from "./booking.entity";
 export { VisitEntity } from "./visit.entity";
 export { GroupBookingEntity } from "./group-booking.entity";

@@ -5,6 +5,7 @@ import { ListingEntity } from "./listing.entity";
 import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
 
 // Kept while other modules' entities, resolvers and services name it (see ListingTerms / listings.forBooking for reads).
+export type { ListingView } from "./listing.models";
 export { ListingEntity } from "./listing.entity";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";

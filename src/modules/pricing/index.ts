@@ -7,6 +7,7 @@ import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } fro
 import { compare, type Comparison } from "./reference-rate.rules";
 
 // Kept while other modules' entities and resolvers name it (see ReferenceRateRecord for reads).
+export type { ReferenceRateView } from "./pricing.models";
 export { ReferenceRateEntity } from "./reference-rate.entity";
 export * from "./pricing.enums";
 export { ReferenceRate, PriceComparison } from "./reference-rate.types";

@@ -5,6 +5,7 @@ import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
 
 // Kept while other modules' entities, resolvers and services name it (see ProviderRecord / providers.byId for reads).
+export type { ProviderView } from "./provider.models";
 export { ProviderEntity } from "./provider.entity";
 export { CqcRating, ProviderKind } from "./provider.enums";
 export { Provider } from "./provider.types";

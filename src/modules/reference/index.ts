@@ -6,6 +6,7 @@ import { FundingBodyEntity } from "./funding-body.entity";
 import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
 
 // Kept while other modules' entities and resolvers name them (see FundingBodyRecord / ServiceCategoryRecord for reads).
+export type { FundingBodyView, ServiceCategoryView } from "./reference.models";
 export { ServiceCategoryEntity } from "./category.entity";
 export { FundingBodyEntity } from "./funding-body.entity";
 export * from "./reference.enums";
