@@ -171,7 +171,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const bookings = new BookingService(db, reference, budgets, rates, clock);
   const groupBookings = new GroupBookingService(db, budgets, bookings, clock);
   const visits = new VisitService(db, budgets, clock);
-  const quotes = new QuoteService(db, reference, bookings, clock);
+  const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
   const packages = new PackageService(db, reference, budgets, bookings, clock);
   const plans = new PlanService(db, reference, budgets, clock);
   const reports = new ReportService(db, rates);

@@ -1,5 +1,5 @@
 /** What the quote service is asked to do: plain commands, raw uuids (null: an ID that names nothing). */
-import type { PayeeRelationship } from "../bookings";
+import type { PayeeRelationship, Schedule } from "../bookings";
 import type { QuoteRequestStatus } from "./quote.enums";
 
 export interface RequestQuoteCommand {
@@ -15,14 +15,11 @@ export interface RequestQuoteCommand {
   providerIds: (string | null)[];
 }
 
-// Schedule fields (startsAt, recurrence, unitsPerVisit): to become the bookings module's Schedule value.
-export interface SubmitQuoteCommand {
+/** A price for a request, with the Schedule (startsAt, recurrence, unitsPerVisit) it is quoted for. */
+export interface SubmitQuoteCommand extends Schedule {
   requestId: string | null;
   listingId: string | null;
   unitPricePence: number;
-  unitsPerVisit: number;
-  startsAt: Date;
-  recurrence: string | null;
   validUntil: Date;
   note: string;
 }

@@ -1,10 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence, numericQuantity } from "../../shared/money";
-import { UserEntity } from "../auth";
-import { ClientEntity } from "../budgets";
-import { ListingEntity } from "../listings";
-import { ProviderEntity } from "../providers";
-import { FundingBodyEntity, ServiceCategoryEntity } from "../reference";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 
 /** A client's request for prices: visible to providers serving their area and category, or named. */
@@ -15,19 +10,19 @@ export class QuoteRequestEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("clients", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   clientId!: string;
 
   /** The client's, at the time of the request: which providers serve the area. */
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9 })
   fundingBodyCode!: string;
 
   @Column({ type: "varchar", length: 4 })
   postcodeDistrict!: string;
 
-  @ForeignKey(() => ServiceCategoryEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("service_categories", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 40 })
   categoryCode!: string;
 
@@ -54,7 +49,7 @@ export class QuoteRequestEntity {
   @Column({ type: "enum", enum: QuoteRequestStatus, enumName: "quote_request_status", default: QuoteRequestStatus.OPEN })
   status!: QuoteRequestStatus;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   createdByUserId!: string;
 
@@ -75,11 +70,11 @@ export class QuoteEntity {
   @Column({ type: "uuid" })
   requestId!: string;
 
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   providerId!: string;
 
-  @ForeignKey(() => ListingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("listings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   listingId!: string;
 

@@ -5,12 +5,12 @@ import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
 import { londonDate } from "../../shared/time";
-import { Booking, type BookingEntity } from "../bookings";
-import { Client, type ClientEntity } from "../budgets";
-import { Listing, type ListingEntity } from "../listings";
+import { Booking, scheduleOf, type BookingView } from "../bookings";
+import { Client, type ClientView } from "../budgets";
+import { Listing, type ListingView } from "../listings";
 import { comparePrice, PriceComparison } from "../pricing";
-import { Provider, type ProviderEntity } from "../providers";
-import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
+import { Provider, type ProviderView } from "../providers";
+import { ServiceCategory, type ServiceCategoryView } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteStatus } from "./quote.enums";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
@@ -88,12 +88,12 @@ export class QuoteRequestFields {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+  client(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ClientView | null> {
     return loaders.clientById.load(request.clientId);
   }
 
   @FieldResolver(() => ServiceCategory)
-  category(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
+  category(@Root() request: QuoteRequestEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryView | null> {
     return loaders.categoryByCode.load(request.categoryCode);
   }
 
@@ -122,12 +122,12 @@ export class QuoteFields {
   }
 
   @FieldResolver(() => Provider)
-  provider(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
+  provider(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ProviderView | null> {
     return loaders.providerById.load(quote.providerId);
   }
 
   @FieldResolver(() => Listing)
-  listing(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+  listing(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ListingView | null> {
     return loaders.listingById.load(quote.listingId);
   }
 
@@ -150,7 +150,7 @@ export class QuoteFields {
 @Resolver(() => Booking)
 export class BookingQuoteField {
   @FieldResolver(() => Quote, { nullable: true, description: "The accepted quote this booking came from." })
-  quote(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<QuoteEntity | null> | null {
+  quote(@Root() booking: BookingView, @Ctx() { loaders }: Context): Promise<QuoteEntity | null> | null {
     return booking.quoteId ? loaders.quoteById.load(booking.quoteId) : null;
   }
 }
@@ -173,9 +173,7 @@ function submitCommandOf(input: SubmitQuoteInput): SubmitQuoteCommand {
     requestId: uuidOf(input.requestId, "QuoteRequest"),
     listingId: uuidOf(input.listingId, "Listing"),
     unitPricePence: input.unitPricePence,
-    unitsPerVisit: input.unitsPerVisit,
-    startsAt: input.startsAt,
-    recurrence: input.recurrence ?? null,
+    ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
     validUntil: input.validUntil,
     note: input.note,
   };

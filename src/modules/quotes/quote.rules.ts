@@ -1,4 +1,6 @@
 /** Quote lifecycle rules. Pure: no I/O. */
+import { Role, type Viewer } from "../../shared/auth";
+import type { ClientColumns, RowScope } from "../budgets";
 import { QuoteStatus } from "./quote.enums";
 
 /** A submitted quote past its validUntil reads as EXPIRED; nothing needs to run at expiry. */
@@ -18,3 +20,13 @@ export const PROVIDER_SEES_REQUEST = `(
                  AND (p.service_areas @> ARRAY[r.funding_body_code]::varchar[] OR p.postcode_districts @> ARRAY[r.postcode_district]::varchar[]))
         AND EXISTS (SELECT 1 FROM listings l WHERE l.provider_id = :providerId AND l.active AND l.category_code = r.category_code))))
   OR EXISTS (SELECT 1 FROM quotes q WHERE q.request_id = r.id AND q.provider_id = :providerId))`;
+
+/** Where a quote request row `r` names its client, for the one client-visibility policy (restrictToActFor). */
+export const REQUEST_CLIENT: ClientColumns = { clientId: "r.client_id", fundingBodyCode: "r.funding_body_code" };
+
+/** The requests a provider's member sees besides those of clients they act for (PROVIDER_SEES_REQUEST); none for anyone else. */
+export function providerSeesRequests(viewer: Viewer): RowScope {
+  return viewer.roles.has(Role.PROVIDER) && viewer.providerId
+    ? { all: false, conditions: [PROVIDER_SEES_REQUEST], params: { providerId: viewer.providerId } }
+    : { all: false, conditions: [], params: {} };
+}

@@ -1,23 +1,28 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
-import { In } from "typeorm";
-import { Role, type Viewer } from "../../shared/auth";
+import type { Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { costPence, isHundredths } from "../../shared/money";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import { restrictTo } from "../../shared/scope";
+import { costPence } from "../../shared/money";
+import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { londonDate, type Clock } from "../../shared/time";
-import { BookingEntity, visitStarts, type BookingService } from "../bookings";
-import { canActFor, ClientEntity } from "../budgets";
-import { ListingEntity } from "../listings";
-import { ProviderEntity } from "../providers";
+import { isUnits, Quantity, unitsRule } from "../../shared/units";
+import { scheduleFields, visitStarts, type BookingService, type BookingView } from "../bookings";
+import { canActFor, restrictToActFor, type BudgetService, type ClientView } from "../budgets";
+import type { ListingService, ListingTerms } from "../listings";
+import type { ProviderService } from "../providers";
 import type { ReferenceService } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
-import { effectiveStatus, PROVIDER_SEES_REQUEST } from "./quote.rules";
+import { effectiveStatus, providerSeesRequests, REQUEST_CLIENT } from "./quote.rules";
+
+/** The requests list, newest first (the cursors it has always written: ["REQUESTS", id]). */
+const REQUESTS_NEWEST_FIRST: Keyset<QuoteRequestEntity> = { name: "REQUESTS", keys: [{ sql: "r.id", cast: "uuid", of: (r) => r.id }], direction: "DESC" };
+
+/** Who may decide on a quote, given the quote and its request's client. */
+type Allowed = (quote: QuoteEntity, client: ClientView) => boolean;
 
 export class QuoteService {
   private readonly requests: Repository<QuoteRequestEntity>;
@@ -26,6 +31,9 @@ export class QuoteService {
   constructor(
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
+    private readonly budgets: BudgetService,
+    private readonly providers: ProviderService,
+    private readonly listings: ListingService,
     private readonly bookings: BookingService,
     private readonly clock: Clock,
   ) {
@@ -38,46 +46,32 @@ export class QuoteService {
   }
 
   /** Client actors and commissioners see every quote of a request; a provider its own. */
-  canSeeQuote(viewer: Viewer | null, quote: QuoteEntity, client: ClientEntity): boolean {
+  canSeeQuote(viewer: Viewer | null, quote: QuoteEntity, client: ClientView): boolean {
     return viewer !== null && (canActFor(viewer, client) || viewer.providerId === quote.providerId);
   }
 
   async findVisibleRequest(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<QuoteRequestEntity | null> {
     if (!viewer || !id) return null;
-    return this.scoped(viewer, tx).andWhere("r.id = :id", { id }).getOne();
+    return whereIdIs(this.scoped(viewer, tx), "r.id", id).getOne();
   }
 
-  async request(viewer: Viewer, input: RequestQuoteCommand): Promise<Result<QuoteRequestEntity>> {
-    const client = input.clientId ? await this.db.getRepository(ClientEntity).findOneBy({ id: input.clientId }) : null;
+  async request(viewer: Viewer, command: RequestQuoteCommand): Promise<Result<QuoteRequestEntity>> {
+    const client = command.clientId ? await this.budgets.findClient(this.db.manager, command.clientId) : null;
     if (!client || !canActFor(viewer, client)) return notFound("The client", ["clientId"]);
-    const errors: UserErrorData[] = [];
-    const invalid = (field: (string | number)[], message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field });
-    if (!(await this.reference.findCategory(input.categoryCode)))
-      invalid(["categoryCode"], `No category has code ${input.categoryCode}.`, UserErrorCode.NOT_FOUND);
-    if (input.startsOn < londonDate(this.clock.now())) invalid(["startsOn"], "The support would start in the past.");
-    if (input.endsOn < input.startsOn) invalid(["endsOn"], "The period ends before it starts.");
-    if (!isHundredths(input.unitsPerWeek)) invalid(["unitsPerWeek"], "Units per week has at most two decimals.");
-    const named = input.providerIds;
-    const existing = await this.db
-      .getRepository(ProviderEntity)
-      .find({ select: { id: true }, where: { id: In(named.filter((id): id is string => id !== null)) } });
-    named.forEach((id, index) => {
-      if (!id || !existing.some((p) => p.id === id)) invalid(["providerIds", index], "No provider has this ID.", UserErrorCode.NOT_FOUND);
-    });
+    const errors = await this.requestErrors(command);
     if (errors.length) return failAll(errors);
-
     const request = this.requests.create({
       id: newId(),
       clientId: client.id,
       fundingBodyCode: client.fundingBodyCode,
       postcodeDistrict: client.postcodeDistrict,
-      categoryCode: input.categoryCode,
-      description: input.description.trim(),
-      unitsPerWeek: input.unitsPerWeek,
-      schedule: input.schedule.trim(),
-      startsOn: input.startsOn,
-      endsOn: input.endsOn,
-      namedProviderIds: [...new Set(named as string[])],
+      categoryCode: command.categoryCode,
+      description: command.description.trim(),
+      unitsPerWeek: command.unitsPerWeek,
+      schedule: command.schedule.trim(),
+      startsOn: command.startsOn,
+      endsOn: command.endsOn,
+      namedProviderIds: [...new Set(command.providerIds as string[])],
       status: QuoteRequestStatus.OPEN,
       createdByUserId: viewer.userId,
       createdAt: this.clock.now(),
@@ -86,44 +80,102 @@ export class QuoteService {
     return ok(request);
   }
 
-  async submit(viewer: Viewer, input: SubmitQuoteCommand): Promise<Result<QuoteEntity>> {
-    const request = await this.findVisibleRequest(viewer, input.requestId);
+  async submit(viewer: Viewer, command: SubmitQuoteCommand): Promise<Result<QuoteEntity>> {
+    const request = await this.findVisibleRequest(viewer, command.requestId);
     if (!request || !viewer.providerId) return notFound("The quote request", ["requestId"]);
     if (request.status !== QuoteRequestStatus.OPEN)
       return fail(UserErrorCode.INVALID_TRANSITION, `The request is ${request.status}: it takes no more quotes.`, ["requestId"]);
-    const listing = input.listingId ? await this.db.getRepository(ListingEntity).findOneBy({ id: input.listingId }) : null;
+    const listing = command.listingId ? await this.listings.forBooking(this.db.manager, command.listingId) : null;
     if (!listing || listing.providerId !== viewer.providerId || !listing.active) return notFound("The listing", ["listingId"]);
+    const starts = this.visitsQuoted(request, listing, command);
+    if (!starts.ok) return starts;
+    return this.insertQuote(
+      this.quotes.create({
+        id: newId(),
+        requestId: request.id,
+        providerId: viewer.providerId,
+        listingId: listing.id,
+        unitPricePence: command.unitPricePence,
+        ...scheduleFields(command),
+        visitCount: starts.value.length,
+        totalPence: starts.value.length * costPence(command.unitsPerVisit, command.unitPricePence),
+        validUntil: command.validUntil,
+        status: QuoteStatus.SUBMITTED,
+        note: command.note.trim(),
+        createdAt: this.clock.now(),
+      }),
+    );
+  }
 
+  withdraw(viewer: Viewer, command: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
+    return this.decide(viewer, command, QuoteStatus.WITHDRAWN, (quote) => viewer.providerId === quote.providerId);
+  }
+
+  decline(viewer: Viewer, command: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
+    return this.decide(viewer, command, QuoteStatus.DECLINED, (_quote, client) => canActFor(viewer, client));
+  }
+
+  /**
+   * Books at the quoted price, in one transaction with closing the request: the quote is
+   * ACCEPTED, its rivals DECLINED, the booking made (CONFIRMED: the provider has agreed) and
+   * its cost committed, or nothing at all. Idempotent.
+   */
+  accept(viewer: Viewer, command: AcceptQuoteCommand): Promise<Result<BookingView>> {
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: "acceptQuote", input: command },
+        () => this.acceptWithin(tx, viewer, command),
+        (booking) => booking.id,
+        (id) => this.bookings.byId(tx, id),
+      ),
+    );
+  }
+
+  async listRequests(viewer: Viewer, search: QuoteRequestSearch | null | undefined, page: PageRequest): Promise<Connection<QuoteRequestEntity>> {
+    const query = this.scoped(viewer, this.db.manager);
+    if (search?.statuses?.length) query.andWhere("r.status IN (:...statuses)", { statuses: search.statuses });
+    return keysetPage(whereIdIs(query, "r.client_id", search?.clientId), REQUESTS_NEWEST_FIRST, page);
+  }
+
+  /** Everything wrong with a request's terms (its client checked already), in the order of its fields. */
+  private async requestErrors(command: RequestQuoteCommand): Promise<UserErrorData[]> {
+    const errors: UserErrorData[] = [];
+    const invalid = (field: (string | number)[], message: string, code = UserErrorCode.INVALID_VALUE) => errors.push({ code, message, field });
+    if (!(await this.reference.findCategory(command.categoryCode)))
+      invalid(["categoryCode"], `No category has code ${command.categoryCode}.`, UserErrorCode.NOT_FOUND);
+    if (command.startsOn < londonDate(this.clock.now())) invalid(["startsOn"], "The support would start in the past.");
+    if (command.endsOn < command.startsOn) invalid(["endsOn"], "The period ends before it starts.");
+    if (!isUnits(Quantity.PER_WEEK, command.unitsPerWeek)) invalid(["unitsPerWeek"], unitsRule(Quantity.PER_WEEK));
+    const named = command.providerIds;
+    const existing = await this.providers.existingIds(
+      this.db.manager,
+      named.filter((id): id is string => id !== null),
+    );
+    named.forEach((id, index) => {
+      if (!id || !existing.has(id)) invalid(["providerIds", index], "No provider has this ID.", UserErrorCode.NOT_FOUND);
+    });
+    return errors;
+  }
+
+  /** The starts of the visits a quote prices over the requested period, or everything wrong with it. */
+  private visitsQuoted(request: QuoteRequestEntity, listing: ListingTerms, command: SubmitQuoteCommand): Result<Date[]> {
     const errors: UserErrorData[] = [];
     const invalid = (field: string, message: string) => errors.push({ code: UserErrorCode.INVALID_VALUE, message, field: [field] });
     if (listing.categoryCode !== request.categoryCode)
       invalid("listingId", `The request is for ${request.categoryCode}; quote with a listing in that category.`);
-    if (!(Number.isInteger(input.unitPricePence) && input.unitPricePence > 0)) invalid("unitPricePence", "The price is a positive whole number of pence.");
-    if (!(input.unitsPerVisit > 0 && isHundredths(input.unitsPerVisit))) invalid("unitsPerVisit", "Units per visit is positive, with at most two decimals.");
-    const firstDay = londonDate(input.startsAt);
+    if (!(Number.isInteger(command.unitPricePence) && command.unitPricePence > 0)) invalid("unitPricePence", "The price is a positive whole number of pence.");
+    if (!isUnits(Quantity.PER_VISIT, command.unitsPerVisit)) invalid("unitsPerVisit", unitsRule(Quantity.PER_VISIT));
+    const firstDay = londonDate(command.startsAt);
     if (firstDay < request.startsOn || firstDay > request.endsOn)
       invalid("startsAt", `The first visit must fall within the requested period, ${request.startsOn} to ${request.endsOn}.`);
-    if (input.validUntil <= this.clock.now()) invalid("validUntil", "The quote would already have expired.");
-    const starts = visitStarts(input.startsAt, input.recurrence?.trim() || null, request.endsOn);
+    if (command.validUntil <= this.clock.now()) invalid("validUntil", "The quote would already have expired.");
+    const starts = visitStarts(command.startsAt, command.recurrence, request.endsOn);
     if (!starts.ok) errors.push(...starts.errors);
-    if (errors.length || !starts.ok) return failAll(errors);
+    return errors.length || !starts.ok ? failAll(errors) : starts;
+  }
 
-    const quote = this.quotes.create({
-      id: newId(),
-      requestId: request.id,
-      providerId: viewer.providerId,
-      listingId: listing.id,
-      unitPricePence: input.unitPricePence,
-      unitsPerVisit: input.unitsPerVisit,
-      startsAt: input.startsAt,
-      recurrence: input.recurrence?.trim() || null,
-      visitCount: starts.value.length,
-      totalPence: starts.value.length * costPence(input.unitsPerVisit, input.unitPricePence),
-      validUntil: input.validUntil,
-      status: QuoteStatus.SUBMITTED,
-      note: input.note.trim(),
-      createdAt: this.clock.now(),
-    });
+  private async insertQuote(quote: QuoteEntity): Promise<Result<QuoteEntity>> {
     try {
       await insertRows(this.db.manager, QuoteEntity, [quote]);
     } catch (error) {
@@ -135,83 +187,41 @@ export class QuoteService {
     return ok(quote);
   }
 
-  withdraw(viewer: Viewer, input: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
-    return this.decide(viewer, input, QuoteStatus.WITHDRAWN, (quote) => viewer.providerId === quote.providerId);
+  private async acceptWithin(tx: EntityManager, viewer: Viewer, command: AcceptQuoteCommand): Promise<Result<BookingView>> {
+    const found = await this.quoteFor(tx, command.quoteId, (_quote, client) => canActFor(viewer, client));
+    if (!found.ok) return found;
+    const { quote, request } = found.value;
+    const status = this.statusOf(quote);
+    if (status === QuoteStatus.EXPIRED) return fail(UserErrorCode.QUOTE_EXPIRED, "This quote has expired: ask the provider for a new one.", ["quoteId"]);
+    if (!(await this.close(tx, quote, request))) {
+      return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["quoteId"]);
+    }
+    return this.bookings.book(tx, viewer, {
+      ...scheduleFields(quote),
+      listingId: quote.listingId,
+      budgetId: command.budgetId,
+      unitPricePence: quote.unitPricePence,
+      payeeRelationship: command.payeeRelationship,
+      quoteId: quote.id,
+      lastDay: request.endsOn,
+    });
   }
 
-  decline(viewer: Viewer, input: QuoteDecisionCommand): Promise<Result<QuoteEntity>> {
-    return this.decide(viewer, input, QuoteStatus.DECLINED, (_quote, client) => canActFor(viewer, client));
+  /** Closes the request with `quote` ACCEPTED and its rivals DECLINED; false when either had already moved on. */
+  private async close(tx: EntityManager, quote: QuoteEntity, request: QuoteRequestEntity): Promise<boolean> {
+    // The request first, then its quotes: two rival acceptances queue on the request instead
+    // of each holding its own quote while waiting for the other's (a deadlock).
+    const closed = await tx.update(QuoteRequestEntity, { id: request.id, status: QuoteRequestStatus.OPEN }, { status: QuoteRequestStatus.CLOSED });
+    if (closed.affected !== 1) return false;
+    const accepted = await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED });
+    if (accepted.affected !== 1) return false;
+    await tx.update(QuoteEntity, { requestId: request.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.DECLINED });
+    return true;
   }
 
-  /**
-   * Books at the quoted price, in one transaction with closing the request: the quote is
-   * ACCEPTED, its rivals DECLINED, the booking made (CONFIRMED: the provider has agreed) and
-   * its cost committed, or nothing at all. Idempotent.
-   */
-  async accept(viewer: Viewer, input: AcceptQuoteCommand): Promise<Result<BookingEntity>> {
-    return transactionResult(this.db, (tx) =>
-      once(
-        tx,
-        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "acceptQuote", input },
-        async () => {
-          const found = await this.quoteFor(tx, viewer, input.quoteId, (_quote, client) => canActFor(viewer, client));
-          if (!found.ok) return found;
-          const { quote, request } = found.value;
-          const status = this.statusOf(quote);
-          if (status === QuoteStatus.EXPIRED) return fail(UserErrorCode.QUOTE_EXPIRED, "This quote has expired: ask the provider for a new one.", ["quoteId"]);
-          // The request first, then its quotes: two rival acceptances queue on the request instead
-          // of each holding its own quote while waiting for the other's (a deadlock).
-          const closed = await tx.update(QuoteRequestEntity, { id: request.id, status: QuoteRequestStatus.OPEN }, { status: QuoteRequestStatus.CLOSED });
-          const accepted =
-            closed.affected === 1 ? await tx.update(QuoteEntity, { id: quote.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.ACCEPTED }) : null;
-          if (closed.affected !== 1 || accepted?.affected !== 1) {
-            return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["quoteId"]);
-          }
-          await tx.update(QuoteEntity, { requestId: request.id, status: QuoteStatus.SUBMITTED }, { status: QuoteStatus.DECLINED });
-          return this.bookings.book(tx, viewer, {
-            listingId: quote.listingId,
-            budgetId: input.budgetId,
-            startsAt: quote.startsAt,
-            recurrence: quote.recurrence,
-            unitsPerVisit: quote.unitsPerVisit,
-            unitPricePence: quote.unitPricePence,
-            payeeRelationship: input.payeeRelationship,
-            quoteId: quote.id,
-            lastDay: request.endsOn,
-          });
-        },
-        (booking) => booking.id,
-        (id) => tx.findOneBy(BookingEntity, { id }),
-      ),
-    );
-  }
-
-  async listRequests(viewer: Viewer, filter: QuoteRequestSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<QuoteRequestEntity>> {
-    const query = this.scoped(viewer, this.db.manager);
-    if (filter?.statuses?.length) query.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId !== undefined)
-      query.andWhere(filter.clientId === null ? "false" : "r.client_id = :filterClientId", { filterClientId: filter.clientId });
-    const page = query
-      .clone()
-      .orderBy("r.id", "DESC")
-      .limit(first + 1);
-    if (after) page.andWhere("r.id < :after::uuid", { after: decodeCursor(after, "REQUESTS", 1)[0] });
-    return new Connection(
-      await page.getMany(),
-      first,
-      (r) => encodeCursor("REQUESTS", [r.id]),
-      () => query.getCount(),
-    );
-  }
-
-  private async decide(
-    viewer: Viewer,
-    input: QuoteDecisionCommand,
-    to: QuoteStatus,
-    allowed: (quote: QuoteEntity, client: ClientEntity) => boolean,
-  ): Promise<Result<QuoteEntity>> {
+  private decide(viewer: Viewer, command: QuoteDecisionCommand, to: QuoteStatus, allowed: Allowed): Promise<Result<QuoteEntity>> {
     return transactionResult(this.db, async (tx) => {
-      const found = await this.quoteFor(tx, viewer, input.quoteId, allowed);
+      const found = await this.quoteFor(tx, command.quoteId, allowed);
       if (!found.ok) return found;
       const { quote } = found.value;
       const refused = () =>
@@ -225,32 +235,16 @@ export class QuoteService {
     });
   }
 
-  private async quoteFor(
-    tx: EntityManager,
-    viewer: Viewer,
-    id: string | null,
-    allowed: (quote: QuoteEntity, client: ClientEntity) => boolean,
-  ): Promise<Result<{ quote: QuoteEntity; request: QuoteRequestEntity }>> {
+  private async quoteFor(tx: EntityManager, id: string | null, allowed: Allowed): Promise<Result<{ quote: QuoteEntity; request: QuoteRequestEntity }>> {
     const quote = id ? await tx.findOneBy(QuoteEntity, { id }) : null;
     const request = quote ? await tx.findOneByOrFail(QuoteRequestEntity, { id: quote.requestId }) : null;
-    const client = request ? await tx.findOneByOrFail(ClientEntity, { id: request.clientId }) : null;
+    const client = request ? await this.budgets.findClient(tx, request.clientId) : null;
     if (!quote || !request || !client || !allowed(quote, client)) return notFound("The quote", ["quoteId"]);
     return ok({ quote, request });
   }
 
+  /** The requests the viewer may see: those of the clients they act for (the one policy), and a provider's (quote.rules). */
   private scoped(viewer: Viewer, tx: EntityManager): SelectQueryBuilder<QuoteRequestEntity> {
-    const query = tx.getRepository(QuoteRequestEntity).createQueryBuilder("r");
-    if (viewer.roles.has(Role.ADMIN)) return query;
-    const scopes: string[] = [];
-    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("r.funding_body_code = :fundingBodyCode");
-    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("r.client_id = :clientId");
-    if (viewer.roles.has(Role.BROKER)) scopes.push("r.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
-    if (viewer.roles.has(Role.PROVIDER) && viewer.providerId) scopes.push(PROVIDER_SEES_REQUEST);
-    return restrictTo(query, scopes, {
-      fundingBodyCode: viewer.fundingBodyCode,
-      clientId: viewer.clientId,
-      userId: viewer.userId,
-      providerId: viewer.providerId,
-    });
+    return restrictToActFor(tx.getRepository(QuoteRequestEntity).createQueryBuilder("r"), viewer, REQUEST_CLIENT, providerSeesRequests(viewer));
   }
 }
