@@ -166,7 +166,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const rates = new ReferenceRateService(db, reference, clock);
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
   const listings: ListingService = new ListingService(db, reference, providers, clock);
-  const clients: ClientService = new ClientService(db, reference, clock);
+  const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, clock);
   const groupBookings = new GroupBookingService(db, budgets, bookings, clock);

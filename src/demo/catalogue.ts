@@ -3,8 +3,8 @@
  * `npm start` (scale 1) and the large catalogue of `npm run bench`. Prices follow DOMAIN.md:
  * PAs £13–24/h, agencies £20–30/h, Merton-style visit rates, care homes around £949/£1,267 a week.
  */
-import { ListingEntity, ListingSetting } from "../modules/listings";
-import { CqcRating, ProviderEntity, ProviderKind } from "../modules/providers";
+import { ListingSetting, type ListingView } from "../modules/listings";
+import { CqcRating, ProviderKind, type ProviderView } from "../modules/providers";
 import { RateType, Unit, Weekday } from "../modules/reference";
 
 const ALL_DAYS = Object.values(Weekday);
@@ -298,9 +298,10 @@ function random(seed: number): () => number {
   };
 }
 
+/** Rows for the providers and listings tables (bulk-inserted by table name: demo-data.ts). */
 export interface Catalogue {
-  providers: ProviderEntity[];
-  listings: ListingEntity[];
+  providers: ProviderView[];
+  listings: ListingView[];
 }
 
 export interface CatalogueOptions {
@@ -309,65 +310,85 @@ export interface CatalogueOptions {
   /** Listings per provider; by default 3 to 5 of the provider's kind of offers. */
   listingsPerProvider?: number;
   seed?: number;
+  /** When every row was created and last updated. */
+  now?: Date;
 }
 
-export function generateCatalogue({ rounds = 1, listingsPerProvider, seed = 2024 }: CatalogueOptions = {}): Catalogue {
-  const rand = random(seed);
-  const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)];
-  const between = ([low, high]: [number, number]): number => Math.round((low + rand() * (high - low)) / 5) * 5;
-  const now = Date.now();
-  const providers: ProviderEntity[] = [];
-  const listings: ListingEntity[] = [];
-  let cqc = 100_000_000;
+/** The seeded draws of one catalogue, taken in a fixed order so that a seed always makes the same one. */
+interface Draws {
+  rand: () => number;
+  pick: <T>(items: T[]) => T;
+  between: (range: [number, number]) => number;
+  nextCqcLocationId: () => string;
+}
 
+export function generateCatalogue({ rounds = 1, listingsPerProvider, seed = 2024, now = new Date() }: CatalogueOptions = {}): Catalogue {
+  const draws = drawsOf(seed);
+  const providers: ProviderView[] = [];
+  const listings: ListingView[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const template of TEMPLATES) {
       for (const baseName of template.names) {
-        const area = round === 1 || rand() < 0.3 ? { code: MERTON, districts: MERTON_DISTRICTS } : pick(OTHER_AREAS);
-        const districts = area.districts.filter(() => rand() < 0.6);
-        const provider = Object.assign(new ProviderEntity(), {
-          id: newId(),
-          name: round === 1 ? baseName : `${baseName} ${round}`,
-          kind: template.kind,
-          description: template.description,
-          cqcLocationId: template.regulated ? `1-${++cqc}` : null,
-          cqcRating: template.regulated ? pick(RATINGS) : null,
-          serviceAreas: [area.code],
-          postcodeDistricts: districts.length ? districts : [area.districts[0]],
-          verified: rand() < 0.8,
-          createdAt: new Date(now),
-          updatedAt: new Date(now),
-        });
+        const provider = providerOf(template, round === 1 ? baseName : `${baseName} ${round}`, round, draws, now);
         providers.push(provider);
-        const shuffled = [...template.listings].sort(() => rand() - 0.5);
-        const count = listingsPerProvider ?? Math.min(shuffled.length, 3 + Math.floor(rand() * 3));
-        for (let i = 0; i < count; i++) {
-          const offer = shuffled[i % shuffled.length];
-          listings.push(
-            Object.assign(new ListingEntity(), {
-              id: newId(),
-              providerId: provider.id,
-              categoryCode: offer.category,
-              title: offer.title,
-              description: offer.description,
-              unit: offer.unit,
-              visitMinutes: offer.visitMinutes ?? null,
-              rateType: offer.rateType ?? RateType.STANDARD,
-              pricePence: between(offer.price),
-              setting: offer.setting ?? ListingSetting.HOME,
-              groupCapacity: offer.groupCapacity ?? 1,
-              weeklyCapacityUnits: template.kind === ProviderKind.PERSONAL_ASSISTANT ? 30 + Math.floor(rand() * 15) : null,
-              availableDays: ALL_DAYS,
-              availableFrom: template.kind === ProviderKind.DAY_SERVICE ? "09:00" : "07:00",
-              availableTo: template.kind === ProviderKind.DAY_SERVICE ? "17:00" : "22:00",
-              active: rand() > 0.03,
-              createdAt: new Date(now),
-              updatedAt: new Date(now),
-            }),
-          );
-        }
+        const shuffled = [...template.listings].sort(() => draws.rand() - 0.5);
+        const count = listingsPerProvider ?? Math.min(shuffled.length, 3 + Math.floor(draws.rand() * 3));
+        for (let i = 0; i < count; i++) listings.push(listingOf(provider, shuffled[i % shuffled.length], draws, now));
       }
     }
   }
   return { providers, listings };
+}
+
+function drawsOf(seed: number): Draws {
+  const rand = random(seed);
+  let cqc = 100_000_000;
+  return {
+    rand,
+    pick: (items) => items[Math.floor(rand() * items.length)],
+    between: ([low, high]) => Math.round((low + rand() * (high - low)) / 5) * 5,
+    nextCqcLocationId: () => `1-${++cqc}`,
+  };
+}
+
+function providerOf(template: ProviderTemplate, name: string, round: number, { rand, pick, nextCqcLocationId }: Draws, now: Date): ProviderView {
+  const area = round === 1 || rand() < 0.3 ? { code: MERTON, districts: MERTON_DISTRICTS } : pick(OTHER_AREAS);
+  const districts = area.districts.filter(() => rand() < 0.6);
+  return {
+    id: newId(),
+    name,
+    kind: template.kind,
+    description: template.description,
+    cqcLocationId: template.regulated ? nextCqcLocationId() : null,
+    cqcRating: template.regulated ? pick(RATINGS) : null,
+    serviceAreas: [area.code],
+    postcodeDistricts: districts.length ? districts : [area.districts[0]],
+    verified: rand() < 0.8,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function listingOf(provider: ProviderView, offer: ListingTemplate, { rand, between }: Draws, now: Date): ListingView {
+  const dayService = provider.kind === ProviderKind.DAY_SERVICE;
+  return {
+    id: newId(),
+    providerId: provider.id,
+    categoryCode: offer.category,
+    title: offer.title,
+    description: offer.description,
+    unit: offer.unit,
+    visitMinutes: offer.visitMinutes ?? null,
+    rateType: offer.rateType ?? RateType.STANDARD,
+    pricePence: between(offer.price),
+    setting: offer.setting ?? ListingSetting.HOME,
+    groupCapacity: offer.groupCapacity ?? 1,
+    weeklyCapacityUnits: provider.kind === ProviderKind.PERSONAL_ASSISTANT ? 30 + Math.floor(rand() * 15) : null,
+    availableDays: ALL_DAYS,
+    availableFrom: dayService ? "09:00" : "07:00",
+    availableTo: dayService ? "17:00" : "22:00",
+    active: rand() > 0.03,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

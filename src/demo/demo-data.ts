@@ -5,20 +5,22 @@
  * reference rates, a booking, a group session at the care home and a draft package, so a newcomer
  * can search, sign in and look around at once (`npm run token -- client@example.org`).
  */
-import { In, type DataSource, type EntityManager, type ObjectLiteral } from "typeorm";
+import type { EntityManager, ObjectLiteral } from "typeorm";
 import type { App } from "../app";
-import { UserEntity, viewerOf } from "../modules/auth";
+import { viewerOf, type UserView } from "../modules/auth";
 import { GroupSplit, PayeeRelationship } from "../modules/bookings";
-import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../modules/budgets";
-import { ListingEntity, ListingSetting } from "../modules/listings";
-import { ProviderEntity, ProviderKind } from "../modules/providers";
+import { BudgetManagement, ClientSetting, type BudgetView, type ClientView, type CreateClientCommand } from "../modules/budgets";
+import { ListingSetting } from "../modules/listings";
+import { ProviderKind } from "../modules/providers";
 import { BudgetKind, Unit } from "../modules/reference";
-import { Role } from "../shared/auth";
-import { insertRows } from "../shared/db";
+import { Role, type Viewer } from "../shared/auth";
+import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
 import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";
+
+type Services = App["services"];
 
 export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[] = [
   { email: "admin@example.org", displayName: "Ada Admin", roles: [Role.ADMIN] },
@@ -28,120 +30,146 @@ export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[]
   { email: "provider@example.org", displayName: "Pat Provider", roles: [Role.PROVIDER] },
 ];
 
-/** Loads the demo data if the database has no users yet; true if it did. */
+/** The demo's budget holders and their budgets, as the services made them. */
+interface Holders {
+  carol: { client: ClientView; budget: BudgetView };
+  residents: { client: ClientView; budget: BudgetView }[];
+}
+
+/**
+ * Loads the demo data if the database has no users yet; true if it did. The catalogue is bulk-inserted
+ * with the first administrator; everything else is made through the services, as a user would.
+ */
 export async function loadDemoData({ db, services }: Pick<App, "db" | "services">): Promise<boolean> {
-  const loaded = await db.transaction(async (tx) => {
-    // Two servers starting together on one empty database must not both load it.
+  const seeded = await db.transaction(async (tx) => {
+    // Two servers starting together on one empty database must not both load it: the second finds the administrator.
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('marketplace:demo-data'))");
-    if ((await tx.count(UserEntity)) > 0) return null;
-    const catalogue = generateCatalogue();
+    if ((await tx.count("users")) > 0) return null;
+    const now = services.clock.now();
+    const catalogue = generateCatalogue({ now });
+    const admin = demoAdmin(now);
     await insertCatalogue(tx, catalogue);
-    const today = londonDate(services.clock.now());
-    const clients = await insertClients(tx, catalogue, today);
-    const users = demoUsers(catalogue, clients.carol.id);
-    await insertChunks(tx, UserEntity, users);
-    const broker = users.find((u) => u.roles.includes(Role.BROKER))!;
-    await tx.update(ClientEntity, { fundingBodyCode: MERTON }, { brokerUserId: broker.id });
-    return { catalogue, clients, users };
+    await insertChunks(tx, "users", [admin]);
+    return { catalogue, admin: viewerOf(admin) };
   });
-  if (!loaded) return false;
-  const admin = loaded.users.find((u) => u.roles.includes(Role.ADMIN))!;
-  const rates = await services.rates.import(viewerOf(admin), { csv: PUBLISHED_REFERENCE_RATES, dryRun: false });
-  if (!rates.ok) throw new Error(`The published reference rates did not import: ${rates.errors.map((e) => e.message).join("; ")}`);
-  await bookDemoVisits(db, loaded.catalogue, loaded.users, services);
-  await arrangeDemoSupport(db, loaded.catalogue, loaded.users, services);
+  if (!seeded) return false;
+  const { catalogue, admin } = seeded;
+  succeeded("The published reference rates", await services.rates.import(admin, { csv: PUBLISHED_REFERENCE_RATES, dryRun: false }));
+  const holders = await createHolders(services, admin, catalogue);
+  const users = await createUsers(services, admin, catalogue, holders.carol.client.id);
+  await assignBroker(services, admin, holders, users);
+  await bookDemoVisits(catalogue, users, holders, services);
+  await arrangeDemoSupport(catalogue, users, holders, services);
   return true;
 }
 
+/** Providers and listings, 500 rows a statement (the benchmark's catalogue is large). */
 export async function insertCatalogue(tx: EntityManager, { providers, listings }: Catalogue): Promise<void> {
-  await insertChunks(tx, ProviderEntity, providers);
-  await insertChunks(tx, ListingEntity, listings);
+  await insertChunks(tx, "providers", providers);
+  await insertChunks(tx, "listings", listings);
+}
+
+/** The first administrator: nobody can create them through the services, since that takes an administrator. */
+function demoAdmin(now: Date): UserView {
+  const { email, displayName, roles } = DEMO_USERS[0];
+  return { id: newId(), email, displayName, subject: email, roles, providerId: null, fundingBodyCode: null, clientId: null, createdAt: now };
 }
 
 /** Carol at home with a direct payment; Mr Ahmed and two neighbours in a care home with council-managed budgets. */
-async function insertClients(tx: EntityManager, catalogue: Catalogue, today: string) {
+async function createHolders(services: Services, admin: Viewer, catalogue: Catalogue): Promise<Holders> {
   const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
-  const client = (displayName: string, extra: Partial<ClientEntity>) =>
-    Object.assign(new ClientEntity(), { id: newId(), displayName, fundingBodyCode: MERTON, brokerUserId: null, createdAt: new Date(), ...extra });
-  const carol = client("Carol Client", {
-    postcodeDistrict: "SW19",
-    setting: ClientSetting.OWN_HOME,
-    careHomeId: null,
-    dateOfBirth: "1944-02-11",
-    newToSupport: false,
-  });
-  const resident = (name: string, dateOfBirth: string) =>
-    client(name, { postcodeDistrict: "SM4", setting: ClientSetting.CARE_HOME, careHomeId: careHome.id, dateOfBirth, newToSupport: true });
-  const residents = [resident("Mr Ahmed", "1936-09-30"), resident("Mrs Okafor", "1939-03-12"), resident("Mr Price", "1941-07-23")];
-  await insertRows(tx, ClientEntity, [carol, ...residents]);
-
-  // The financial year that contains today (1 April to 31 March).
-  const year = Number(today.slice(0, 4)) - (today.slice(5) < "04-01" ? 1 : 0);
-  const budget = (holder: ClientEntity, allocatedPence: number, extra: Partial<BudgetEntity>) =>
-    Object.assign(new BudgetEntity(), {
-      id: newId(),
-      clientId: holder.id,
-      fundingBodyCode: MERTON,
-      kind: BudgetKind.PERSONAL_BUDGET,
-      periodStart: `${year}-04-01`,
-      periodEnd: `${year + 1}-03-31`,
-      reviewDueOn: `${year}-10-01`,
-      allocatedPence,
-      committedPence: 0,
-      spentPence: 0,
-      returnedPence: 0,
-      createdAt: new Date(),
-      ...extra,
-    });
+  const client = async (displayName: string, details: Omit<CreateClientCommand, "displayName" | "fundingBodyCode">) =>
+    succeeded(displayName, await services.clients.create(admin, { displayName, fundingBodyCode: MERTON, ...details }));
+  const carol = await client("Carol Client", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, dateOfBirth: "1944-02-11", newToSupport: false });
   // DOMAIN.md's worked example: 10 h/week at Merton's 1955p/h for 52 weeks.
-  const budgets = [
-    budget(carol, 1_016_600, { management: BudgetManagement.DIRECT_PAYMENT, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"] }),
-    ...residents.map((r) => budget(r, 150_000, { management: BudgetManagement.COUNCIL_MANAGED, coveredCategories: ["THERAPY", "SOCIAL_LEISURE"] })),
-  ];
-  await insertRows(tx, BudgetEntity, budgets);
-  await insertRows(
-    tx,
-    LedgerEntryEntity,
-    budgets.map((b) => ({
-      id: newId(),
-      budgetId: b.id,
-      kind: LedgerKind.ALLOCATION,
-      amountPence: b.allocatedPence,
-      memo: "Allocation",
-      occurredAt: new Date(),
-    })),
-  );
-  return { carol, residents };
+  const holders: Holders = {
+    carol: { client: carol, budget: await createBudget(services, admin, carol, 1_016_600, BudgetManagement.DIRECT_PAYMENT, CAROLS_NEEDS) },
+    residents: [],
+  };
+  for (const [name, dateOfBirth] of RESIDENTS) {
+    const resident = await client(name, {
+      postcodeDistrict: "SM4",
+      setting: ClientSetting.CARE_HOME,
+      careHomeId: careHome.id,
+      dateOfBirth,
+      newToSupport: true,
+    });
+    const budget = await createBudget(services, admin, resident, 150_000, BudgetManagement.COUNCIL_MANAGED, RESIDENTS_NEEDS);
+    holders.residents.push({ client: resident, budget });
+  }
+  return holders;
 }
 
-function demoUsers(catalogue: Catalogue, clientId: string): UserEntity[] {
-  const agency = catalogue.providers[0];
-  return DEMO_USERS.map((user) =>
-    Object.assign(new UserEntity(), {
-      id: newId(),
-      ...user,
-      subject: user.email,
-      providerId: user.roles.includes(Role.PROVIDER) ? agency.id : null,
-      fundingBodyCode: user.roles.some((r) => r === Role.COMMISSIONER || r === Role.BROKER) ? MERTON : null,
-      clientId: user.roles.includes(Role.CLIENT) ? clientId : null,
-      createdAt: new Date(),
-    }),
-  );
+const CAROLS_NEEDS = ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"];
+const RESIDENTS: [string, string][] = [
+  ["Mr Ahmed", "1936-09-30"],
+  ["Mrs Okafor", "1939-03-12"],
+  ["Mr Price", "1941-07-23"],
+];
+const RESIDENTS_NEEDS = ["THERAPY", "SOCIAL_LEISURE"];
+
+/** A personal budget for the financial year that contains today (1 April to 31 March), reviewed on 1 October. */
+async function createBudget(
+  services: Services,
+  admin: Viewer,
+  holder: ClientView,
+  allocatedPence: number,
+  management: BudgetManagement,
+  coveredCategoryCodes: string[],
+): Promise<BudgetView> {
+  const today = londonDate(services.clock.now());
+  const year = Number(today.slice(0, 4)) - (today.slice(5) < "04-01" ? 1 : 0);
+  const command = {
+    clientId: holder.id,
+    kind: BudgetKind.PERSONAL_BUDGET,
+    management,
+    periodStart: `${year}-04-01`,
+    periodEnd: `${year + 1}-03-31`,
+    reviewDueOn: `${year}-10-01`,
+    allocatedPence,
+    coveredCategoryCodes,
+    idempotencyKey: `demo-budget-${holder.id}`,
+  };
+  return succeeded(`${holder.displayName}'s budget`, await services.budgets.create(admin, command));
+}
+
+/** The demo users after the administrator: a commissioner and a broker of Merton, Carol, and a member of the first provider. */
+async function createUsers(services: Services, admin: Viewer, catalogue: Catalogue, carolsClientId: string): Promise<UserView[]> {
+  const users: UserView[] = [];
+  for (const { email, displayName, roles } of DEMO_USERS.slice(1)) {
+    const command = {
+      email,
+      displayName,
+      roles,
+      subject: null,
+      providerId: roles.includes(Role.PROVIDER) ? catalogue.providers[0].id : undefined,
+      fundingBodyCode: roles.some((r) => r === Role.COMMISSIONER || r === Role.BROKER) ? MERTON : null,
+      clientId: roles.includes(Role.CLIENT) ? carolsClientId : undefined,
+    };
+    users.push(succeeded(email, await services.users.create(admin, command)));
+  }
+  return users;
+}
+
+/** Bola Broker acts for every demo client. */
+async function assignBroker(services: Services, admin: Viewer, { carol, residents }: Holders, users: UserView[]): Promise<void> {
+  const broker = users.find((u) => u.roles.includes(Role.BROKER))!;
+  for (const { client } of [carol, ...residents]) {
+    succeeded(`${client.displayName}'s broker`, await services.clients.assignBroker(admin, { clientId: client.id, broker: { userId: broker.id } }));
+  }
 }
 
 /** Carol books a personal assistant for Monday and Thursday mornings, through the real booking path. */
-async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserEntity[], services: App["services"]): Promise<void> {
-  const carol = users.find((u) => u.roles.includes(Role.CLIENT))!;
+async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }: Holders, services: Services): Promise<void> {
+  const carolUser = users.find((u) => u.roles.includes(Role.CLIENT))!;
   const pa = catalogue.providers.find((p) => p.kind === ProviderKind.PERSONAL_ASSISTANT)!;
   const listing = catalogue.listings.find((l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.active);
-  const [budget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
-  if (!listing || !budget) return;
+  if (!listing) return;
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
-  const startsAt = londonAt(tomorrow, 9);
-  await services.bookings.create(viewerOf(carol), {
+  await services.bookings.create(viewerOf(carolUser), {
     listingId: listing.id,
-    budgetId: budget.id,
-    startsAt,
+    budgetId: carol.budget.id,
+    startsAt: londonAt(tomorrow, 9),
     recurrence: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=16",
     unitsPerVisit: 2,
     payeeRelationship: PayeeRelationship.NONE,
@@ -153,29 +181,31 @@ async function bookDemoVisits(db: DataSource, catalogue: Catalogue, users: UserE
  * Bola Broker's work: a weekly group massage session at the care home for its three residents,
  * each paying a third, and a draft package of gardening and cleaning for Carol.
  */
-async function arrangeDemoSupport(db: DataSource, catalogue: Catalogue, users: UserEntity[], services: App["services"]): Promise<void> {
+async function arrangeDemoSupport(catalogue: Catalogue, users: UserView[], holders: Holders, services: Services): Promise<void> {
   const broker = viewerOf(users.find((u) => u.roles.includes(Role.BROKER))!);
+  const startsAt = londonAt(addDays(londonDate(services.clock.now()), 7), 14);
+  await bookGroupSession(catalogue, holders, services, broker, startsAt);
+  await draftPackage(catalogue, holders, services, broker, startsAt);
+}
+
+async function bookGroupSession(catalogue: Catalogue, { residents }: Holders, services: Services, broker: Viewer, startsAt: Date): Promise<void> {
   const careHome = catalogue.providers.find((p) => p.kind === ProviderKind.CARE_HOME)!;
   const session = catalogue.listings.find((l) => l.setting === ListingSetting.CARE_HOME && l.groupCapacity >= 3 && l.active);
-  const residents = await db.getRepository(ClientEntity).findBy({ careHomeId: careHome.id });
-  const budgets = await db.getRepository(BudgetEntity).findBy({ clientId: In(residents.map((r) => r.id)) });
-  const startsAt = londonAt(addDays(londonDate(services.clock.now()), 7), 14);
-  if (session) {
-    await services.groupBookings.create(broker, {
-      listingId: session.id,
-      careHomeId: careHome.id,
-      startsAt,
-      recurrence: "FREQ=WEEKLY;COUNT=8",
-      unitsPerSession: 1,
-      participants: budgets.map((b) => ({ budgetId: b.id, units: null })),
-      split: GroupSplit.EQUAL,
-      idempotencyKey: "demo-group-session",
-    });
-  }
+  if (!session) return;
+  await services.groupBookings.create(broker, {
+    listingId: session.id,
+    careHomeId: careHome.id,
+    startsAt,
+    recurrence: "FREQ=WEEKLY;COUNT=8",
+    unitsPerSession: 1,
+    participants: residents.map(({ budget }) => ({ budgetId: budget.id, units: null })),
+    split: GroupSplit.EQUAL,
+    idempotencyKey: "demo-group-session",
+  });
+}
 
-  const carol = users.find((u) => u.roles.includes(Role.CLIENT))!;
-  const [carolsBudget] = await db.getRepository(BudgetEntity).findBy({ clientId: carol.clientId! });
-  const draft = await services.packages.create(broker, { clientId: carol.clientId!, budgetId: carolsBudget.id });
+async function draftPackage(catalogue: Catalogue, { carol }: Holders, services: Services, broker: Viewer, startsAt: Date): Promise<void> {
+  const draft = await services.packages.create(broker, { clientId: carol.client.id, budgetId: carol.budget.id });
   if (!draft.ok) return;
   for (const category of ["GARDENING", "DOMESTIC"]) {
     const listing = catalogue.listings.find(
@@ -202,6 +232,21 @@ function londonAt(day: string, hour: number): Date {
   return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour, minute: 0 });
 }
 
-async function insertChunks<T extends ObjectLiteral>(tx: EntityManager, entity: new () => T, rows: T[], size = 500): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) await insertRows(tx, entity, rows.slice(i, i + size));
+/** The value of a step the demo cannot do without: a refusal is a bug in the demo data, said plainly. */
+function succeeded<T>(what: string, result: Result<T>): T {
+  if (!result.ok) throw new Error(`${what} did not load: ${result.errors.map((e) => e.message).join("; ")}`);
+  return result.value;
+}
+
+/** Inserts rows into another module's table by its name (its entity is that module's own), 500 a statement. */
+async function insertChunks(tx: EntityManager, table: string, rows: ObjectLiteral[], size = 500): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(table)
+      .values(rows.slice(i, i + size))
+      .updateEntity(false)
+      .execute();
+  }
 }

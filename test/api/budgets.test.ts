@@ -1,4 +1,3 @@
-import { LedgerEntryEntity } from "../../src/modules/budgets";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
@@ -212,7 +211,7 @@ describe("clients and budgets", () => {
       for (const answer of answers) expect(answer).toEqual({ topUpBudget: { budget: { allocatedPence: 125_000, availablePence: 125_000 }, userErrors: [] } });
       const reused = await api.data<{ topUpBudget: { userErrors: Errors } }>(TOP_UP, { input: { ...input, amountPence: 1 } }, { as: commissioner });
       expect(reused.topUpBudget.userErrors.map((e) => e.code)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
-      expect(await api.db.getRepository(LedgerEntryEntity).countBy({ budgetId: budget.id })).toBe(2);
+      expect(await api.db.getRepository("ledger_entries").countBy({ budgetId: budget.id })).toBe(2);
       expect(await ledgerMismatches(api.db)).toEqual([]);
     });
   });

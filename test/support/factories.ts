@@ -5,7 +5,7 @@
 import type { DataSource } from "typeorm";
 import { UserEntity } from "../../src/modules/auth";
 import { BookingEntity, BookingStatus, PayeeRelationship, VisitEntity, VisitStatus } from "../../src/modules/bookings";
-import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerEntryEntity, LedgerKind } from "../../src/modules/budgets";
+import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerKind } from "../../src/modules/budgets";
 import { ListingEntity, ListingSetting } from "../../src/modules/listings";
 import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
 import { BudgetKind, RateType, Unit, Weekday } from "../../src/modules/reference";
@@ -147,7 +147,7 @@ export async function aBudget(db: DataSource, client: ClientEntity, overrides: P
   budget.allocatedPence = allocation;
   await db.getRepository(BudgetEntity).insert(budget);
   await db
-    .getRepository(LedgerEntryEntity)
+    .getRepository("ledger_entries")
     .insert({ id: newId(), budgetId: budget.id, kind: LedgerKind.ALLOCATION, amountPence: allocation, memo: "Allocation", occurredAt: new Date() });
   return budget;
 }

@@ -1,6 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { Role } from "../../shared/auth";
-import { FundingBodyEntity } from "../reference";
 
 /** A person who signs in. Links say whom they act for: a provider, a funding body, a client. */
 @Entity("users")
@@ -29,7 +28,7 @@ export class UserEntity {
   @Column({ type: "uuid", nullable: true })
   providerId!: string | null;
 
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9, nullable: true })
   fundingBodyCode!: string | null;
 

@@ -3,7 +3,7 @@ import type { Context } from "./context";
 import { PUBLIC, Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { optionalUuidOf, toGlobalId } from "../../shared/ids";
-import { FundingBody, type FundingBodyEntity } from "../reference";
+import { FundingBody, type FundingBodyView } from "../reference";
 import type { CreateUserCommand } from "./user.commands";
 import { UserEntity } from "./user.entity";
 import { CreateUserInput } from "./user.inputs";
@@ -46,7 +46,7 @@ export class UserFields {
   }
 
   @FieldResolver(() => FundingBody, { nullable: true, description: "The council or NHS body a commissioner or broker works for." })
-  fundingBody(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> | null {
+  fundingBody(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<FundingBodyView | null> | null {
     return user.fundingBodyCode ? loaders.fundingBodyByCode.load(user.fundingBodyCode) : null;
   }
 }

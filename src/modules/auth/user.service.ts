@@ -116,7 +116,7 @@ export class UserService {
   }
 }
 
-export function viewerOf(user: UserEntity): Viewer {
+export function viewerOf(user: UserRecord): Viewer {
   return {
     userId: user.id,
     roles: new Set(user.roles),

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence } from "../../shared/money";
-import { BudgetKind, FundingBodyEntity } from "../reference";
+import { BudgetKind } from "../reference";
 import { BudgetManagement, GainMode } from "./budget.enums";
 import { ClientEntity } from "./client.entity";
 
@@ -26,7 +26,7 @@ export class BudgetEntity {
   @Column({ type: "uuid" })
   clientId!: string;
 
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9 })
   fundingBodyCode!: string;
 

@@ -6,9 +6,9 @@ import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { PageArgs, type Connection } from "../../shared/pagination";
 import { londonDate, LocalDate } from "../../shared/time";
-import { User, type UserEntity } from "../auth";
-import { Provider, type ProviderEntity } from "../providers";
-import { FundingBody, ServiceCategory, type FundingBodyEntity, type ServiceCategoryEntity } from "../reference";
+import { User, type UserView } from "../auth";
+import { Provider, type ProviderView } from "../providers";
+import { FundingBody, ServiceCategory, type FundingBodyView, type ServiceCategoryView } from "../reference";
 import type { CreateBudgetCommand, CreateClientCommand } from "./budget.commands";
 import { BudgetEntity } from "./budget.entity";
 import { AgeBand } from "./budget.enums";
@@ -132,12 +132,12 @@ export class ClientFields {
   }
 
   @FieldResolver(() => FundingBody)
-  fundingBody(@Root() client: ClientEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> {
+  fundingBody(@Root() client: ClientEntity, @Ctx() { loaders }: Context): Promise<FundingBodyView | null> {
     return loaders.fundingBodyByCode.load(client.fundingBodyCode);
   }
 
   @FieldResolver(() => Provider, { nullable: true, description: "The care home the client lives in." })
-  careHome(@Root() client: ClientEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> | null {
+  careHome(@Root() client: ClientEntity, @Ctx() { loaders }: Context): Promise<ProviderView | null> | null {
     return client.careHomeId ? loaders.providerById.load(client.careHomeId) : null;
   }
 
@@ -162,7 +162,7 @@ export class ClientFields {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The broker assigned to the client." })
-  broker(@Root() client: ClientEntity, @Ctx() { viewer, loaders }: Context): Promise<UserEntity | null> | null {
+  broker(@Root() client: ClientEntity, @Ctx() { viewer, loaders }: Context): Promise<UserView | null> | null {
     return viewer && canActFor(viewer, client) && client.brokerUserId ? loaders.userById.load(client.brokerUserId) : null;
   }
 }
@@ -180,14 +180,14 @@ export class BudgetFields {
   }
 
   @FieldResolver(() => FundingBody)
-  fundingBody(@Root() budget: BudgetEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> {
+  fundingBody(@Root() budget: BudgetEntity, @Ctx() { loaders }: Context): Promise<FundingBodyView | null> {
     return loaders.fundingBodyByCode.load(budget.fundingBodyCode);
   }
 
   @FieldResolver(() => [ServiceCategory], { description: "The needs in the care and support plan: what the budget may pay for." })
-  async coveredCategories(@Root() budget: BudgetEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity[]> {
+  async coveredCategories(@Root() budget: BudgetEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryView[]> {
     const categories = await loaders.categoryByCode.loadMany(budget.coveredCategories);
-    return categories.filter((c): c is ServiceCategoryEntity => c !== null && !(c instanceof Error));
+    return categories.filter((c): c is ServiceCategoryView => c !== null && !(c instanceof Error));
   }
 
   @FieldResolver(() => Pence, { description: "allocated − committed − spent − returned; never negative." })
@@ -222,7 +222,7 @@ export class LedgerEntryFields {
 @Resolver(() => User)
 export class UserClientField {
   @FieldResolver(() => Client, { nullable: true, description: "The client a CLIENT user is, or acts for." })
-  client(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> | null {
+  client(@Root() user: UserView, @Ctx() { loaders }: Context): Promise<ClientEntity | null> | null {
     return user.clientId ? loaders.clientById.load(user.clientId) : null;
   }
 }

@@ -5,7 +5,7 @@ import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserError
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { addDays, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
@@ -16,6 +16,9 @@ import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
 import { availableOf, deltaOf, returnPercentOf, type Posting } from "./ledger.rules";
+
+/** A ledger's order: newest first (ids are time-ordered). */
+const NEWEST_FIRST: Keyset<LedgerEntryEntity> = { name: "LEDGER", keys: [{ sql: "e.id", cast: "uuid", of: (e) => e.id }], direction: "DESC" };
 
 interface PostingDetail extends Posting {
   bookingId?: string | null;
@@ -268,19 +271,8 @@ export class BudgetService {
     return ok({ ...budget, ...next });
   }
 
-  async ledger(budgetId: string, { first, after }: PageArgs): Promise<Connection<LedgerEntryEntity>> {
-    const query = this.db.getRepository(LedgerEntryEntity).createQueryBuilder("e").where("e.budget_id = :budgetId", { budgetId });
-    const page = query
-      .clone()
-      .orderBy("e.id", "DESC")
-      .limit(first + 1);
-    if (after) page.andWhere("e.id < :after::uuid", { after: decodeCursor(after, "LEDGER", 1)[0] });
-    return new Connection(
-      await page.getMany(),
-      first,
-      (e) => encodeCursor("LEDGER", [e.id]),
-      () => query.getCount(),
-    );
+  ledger(budgetId: string, page: PageRequest): Promise<Connection<LedgerEntryEntity>> {
+    return keysetPage(whereIdIs(this.db.getRepository(LedgerEntryEntity).createQueryBuilder("e"), "e.budget_id", budgetId), NEWEST_FIRST, page);
   }
 
   private async checkPlan(command: CreateBudgetCommand): Promise<UserErrorData[]> {

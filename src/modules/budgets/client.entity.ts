@@ -1,7 +1,4 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
-import { UserEntity } from "../auth";
-import { ProviderEntity } from "../providers";
-import { FundingBodyEntity } from "../reference";
 import { ClientSetting } from "./budget.enums";
 
 /** A person who holds a budget (the budget holder). */
@@ -18,7 +15,7 @@ export class ClientEntity {
   @Column({ type: "varchar", length: 4 })
   postcodeDistrict!: string;
 
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9 })
   fundingBodyCode!: string;
 
@@ -26,7 +23,7 @@ export class ClientEntity {
   setting!: ClientSetting;
 
   /** The care home the client lives in (a provider), when setting is CARE_HOME. */
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Index("idx_clients_care_home_id")
   @Column({ type: "uuid", nullable: true })
   careHomeId!: string | null;
@@ -38,7 +35,7 @@ export class ClientEntity {
   @Column({ type: "boolean", default: false })
   newToSupport!: boolean;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Index("idx_clients_broker_user_id")
   @Column({ type: "uuid", nullable: true })
   brokerUserId!: string | null;

@@ -3,15 +3,25 @@ import { Role, type Viewer } from "../../shared/auth";
 import { insertRows } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { keysetPage, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { londonDate, type Clock } from "../../shared/time";
-import { UserEntity } from "../auth";
-import { isPostcodeDistrict, normalisePostcodeDistrict, ProviderEntity, ProviderKind } from "../providers";
+import type { UserService } from "../auth";
+import { isPostcodeDistrict, normalisePostcodeDistrict, ProviderKind, type ProviderService } from "../providers";
 import type { ReferenceService } from "../reference";
 import { ClientSetting } from "./budget.enums";
 import type { AssignBrokerCommand, CreateClientCommand } from "./budget.commands";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage, restrictToActFor } from "./client.rules";
+
+/** The clients list's order: by name, then id. */
+const BY_NAME: Keyset<ClientEntity> = {
+  name: "NAME",
+  keys: [
+    { sql: "c.display_name", of: (c) => c.displayName },
+    { sql: "c.id", cast: "uuid", of: (c) => c.id },
+  ],
+  direction: "ASC",
+};
 
 export class ClientService {
   private readonly clients: Repository<ClientEntity>;
@@ -19,6 +29,8 @@ export class ClientService {
   constructor(
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
+    private readonly users: UserService,
+    private readonly providers: ProviderService,
     private readonly clock: Clock,
   ) {
     this.clients = db.getRepository(ClientEntity);
@@ -62,7 +74,7 @@ export class ClientService {
     if (!client || !canManage(viewer, client)) return notFound("The client", ["clientId"]);
     const brokerUserId = command.broker?.userId ?? null;
     if (command.broker) {
-      const broker = brokerUserId ? await this.db.getRepository(UserEntity).findOneBy({ id: brokerUserId }) : null;
+      const broker = brokerUserId ? await this.users.byId(this.db.manager, brokerUserId) : null;
       if (!broker || !broker.roles.includes(Role.BROKER)) return fail(UserErrorCode.NOT_FOUND, "No broker has this user ID.", ["brokerUserId"]);
       if (broker.fundingBodyCode && broker.fundingBodyCode !== client.fundingBodyCode) {
         return fail(UserErrorCode.NOT_PERMITTED, "This broker works for another funding body.", ["brokerUserId"]);
@@ -74,23 +86,8 @@ export class ClientService {
   }
 
   /** The clients the viewer acts for, by name. */
-  async list(viewer: Viewer, { first, after }: PageArgs): Promise<Connection<ClientEntity>> {
-    const query = this.scoped(viewer);
-    const page = query
-      .clone()
-      .orderBy("c.display_name", "ASC")
-      .addOrderBy("c.id", "ASC")
-      .limit(first + 1);
-    if (after) {
-      const [name, id] = decodeCursor(after, "NAME", 2);
-      page.andWhere("(c.display_name, c.id) > (:afterName, :afterId::uuid)", { afterName: name, afterId: id });
-    }
-    return new Connection(
-      await page.getMany(),
-      first,
-      (c) => encodeCursor("NAME", [c.displayName, c.id]),
-      () => query.getCount(),
-    );
+  list(viewer: Viewer, page: PageRequest): Promise<Connection<ClientEntity>> {
+    return keysetPage(this.scoped(viewer), BY_NAME, page);
   }
 
   private scoped(viewer: Viewer): SelectQueryBuilder<ClientEntity> {
@@ -110,7 +107,7 @@ export class ClientService {
       invalid("fundingBodyCode", `No funding body has code ${client.fundingBodyCode}.`, UserErrorCode.NOT_FOUND);
     }
     if (client.setting === ClientSetting.CARE_HOME) {
-      const home = client.careHomeId ? await this.db.getRepository(ProviderEntity).findOneBy({ id: client.careHomeId }) : null;
+      const home = client.careHomeId ? await this.providers.byId(this.db.manager, client.careHomeId) : null;
       if (!home || home.kind !== ProviderKind.CARE_HOME)
         invalid("careHomeId", "Name the care home the client lives in: a provider of kind CARE_HOME.", UserErrorCode.NOT_FOUND);
     } else if (careHomeNamed) {

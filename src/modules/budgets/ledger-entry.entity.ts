@@ -1,6 +1,5 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence } from "../../shared/money";
-import { UserEntity } from "../auth";
 import { LedgerKind } from "./budget.enums";
 import { BudgetEntity } from "./budget.entity";
 
@@ -30,7 +29,7 @@ export class LedgerEntryEntity {
   @Column({ type: "uuid", nullable: true })
   bookingId!: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   actorUserId!: string | null;
 

@@ -4,8 +4,9 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ListingEntity } from "./listing.entity";
 import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
 
-// Kept while other modules' entities, resolvers and services name it (see ListingTerms / listings.forBooking for reads).
 export type { ListingView } from "./listing.models";
+// The entity class, to go: still imported by bookings, quotes and brokers (foreign keys, services, resolvers) and
+// by the tests' factories. Others name ListingView, or read ListingTerms through listings.forBooking / termsOf.
 export { ListingEntity } from "./listing.entity";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";

@@ -1,7 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
-import { ProviderEntity } from "../providers";
 import { numericQuantity } from "../../shared/money";
-import { RateType, ServiceCategoryEntity, Unit, Weekday } from "../reference";
+import { RateType, Unit, Weekday } from "../reference";
 import { ListingSetting } from "./listing.enums";
 
 /**
@@ -24,11 +23,11 @@ export class ListingEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   providerId!: string;
 
-  @ForeignKey(() => ServiceCategoryEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("service_categories", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 40 })
   categoryCode!: string;
 

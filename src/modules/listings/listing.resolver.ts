@@ -8,8 +8,8 @@ import { selects } from "../../shared/selection";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { londonDate, LocalDate } from "../../shared/time";
 import { comparePrice, PriceComparison, type ComparisonKey } from "../pricing";
-import { Provider, type ProviderEntity } from "../providers";
-import { ServiceCategory, type ServiceCategoryEntity } from "../reference";
+import { Provider, type ProviderView } from "../providers";
+import { ServiceCategory, type ServiceCategoryView } from "../reference";
 import type { CreateListingCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder } from "./listing.enums";
@@ -89,12 +89,12 @@ export class ListingFields {
   }
 
   @FieldResolver(() => Provider)
-  provider(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): ProviderEntity | null | Promise<ProviderEntity | null> {
+  provider(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): ProviderView | null | Promise<ProviderView | null> {
     return loaders.providerById.loadNow(listing.providerId);
   }
 
   @FieldResolver(() => ServiceCategory)
-  category(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
+  category(@Root() listing: ListingEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryView | null> {
     return loaders.categoryByCode.load(listing.categoryCode);
   }
 
@@ -129,7 +129,7 @@ class ProviderListingsArgs extends PageArgs {
 export class ProviderListingsField {
   @FieldResolver(() => ListingConnection, { description: "The provider's listings, newest first." })
   async listings(
-    @Root() provider: ProviderEntity,
+    @Root() provider: ProviderView,
     @Args() { first, after, includeInactive }: ProviderListingsArgs,
     @Ctx() { viewer, services, loaders }: Context,
   ) {

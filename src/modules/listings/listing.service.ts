@@ -5,8 +5,8 @@ import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { Connection, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
-import { ReferenceRateEntity, type RatesFor } from "../pricing";
-import { ProviderEntity, type ProviderService } from "../providers";
+import type { RatesFor, ReferenceRateView } from "../pricing";
+import type { ProviderService, ProviderView } from "../providers";
 import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
 import type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
@@ -39,7 +39,7 @@ export interface ListingTerms {
 export interface SearchResult {
   listings: Connection<ListingEntity>;
   /** The providers of the page, fetched by the same statement: prime the loaders with them. */
-  providers: ProviderEntity[];
+  providers: ProviderView[];
   /** With a funding body: each listing's rates, from the same statement. */
   rates: Map<ListingEntity, RatesFor> | null;
 }
@@ -49,8 +49,8 @@ export class ListingService {
   /** Every column of a listing and of its provider (and of its rate): the search primes the loaders. */
   private readonly searchColumns: { always: string; rates: string };
   private readonly toListing: (row: Record<string, unknown>) => ListingEntity;
-  private readonly toProvider: (row: Record<string, unknown>) => ProviderEntity;
-  private readonly toRate: (row: Record<string, unknown>) => ReferenceRateEntity;
+  private readonly toProvider: (row: Record<string, unknown>) => ProviderView;
+  private readonly toRate: (row: Record<string, unknown>) => ReferenceRateView;
 
   constructor(
     private readonly db: DataSource,
@@ -60,8 +60,9 @@ export class ListingService {
   ) {
     this.listings = db.getRepository(ListingEntity);
     const listingMetadata = db.getMetadata(ListingEntity);
-    const providerMetadata = db.getMetadata(ProviderEntity);
-    const rateMetadata = db.getMetadata(ReferenceRateEntity);
+    // The providers' and rates' rows by table name: their entities are those modules' own.
+    const providerMetadata = db.getMetadata("providers");
+    const rateMetadata = db.getMetadata("reference_rates");
     this.searchColumns = { always: `${selectColumns(listingMetadata, "l")}, ${selectColumns(providerMetadata, "p")}`, rates: selectColumns(rateMetadata, "r") };
     this.toListing = hydrator(listingMetadata, "l");
     this.toProvider = hydrator(providerMetadata, "p");

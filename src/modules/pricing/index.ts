@@ -3,11 +3,13 @@ import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import type { PricingLoaders, ComparisonKey } from "./pricing.loaders";
 import { ReferenceRateEntity } from "./reference-rate.entity";
+import type { ReferenceRateView } from "./pricing.models";
 import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } from "./reference-rate.resolver";
 import { compare, type Comparison } from "./reference-rate.rules";
 
-// Kept while other modules' entities and resolvers name it (see ReferenceRateRecord for reads).
 export type { ReferenceRateView } from "./pricing.models";
+// The entity class, to go: still imported by bookings (visit.entity.ts's foreign key, booking.resolver.ts) and by
+// tests counting rows. Others name ReferenceRateView or ReferenceRateRecord.
 export { ReferenceRateEntity } from "./reference-rate.entity";
 export * from "./pricing.enums";
 export { ReferenceRate, PriceComparison } from "./reference-rate.types";
@@ -32,7 +34,7 @@ export async function comparePrice(
   loaders: PricingLoaders,
   key: ComparisonKey,
   pricePence: number,
-): Promise<(Comparison & { referenceRate: ReferenceRateEntity }) | null> {
+): Promise<(Comparison & { referenceRate: ReferenceRateView }) | null> {
   const { council, minimumPence } = await loaders.ratesFor.load(key);
   return council ? { ...compare(pricePence, council.pence, minimumPence), referenceRate: council.rate } : null;
 }

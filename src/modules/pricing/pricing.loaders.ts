@@ -4,6 +4,7 @@ import { hydrator, selectColumns } from "../../shared/db";
 import { loaderByKey } from "../../shared/loaders";
 import type { Unit } from "../reference";
 import { ReferenceRateEntity } from "./reference-rate.entity";
+import type { ReferenceRateView } from "./pricing.models";
 import { councilRateLateral, minimumPriceLateral } from "./reference-rate.queries";
 
 /** What a price is compared with: a funding body, a day, and the terms of a unit. */
@@ -17,7 +18,7 @@ export interface ComparisonKey {
 }
 
 export interface RatesFor {
-  council: { rate: ReferenceRateEntity; pence: number } | null;
+  council: { rate: ReferenceRateView; pence: number } | null;
   minimumPence: number | null;
 }
 

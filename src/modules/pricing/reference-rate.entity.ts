@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
-import { FundingBodyEntity, RateType, ServiceCategoryEntity, Unit } from "../reference";
+import { RateType, Unit } from "../reference";
 import { SourceKind } from "./pricing.enums";
 
 /**
@@ -20,11 +20,11 @@ export class ReferenceRateEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9 })
   fundingBodyCode!: string;
 
-  @ForeignKey(() => ServiceCategoryEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("service_categories", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 40 })
   categoryCode!: string;
 

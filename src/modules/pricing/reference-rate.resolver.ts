@@ -4,7 +4,7 @@ import { PUBLIC, Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { toGlobalId } from "../../shared/ids";
 import { LocalDate } from "../../shared/time";
-import { FundingBody, ServiceCategory, type FundingBodyEntity, type ServiceCategoryEntity } from "../reference";
+import { FundingBody, ServiceCategory, type FundingBodyView, type ServiceCategoryView } from "../reference";
 import { ReferenceRateEntity } from "./reference-rate.entity";
 import { ImportReferenceRatesInput, SetReferenceRateInput } from "./reference-rate.inputs";
 import { ImportReferenceRatesPayload, ReferenceRate, SetReferenceRatePayload } from "./reference-rate.types";
@@ -48,12 +48,12 @@ export class ReferenceRateFields {
   }
 
   @FieldResolver(() => FundingBody)
-  fundingBody(@Root() rate: ReferenceRateEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity | null> {
+  fundingBody(@Root() rate: ReferenceRateEntity, @Ctx() { loaders }: Context): Promise<FundingBodyView | null> {
     return loaders.fundingBodyByCode.load(rate.fundingBodyCode);
   }
 
   @FieldResolver(() => ServiceCategory)
-  category(@Root() rate: ReferenceRateEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryEntity | null> {
+  category(@Root() rate: ReferenceRateEntity, @Ctx() { loaders }: Context): Promise<ServiceCategoryView | null> {
     return loaders.categoryByCode.load(rate.categoryCode);
   }
 }

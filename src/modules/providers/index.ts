@@ -4,8 +4,9 @@ import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
 
-// Kept while other modules' entities, resolvers and services name it (see ProviderRecord / providers.byId for reads).
 export type { ProviderView } from "./provider.models";
+// The entity class, to go: still imported by bookings and quotes (foreign keys, services, resolvers) and by the
+// tests' factories. Others name ProviderView, read through providers.byId, or name the table in a foreign key.
 export { ProviderEntity } from "./provider.entity";
 export { CqcRating, ProviderKind } from "./provider.enums";
 export { Provider } from "./provider.types";

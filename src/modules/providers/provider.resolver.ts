@@ -4,8 +4,8 @@ import { PUBLIC, Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
-import { User, type UserEntity } from "../auth";
-import { FundingBody, type FundingBodyEntity } from "../reference";
+import { User, type UserView } from "../auth";
+import { FundingBody, type FundingBodyView } from "../reference";
 import type { RegisterProviderCommand, UpdateProviderCommand } from "./provider.commands";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderFilter, RegisterProviderInput, SetProviderVerifiedInput, UpdateProviderInput } from "./provider.inputs";
@@ -78,16 +78,16 @@ export class ProviderFields {
   }
 
   @FieldResolver(() => [FundingBody], { description: "The funding bodies whose area it serves." })
-  async serviceAreas(@Root() provider: ProviderEntity, @Ctx() { loaders }: Context): Promise<FundingBodyEntity[]> {
+  async serviceAreas(@Root() provider: ProviderEntity, @Ctx() { loaders }: Context): Promise<FundingBodyView[]> {
     const bodies = await loaders.fundingBodyByCode.loadMany(provider.serviceAreas);
-    return bodies.filter((b): b is FundingBodyEntity => b !== null && !(b instanceof Error));
+    return bodies.filter((b): b is FundingBodyView => b !== null && !(b instanceof Error));
   }
 }
 
 @Resolver(() => User)
 export class UserProviderField {
   @FieldResolver(() => Provider, { nullable: true, description: "The provider this user works for." })
-  provider(@Root() user: UserEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> | null {
+  provider(@Root() user: UserView, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> | null {
     return user.providerId ? loaders.providerById.load(user.providerId) : null;
   }
 }

@@ -5,8 +5,9 @@ import { ServiceCategoryEntity } from "./category.entity";
 import { FundingBodyEntity } from "./funding-body.entity";
 import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
 
-// Kept while other modules' entities and resolvers name them (see FundingBodyRecord / ServiceCategoryRecord for reads).
 export type { FundingBodyView, ServiceCategoryView } from "./reference.models";
+// Entity classes, to go: still imported by quotes (ServiceCategoryEntity, FundingBodyEntity) and bookings
+// (FundingBodyEntity) for their foreign keys and resolvers. Others name the views, or the table in a foreign key.
 export { ServiceCategoryEntity } from "./category.entity";
 export { FundingBodyEntity } from "./funding-body.entity";
 export * from "./reference.enums";

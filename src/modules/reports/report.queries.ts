@@ -6,6 +6,7 @@
  * remainder so that every column adds up to the penny. Visits without a rate are counted apart.
  */
 import type { DataSource } from "typeorm";
+import { savingSql } from "../pricing";
 import { ReportDimension } from "./report.enums";
 
 /** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
@@ -90,6 +91,9 @@ export const MEASURES = [
   "below_minimum_price_bookings",
 ] as const;
 
+/** A delivered visit's saving (negative: a premium); without a reference rate NULL, which greatest() skips. */
+const SAVING = savingSql("reference_cost_pence", "cost_pence");
+
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
 export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -126,8 +130,8 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       SELECT budget_id, ${keyList}
              coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NOT NULL), 0) AS sourced,
              coalesce(sum(reference_cost_pence), 0) AS reference,
-             coalesce(sum(greatest(reference_cost_pence - cost_pence, 0)), 0) AS saving,
-             coalesce(sum(greatest(cost_pence - reference_cost_pence, 0)), 0) AS premium,
+             coalesce(sum(greatest(${SAVING}, 0)), 0) AS saving,
+             coalesce(sum(greatest(-${SAVING}, 0)), 0) AS premium,
              coalesce(sum(earmark_pence), 0) AS returned,
              count(*) AS visits,
              count(*) FILTER (WHERE reference_cost_pence IS NULL) AS without_reference,

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type
 import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { londonDate, LocalDate } from "../../shared/time";
-import { Budget, canManage, type BudgetEntity } from "../budgets";
+import { Budget, canActFor, type BudgetView } from "../budgets";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyMeasuresRecord } from "./report.queries";
 import type { EfficiencyReportRecord, PriceDistributionRecord } from "./report.service";
@@ -41,10 +41,8 @@ export class BudgetEfficiencyField {
     nullable: true,
     description: "Where this budget's savings went, over its delivered visits (for its client's side; commissioners, brokers, the client).",
   })
-  async efficiency(@Root() budget: BudgetEntity, @Ctx() { viewer, loaders }: Context): Promise<EfficiencyMeasuresRecord | null> {
+  async efficiency(@Root() budget: BudgetView, @Ctx() { viewer, loaders }: Context): Promise<EfficiencyMeasuresRecord | null> {
     const client = await loaders.clientById.load(budget.clientId);
-    return client && viewer && (canManage(viewer, client) || viewer.clientId === client.id || client.brokerUserId === viewer.userId)
-      ? loaders.efficiencyOfBudget.load(budget.id)
-      : null;
+    return client && viewer && canActFor(viewer, client) ? loaders.efficiencyOfBudget.load(budget.id) : null;
   }
 }

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
-import { councilRateLateral, minimumPriceLateral, SourceKind, type ReferenceRateEntity, type ReferenceRateService } from "../pricing";
+import { councilRateLateral, minimumPriceLateral, savingSql, SourceKind, type ReferenceRateService, type ReferenceRateView } from "../pricing";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
 import {
@@ -53,7 +53,7 @@ export interface PriceDistributionRecord {
   fundingBodyCode: string;
   categoryCode: string;
   on: string;
-  referenceRates: ReferenceRateEntity[];
+  referenceRates: ReferenceRateView[];
   listings: DistributionRecord;
   bookings: DistributionRecord;
 }
@@ -111,7 +111,8 @@ export class ReportService {
          LEFT JOIN LATERAL ${minimumPriceLateral("l", "(b.starts_at AT TIME ZONE 'Europe/London')::date")} mp ON true
          WHERE b.funding_body_code = $1 AND l.category_code = $2 AND b.status NOT IN ('DECLINED', 'CANCELLED')
        )
-       SELECT what, floor((price - reference) * 20.0 / reference)::int * 5 AS band, count(*) AS n,
+       -- bands of 5% of the reference rate, by how far the price is above it: minus the saving
+       SELECT what, floor(-${savingSql("reference", "price")} * 20.0 / reference)::int * 5 AS band, count(*) AS n,
               count(*) FILTER (WHERE price = reference) AS at_rate,
               count(*) FILTER (WHERE minimum IS NOT NULL AND price < minimum) AS below_minimum
        FROM priced GROUP BY what, band ORDER BY what, band`,
