@@ -15,6 +15,7 @@ import { BookingLifecycle } from "./booking-lifecycle.service";
 import { BookingPlacement, type PreparedBooking } from "./booking-placement.service";
 import type { BookingDecisionCommand, BookingRequest, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
+import type { BookingView } from "./booking.models";
 
 export class BookingService {
   private readonly bookings: Repository<BookingEntity>;
@@ -93,6 +94,11 @@ export class BookingService {
   /** Cancels a booking inside the caller's transaction (a package cancels its bookings with its own). */
   cancelWithin(tx: EntityManager, viewer: Viewer, bookingId: string, note: string): Promise<Result<BookingEntity>> {
     return this.lifecycle.cancelWithin(tx, viewer, bookingId, note);
+  }
+
+  /** A booking as it is now, read through `tx`, for another module that holds its id (a package item). No visibility check: the caller's. */
+  findBooking(tx: EntityManager, id: string): Promise<BookingView | null> {
+    return tx.findOneBy(BookingEntity, { id });
   }
 
   // Lists.
