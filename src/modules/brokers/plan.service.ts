@@ -48,6 +48,9 @@ export interface PackagePlanRecord {
   unmet: UnmetNeedRecord[];
 }
 
+/** The planner's problem within the money the budget has available (a PlanProblem may also have no limit: null). */
+type BudgetedProblem = PlanProblem & { availablePence: number };
+
 export class PlanService {
   private highs: Promise<Highs> | undefined;
 
@@ -74,11 +77,14 @@ export class PlanService {
     if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
     const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start };
     const rows = await this.listings.candidatesFor(input.needs, area);
-    const candidates = rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek));
-    const availablePence = availableOf(budget);
-    return ok(
-      await this.solve(input, { needs: input.needs, candidates, maxProviders: input.maxProviders ?? null, weeks: horizon.weeks, availablePence }, rows),
-    );
+    const problem: BudgetedProblem = {
+      needs: input.needs,
+      candidates: rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek)),
+      maxProviders: input.maxProviders ?? null,
+      weeks: horizon.weeks,
+      availablePence: availableOf(budget),
+    };
+    return ok(await this.solve(input, problem, rows));
   }
 
   /** From today (or the period's start) to the budget period's end, in whole weeks; null once the period has ended. */
@@ -90,11 +96,10 @@ export class PlanService {
   }
 
   /** The cheapest plan within the money; else why not: a need no one meets, too few providers, or the need to drop to fit. */
-  private async solve(input: PlanPackageCommand, problem: PlanProblem & { availablePence: number }, rows: ListingCandidate[]): Promise<PackagePlanRecord> {
-    const { weeks, availablePence } = problem;
+  private async solve(input: PlanPackageCommand, problem: BudgetedProblem, rows: ListingCandidate[]): Promise<PackagePlanRecord> {
     const highs = await this.solver();
     const plan = (assignment: number[], unmet: UnmetNeedRecord[], provenCheapest = true): PackagePlanRecord => ({
-      ...this.describe(problem, rows, assignment, unmet, availablePence, weeks, unmet.length === 0),
+      ...this.describe(problem, rows, assignment, unmet),
       provenCheapest,
     });
     const outcome = solvePlan(highs, problem);
@@ -106,7 +111,7 @@ export class PlanService {
     const cheapest = solvePlan(highs, { ...problem, availablePence: null });
     if (!cheapest.feasible)
       return plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]);
-    return plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, availablePence), cheapest.provenCheapest);
+    return plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, problem.availablePence), cheapest.provenCheapest);
   }
 
   /** Needs that no listing can meet, or not in the quantity asked; then too few providers allowed. */
@@ -175,15 +180,14 @@ export class PlanService {
     }));
   }
 
+  /** The plan of `assignment` (candidate indexes, one a need), feasible when nothing is unmet. */
   private describe(
-    problem: PlanProblem,
+    problem: BudgetedProblem,
     rows: ListingCandidate[],
     assignment: number[],
     unmet: UnmetNeedRecord[],
-    availablePence: number,
-    weeks: number,
-    feasible: boolean,
   ): Omit<PackagePlanRecord, "provenCheapest"> {
+    const { weeks, availablePence } = problem;
     const items: PlannedItemRecord[] = assignment.map((i) => {
       const c = problem.candidates[i];
       const reference = rows[i].referencePence;
@@ -199,7 +203,7 @@ export class PlanService {
     const referenced = items.filter((i) => i.periodReferenceCostPence !== null);
     const weeklyCostPence = items.reduce((sum, i) => sum + i.weeklyCostPence, 0);
     return {
-      feasible,
+      feasible: unmet.length === 0,
       weeks,
       items,
       weeklyCostPence,
