@@ -172,8 +172,8 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const groupBookings = new GroupBookingService(db, budgets, bookings, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
-  const packages = new PackageService(db, reference, budgets, bookings, clock);
-  const plans = new PlanService(db, reference, budgets, clock);
+  const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
+  const plans = new PlanService(reference, budgets, listings, clock);
   const reports = new ReportService(db, rates);
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }

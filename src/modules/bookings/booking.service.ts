@@ -96,7 +96,7 @@ export class BookingService {
     return this.lifecycle.cancelWithin(tx, viewer, bookingId, note);
   }
 
-  /** A booking by id, read through `tx`, whoever may see it (an idempotent replay of the call that made it). */
+  /** A booking by id, read through `tx`, whoever may see it: for another module that holds its id (a replayed acceptQuote, a package item). */
   byId(tx: EntityManager, id: string): Promise<BookingView | null> {
     return tx.findOneBy(BookingEntity, { id });
   }

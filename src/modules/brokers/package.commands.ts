@@ -1,5 +1,5 @@
 /** What the package service is asked to do: plain commands, raw uuids (null: an ID that names nothing). */
-import type { PayeeRelationship } from "../bookings";
+import type { PayeeRelationship, Schedule } from "../bookings";
 import type { PackageStatus } from "./package.enums";
 
 export interface CreatePackageCommand {
@@ -7,14 +7,10 @@ export interface CreatePackageCommand {
   budgetId: string | null;
 }
 
-// Schedule fields (startsAt, recurrence, unitsPerVisit, endsOn): to become the bookings module's Schedule value.
-export interface AddPackageItemCommand {
+/** A service for a draft: its Schedule (the first visit; recurrences keep its London wall-clock time) and terms. */
+export interface AddPackageItemCommand extends Schedule {
   packageId: string | null;
   listingId: string | null;
-  /** The first visit; recurrences keep its London wall-clock time. */
-  startsAt: Date;
-  recurrence: string | null;
-  unitsPerVisit: number;
   /** No visits after this London day; null: the budget period's end. */
   endsOn: string | null;
   payeeRelationship: PayeeRelationship;

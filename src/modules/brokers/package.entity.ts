@@ -1,9 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
-import { UserEntity } from "../auth";
-import { BookingEntity, PayeeRelationship } from "../bookings";
-import { BudgetEntity, ClientEntity } from "../budgets";
-import { ListingEntity } from "../listings";
+import { PayeeRelationship } from "../bookings";
 import { BrokerageChargedTo } from "../reference";
 import { PackageStatus } from "./package.enums";
 
@@ -17,11 +14,11 @@ export class PackageEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ClientEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("clients", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   clientId!: string;
 
-  @ForeignKey(() => BudgetEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("budgets", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   budgetId!: string;
 
@@ -30,7 +27,7 @@ export class PackageEntity {
   fundingBodyCode!: string;
 
   /** The broker who arranges it. */
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   brokerUserId!: string;
 
@@ -51,7 +48,7 @@ export class PackageEntity {
   @Column({ type: "timestamptz", nullable: true })
   agreedAt!: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   agreedByUserId!: string | null;
 
@@ -76,7 +73,7 @@ export class PackageItemEntity {
   @Column({ type: "smallint" })
   position!: number;
 
-  @ForeignKey(() => ListingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("listings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   listingId!: string;
 
@@ -111,7 +108,7 @@ export class PackageItemEntity {
   earmarkPence!: number;
 
   /** The booking made when the package was agreed. */
-  @ForeignKey(() => BookingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("bookings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   bookingId!: string | null;
 

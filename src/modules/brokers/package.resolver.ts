@@ -5,10 +5,11 @@ import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { PageArgs, type Connection } from "../../shared/pagination";
-import { User, type UserEntity } from "../auth";
-import { Booking, type BookingEntity } from "../bookings";
-import { available, Budget, Client, type BudgetEntity, type ClientEntity } from "../budgets";
-import { Listing, type ListingEntity } from "../listings";
+import { User, type UserView } from "../auth";
+import { Booking, scheduleOf, type BookingView } from "../bookings";
+import { availableOf, Budget, Client, type BudgetView, type ClientView } from "../budgets";
+import { Listing, type ListingView } from "../listings";
+import { savingPence } from "../pricing";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
 import type {
@@ -114,17 +115,17 @@ export class PackageFields {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<ClientEntity | null> {
+  client(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<ClientView | null> {
     return loaders.clientById.load(pkg.clientId);
   }
 
   @FieldResolver(() => Budget)
-  budget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<BudgetEntity | null> {
+  budget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<BudgetView | null> {
     return loaders.budgetById.load(pkg.budgetId);
   }
 
   @FieldResolver(() => User)
-  broker(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<UserEntity | null> {
+  broker(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<UserView | null> {
     return loaders.userById.load(pkg.brokerUserId);
   }
 
@@ -145,7 +146,7 @@ export class PackageFields {
 
   @FieldResolver(() => Pence, { description: "referenceCostPence less those items' cost (negative: a premium)." })
   async savingPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
-    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + (i.referenceCostPence === null ? 0 : i.referenceCostPence - i.costPence), 0);
+    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + (savingPence(i.referenceCostPence, i.costPence) ?? 0), 0);
   }
 
   @FieldResolver(() => Boolean, {
@@ -156,10 +157,7 @@ export class PackageFields {
     if (pkg.status === PackageStatus.AGREED || pkg.status === PackageStatus.CANCELLED) return null;
     const [items, budget] = await Promise.all([loaders.itemsOfPackage.load(pkg.id), loaders.budgetById.load(pkg.budgetId)]);
     const needed = items.reduce((sum, i) => sum + i.costPence + i.earmarkPence, 0);
-    return (
-      budget !== null &&
-      needed <= available({ allocated: budget.allocatedPence, committed: budget.committedPence, spent: budget.spentPence, returned: budget.returnedPence })
-    );
+    return budget !== null && needed <= availableOf(budget);
   }
 }
 
@@ -171,17 +169,17 @@ export class PackageItemFields {
   }
 
   @FieldResolver(() => Listing)
-  listing(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+  listing(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<ListingView | null> {
     return loaders.listingById.load(item.listingId);
   }
 
   @FieldResolver(() => Pence, { nullable: true, description: "referenceCostPence less costPence; null without a reference." })
   savingPence(@Root() item: PackageItemEntity): number | null {
-    return item.referenceCostPence === null ? null : item.referenceCostPence - item.costPence;
+    return savingPence(item.referenceCostPence, item.costPence);
   }
 
   @FieldResolver(() => Booking, { nullable: true, description: "The booking made when the package was agreed." })
-  booking(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<BookingEntity | null> | null {
+  booking(@Root() item: PackageItemEntity, @Ctx() { loaders }: Context): Promise<BookingView | null> | null {
     return item.bookingId ? loaders.bookingById.load(item.bookingId) : null;
   }
 }
@@ -194,9 +192,7 @@ function addItemCommandOf(input: AddPackageItemInput): AddPackageItemCommand {
   return {
     packageId: uuidOf(input.packageId, "Package"),
     listingId: uuidOf(input.listingId, "Listing"),
-    startsAt: input.startsAt,
-    recurrence: input.recurrence ?? null,
-    unitsPerVisit: input.unitsPerVisit,
+    ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
     endsOn: input.endsOn ?? null,
     payeeRelationship: input.payeeRelationship,
   };

@@ -1,16 +1,15 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
-import { In, IsNull } from "typeorm";
-import { Role, type Viewer } from "../../shared/auth";
+import { IsNull } from "typeorm";
+import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
-import { restrictTo } from "../../shared/scope";
+import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
-import { BookingEntity, isFinalBookingStatus, type BookingRequest, type BookingService } from "../bookings";
-import { canActFor, canManage, ClientEntity, type BudgetService } from "../budgets";
-import { ListingEntity } from "../listings";
+import { isFinalBookingStatus, scheduleFields, type BookingService } from "../bookings";
+import { canActFor, restrictToActFor, type BudgetService, type ClientView } from "../budgets";
+import type { ListingService } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
@@ -23,12 +22,15 @@ import type {
   PackageRef,
   PackageSearch,
 } from "./package.commands";
-import { brokerageFee, itemLabel } from "./package.rules";
+import { bookingRequestOf, brokerageFee, canArrange, itemLabel } from "./package.rules";
 
 interface Found {
   pkg: PackageEntity;
-  client: ClientEntity;
+  client: ClientView;
 }
+
+/** Newest first (ids are UUIDv7). */
+const NEWEST: Keyset<PackageEntity> = { name: "PACKAGES", keys: [{ sql: "k.id", cast: "uuid", of: (p) => p.id }], direction: "DESC" };
 
 export class PackageService {
   private readonly packages: Repository<PackageEntity>;
@@ -38,20 +40,16 @@ export class PackageService {
     private readonly reference: ReferenceService,
     private readonly budgets: BudgetService,
     private readonly bookings: BookingService,
+    private readonly listings: ListingService,
     private readonly clock: Clock,
   ) {
     this.packages = db.getRepository(PackageEntity);
   }
 
-  /** Arranging is for the client's broker and the funding body's commissioners; the client sees and agrees. */
-  canArrange(viewer: Viewer, client: ClientEntity): boolean {
-    return canManage(viewer, client) || (viewer.roles.has(Role.BROKER) && client.brokerUserId === viewer.userId);
-  }
-
   async findVisible(viewer: Viewer | null, id: string | null, tx: EntityManager = this.db.manager): Promise<Found | null> {
     if (!viewer || !id) return null;
     const pkg = await tx.findOneBy(PackageEntity, { id });
-    const client = pkg ? await tx.findOneBy(ClientEntity, { id: pkg.clientId }) : null;
+    const client = pkg ? await this.budgets.findClient(tx, pkg.clientId) : null;
     return pkg && client && canActFor(viewer, client) ? { pkg, client } : null;
   }
 
@@ -59,7 +57,7 @@ export class PackageService {
     const visible = await this.budgets.findVisibleOf(viewer, input.clientId, input.budgetId);
     if (!visible.ok) return visible;
     const found = visible.value;
-    if (!this.canArrange(viewer, found.client)) return notFound("The budget", ["budgetId"]);
+    if (!canArrange(viewer, found.client)) return notFound("The budget", ["budgetId"]);
     const pkg = Object.assign(new PackageEntity(), {
       id: newId(),
       clientId: found.client.id,
@@ -81,16 +79,7 @@ export class PackageService {
   /** Adds a service to a draft, with its cost estimated the way the booking will be made (every rule checked now). */
   async addItem(viewer: Viewer, input: AddPackageItemCommand): Promise<Result<PackageEntity>> {
     return this.changeDraft(viewer, input.packageId, async (tx, { pkg }) => {
-      const request: BookingRequest = {
-        listingId: input.listingId,
-        budgetId: pkg.budgetId,
-        startsAt: input.startsAt,
-        recurrence: input.recurrence?.trim() || null,
-        unitsPerVisit: input.unitsPerVisit,
-        payeeRelationship: input.payeeRelationship,
-        lastDay: input.endsOn ?? undefined,
-      };
-      const prepared = await this.bookings.prepare(tx, viewer, request);
+      const prepared = await this.bookings.prepare(tx, viewer, bookingRequestOf(input, pkg.budgetId));
       if (!prepared.ok) return prepared;
       const { visits } = prepared.value;
       const referenced = visits.filter((v) => v.referenceCostPence !== null);
@@ -100,10 +89,8 @@ export class PackageService {
           id: newId(),
           packageId: pkg.id,
           position,
-          listingId: request.listingId!,
-          startsAt: input.startsAt,
-          recurrence: request.recurrence,
-          unitsPerVisit: input.unitsPerVisit,
+          listingId: input.listingId!,
+          ...scheduleFields(input),
           endsOn: input.endsOn ?? null,
           payeeRelationship: input.payeeRelationship,
           visitCount: visits.length,
@@ -131,7 +118,7 @@ export class PackageService {
   async logTime(viewer: Viewer, input: LogBrokerageTimeCommand): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, input.packageId, tx);
-      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
+      if (!found || !canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       // The fee is fixed when the package is agreed, so time counts only until then.
       if (found.pkg.status !== PackageStatus.DRAFT && found.pkg.status !== PackageStatus.PROPOSED) {
         return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${found.pkg.status}: brokerage time is logged until the package is agreed.`, [
@@ -170,25 +157,8 @@ export class PackageService {
             agreedByUserId: viewer.userId,
           });
           if (!moved.ok) return moved;
-          const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
-          // Read before booking: a refusal by a constraint ends the transaction's use for queries.
-          const titles = new Map((await tx.findBy(ListingEntity, { id: In(items.map((i) => i.listingId)) })).map((l) => [l.id, l.title]));
-          for (const [index, item] of items.entries()) {
-            const booked = await this.bookings.book(tx, viewer, {
-              listingId: item.listingId,
-              budgetId: found.pkg.budgetId,
-              startsAt: item.startsAt,
-              recurrence: item.recurrence,
-              unitsPerVisit: item.unitsPerVisit,
-              payeeRelationship: item.payeeRelationship,
-              lastDay: item.endsOn ?? undefined,
-            });
-            if (!booked.ok)
-              return failAll(
-                booked.errors.map((e) => ({ ...e, message: `${itemLabel(index, titles.get(item.listingId))}: ${e.message}`, field: ["items", index] })),
-              );
-            await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
-          }
+          const booked = await this.bookItems(tx, viewer, found.pkg);
+          if (!booked.ok) return booked;
           const charged = await this.chargeBrokerage(tx, moved.value, viewer);
           return charged.ok ? ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id })) : charged;
         },
@@ -206,43 +176,51 @@ export class PackageService {
       const wasAgreed = found.pkg.status === PackageStatus.AGREED;
       const moved = await this.move(tx, found.pkg, [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.AGREED], PackageStatus.CANCELLED);
       if (!moved.ok || !wasAgreed) return moved;
-      const items = await tx.find(PackageItemEntity, { where: { packageId: found.pkg.id, removedAt: IsNull() } });
-      for (const item of items) {
-        const booking = item.bookingId ? await tx.findOneBy(BookingEntity, { id: item.bookingId }) : null;
-        if (!booking || isFinalBookingStatus(booking.status)) continue;
-        const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
-        if (!cancelled.ok) return cancelled;
-      }
-      return moved;
+      const cancelled = await this.cancelBookings(tx, viewer, found.pkg);
+      return cancelled.ok ? moved : cancelled;
     });
   }
 
-  async list(viewer: Viewer, filter: PackageSearch | null | undefined, { first, after }: PageArgs): Promise<Connection<PackageEntity>> {
+  async list(viewer: Viewer, filter: PackageSearch | null | undefined, page: PageRequest): Promise<Connection<PackageEntity>> {
     const query = this.scoped(viewer);
     if (filter?.statuses?.length) query.andWhere("k.status IN (:...statuses)", { statuses: filter.statuses });
-    if (filter?.clientId !== undefined)
-      query.andWhere(filter.clientId === null ? "false" : "k.client_id = :filterClientId", { filterClientId: filter.clientId });
-    const page = query
-      .clone()
-      .orderBy("k.id", "DESC")
-      .limit(first + 1);
-    if (after) page.andWhere("k.id < :after::uuid", { after: decodeCursor(after, "PACKAGES", 1)[0] });
-    return new Connection(
-      await page.getMany(),
-      first,
-      (p) => encodeCursor("PACKAGES", [p.id]),
-      () => query.getCount(),
-    );
+    return keysetPage(whereIdIs(query, "k.client_id", filter?.clientId), NEWEST, page);
   }
 
+  /** The packages of the clients the viewer acts for (the one policy). */
   private scoped(viewer: Viewer): SelectQueryBuilder<PackageEntity> {
-    const query = this.packages.createQueryBuilder("k");
-    if (viewer.roles.has(Role.ADMIN)) return query;
-    const scopes: string[] = [];
-    if (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode) scopes.push("k.funding_body_code = :fundingBodyCode");
-    if (viewer.roles.has(Role.CLIENT) && viewer.clientId) scopes.push("k.client_id = :clientId");
-    if (viewer.roles.has(Role.BROKER)) scopes.push("k.client_id IN (SELECT id FROM clients WHERE broker_user_id = :userId)");
-    return restrictTo(query, scopes, { fundingBodyCode: viewer.fundingBodyCode, clientId: viewer.clientId, userId: viewer.userId });
+    return restrictToActFor(this.packages.createQueryBuilder("k"), viewer, { clientId: "k.client_id", fundingBodyCode: "k.funding_body_code" });
+  }
+
+  /** Books every item, in order; a refusal names the item and why. */
+  private async bookItems(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<unknown>> {
+    const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
+    // Read before booking: a refusal by a constraint ends the transaction's use for queries.
+    const terms = await this.listings.termsOf(
+      tx,
+      items.map((i) => i.listingId),
+    );
+    for (const [index, item] of items.entries()) {
+      const booked = await this.bookings.book(tx, viewer, bookingRequestOf(item, pkg.budgetId));
+      if (!booked.ok) {
+        const label = itemLabel(index, terms.get(item.listingId)?.title);
+        return failAll(booked.errors.map((e) => ({ ...e, message: `${label}: ${e.message}`, field: ["items", index] })));
+      }
+      await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
+    }
+    return ok(null);
+  }
+
+  /** Cancels the bookings of an agreed package that have not ended, releasing what they hold. */
+  private async cancelBookings(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<unknown>> {
+    const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() } });
+    for (const item of items) {
+      const booking = item.bookingId ? await this.bookings.byId(tx, item.bookingId) : null;
+      if (!booking || isFinalBookingStatus(booking.status)) continue;
+      const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
+      if (!cancelled.ok) return cancelled;
+    }
+    return ok(null);
   }
 
   /** The funding body's brokerage terms, fixed on the package; a FEE on the budget when it pays. */
@@ -264,7 +242,7 @@ export class PackageService {
   ): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, packageId, tx);
-      if (!found || !this.canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
+      if (!found || !canArrange(viewer, found.client)) return notFound("The package", ["packageId"]);
       const locked = await tx.findOne(PackageEntity, { where: { id: found.pkg.id }, lock: { mode: "for_no_key_update" } });
       if (locked?.status !== PackageStatus.DRAFT)
         return fail(UserErrorCode.INVALID_TRANSITION, `The package is ${locked?.status}: only a draft can change.`, ["packageId"]);

@@ -3,7 +3,7 @@ import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { uuidOf } from "../../shared/ids";
-import { Listing, type ListingEntity } from "../listings";
+import { Listing, type ListingView } from "../listings";
 import type { PlanPackageCommand } from "./plan.commands";
 import { PlanPackageInput } from "./plan.inputs";
 import { PlannedItem, PlanPackagePayload } from "./plan.types";
@@ -23,7 +23,7 @@ export class PlanMutations {
 @Resolver(() => PlannedItem)
 export class PlannedItemFields {
   @FieldResolver(() => Listing)
-  listing(@Root() item: PlannedItem, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+  listing(@Root() item: PlannedItem, @Ctx() { loaders }: Context): Promise<ListingView | null> {
     return loaders.listingById.load(item.listingId);
   }
 }

@@ -1,11 +1,11 @@
 import loadHighs, { type Highs } from "highs";
-import type { DataSource } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { fail, failAll, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { formatPounds } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
-import { available, type BudgetEntity, type BudgetService, type ClientEntity } from "../budgets";
-import { councilRateLateral } from "../pricing";
+import { availableOf, type BudgetService, type BudgetView } from "../budgets";
+import type { ListingCandidate, ListingService } from "../listings";
+import { savingPence } from "../pricing";
 import { Unit, type ReferenceService } from "../reference";
 import type { Need, PlanPackageCommand } from "./plan.commands";
 import { UnmetReason } from "./plan.enums";
@@ -48,24 +48,16 @@ export interface PackagePlanRecord {
   unmet: UnmetNeedRecord[];
 }
 
-interface CandidateRow {
-  need: number;
-  id: string;
-  provider_id: string;
-  unit: Unit;
-  visit_minutes: number | null;
-  price_pence: number;
-  weekly_capacity_units: string | null;
-  reference_pence: number | null;
-}
+/** The planner's problem within the money the budget has available (a PlanProblem may also have no limit: null). */
+type BudgetedProblem = PlanProblem & { availablePence: number };
 
 export class PlanService {
   private highs: Promise<Highs> | undefined;
 
   constructor(
-    private readonly db: DataSource,
     private readonly reference: ReferenceService,
     private readonly budgets: BudgetService,
+    private readonly listings: ListingService,
     private readonly clock: Clock,
   ) {}
 
@@ -78,40 +70,48 @@ export class PlanService {
   async plan(viewer: Viewer, input: PlanPackageCommand): Promise<Result<PackagePlanRecord>> {
     const visible = await this.budgets.findVisibleOf(viewer, input.clientId, input.budgetId);
     if (!visible.ok) return visible;
-    const found = visible.value;
+    const { budget, client } = visible.value;
     const errors = await this.checkNeeds(input);
     if (errors.length) return failAll(errors);
+    const horizon = this.horizon(budget);
+    if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
+    const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start };
+    const rows = await this.listings.candidatesFor(input.needs, area);
+    const problem: BudgetedProblem = {
+      needs: input.needs,
+      candidates: rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek)),
+      maxProviders: input.maxProviders ?? null,
+      weeks: horizon.weeks,
+      availablePence: availableOf(budget),
+    };
+    return ok(await this.solve(input, problem, rows));
+  }
 
+  /** From today (or the period's start) to the budget period's end, in whole weeks; null once the period has ended. */
+  private horizon(budget: BudgetView): { start: string; weeks: number } | null {
     const today = londonDate(this.clock.now());
-    const start = today > found.budget.periodStart ? today : found.budget.periodStart;
-    if (start > found.budget.periodEnd) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
-    const weeks = Math.max(1, Math.ceil((Date.parse(addDays(found.budget.periodEnd, 1)) - Date.parse(start)) / (7 * 86_400_000)));
-    const rows = await this.candidates(input, found.client, found.budget, start);
-    const candidates = rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek));
-    const budget = found.budget;
-    const availablePence = available({
-      allocated: budget.allocatedPence,
-      committed: budget.committedPence,
-      spent: budget.spentPence,
-      returned: budget.returnedPence,
-    });
-    const problem: PlanProblem = { needs: input.needs, candidates, maxProviders: input.maxProviders ?? null, weeks, availablePence };
+    const start = today > budget.periodStart ? today : budget.periodStart;
+    if (start > budget.periodEnd) return null;
+    return { start, weeks: Math.max(1, Math.ceil((Date.parse(addDays(budget.periodEnd, 1)) - Date.parse(start)) / (7 * 86_400_000))) };
+  }
 
+  /** The cheapest plan within the money; else why not: a need no one meets, too few providers, or the need to drop to fit. */
+  private async solve(input: PlanPackageCommand, problem: BudgetedProblem, rows: ListingCandidate[]): Promise<PackagePlanRecord> {
     const highs = await this.solver();
-    const outcome = solvePlan(highs, problem);
     const plan = (assignment: number[], unmet: UnmetNeedRecord[], provenCheapest = true): PackagePlanRecord => ({
-      ...this.describe(problem, rows, assignment, unmet, availablePence, weeks, unmet.length === 0),
+      ...this.describe(problem, rows, assignment, unmet),
       provenCheapest,
     });
-    if (outcome.feasible) return ok(plan(outcome.assignment, [], outcome.provenCheapest));
+    const outcome = solvePlan(highs, problem);
+    if (outcome.feasible) return plan(outcome.assignment, [], outcome.provenCheapest);
 
     const unmet = this.unmetNeeds(input, problem, highs);
-    if (unmet.length) return ok(plan([], unmet));
+    if (unmet.length) return plan([], unmet);
     // Every need can be met by few enough providers: the money is what falls short.
     const cheapest = solvePlan(highs, { ...problem, availablePence: null });
     if (!cheapest.feasible)
-      return ok(plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]));
-    return ok(plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, availablePence), cheapest.provenCheapest));
+      return plan([], [{ need: null, reason: UnmetReason.NO_PROVIDER, message: "No combination of listings meets every need.", costPence: null }]);
+    return plan(cheapest.assignment, this.overBudget(input, problem, cheapest.assignment, problem.availablePence), cheapest.provenCheapest);
   }
 
   /** Needs that no listing can meet, or not in the quantity asked; then too few providers allowed. */
@@ -180,18 +180,17 @@ export class PlanService {
     }));
   }
 
+  /** The plan of `assignment` (candidate indexes, one a need), feasible when nothing is unmet. */
   private describe(
-    problem: PlanProblem,
-    rows: CandidateRow[],
+    problem: BudgetedProblem,
+    rows: ListingCandidate[],
     assignment: number[],
     unmet: UnmetNeedRecord[],
-    availablePence: number,
-    weeks: number,
-    feasible: boolean,
   ): Omit<PackagePlanRecord, "provenCheapest"> {
+    const { weeks, availablePence } = problem;
     const items: PlannedItemRecord[] = assignment.map((i) => {
       const c = problem.candidates[i];
-      const reference = rows[i].reference_pence;
+      const reference = rows[i].referencePence;
       return {
         need: c.need,
         listingId: c.listingId,
@@ -204,47 +203,18 @@ export class PlanService {
     const referenced = items.filter((i) => i.periodReferenceCostPence !== null);
     const weeklyCostPence = items.reduce((sum, i) => sum + i.weeklyCostPence, 0);
     return {
-      feasible,
+      feasible: unmet.length === 0,
       weeks,
       items,
       weeklyCostPence,
       periodCostPence: weeklyCostPence * weeks,
       periodReferenceCostPence: referenced.reduce((sum, i) => sum + i.periodReferenceCostPence!, 0),
-      savingPence: referenced.reduce((sum, i) => sum + i.periodReferenceCostPence! - i.periodCostPence, 0),
+      savingPence: referenced.reduce((sum, i) => sum + savingPence(i.periodReferenceCostPence!, i.periodCostPence), 0),
       availablePence,
       providers: new Set(assignment.map((i) => problem.candidates[i].providerId)).size,
       candidates: problem.candidates.length,
       unmet,
     };
-  }
-
-  /** Listings that could meet each need: category, area, days, hours, rating, unit; one statement for all needs. */
-  private candidates(input: PlanPackageCommand, client: ClientEntity, budget: BudgetEntity, on: string): Promise<CandidateRow[]> {
-    const needs = input.needs.map((need, i) => ({
-      i,
-      category_code: need.categoryCode,
-      unit: need.unit,
-      days: need.days ?? [],
-      from_time: need.from ?? null,
-      to_time: need.to ?? null,
-      min_rating: need.minCqcRating ?? null,
-    }));
-    return this.db.query(
-      `WITH needs AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(i int, category_code text, unit unit, days weekday[], from_time text, to_time text, min_rating cqc_rating))
-       SELECT n.i AS need, l.id, l.provider_id, l.unit, l.visit_minutes, l.price_pence, l.weekly_capacity_units, cr.pence AS reference_pence
-       FROM needs n
-       JOIN listings l ON l.active AND l.category_code = n.category_code
-         AND (l.unit = n.unit OR (n.unit = 'HOUR' AND l.unit = 'VISIT' AND l.visit_minutes IS NOT NULL))
-         AND l.available_days @> n.days
-         AND l.available_from <= coalesce(n.from_time, '24:00') AND l.available_to >= coalesce(n.to_time, '00:00')
-       JOIN providers p ON p.id = l.provider_id
-         AND (p.service_areas @> ARRAY[$2]::varchar[] OR p.postcode_districts @> ARRAY[$3]::varchar[] OR l.setting = 'REMOTE')
-         AND (n.min_rating IS NULL OR p.cqc_rating >= n.min_rating)
-       LEFT JOIN LATERAL ${councilRateLateral("l", "$2", "$4::date")} cr ON true
-       ORDER BY n.i, l.price_pence, l.id`,
-      [JSON.stringify(needs), budget.fundingBodyCode, client.postcodeDistrict, on],
-    );
   }
 
   private async checkNeeds(input: PlanPackageCommand): Promise<UserErrorData[]> {
@@ -261,15 +231,15 @@ export class PlanService {
 }
 
 /** A listing as a way of meeting a need: its weekly units and cost (visits pro rata for an hourly need). */
-function toCandidate(row: CandidateRow, unitsPerWeek: number): PlanCandidate {
-  const listingUnits = row.unit === Unit.VISIT && row.visit_minutes ? Math.round(((unitsPerWeek * 60) / row.visit_minutes) * 100) / 100 : unitsPerWeek;
+function toCandidate(row: ListingCandidate, unitsPerWeek: number): PlanCandidate {
+  const listingUnits = row.unit === Unit.VISIT && row.visitMinutes ? Math.round(((unitsPerWeek * 60) / row.visitMinutes) * 100) / 100 : unitsPerWeek;
   return {
     need: row.need,
-    listingId: row.id,
-    providerId: row.provider_id,
-    weeklyCostPence: Math.round(listingUnits * row.price_pence),
+    listingId: row.listingId,
+    providerId: row.providerId,
+    weeklyCostPence: Math.round(listingUnits * row.pricePence),
     weeklyListingUnits: listingUnits,
-    capacity: row.weekly_capacity_units === null ? null : Number(row.weekly_capacity_units),
+    capacity: row.weeklyCapacityUnits,
   };
 }
 

@@ -14,6 +14,9 @@ export { ListingService, type ListingTerms } from "./listing.service";
 export type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
 export type { Context as ListingsContext, ListingsServices } from "./context";
+/** The package planner's read: ListingService.candidatesFor(needs, area). */
+export type { CandidateArea, CandidateNeed } from "./listing.commands";
+export type { ListingCandidate } from "./listing.models";
 
 export const listingsModule = {
   entities: [ListingEntity],

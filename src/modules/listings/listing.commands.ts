@@ -61,3 +61,24 @@ export interface ListingSearch {
   /** Words in the title or description (web-search syntax). */
   text?: string | null;
 }
+
+/** What a need of a support plan asks of a listing (the package planner's candidates). */
+export interface CandidateNeed {
+  categoryCode: string;
+  /** HOUR needs may also be met by VISIT listings of known length. */
+  unit: Unit;
+  /** The listing must be available on each of these days. */
+  days?: Weekday[] | null;
+  /** HH:MM, London time. */
+  from?: string | null;
+  /** HH:MM (24:00 for midnight). */
+  to?: string | null;
+  minCqcRating?: CqcRating | null;
+}
+
+/** Whom the candidates are for: the client's funding body (its area and rates), their postcode district, the day rates are read on. */
+export interface CandidateArea {
+  fundingBodyCode: string;
+  postcodeDistrict: string;
+  on: string;
+}

@@ -8,8 +8,10 @@ import { badUserInput } from "../../shared/errors";
 import { afterCursor, cursorIn, decodeCursor, type CursorValue, type KeyColumn, type Keyset } from "../../shared/pagination";
 import { councilRateLateral, minimumPriceLateral, savingBasisPointsSql } from "../pricing";
 import { normalisePostcodeDistrict } from "../providers";
-import type { ListingSearch } from "./listing.commands";
+import type { Unit } from "../reference";
+import type { CandidateArea, CandidateNeed, ListingSearch } from "./listing.commands";
 import { ListingOrder } from "./listing.enums";
+import type { ListingCandidate } from "./listing.models";
 
 /** Saving against the funding body's rate, in basis points of the rate (an integer: exact in cursors). */
 const SAVING_BP = savingBasisPointsSql("cr.pence", "l.price_pence");
@@ -135,4 +137,61 @@ function afterSaving(values: CursorValue[], c: Conditions): string {
 export function countStatement(filter: ListingSearch): SearchStatement {
   const c = filterConditions(filter);
   return { sql: `SELECT count(*)::int AS count FROM listings l JOIN providers p ON p.id = l.provider_id ${c.where}`, params: c.params };
+}
+
+/**
+ * The package planner's candidates: active listings that could meet each need (category, unit or
+ * visits pro rata for an hourly need, days, hours, the client's area, rating), with the funding
+ * body's rate per unit on the day; one statement for all needs, each need's cheapest first.
+ */
+export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea): SearchStatement {
+  const rows = needs.map((need, i) => ({
+    i,
+    category_code: need.categoryCode,
+    unit: need.unit,
+    days: need.days ?? [],
+    from_time: need.from ?? null,
+    to_time: need.to ?? null,
+    min_rating: need.minCqcRating ?? null,
+  }));
+  const sql = `WITH needs AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(i int, category_code text, unit unit, days weekday[], from_time text, to_time text, min_rating cqc_rating))
+     SELECT n.i AS need, l.id, l.provider_id, l.unit, l.visit_minutes, l.price_pence, l.weekly_capacity_units, cr.pence AS reference_pence
+     FROM needs n
+     JOIN listings l ON l.active AND l.category_code = n.category_code
+       AND (l.unit = n.unit OR (n.unit = 'HOUR' AND l.unit = 'VISIT' AND l.visit_minutes IS NOT NULL))
+       AND l.available_days @> n.days
+       AND l.available_from <= coalesce(n.from_time, '24:00') AND l.available_to >= coalesce(n.to_time, '00:00')
+     JOIN providers p ON p.id = l.provider_id
+       AND (p.service_areas @> ARRAY[$2]::varchar[] OR p.postcode_districts @> ARRAY[$3]::varchar[] OR l.setting = 'REMOTE')
+       AND (n.min_rating IS NULL OR p.cqc_rating >= n.min_rating)
+     LEFT JOIN LATERAL ${councilRateLateral("l", "$2", "$4::date")} cr ON true
+     ORDER BY n.i, l.price_pence, l.id`;
+  return { sql, params: [JSON.stringify(rows), area.fundingBodyCode, area.postcodeDistrict, area.on] };
+}
+
+/** A row of candidatesStatement. */
+export interface CandidateRow {
+  need: number;
+  id: string;
+  provider_id: string;
+  unit: Unit;
+  visit_minutes: number | null;
+  price_pence: number;
+  /** numeric: a string. */
+  weekly_capacity_units: string | null;
+  reference_pence: number | null;
+}
+
+export function candidateOf(row: CandidateRow): ListingCandidate {
+  return {
+    need: row.need,
+    listingId: row.id,
+    providerId: row.provider_id,
+    unit: row.unit,
+    visitMinutes: row.visit_minutes,
+    pricePence: row.price_pence,
+    weeklyCapacityUnits: row.weekly_capacity_units === null ? null : Number(row.weekly_capacity_units),
+    referencePence: row.reference_pence,
+  };
 }

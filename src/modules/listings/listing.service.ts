@@ -8,10 +8,11 @@ import type { Clock } from "../../shared/time";
 import type { RatesFor, ReferenceRateView } from "../pricing";
 import type { ProviderService, ProviderView } from "../providers";
 import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
-import type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
+import type { CandidateArea, CandidateNeed, CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder, type ListingSetting } from "./listing.enums";
-import { countStatement, cursorOf, searchStatement } from "./listing.queries";
+import type { ListingCandidate } from "./listing.models";
+import { candidateOf, candidatesStatement, countStatement, cursorOf, searchStatement, type CandidateRow } from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
 
 const ALL_DAYS = Object.values(Weekday);
@@ -83,6 +84,12 @@ export class ListingService {
   async termsOf(tx: EntityManager, ids: string[]): Promise<Map<string, ListingTerms>> {
     const listings = ids.length ? await tx.findBy(ListingEntity, { id: In(ids) }) : [];
     return new Map(listings.map((l) => [l.id, l]));
+  }
+
+  /** Active listings that could meet each need in the client's area, each need's cheapest first (the package planner's candidates). */
+  async candidatesFor(needs: CandidateNeed[], area: CandidateArea): Promise<ListingCandidate[]> {
+    const { sql, params } = candidatesStatement(needs, area);
+    return (await this.db.query<CandidateRow[]>(sql, params)).map(candidateOf);
   }
 
   async create(viewer: Viewer, command: CreateListingCommand): Promise<Result<ListingEntity>> {
