@@ -168,8 +168,8 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const listings: ListingService = new ListingService(db, reference, providers, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings = new BookingService(db, reference, budgets, rates, clock);
-  const groupBookings = new GroupBookingService(db, budgets, bookings, clock);
+  const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
+  const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);

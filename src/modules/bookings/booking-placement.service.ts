@@ -9,13 +9,14 @@ import { insertRows, isViolation, PgCode, transactionResult } from "../../shared
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { costPence, formatPounds, isHundredths, MAX_PENCE } from "../../shared/money";
+import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { londonDate, type Clock } from "../../shared/time";
+import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
-import { ListingEntity } from "../listings";
-import { snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
-import { isSinglePerson, ProviderEntity } from "../providers";
-import type { ReferenceService } from "../reference";
+import type { ListingService, ListingTerms } from "../listings";
+import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
+import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
+import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
@@ -29,12 +30,20 @@ export interface PreparedBooking {
   /** Read once, under its lock, by prepare(); committed from by place(). */
   budget: LockedBudget;
   client: ClientView;
-  listing: ListingEntity;
-  provider: ProviderEntity;
+  listing: ListingTerms;
+  provider: ProviderRecord;
   unitPricePence: number;
   visits: (PricedVisit & VisitSnapshot & { earmarkPence: number })[];
   approvalReasons: ApprovalReason[];
   totalCostPence: number;
+}
+
+/** What a booking's rules read of the listing booked (BookingPlacement.termsOf). */
+interface BookingTerms {
+  listing: ListingTerms;
+  provider: ProviderRecord;
+  category: ServiceCategoryRecord;
+  fundingBody: FundingBodyRecord;
 }
 
 interface PricedVisit {
@@ -50,6 +59,8 @@ export class BookingPlacement {
     private readonly reference: ReferenceService,
     private readonly budgets: BudgetService,
     private readonly rates: ReferenceRateService,
+    private readonly listings: ListingService,
+    private readonly providers: ProviderService,
     private readonly clock: Clock,
   ) {}
 
@@ -85,33 +96,47 @@ export class BookingPlacement {
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
     const found = await this.budgets.lockVisible(tx, viewer, request.budgetId);
     if (!found) return notFound("The budget", ["budgetId"]);
-    const listing = request.listingId ? await tx.findOneBy(ListingEntity, { id: request.listingId }) : null;
-    if (!listing?.active) return notFound("The listing", ["listingId"]);
-    const provider = await tx.findOneByOrFail(ProviderEntity, { id: listing.providerId });
-    const category = await this.reference.findCategory(listing.categoryCode, tx);
-    const fundingBody = await this.reference.findFundingBody(found.budget.fundingBodyCode, tx);
-    if (!category || !fundingBody) throw new Error("reference data missing");
-
-    const schedule = scheduleFields(request);
-    if (!(schedule.unitsPerVisit > 0 && schedule.unitsPerVisit <= 10_000 && isHundredths(schedule.unitsPerVisit))) {
-      return fail(UserErrorCode.INVALID_VALUE, "Units per visit is a positive number with at most two decimals (e.g. 1.5).", ["unitsPerVisit"]);
-    }
-    if (schedule.startsAt.getTime() < this.clock.now().getTime()) {
-      return fail(UserErrorCode.INVALID_VALUE, "The first visit is in the past: book from now on.", ["startsAt"]);
-    }
-    const lastDay = request.lastDay && request.lastDay < found.budget.periodEnd ? request.lastDay : found.budget.periodEnd;
-    const starts = visitStarts(schedule.startsAt, schedule.recurrence, lastDay);
-    if (!starts.ok) return starts;
-    if (starts.value.length === 0) {
-      return fail(
-        UserErrorCode.OUTSIDE_BUDGET_PERIOD,
-        `No visit of this schedule falls within the budget's period ${found.budget.periodStart} to ${lastDay}.`,
-        ["startsAt"],
-      );
-    }
+    const { budget, client } = found;
+    const terms = request.listingId ? await this.termsOf(tx, request.listingId, budget.fundingBodyCode) : null;
+    if (!terms) return notFound("The listing", ["listingId"]);
+    const { listing, provider, category, fundingBody } = terms;
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
-    const minutes = visitMinutes(listing.unit, listing.visitMinutes, schedule.unitsPerVisit);
-    const costPerVisit = request.visitCostPence ?? costPence(schedule.unitsPerVisit, unitPricePence);
+    const times = this.visitsOf(request, budget, listing, unitPricePence);
+    if (!times.ok) return times;
+    const totalCostPence = times.value.reduce((sum, v) => sum + v.costPence, 0);
+    const assessment = assessBooking({
+      budget,
+      category,
+      provider,
+      listing,
+      visits: times.value,
+      payeeRelationship: request.payeeRelationship,
+      totalCostPence,
+      lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
+    });
+    if (assessment.refusals.length > 0) return failAll(assessment.refusals);
+    const visits = await this.priceVisits(tx, budget, listing, times.value, unitPricePence);
+    return ok({ request, budget, client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
+  }
+
+  /** The active listing booked, through the listings and providers modules, and the reference data its rules need. */
+  private async termsOf(tx: EntityManager, listingId: string, fundingBodyCode: string): Promise<BookingTerms | null> {
+    const listing = await this.listings.forBooking(tx, listingId);
+    if (!listing?.active) return null;
+    const provider = await this.providers.byId(tx, listing.providerId);
+    const category = await this.reference.findCategory(listing.categoryCode, tx);
+    const fundingBody = await this.reference.findFundingBody(fundingBodyCode, tx);
+    if (!provider || !category || !fundingBody) throw new Error(`listing ${listing.id}: provider or reference data missing`);
+    return { listing, provider, category, fundingBody };
+  }
+
+  /** The schedule's visits within the budget's period (and the request's last day), each timed and costed. */
+  private visitsOf(request: BookingRequest, budget: LockedBudget, listing: ListingTerms, unitPricePence: number): Result<PricedVisit[]> {
+    const starts = this.startsWithin(request, budget);
+    if (!starts.ok) return starts;
+    const { unitsPerVisit } = request;
+    const minutes = visitMinutes(listing.unit, listing.visitMinutes, unitsPerVisit);
+    const costPerVisit = request.visitCostPence ?? costPence(unitsPerVisit, unitPricePence);
     if (costPerVisit > MAX_PENCE) {
       return fail(
         UserErrorCode.INVALID_VALUE,
@@ -119,89 +144,36 @@ export class BookingPlacement {
         ["unitsPerVisit"],
       );
     }
-    const times = starts.value.map((startsAt) => ({
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + minutes * 60_000),
-      units: schedule.unitsPerVisit,
-      costPence: costPerVisit,
-    }));
-    const totalCostPence = costPerVisit * times.length;
+    const endOf = (startsAt: Date) => new Date(startsAt.getTime() + minutes * 60_000);
+    return ok(starts.value.map((startsAt) => ({ startsAt, endsAt: endOf(startsAt), units: unitsPerVisit, costPence: costPerVisit })));
+  }
 
-    const assessment = assessBooking({
-      budget: found.budget,
-      category,
-      provider,
-      listing,
-      visits: times,
-      payeeRelationship: request.payeeRelationship,
-      totalCostPence,
-      lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
-    });
-    if (assessment.refusals.length > 0) return failAll(assessment.refusals);
-    const visits = await this.priceVisits(tx, found.budget, listing, times, unitPricePence);
-    return ok({
-      request,
-      budget: found.budget,
-      client: found.client,
-      listing,
-      provider,
-      unitPricePence,
-      visits,
-      approvalReasons: assessment.approvalReasons,
-      totalCostPence,
-    });
+  /** When the schedule's visits start: from now on, within the budget's period and the request's last day, at least one. */
+  private startsWithin(request: BookingRequest, budget: LockedBudget): Result<Date[]> {
+    const { startsAt, recurrence, unitsPerVisit } = scheduleFields(request);
+    if (!isUnits(Quantity.PER_VISIT, unitsPerVisit)) return fail(UserErrorCode.INVALID_VALUE, unitsRule(Quantity.PER_VISIT), ["unitsPerVisit"]);
+    if (startsAt.getTime() < this.clock.now().getTime()) {
+      return fail(UserErrorCode.INVALID_VALUE, "The first visit is in the past: book from now on.", ["startsAt"]);
+    }
+    const lastDay = request.lastDay && request.lastDay < budget.periodEnd ? request.lastDay : budget.periodEnd;
+    const starts = visitStarts(startsAt, recurrence, lastDay);
+    if (starts.ok && starts.value.length === 0) {
+      const message = `No visit of this schedule falls within the budget's period ${budget.periodStart} to ${lastDay}.`;
+      return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, message, ["startsAt"]);
+    }
+    return starts;
   }
 
   /** Writes a prepared booking: the booking, its visits (the overlap constraint), and its commitment (the money). */
   async place(tx: EntityManager, viewer: Viewer, prepared: PreparedBooking): Promise<Result<BookingEntity>> {
-    const { request, budget, client, listing, provider, visits } = prepared;
-    const now = this.clock.now();
-    const booking = tx.create(BookingEntity, {
-      id: newId(),
-      clientId: client.id,
-      budgetId: budget.id,
-      fundingBodyCode: budget.fundingBodyCode,
-      listingId: listing.id,
-      providerId: provider.id,
-      quoteId: request.quoteId ?? null,
-      groupBookingId: request.groupBookingId ?? null,
-      groupSharePence: request.groupSharePence ?? null,
-      status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
-      ...scheduleFields(request),
-      unitPricePence: prepared.unitPricePence,
-      payeeRelationship: request.payeeRelationship,
-      approvalReasons: prepared.approvalReasons,
-      approvalDecision: null,
-      approvalDecidedBy: null,
-      approvalDecidedAt: null,
-      approvalNote: "",
-      createdByUserId: viewer.userId,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const booking = tx.create(BookingEntity, bookingRow(prepared, viewer.userId, this.clock.now()));
     await insertRows(tx, BookingEntity, [booking]);
-    const singlePerson = isSinglePerson(provider.kind) && !request.sharesTheSlot;
-    const placed = await this.placeVisits(
-      tx,
-      visits.map((v) => ({
-        ...v,
-        id: newId(),
-        bookingId: booking.id,
-        providerId: provider.id,
-        singlePerson,
-        status: VisitStatus.SCHEDULED,
-        recordedAt: null,
-        recordedByUserId: null,
-      })),
-    );
+    const placed = await this.placeVisits(tx, visitRows(prepared, booking.id));
     if (!placed.ok) return placed;
+    const { budget, visits, totalCostPence } = prepared;
     const earmarkPence = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
-    const committed = await this.budgets.commit(
-      tx,
-      budget,
-      { bookingId: booking.id, costPence: prepared.totalCostPence, earmarkPence, visits: visits.length },
-      viewer.userId,
-    );
+    const commitment = { bookingId: booking.id, costPence: totalCostPence, earmarkPence, visits: visits.length };
+    const committed = await this.budgets.commit(tx, budget, commitment, viewer.userId);
     return committed.ok ? ok(booking) : committed;
   }
 
@@ -213,7 +185,7 @@ export class BookingPlacement {
   private async priceVisits<V extends PricedVisit>(
     tx: EntityManager,
     budget: LockedBudget,
-    listing: ListingEntity,
+    listing: ListingTerms,
     visits: V[],
     unitPricePence: number,
   ): Promise<(V & VisitSnapshot & { earmarkPence: number })[]> {
@@ -222,13 +194,13 @@ export class BookingPlacement {
     const snapshots = visits.map((v, i) => snapshotOn(versions, listing, days[i], v.units, unitPricePence));
     const marks = earmarksUnder(
       budget,
-      snapshots.map((s, i) => (s.referenceCostPence === null ? null : s.referenceCostPence - visits[i].costPence)),
+      snapshots.map((s, i) => savingPence(s.referenceCostPence, visits[i].costPence)),
     );
     return visits.map((v, i) => ({ ...v, ...snapshots[i], earmarkPence: marks[i] }));
   }
 
   /** Inserts visits; an overlap with another active visit of the same personal assistant is SLOT_TAKEN. */
-  private async placeVisits(tx: EntityManager, visits: Partial<VisitEntity>[]): Promise<Result<true>> {
+  private async placeVisits(tx: EntityManager, visits: VisitEntity[]): Promise<Result<true>> {
     try {
       for (let i = 0; i < visits.length; i += 500) await insertRows(tx, VisitEntity, visits.slice(i, i + 500));
       return ok(true);
@@ -242,4 +214,48 @@ export class BookingPlacement {
       throw error;
     }
   }
+}
+
+/** The booking row of a prepared booking: its status from the approval reasons, its price and schedule fixed. */
+function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Date): BookingEntity {
+  const { request, budget, client, listing, provider } = prepared;
+  return {
+    id: newId(),
+    clientId: client.id,
+    budgetId: budget.id,
+    fundingBodyCode: budget.fundingBodyCode,
+    listingId: listing.id,
+    providerId: provider.id,
+    quoteId: request.quoteId ?? null,
+    groupBookingId: request.groupBookingId ?? null,
+    groupSharePence: request.groupSharePence ?? null,
+    status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
+    ...scheduleFields(request),
+    unitPricePence: prepared.unitPricePence,
+    payeeRelationship: request.payeeRelationship,
+    approvalReasons: prepared.approvalReasons,
+    approvalDecision: null,
+    approvalDecidedBy: null,
+    approvalDecidedAt: null,
+    approvalNote: "",
+    createdByUserId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The visit rows of a prepared booking; a personal assistant's first booking of a slot holds their diary (the overlap constraint). */
+function visitRows(prepared: PreparedBooking, bookingId: string): VisitEntity[] {
+  const { request, provider, visits } = prepared;
+  const singlePerson = isSinglePerson(provider.kind) && !request.sharesTheSlot;
+  return visits.map((v) => ({
+    ...v,
+    id: newId(),
+    bookingId,
+    providerId: provider.id,
+    singlePerson,
+    status: VisitStatus.SCHEDULED,
+    recordedAt: null,
+    recordedByUserId: null,
+  }));
 }

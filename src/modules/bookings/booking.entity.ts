@@ -1,9 +1,5 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
-import { UserEntity } from "../auth";
-import { ListingEntity } from "../listings";
-import { ProviderEntity } from "../providers";
-import { FundingBodyEntity } from "../reference";
 import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
 import type { Schedule } from "./schedule.rules";
 
@@ -30,15 +26,15 @@ export class BookingEntity implements Schedule {
   budgetId!: string;
 
   /** The budget's funding body, kept here for scoping and reports. */
-  @ForeignKey(() => FundingBodyEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("funding_bodies", { onDelete: "RESTRICT" })
   @Column({ type: "varchar", length: 9 })
   fundingBodyCode!: string;
 
-  @ForeignKey(() => ListingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("listings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   listingId!: string;
 
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   providerId!: string;
 
@@ -85,7 +81,7 @@ export class BookingEntity implements Schedule {
   @Column({ type: "enum", enum: ApprovalDecision, enumName: "approval_decision", nullable: true })
   approvalDecision!: ApprovalDecision | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   approvalDecidedBy!: string | null;
 
@@ -95,7 +91,7 @@ export class BookingEntity implements Schedule {
   @Column({ type: "varchar", length: 500, default: "" })
   approvalNote!: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   createdByUserId!: string;
 

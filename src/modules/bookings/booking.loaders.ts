@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { hydrator, selectColumns } from "../../shared/db";
 import { groupedInKeyOrder, loaderByForeignKey, loaderByKey } from "../../shared/loaders";
 import { afterCursor, cursorIn, type Keyset } from "../../shared/pagination";
+import { savingSql } from "../pricing";
 import { BookingEntity } from "./booking.entity";
 import { GroupBookingEntity } from "./group-booking.entity";
 import { VisitEntity } from "./visit.entity";
@@ -73,7 +74,7 @@ export function createBookingLoaders(db: DataSource) {
                 coalesce(sum(earmark_pence) FILTER (WHERE status = 'DELIVERED'), 0)::int8 AS returned,
                 coalesce(sum(cost_pence) FILTER (WHERE ${ACTIVE}), 0)::int8 AS cost,
                 coalesce(sum(reference_cost_pence) FILTER (WHERE ${ACTIVE}), 0)::int8 AS reference,
-                coalesce(sum(reference_cost_pence - cost_pence) FILTER (WHERE ${ACTIVE}), 0)::int8 AS saving,
+                coalesce(sum(${savingSql("reference_cost_pence", "cost_pence")}) FILTER (WHERE ${ACTIVE}), 0)::int8 AS saving,
                 count(*) FILTER (WHERE ${ACTIVE} AND reference_cost_pence IS NULL)::int AS without_reference,
                 coalesce(bool_or(below_minimum_price) FILTER (WHERE ${ACTIVE}), false) AS below_minimum,
                 (array_agg(reference_rate_id ORDER BY starts_at) FILTER (WHERE ${ACTIVE} AND reference_rate_id IS NOT NULL))[1] AS first_rate

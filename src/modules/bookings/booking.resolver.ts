@@ -7,9 +7,9 @@ import { toGlobalId, uuidOf } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { Budget, canActFor, Client, LedgerEntry, type BudgetView, type ClientView, type LedgerEntryView } from "../budgets";
-import { Listing, type ListingEntity } from "../listings";
-import { ReferenceRate, type ReferenceRateEntity } from "../pricing";
-import { Provider, type ProviderEntity } from "../providers";
+import { Listing, type ListingView } from "../listings";
+import { ReferenceRate, savingPence, type ReferenceRateView } from "../pricing";
+import { Provider, type ProviderView } from "../providers";
 import type { BookingDecisionCommand, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
@@ -141,12 +141,12 @@ export class BookingFields {
   }
 
   @FieldResolver(() => Listing)
-  listing(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ListingEntity | null | Promise<ListingEntity | null> {
+  listing(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ListingView | null | Promise<ListingView | null> {
     return loaders.listingById.loadNow(booking.listingId);
   }
 
   @FieldResolver(() => Provider)
-  provider(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ProviderEntity | null | Promise<ProviderEntity | null> {
+  provider(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): ProviderView | null | Promise<ProviderView | null> {
     return loaders.providerById.loadNow(booking.providerId);
   }
 
@@ -159,7 +159,7 @@ export class BookingFields {
     nullable: true,
     description: "The rate the first visit is compared with (later visits may fall under later versions).",
   })
-  async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> {
+  async referenceRate(@Root() booking: BookingEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateView | null> {
     const { firstReferenceRateId } = await loaders.visitTotalsOfBooking.load(booking.id);
     return firstReferenceRateId ? loaders.referenceRateById.load(firstReferenceRateId) : null;
   }
@@ -225,13 +225,13 @@ export class VisitFields {
   }
 
   @FieldResolver(() => ReferenceRate, { nullable: true, description: "The funding body's rate in force on the visit's day, frozen when booked." })
-  referenceRate(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateEntity | null> | null {
+  referenceRate(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateView | null> | null {
     return visit.referenceRateId ? loaders.referenceRateById.load(visit.referenceRateId) : null;
   }
 
   @FieldResolver(() => Pence, { nullable: true, description: "Null: no reference rate that day." })
   savingPence(@Root() visit: VisitEntity): number | null {
-    return visit.referenceCostPence === null ? null : visit.referenceCostPence - visit.costPence;
+    return savingPence(visit.referenceCostPence, visit.costPence);
   }
 }
 

@@ -6,16 +6,25 @@
 import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import type { Result } from "../../shared/errors";
-import { Connection, decodeCursor, encodeCursor, type PageArgs } from "../../shared/pagination";
+import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView, type RowScope } from "../budgets";
+import type { ListingService } from "../listings";
 import type { ReferenceRateService } from "../pricing";
+import type { ProviderService } from "../providers";
 import type { ReferenceService } from "../reference";
 import { BookingLifecycle } from "./booking-lifecycle.service";
 import { BookingPlacement, type PreparedBooking } from "./booking-placement.service";
 import type { BookingDecisionCommand, BookingRequest, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import type { BookingView } from "./booking.models";
+
+/** The bookings list's order: newest first (ids are time-ordered UUIDv7). */
+const NEWEST_FIRST: Keyset<BookingEntity> = {
+  name: "BOOKINGS",
+  keys: [{ sql: "b.id", cast: "uuid", of: (b) => b.id }],
+  direction: "DESC",
+};
 
 export class BookingService {
   private readonly bookings: Repository<BookingEntity>;
@@ -27,10 +36,12 @@ export class BookingService {
     reference: ReferenceService,
     private readonly budgets: BudgetService,
     rates: ReferenceRateService,
+    listings: ListingService,
+    providers: ProviderService,
     clock: Clock,
   ) {
     this.bookings = db.getRepository(BookingEntity);
-    this.placement = new BookingPlacement(db, reference, budgets, rates, clock);
+    this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, clock);
     this.lifecycle = new BookingLifecycle(db, budgets, this, clock);
   }
 
@@ -104,22 +115,12 @@ export class BookingService {
   // Lists.
 
   /** Bookings the viewer may see, newest first. */
-  async list(viewer: Viewer, search: BookingSearch, { first, after }: PageArgs): Promise<Connection<BookingEntity>> {
+  list(viewer: Viewer, search: BookingSearch, page: PageRequest): Promise<Connection<BookingEntity>> {
     const query = this.scoped(viewer);
     if (search.statuses?.length) query.andWhere("b.status IN (:...statuses)", { statuses: search.statuses });
-    if (search.clientId !== undefined) query.andWhere(search.clientId ? "b.client_id = :clientId" : "false", { clientId: search.clientId });
-    if (search.budgetId !== undefined) query.andWhere(search.budgetId ? "b.budget_id = :budgetId" : "false", { budgetId: search.budgetId });
-    const page = query
-      .clone()
-      .orderBy("b.id", "DESC")
-      .limit(first + 1);
-    if (after) page.andWhere("b.id < :after::uuid", { after: decodeCursor(after, "BOOKINGS", 1)[0] });
-    return new Connection(
-      await page.getMany(),
-      first,
-      (b) => encodeCursor("BOOKINGS", [b.id]),
-      () => query.getCount(),
-    );
+    whereIdIs(query, "b.client_id", search.clientId);
+    whereIdIs(query, "b.budget_id", search.budgetId);
+    return keysetPage(query, NEWEST_FIRST, page);
   }
 
   /** The viewer's bookings: those of the clients they act for (the one policy), and a provider's own. */

@@ -1,8 +1,5 @@
 import { Column, Entity, ForeignKey, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
-import { UserEntity } from "../auth";
-import { ListingEntity } from "../listings";
-import { ProviderEntity } from "../providers";
 import { GroupSplit } from "./booking.enums";
 
 /**
@@ -14,16 +11,16 @@ export class GroupBookingEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => ListingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("listings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   listingId!: string;
 
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   providerId!: string;
 
   /** Where the session happens: a provider of kind CARE_HOME. */
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   careHomeId!: string;
 
@@ -44,7 +41,7 @@ export class GroupBookingEntity {
   @Column({ type: "integer" })
   sessionPricePence!: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   createdByUserId!: string;
 

@@ -3,8 +3,9 @@ import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
-import { Listing, type ListingEntity } from "../listings";
-import { Provider, type ProviderEntity } from "../providers";
+import { Listing, type ListingView } from "../listings";
+import { savingPence } from "../pricing";
+import { Provider, type ProviderView } from "../providers";
 import type { CreateGroupBookingCommand } from "./booking.commands";
 import type { BookingEntity } from "./booking.entity";
 import { Booking } from "./booking.types";
@@ -55,17 +56,17 @@ export class GroupBookingFields {
   }
 
   @FieldResolver(() => Listing)
-  listing(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ListingEntity | null> {
+  listing(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ListingView | null> {
     return loaders.listingById.load(group.listingId);
   }
 
   @FieldResolver(() => Provider)
-  provider(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
+  provider(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ProviderView | null> {
     return loaders.providerById.load(group.providerId);
   }
 
   @FieldResolver(() => Provider)
-  careHome(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ProviderEntity | null> {
+  careHome(@Root() group: GroupBookingEntity, @Ctx() { loaders }: Context): Promise<ProviderView | null> {
     return loaders.providerById.load(group.careHomeId);
   }
 
@@ -108,5 +109,5 @@ export class BookingGroupField {
 
 function participant(booking: BookingEntity, alonePence: number): GroupParticipant {
   const sharePence = booking.groupSharePence ?? alonePence;
-  return { bookingId: booking.id, sharePence, alonePence, savingPence: alonePence - sharePence };
+  return { bookingId: booking.id, sharePence, alonePence, savingPence: savingPence(alonePence, sharePence) };
 }

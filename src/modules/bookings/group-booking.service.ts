@@ -4,22 +4,30 @@ import { insertRows, transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
-import { apportion, costPence, formatPounds, isHundredths, MAX_PENCE } from "../../shared/money";
+import { apportion, costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import type { Clock } from "../../shared/time";
-import { ClientSetting, compareIds, type BudgetService } from "../budgets";
-import { ListingEntity, ListingSetting } from "../listings";
-import { ProviderEntity, ProviderKind } from "../providers";
+import { isUnits, Quantity, unitsRule } from "../../shared/units";
+import { ClientSetting, compareIds, type BudgetService, type ClientView } from "../budgets";
+import { ListingSetting, type ListingService, type ListingTerms } from "../listings";
+import { ProviderKind, type ProviderRecord, type ProviderService } from "../providers";
 import { BookingEntity } from "./booking.entity";
 import { GroupSplit, PayeeRelationship } from "./booking.enums";
 import type { PreparedBooking } from "./booking-placement.service";
-import type { CreateGroupBookingCommand, GroupParticipantCommand } from "./booking.commands";
+import type { BookingRequest, CreateGroupBookingCommand, GroupParticipantCommand } from "./booking.commands";
 import type { BookingService } from "./booking.service";
 import { GroupBookingEntity } from "./group-booking.entity";
-import { groupSchedule, sessionColumns } from "./schedule.rules";
+import { groupSchedule, sessionColumns, type Schedule } from "./schedule.rules";
 
 /** A participant as asked, keeping their place in the command so errors can name them. */
 interface Participant extends GroupParticipantCommand {
   index: number;
+}
+
+/** The session being booked: each participant's booking is a share of it. */
+interface Session {
+  group: GroupBookingEntity;
+  careHome: ProviderRecord;
+  schedule: Schedule;
 }
 
 export class GroupBookingService {
@@ -27,6 +35,8 @@ export class GroupBookingService {
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly bookings: BookingService,
+    private readonly listings: ListingService,
+    private readonly providers: ProviderService,
     private readonly clock: Clock,
   ) {}
 
@@ -79,45 +89,38 @@ export class GroupBookingService {
       createdAt: this.clock.now(),
     };
     await insertRows(tx, GroupBookingEntity, [group]);
-
-    const prepared: PreparedBooking[] = [];
-    const clients = new Set<string>();
-    for (const [i, participant] of participants.entries()) {
-      const one = await this.bookings.prepare(tx, viewer, {
-        listingId: listing.id,
-        budgetId: participant.budgetId,
-        ...schedule,
-        payeeRelationship: PayeeRelationship.NONE,
-        visitCostPence: shares.value[i],
-        groupBookingId: group.id,
-        groupSharePence: shares.value[i],
-        // The first participant's booking holds the provider's diary; the others share that slot.
-        sharesTheSlot: i > 0,
-      });
-      if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetId, tx))?.client.displayName);
-      const { client } = one.value;
-      if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
-        return refusedFor(
-          participant,
-          [{ code: UserErrorCode.INVALID_VALUE, message: `does not live at ${careHome.name}, where the session is.` }],
-          client.displayName,
-        );
-      }
-      if (clients.has(client.id))
-        return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: "is already in this session." }], client.displayName);
-      clients.add(client.id);
-      prepared.push(one.value);
-    }
-    for (const [i, one] of prepared.entries()) {
+    const prepared = await this.prepareShares(tx, viewer, { group, careHome, schedule }, participants, shares.value);
+    if (!prepared.ok) return prepared;
+    for (const [i, one] of prepared.value.entries()) {
       const placed = await this.bookings.place(tx, viewer, one);
       if (!placed.ok) return refusedFor(participants[i], placed.errors, one.client.displayName);
     }
     return ok(group);
   }
 
+  /** Each participant's booking of their share, prepared (their budget locked): residents of the care home, none twice. */
+  private async prepareShares(
+    tx: EntityManager,
+    viewer: Viewer,
+    session: Session,
+    participants: Participant[],
+    shares: number[],
+  ): Promise<Result<PreparedBooking[]>> {
+    const prepared: PreparedBooking[] = [];
+    for (const [i, participant] of participants.entries()) {
+      const one = await this.bookings.prepare(tx, viewer, shareRequest(session, participant, shares[i], i === 0));
+      if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetId, tx))?.client.displayName);
+      const { client } = one.value;
+      const refusal = joinRefusal(client, session.careHome, prepared);
+      if (refusal) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: refusal }], client.displayName);
+      prepared.push(one.value);
+    }
+    return ok(prepared);
+  }
+
   /** The listing is a group session offered in care homes, with room for everyone; the place is a care home. */
-  private async checkSession(tx: EntityManager, command: CreateGroupBookingCommand): Promise<Result<{ listing: ListingEntity; careHome: ProviderEntity }>> {
-    const listing = command.listingId ? await tx.findOneBy(ListingEntity, { id: command.listingId }) : null;
+  private async checkSession(tx: EntityManager, command: CreateGroupBookingCommand): Promise<Result<{ listing: ListingTerms; careHome: ProviderRecord }>> {
+    const listing = command.listingId ? await this.listings.forBooking(tx, command.listingId) : null;
     if (!listing?.active) return notFound("The listing", ["listingId"]);
     if (listing.setting !== ListingSetting.CARE_HOME) {
       return fail(UserErrorCode.INVALID_VALUE, `"${listing.title}" is not delivered in care homes (setting ${listing.setting}): choose a CARE_HOME listing.`, [
@@ -131,10 +134,10 @@ export class GroupBookingService {
         ["participants"],
       );
     }
-    if (!isHundredths(command.unitsPerSession)) {
-      return fail(UserErrorCode.INVALID_VALUE, "Units per session has at most two decimals (e.g. 1.5).", ["unitsPerSession"]);
+    if (!isUnits(Quantity.PER_VISIT, command.unitsPerSession)) {
+      return fail(UserErrorCode.INVALID_VALUE, `A session's units are each visit's: ${unitsRule(Quantity.PER_VISIT)}`, ["unitsPerSession"]);
     }
-    const careHome = command.careHomeId ? await tx.findOneBy(ProviderEntity, { id: command.careHomeId }) : null;
+    const careHome = command.careHomeId ? await this.providers.byId(tx, command.careHomeId) : null;
     if (!careHome) return notFound("The care home", ["careHomeId"]);
     if (careHome.kind !== ProviderKind.CARE_HOME) return fail(UserErrorCode.INVALID_VALUE, `${careHome.name} is not a care home.`, ["careHomeId"]);
     return ok({ listing, careHome });
@@ -169,13 +172,13 @@ function shareOut(pricePence: number, split: GroupSplit, participants: Participa
         participants.map(() => 1),
       ),
     );
-  const missing = participants.find((p) => !p.units || !isHundredths(p.units));
+  const missing = participants.find((p) => !p.units || !isUnits(Quantity.PER_VISIT, p.units));
   if (missing) {
-    return fail(UserErrorCode.INVALID_VALUE, `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units (at most two decimals).`, [
-      "participants",
-      missing.index,
-      "units",
-    ]);
+    return fail(
+      UserErrorCode.INVALID_VALUE,
+      `Participant ${missing.index + 1}: a BY_UNITS split needs each participant's units. ${unitsRule(Quantity.PER_VISIT)}`,
+      ["participants", missing.index, "units"],
+    );
   }
   return ok(
     apportion(
@@ -183,6 +186,26 @@ function shareOut(pricePence: number, split: GroupSplit, participants: Participa
       participants.map((p) => Math.round(p.units! * 100)),
     ),
   );
+}
+
+/** One participant's booking of their share of the session; the first one's holds the provider's diary, the others share that slot. */
+function shareRequest(session: Session, participant: Participant, sharePence: number, holdsTheSlot: boolean): BookingRequest {
+  return {
+    listingId: session.group.listingId,
+    budgetId: participant.budgetId,
+    ...session.schedule,
+    payeeRelationship: PayeeRelationship.NONE,
+    visitCostPence: sharePence,
+    groupBookingId: session.group.id,
+    groupSharePence: sharePence,
+    sharesTheSlot: !holdsTheSlot,
+  };
+}
+
+/** Why a client cannot join the session: not a resident of its care home, or already in it; null if they can. */
+function joinRefusal(client: ClientView, careHome: ProviderRecord, joined: PreparedBooking[]): string | null {
+  if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) return `does not live at ${careHome.name}, where the session is.`;
+  return joined.some((p) => p.client.id === client.id) ? "is already in this session." : null;
 }
 
 /** A participant's refusal, named so the broker knows whose budget, plan or rules said no. */

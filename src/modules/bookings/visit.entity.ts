@@ -1,10 +1,6 @@
 import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
-import { UserEntity } from "../auth";
-import { ReferenceRateEntity } from "../pricing";
-import { ProviderEntity } from "../providers";
 import { VisitStatus } from "./booking.enums";
-import { BookingEntity } from "./booking.entity";
 
 /**
  * One delivery of a booking, with its cost. A personal assistant is one person: the exclusion
@@ -23,12 +19,12 @@ export class VisitEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey(() => BookingEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("bookings", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   bookingId!: string;
 
   /** The booking's provider, here for the exclusion constraint. */
-  @ForeignKey(() => ProviderEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("providers", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   providerId!: string;
 
@@ -50,7 +46,7 @@ export class VisitEntity {
   costPence!: number;
 
   /** The funding body's rate in force on the visit's day, when it has one: the snapshot of the comparison. */
-  @ForeignKey(() => ReferenceRateEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("reference_rates", { onDelete: "RESTRICT" })
   @Index("idx_visits_reference_rate_id")
   @Column({ type: "uuid", nullable: true })
   referenceRateId!: string | null;
@@ -73,7 +69,7 @@ export class VisitEntity {
   @Column({ type: "timestamptz", nullable: true })
   recordedAt!: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: "RESTRICT" })
+  @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   recordedByUserId!: string | null;
 }
