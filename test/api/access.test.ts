@@ -2,8 +2,9 @@
  * The access matrix of budgets, bookings, quotes, packages and group sessions: every role
  * against every query and mutation. Denials read as not found where existence itself is private.
  */
-import type { UserEntity } from "../../src/modules/auth";
-import { BookingEntity, BookingStatus } from "../../src/modules/bookings";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import { BookingStatus } from "../../src/modules/bookings";
+import { BookingEntity } from "../../src/modules/bookings/booking.entity";
 import { ClientSetting } from "../../src/modules/budgets";
 import { ListingSetting } from "../../src/modules/listings";
 import { ProviderKind } from "../../src/modules/providers";

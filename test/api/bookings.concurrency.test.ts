@@ -2,9 +2,10 @@
  * Money under load: many real requests at once against real PostgreSQL. After every scenario,
  * each budget's totals equal its ledger's sums and nothing is available below zero.
  */
-import type { UserEntity } from "../../src/modules/auth";
-import { BookingEntity, VisitEntity } from "../../src/modules/bookings";
-import { BudgetEntity } from "../../src/modules/budgets";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import { BookingEntity } from "../../src/modules/bookings/booking.entity";
+import { VisitEntity } from "../../src/modules/bookings/visit.entity";
+import { BudgetEntity } from "../../src/modules/budgets/budget.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type GraphQLResponse } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, ledgerMismatches, MERTON } from "../support/factories";

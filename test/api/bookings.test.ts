@@ -1,5 +1,6 @@
-import type { UserEntity } from "../../src/modules/auth";
-import { BookingEntity, VisitEntity } from "../../src/modules/bookings";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import { BookingEntity } from "../../src/modules/bookings/booking.entity";
+import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { BudgetKind } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";

@@ -1,5 +1,5 @@
 import { loadDemoData } from "../../src/demo/demo-data";
-import { UserEntity } from "../../src/modules/auth";
+import { UserEntity } from "../../src/modules/auth/user.entity";
 import { ProviderKind } from "../../src/modules/providers";
 import { Role } from "../../src/shared/auth";
 import { useApi } from "../support/api";

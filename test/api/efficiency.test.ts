@@ -2,8 +2,8 @@
  * DOMAIN.md's worked example, run through the API under each gain policy, and a booking that
  * straddles a rate change on 1 April.
  */
-import type { UserEntity } from "../../src/modules/auth";
-import { VisitEntity } from "../../src/modules/bookings";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";

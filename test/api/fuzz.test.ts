@@ -24,7 +24,7 @@ import {
 } from "graphql";
 import { SignJWT } from "jose";
 import type { AddressInfo } from "node:net";
-import type { UserEntity } from "../../src/modules/auth";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { createSchema } from "../../src/schema";
 import { toGlobalId } from "../../src/shared/ids";
 import { TEST_JWT_SECRET, useApi } from "../support/api";

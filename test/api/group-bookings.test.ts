@@ -1,7 +1,11 @@
-import type { UserEntity } from "../../src/modules/auth";
-import { ClientSetting, type BudgetEntity, type ClientEntity } from "../../src/modules/budgets";
-import { ListingSetting, type ListingEntity } from "../../src/modules/listings";
-import { ProviderKind, type ProviderEntity } from "../../src/modules/providers";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import { ClientSetting } from "../../src/modules/budgets";
+import type { BudgetEntity } from "../../src/modules/budgets/budget.entity";
+import type { ClientEntity } from "../../src/modules/budgets/client.entity";
+import { ListingSetting } from "../../src/modules/listings";
+import type { ListingEntity } from "../../src/modules/listings/listing.entity";
+import { ProviderKind } from "../../src/modules/providers";
+import type { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";

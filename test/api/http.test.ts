@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createApp } from "../../src/app";
-import { ProviderEntity } from "../../src/modules/providers";
+import { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { TEST_JWT_SECRET, testConfig, useApi } from "../support/api";
 import { workerDatabaseUrl } from "../support/db";
 import { aUser } from "../support/factories";

@@ -1,4 +1,5 @@
-import { ListingEntity, ListingSetting } from "../../src/modules/listings";
+import { ListingSetting } from "../../src/modules/listings";
+import { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { CqcRating, ProviderKind } from "../../src/modules/providers";
 import { Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";

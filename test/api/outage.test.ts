@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger as SqlLogger } from "typeorm";
 import { createApp, type App } from "../../src/app";
-import { BookingEntity } from "../../src/modules/bookings";
+import { BookingEntity } from "../../src/modules/bookings/booking.entity";
 import { runMigrations } from "../../src/shared/db";
 import { databaseUrl, ensureDatabase } from "../../src/shared/embedded-postgres";
 import { toGlobalId } from "../../src/shared/ids";

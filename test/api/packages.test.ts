@@ -1,6 +1,7 @@
-import type { UserEntity } from "../../src/modules/auth";
-import type { BudgetEntity, ClientEntity } from "../../src/modules/budgets";
-import type { ListingEntity } from "../../src/modules/listings";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import type { BudgetEntity } from "../../src/modules/budgets/budget.entity";
+import type { ClientEntity } from "../../src/modules/budgets/client.entity";
+import type { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { ProviderKind } from "../../src/modules/providers";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";

@@ -1,7 +1,9 @@
-import type { UserEntity } from "../../src/modules/auth";
-import type { BudgetEntity, ClientEntity } from "../../src/modules/budgets";
-import type { ListingEntity } from "../../src/modules/listings";
-import { CqcRating, type ProviderEntity } from "../../src/modules/providers";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
+import type { BudgetEntity } from "../../src/modules/budgets/budget.entity";
+import type { ClientEntity } from "../../src/modules/budgets/client.entity";
+import type { ListingEntity } from "../../src/modules/listings/listing.entity";
+import { CqcRating } from "../../src/modules/providers";
+import type { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { Weekday } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";

@@ -1,5 +1,5 @@
 import { PUBLISHED_REFERENCE_RATES } from "../../src/demo/reference-rates";
-import { ReferenceRateEntity } from "../../src/modules/pricing";
+import { ReferenceRateEntity } from "../../src/modules/pricing/reference-rate.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
 import { aCommissioner, aListing, anAdmin, aProvider, LEICESTERSHIRE, MERTON } from "../support/factories";

@@ -1,4 +1,5 @@
-import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
+import { CqcRating, ProviderKind } from "../../src/modules/providers";
+import { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";

@@ -3,7 +3,7 @@
  * a deadlock. Held deterministically: the test holds the request row, both acceptances queue on
  * it, and then it lets go.
  */
-import type { UserEntity } from "../../src/modules/auth";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type GraphQLResponse } from "../support/api";
 import { aBudget, aClientUser, aListing, aProvider, aProviderMember, ledgerMismatches } from "../support/factories";

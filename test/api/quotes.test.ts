@@ -1,4 +1,4 @@
-import type { UserEntity } from "../../src/modules/auth";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
 import { aBroker, aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, ledgerMismatches, LEICESTERSHIRE } from "../support/factories";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import type { AddressInfo } from "node:net";
-import { viewerOf, type UserEntity } from "../../src/modules/auth";
+import { viewerOf } from "../../src/modules/auth";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { PayeeRelationship } from "../../src/modules/bookings";
 import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
 import { GainMode } from "../../src/modules/budgets";

@@ -5,11 +5,12 @@
  */
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../../ormconfig";
-import { ListingEntity, ListingOrder } from "../../src/modules/listings";
+import { ListingOrder } from "../../src/modules/listings";
+import { ListingEntity } from "../../src/modules/listings/listing.entity";
 import type { ListingFilter } from "../../src/modules/listings/listing.inputs";
 import { countStatement, searchStatement } from "../../src/modules/listings/listing.queries";
-import { ReferenceRateEntity } from "../../src/modules/pricing";
-import { ProviderEntity } from "../../src/modules/providers";
+import { ReferenceRateEntity } from "../../src/modules/pricing/reference-rate.entity";
+import { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { selectColumns } from "../../src/shared/db";
 import { encodeCursor } from "../../src/shared/pagination";
 import { scratchDatabaseUrl } from "../support/db";

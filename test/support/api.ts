@@ -6,7 +6,8 @@
 import type { DataSource } from "typeorm";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
-import { viewerOf, type UserEntity } from "../../src/modules/auth";
+import { viewerOf } from "../../src/modules/auth";
+import type { UserEntity } from "../../src/modules/auth/user.entity";
 import type { Viewer } from "../../src/shared/auth";
 import { resetDb, workerDatabaseUrl } from "./db";
 import { SqlCounter } from "./sql-counter";

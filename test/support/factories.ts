@@ -3,11 +3,17 @@
  * entities; assertions read values from what they return. Defaults are plausible, overrides explicit.
  */
 import type { DataSource } from "typeorm";
-import { UserEntity } from "../../src/modules/auth";
-import { BookingEntity, BookingStatus, PayeeRelationship, VisitEntity, VisitStatus } from "../../src/modules/bookings";
-import { BudgetEntity, BudgetManagement, ClientEntity, ClientSetting, LedgerKind } from "../../src/modules/budgets";
-import { ListingEntity, ListingSetting } from "../../src/modules/listings";
-import { CqcRating, ProviderEntity, ProviderKind } from "../../src/modules/providers";
+import { UserEntity } from "../../src/modules/auth/user.entity";
+import { BookingStatus, PayeeRelationship, VisitStatus } from "../../src/modules/bookings";
+import { BookingEntity } from "../../src/modules/bookings/booking.entity";
+import { VisitEntity } from "../../src/modules/bookings/visit.entity";
+import { BudgetManagement, ClientSetting, LedgerKind } from "../../src/modules/budgets";
+import { BudgetEntity } from "../../src/modules/budgets/budget.entity";
+import { ClientEntity } from "../../src/modules/budgets/client.entity";
+import { ListingSetting } from "../../src/modules/listings";
+import { ListingEntity } from "../../src/modules/listings/listing.entity";
+import { CqcRating, ProviderKind } from "../../src/modules/providers";
+import { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { BudgetKind, RateType, Unit, Weekday } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { insertRows } from "../../src/shared/db";

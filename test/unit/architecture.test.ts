@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { getMetadataStorage } from "type-graphql";
+import { getMetadataArgsStorage } from "typeorm";
 import { createSchema } from "../../src/schema";
 
 const SRC_DIR = path.join(__dirname, "..", "..", "src");
@@ -41,6 +42,13 @@ describe("module dependencies", () => {
       }
     }
     expect(offences).toEqual([]);
+  });
+
+  it.each(modules)("%s exports no entity class: other modules read its rows through verbs and read models", (module) => {
+    const surface = jest.requireActual<Record<string, unknown>>(path.join(MODULES_DIR, module));
+    const entities = new Set(getMetadataArgsStorage().tables.map((table) => table.target));
+    const exported = Object.entries(surface).filter(([, value]) => entities.has(value as never));
+    expect(exported.map(([name]) => name)).toEqual([]);
   });
 });
 

@@ -5,9 +5,6 @@ import { UserEntity } from "./user.entity";
 import { UserFields, UserResolver } from "./user.resolver";
 
 export type { UserView } from "./user.models";
-// The entity class, to go: still imported by bookings, quotes and brokers (foreign keys, resolvers) and by the
-// tests' factories. Others name UserView, read through users.byId, or name the table in a foreign key.
-export { UserEntity } from "./user.entity";
 export { User } from "./user.types";
 export { UserService, viewerOf, type UserRecord } from "./user.service";
 export type { CreateUserCommand } from "./user.commands";

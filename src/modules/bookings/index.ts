@@ -7,11 +7,7 @@ import { GroupBookingEntity } from "./group-booking.entity";
 import { BookingGroupField, GroupBookingFields, GroupBookingMutations, GroupBookingQueries, GroupParticipantFields } from "./group-booking.resolver";
 import { VisitEntity } from "./visit.entity";
 
-// Entities still imported by modules of other engineers (brokers, quotes) and by reports: to go.
 export type { BookingView, GroupBookingView, VisitView } from "./booking.models";
-export { BookingEntity } from "./booking.entity";
-export { VisitEntity } from "./visit.entity";
-export { GroupBookingEntity } from "./group-booking.entity";
 export { GroupBookingService } from "./group-booking.service";
 export * from "./booking.enums";
 export { Booking, Visit } from "./booking.types";

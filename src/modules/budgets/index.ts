@@ -6,10 +6,6 @@ import { BudgetFields, BudgetMutations, BudgetQueries, ClientFields, LedgerEntry
 import { ClientEntity } from "./client.entity";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
 
-// Entity classes, to go: still imported by brokers (BudgetEntity, ClientEntity) and quotes (ClientEntity) and by
-// the tests' factories. Others name BudgetView / ClientView / LedgerEntryView and use the verbs below.
-export { BudgetEntity } from "./budget.entity";
-export { ClientEntity } from "./client.entity";
 export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
 /** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / charge on the LockedBudget. */

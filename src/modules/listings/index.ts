@@ -5,9 +5,6 @@ import { ListingEntity } from "./listing.entity";
 import { ListingCatalogueResolver, ListingFields, ListingMutations, ProviderListingsField } from "./listing.resolver";
 
 export type { ListingView } from "./listing.models";
-// The entity class, to go: still imported by bookings, quotes and brokers (foreign keys, services, resolvers) and
-// by the tests' factories. Others name ListingView, or read ListingTerms through listings.forBooking / termsOf.
-export { ListingEntity } from "./listing.entity";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";
 export { ListingService, type ListingTerms } from "./listing.service";

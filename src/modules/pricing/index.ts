@@ -8,9 +8,6 @@ import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } fro
 import { compare, type Comparison } from "./reference-rate.rules";
 
 export type { ReferenceRateView } from "./pricing.models";
-// The entity class, to go: still imported by bookings (visit.entity.ts's foreign key, booking.resolver.ts) and by
-// tests counting rows. Others name ReferenceRateView or ReferenceRateRecord.
-export { ReferenceRateEntity } from "./reference-rate.entity";
 export * from "./pricing.enums";
 export { ReferenceRate, PriceComparison } from "./reference-rate.types";
 export { ReferenceRateService, type ImportSummary, type ReferenceRateRecord } from "./reference-rate.service";

@@ -5,9 +5,6 @@ import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
 
 export type { ProviderView } from "./provider.models";
-// The entity class, to go: still imported by bookings and quotes (foreign keys, services, resolvers) and by the
-// tests' factories. Others name ProviderView, read through providers.byId, or name the table in a foreign key.
-export { ProviderEntity } from "./provider.entity";
 export { CqcRating, ProviderKind } from "./provider.enums";
 export { Provider } from "./provider.types";
 export { ProviderService, type ProviderRecord, type RegulatedListingCounter } from "./provider.service";

@@ -6,10 +6,6 @@ import { FundingBodyEntity } from "./funding-body.entity";
 import { FundingBodyFields, ReferenceMutations, ReferenceResolver, ServiceCategoryFields } from "./reference.resolver";
 
 export type { FundingBodyView, ServiceCategoryView } from "./reference.models";
-// Entity classes, to go: still imported by quotes (ServiceCategoryEntity, FundingBodyEntity) and bookings
-// (FundingBodyEntity) for their foreign keys and resolvers. Others name the views, or the table in a foreign key.
-export { ServiceCategoryEntity } from "./category.entity";
-export { FundingBodyEntity } from "./funding-body.entity";
 export * from "./reference.enums";
 export { FundingBody, ServiceCategory } from "./reference.types";
 export { ReferenceService, type FundingBodyRecord, type ServiceCategoryRecord } from "./reference.service";
