@@ -25,7 +25,7 @@ describe("bookings under concurrency", () => {
   });
 
   const bookAs = (user: UserEntity, input: Record<string, unknown>) =>
-    api.execute(CREATE, { input: { unitsPerVisit: 1, ...input } }, { as: user }) as Promise<Answer>;
+    api.executeRetrying(CREATE, { input: { unitsPerVisit: 1, ...input } }, { as: user }) as Promise<Answer>;
   const outcome = (answer: Answer) =>
     answer.errors ? "ERROR" : (answer.data!.createBooking.booking?.status ?? answer.data!.createBooking.userErrors.map((e) => e.code).join());
   const tally = (answers: Answer[]) => answers.map(outcome).reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
@@ -156,7 +156,11 @@ describe("bookings under concurrency", () => {
       if (i % 10 === 0) {
         const topUp = { budgetId: toGlobalId("Budget", budgets[n].id), amountPence: 3000, idempotencyKey: `top-up-${i}` };
         topUps.push(
-          api.execute("mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }", { input: topUp }, { as: commissioner }),
+          api.executeRetrying(
+            "mutation ($input: TopUpBudgetInput!) { topUpBudget(input: $input) { userErrors { code } } }",
+            { input: topUp },
+            { as: commissioner },
+          ),
         );
       }
       const visits = i % 2 ? 2 : 1;
@@ -171,7 +175,7 @@ describe("bookings under concurrency", () => {
           const booking = booked.data?.createBooking.booking;
           const cancelled =
             booking && i % 5 === 0
-              ? await (api.execute(
+              ? await (api.executeRetrying(
                   "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { booking { status } userErrors { code } } }",
                   { input: { bookingId: booking.id } },
                   { as: holders[n].user },

@@ -72,7 +72,7 @@ describe("gain policy changes racing bookings and deliveries", () => {
     const listing = await aListing(api.db, provider, { pricePence: 2400 });
     const { user: member } = await aProviderMember(api.db, provider);
     const book = (startsAt: string, key: string, recurrence: string | null = "FREQ=DAILY;COUNT=3") =>
-      api.execute(
+      api.executeRetrying(
         CREATE,
         {
           input: {
@@ -87,7 +87,7 @@ describe("gain policy changes racing bookings and deliveries", () => {
         { as: holder },
       ) as Promise<Booked>;
     const setPolicy = (policy: Policy) =>
-      api.execute(SET_POLICY, { input: { budgetId: toGlobalId("Budget", budget.id), ...policy } }, { as: commissioner }) as Promise<PolicySet>;
+      api.executeRetrying(SET_POLICY, { input: { budgetId: toGlobalId("Budget", budget.id), ...policy } }, { as: commissioner }) as Promise<PolicySet>;
     return { commissioner, holder, budget, listing, member, book, setPolicy };
   }
 
@@ -177,7 +177,7 @@ describe("gain policy changes racing bookings and deliveries", () => {
     const startsAt = (lane: number, i: number) => new Date(Date.UTC(2026, 5, 1 + 3 * i, 8 + 2 * lane)).toISOString();
     const [changed, recorded, ...made] = (await Promise.all([
       lane(40, (i) => setPolicy(policies[i % policies.length])),
-      lane(due.length, (i) => api.execute<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member })),
+      lane(due.length, (i) => api.executeRetrying<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member })),
       ...[0, 1, 2, 3].map((l) => lane(10, (i) => book(startsAt(l, i), `race-${l}-${i}`))),
     ])) as [PolicySet[], Recorded[], ...Booked[][]];
 

@@ -191,6 +191,9 @@ function shorten(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && v.length > 40 ? `${v.slice(0, 20)}…(${v.length})` : v)));
 }
 
+/** The work grows with the schema (~45 s alone on a loaded two-core machine): not a timing test, so the limit is generous. */
+const FUZZ_TIMEOUT_MS = 300_000;
+
 describe("fuzzing every argument of the schema", () => {
   const api = useApi();
 
@@ -259,40 +262,44 @@ describe("fuzzing every argument of the schema", () => {
     return { users, ids };
   }
 
-  it("never answers INTERNAL_SERVER_ERROR, whatever the arguments", async () => {
-    // Given a small world, at a fixed time
-    api.clock.set("2026-05-01T08:00:00Z");
-    const world = await buildWorld();
-    const schema = await createSchema();
-    const fields = [
-      ...Object.values((schema.getMutationType() as GraphQLObjectType).getFields()).map((f) => ({ operation: "mutation" as const, field: f })),
-      ...Object.values((schema.getQueryType() as GraphQLObjectType).getFields())
-        .filter((f) => f.args.length > 0)
-        .map((f) => ({ operation: "query" as const, field: f })),
-    ];
+  it(
+    "never answers INTERNAL_SERVER_ERROR, whatever the arguments",
+    async () => {
+      // Given a small world, at a fixed time
+      api.clock.set("2026-05-01T08:00:00Z");
+      const world = await buildWorld();
+      const schema = await createSchema();
+      const fields = [
+        ...Object.values((schema.getMutationType() as GraphQLObjectType).getFields()).map((f) => ({ operation: "mutation" as const, field: f })),
+        ...Object.values((schema.getQueryType() as GraphQLObjectType).getFields())
+          .filter((f) => f.args.length > 0)
+          .map((f) => ({ operation: "query" as const, field: f })),
+      ];
 
-    // When every field is called with generated arguments, in turn as each role it allows
-    const findings: Finding[] = [];
-    let tried = 0;
-    for (const [index, { operation, field }] of fields.entries()) {
-      const query = documentFor(operation, field);
-      const run = async (variables: Record<string, unknown>, user: UserEntity | null): Promise<string[]> => {
-        tried += 1;
-        const codes = ((await api.execute(query, variables, { as: user })).errors ?? []).map((e) => String(e.extensions?.code));
-        if (codes.includes("INTERNAL_SERVER_ERROR")) findings.push({ field: field.name, variables: shorten(variables), user: user?.roles.join(",") ?? null });
-        return codes;
-      };
-      const cases = fc.sample(argumentsOf(field, world), { seed: SEED + index, numRuns: RUNS_PER_FIELD });
-      // As the roles the field allows: a FORBIDDEN answer to the first case rules a user out.
-      const allowed: UserEntity[] = [];
-      for (const user of world.users) if (!(await run(cases[0], user)).includes("FORBIDDEN")) allowed.push(user);
-      for (const [n, variables] of cases.entries()) await run(variables, allowed.length > 0 ? allowed[n % allowed.length] : null);
-    }
+      // When every field is called with generated arguments, in turn as each role it allows
+      const findings: Finding[] = [];
+      let tried = 0;
+      for (const [index, { operation, field }] of fields.entries()) {
+        const query = documentFor(operation, field);
+        const run = async (variables: Record<string, unknown>, user: UserEntity | null): Promise<string[]> => {
+          tried += 1;
+          const codes = ((await api.execute(query, variables, { as: user })).errors ?? []).map((e) => String(e.extensions?.code));
+          if (codes.includes("INTERNAL_SERVER_ERROR")) findings.push({ field: field.name, variables: shorten(variables), user: user?.roles.join(",") ?? null });
+          return codes;
+        };
+        const cases = fc.sample(argumentsOf(field, world), { seed: SEED + index, numRuns: RUNS_PER_FIELD });
+        // As the roles the field allows: a FORBIDDEN answer to the first case rules a user out.
+        const allowed: UserEntity[] = [];
+        for (const user of world.users) if (!(await run(cases[0], user)).includes("FORBIDDEN")) allowed.push(user);
+        for (const [n, variables] of cases.entries()) await run(variables, allowed.length > 0 ? allowed[n % allowed.length] : null);
+      }
 
-    // Then none of them is an internal error
-    console.log(`fuzz: ${tried} requests over ${fields.length} fields (seed ${SEED}), ${findings.length} internal errors`);
-    expect(findings).toEqual([]);
-  });
+      // Then none of them is an internal error
+      console.log(`fuzz: ${tried} requests over ${fields.length} fields (seed ${SEED}), ${findings.length} internal errors`);
+      expect(findings).toEqual([]);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it("refuses any bearer token whose subject is not valid text as UNAUTHENTICATED (401), never a 500", async () => {
     // Given a listening server

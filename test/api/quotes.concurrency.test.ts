@@ -75,7 +75,7 @@ describe("quotes under concurrency", () => {
       await blocker.client.query("SELECT 1 FROM quote_requests FOR NO KEY UPDATE");
       const pending = quotes.map(
         (quoteId, i) =>
-          api.execute(
+          api.executeRetrying(
             ACCEPT,
             { input: { quoteId, budgetId: toGlobalId("Budget", budget.id), idempotencyKey: `accept-${i}` } },
             { as: client },
