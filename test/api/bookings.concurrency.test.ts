@@ -122,7 +122,8 @@ describe("bookings under concurrency", () => {
     try {
       await blocker.client.query("BEGIN");
       await blocker.client.query("SELECT 1 FROM reference_rates WHERE category_code = 'PERSONAL_CARE' FOR UPDATE");
-      const pending = bookAs(user, input("doomed"));
+      // Not retried: this answer must be the killed attempt's own.
+      const pending = api.execute(CREATE, { input: { unitsPerVisit: 1, ...input("doomed") } }, { as: user }) as Promise<Answer>;
       const waiter = await theWaiterOn(monitor, blocker.pid, "the booking to reach its visits");
       expect(waiter.query).toMatch(/^INSERT INTO "visits"/);
       expect((await monitor.client.query("SELECT pg_terminate_backend($1) AS killed", [waiter.pid])).rows).toEqual([{ killed: true }]);
