@@ -80,6 +80,16 @@ export class ListingService {
     return tx.findOneBy(ListingEntity, { id });
   }
 
+  /**
+   * Locks the listings to be booked until the caller's transaction ends (FOR NO KEY UPDATE, in id
+   * order): bookings of one listing then take turns, so what each reads of the listing's booked
+   * units a week stays true until it commits (weekly capacity). Taken before any budget (the lock
+   * order above BudgetService.lock). NO KEY UPDATE: bookings referencing the listing hold KEY SHARE.
+   */
+  async lockForBooking(tx: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length) await tx.query("SELECT id FROM listings WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE", [[...new Set(ids)]]);
+  }
+
   /** The terms of several listings by id (those that exist). */
   async termsOf(tx: EntityManager, ids: string[]): Promise<Map<string, ListingTerms>> {
     const listings = ids.length ? await tx.findBy(ListingEntity, { id: In(ids) }) : [];
