@@ -25,6 +25,8 @@ export enum UserErrorCode {
   ALREADY_PROVIDER_MEMBER = "ALREADY_PROVIDER_MEMBER",
   /** The budget's available money does not cover the whole cost; nothing was committed. */
   INSUFFICIENT_BUDGET = "INSUFFICIENT_BUDGET",
+  /** The booking would take more of a listing's weekly capacity than is left in some week. */
+  NO_CAPACITY = "NO_CAPACITY",
   /** The personal assistant already has a visit at that time. */
   SLOT_TAKEN = "SLOT_TAKEN",
   /** The object is not in a state that allows this (e.g. confirming a cancelled booking). */

@@ -10,7 +10,7 @@ import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../s
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
 import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
-import { londonDate, type Clock } from "../../shared/time";
+import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import type { ListingService, ListingTerms } from "../listings";
@@ -21,6 +21,7 @@ import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
 import { assessBooking, initialStatus } from "./booking.rules";
+import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
 import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
 
@@ -94,6 +95,8 @@ export class BookingPlacement {
    * the visits), and stays locked to the end of the caller's transaction.
    */
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
+    // The listing before the budget (the lock order above BudgetService.lock): its capacity is read under the lock.
+    if (request.listingId) await this.listings.lockForBooking(tx, [request.listingId]);
     const found = await this.budgets.lockVisible(tx, viewer, request.budgetId);
     if (!found) return notFound("The budget", ["budgetId"]);
     const { budget, client } = found;
@@ -103,6 +106,8 @@ export class BookingPlacement {
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const times = this.visitsOf(request, budget, listing, unitPricePence);
     if (!times.ok) return times;
+    const capacity = await this.withinCapacity(tx, listing, times.value);
+    if (!capacity.ok) return capacity;
     const totalCostPence = times.value.reduce((sum, v) => sum + v.costPence, 0);
     const assessment = assessBooking({
       budget,
@@ -128,6 +133,22 @@ export class BookingPlacement {
     const fundingBody = await this.reference.findFundingBody(fundingBodyCode, tx);
     if (!provider || !category || !fundingBody) throw new Error(`listing ${listing.id}: provider or reference data missing`);
     return { listing, provider, category, fundingBody };
+  }
+
+  /**
+   * The visits fit the listing's weekly capacity on top of what is booked already (active visits of
+   * its bookings; a group session's participants share one session, counted once). Sound under
+   * concurrency because the caller holds the listing's lock (lockForBooking) until it commits.
+   */
+  private async withinCapacity(tx: EntityManager, listing: ListingTerms, visits: PricedVisit[]): Promise<Result<true>> {
+    if (listing.weeklyCapacityUnits === null) return ok(true);
+    const asked = unitsByWeek(visits);
+    const weeks = [...asked.keys()].sort();
+    const rows: { week: string; units: string }[] = await tx.query(BOOKED_UNITS_BY_WEEK, [listing.id, weeks[0], addDays(weeks[weeks.length - 1], 7)]);
+    const booked = new Map(rows.map((r) => [r.week, Number(r.units)]));
+    const shortfall = firstWeekOver(listing.weeklyCapacityUnits, booked, asked);
+    if (!shortfall) return ok(true);
+    return fail(UserErrorCode.NO_CAPACITY, noCapacityMessage(listing.title, listing.unit, shortfall), ["startsAt"]);
   }
 
   /** The schedule's visits within the budget's period (and the request's last day), each timed and costed. */
@@ -215,6 +236,20 @@ export class BookingPlacement {
     }
   }
 }
+
+/**
+ * A listing's booked units per London week (Monday, "YYYY-MM-DD") from $2 to before $3: its
+ * bookings' scheduled and delivered visits, a group session's (one per participant, same start) once.
+ */
+const BOOKED_UNITS_BY_WEEK = `
+  SELECT s.week, SUM(s.units)::text AS units FROM (
+    SELECT DISTINCT ON (COALESCE(b.group_booking_id, b.id), v.starts_at)
+           to_char(date_trunc('week', v.starts_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD') AS week, v.units
+      FROM visits v JOIN bookings b ON b.id = v.booking_id
+     WHERE b.listing_id = $1 AND v.status IN ('SCHEDULED', 'DELIVERED')
+       AND v.starts_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London') AND v.starts_at < ($3::date::timestamp AT TIME ZONE 'Europe/London')
+     ORDER BY COALESCE(b.group_booking_id, b.id), v.starts_at
+  ) s GROUP BY s.week`;
 
 /** The booking row of a prepared booking: its status from the approval reasons, its price and schedule fixed. */
 function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Date): BookingEntity {

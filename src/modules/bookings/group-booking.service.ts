@@ -120,6 +120,8 @@ export class GroupBookingService {
 
   /** The listing is a group session offered in care homes, with room for everyone; the place is a care home. */
   private async checkSession(tx: EntityManager, command: CreateGroupBookingCommand): Promise<Result<{ listing: ListingTerms; careHome: ProviderRecord }>> {
+    // Locked before the participants' budgets (the lock order above BudgetService.lock).
+    if (command.listingId) await this.listings.lockForBooking(tx, [command.listingId]);
     const listing = command.listingId ? await this.listings.forBooking(tx, command.listingId) : null;
     if (!listing?.active) return notFound("The listing", ["listingId"]);
     if (listing.setting !== ListingSetting.CARE_HOME) {

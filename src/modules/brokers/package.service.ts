@@ -196,10 +196,10 @@ export class PackageService {
   private async bookItems(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<unknown>> {
     const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
     // Read before booking: a refusal by a constraint ends the transaction's use for queries.
-    const terms = await this.listings.termsOf(
-      tx,
-      items.map((i) => i.listingId),
-    );
+    const listingIds = items.map((i) => i.listingId);
+    // Every item's listing locked at once, in id order, before any booking locks the budget (the lock order above BudgetService.lock).
+    await this.listings.lockForBooking(tx, listingIds);
+    const terms = await this.listings.termsOf(tx, listingIds);
     for (const [index, item] of items.entries()) {
       const booked = await this.bookings.book(tx, viewer, bookingRequestOf(item, pkg.budgetId));
       if (!booked.ok) {

@@ -65,6 +65,8 @@ export class BudgetService {
    * takes its locks in this order, so none can wait on one that waits on it:
    *   1. the idempotency key it claims (shared/idempotency.ts once());
    *   2. the package it moves, or the quote request then its quotes (compare-and-swap on status);
+   *   2½. the listings it books that state a weekly capacity, FOR NO KEY UPDATE, several at once in
+   *      id order (ListingService.lockForBooking: their bookings take turns, none passes the capacity);
    *   3. budgets, here, FOR NO KEY UPDATE; several one by one in id order (compareIds: a group
    *      booking prepares its participants sorted so);
    *   4. bookings (compare-and-swap on status, or inserted), then their visits;

@@ -80,6 +80,19 @@ export class ListingService {
     return tx.findOneBy(ListingEntity, { id });
   }
 
+  /**
+   * Locks the listings to be booked that state a weekly capacity until the caller's transaction
+   * ends (FOR NO KEY UPDATE, in id order): bookings of one such listing take turns, so what each
+   * reads of its booked units a week stays true until it commits. Listings without a capacity are
+   * not locked: their bookings need not wait on one another. Taken before any budget (the lock
+   * order above BudgetService.lock). NO KEY UPDATE: bookings referencing the listing hold KEY SHARE.
+   */
+  async lockForBooking(tx: EntityManager, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const sql = "SELECT id FROM listings WHERE id = ANY($1::uuid[]) AND weekly_capacity_units IS NOT NULL ORDER BY id FOR NO KEY UPDATE";
+    await tx.query(sql, [[...new Set(ids)]]);
+  }
+
   /** The terms of several listings by id (those that exist). */
   async termsOf(tx: EntityManager, ids: string[]): Promise<Map<string, ListingTerms>> {
     const listings = ids.length ? await tx.findBy(ListingEntity, { id: In(ids) }) : [];
