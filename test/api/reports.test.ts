@@ -265,8 +265,8 @@ describe("efficiency reports", () => {
     if (!made.ok) throw new Error(JSON.stringify(made));
     await bookings.confirm(viewerOf(member), { bookingId: made.value.id, note: "" });
     api.clock.set("2026-05-01T10:00:00Z");
-    for (const v of (await api.db.query("SELECT id FROM visits WHERE booking_id = $1", [made.value.id])) as { id: string }[])
-      expect((await visits.record(viewerOf(member), { visitId: v.id, outcome: "DELIVERED" as VisitOutcome })).ok).toBe(true);
+    const delivered: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1", [made.value.id]);
+    for (const v of delivered) expect((await visits.record(viewerOf(member), { visitId: v.id, outcome: "DELIVERED" as VisitOutcome })).ok).toBe(true);
 
     const { priceDistribution, efficiencyReport } = await api.data<{
       priceDistribution: { bookings: { compared: number; belowMinimumShare: number } };
