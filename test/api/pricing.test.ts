@@ -152,6 +152,21 @@ describe("reference rates", () => {
       expect(await compare(pa.id, "2023-01-01")).toBeNull();
     });
 
+    it("flag a personal assistant's price below the National Living Wage in force on the day", async () => {
+      await rates();
+      const provider = await aProvider(api.db);
+      const hourly = await aListing(api.db, provider, { categoryCode: "PA_SUPPORT", pricePence: 1250 });
+      const visit = await aListing(api.db, provider, { categoryCode: "PA_SUPPORT", unit: "VISIT" as never, visitMinutes: 45, pricePence: 915 });
+      const care = await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: 1000 });
+      const query = `query ($id: ID!, $on: LocalDate) { listing(id: $id) { priceComparison(fundingBodyCode: "${MERTON}", on: $on) { legalMinimumPence belowLegalMinimum } } }`;
+      const compare = async (id: string, on: string) =>
+        (await api.data<{ listing: { priceComparison: unknown } }>(query, { id: toGlobalId("Listing", id), on })).listing.priceComparison;
+      expect(await compare(hourly.id, "2025-06-01")).toEqual({ legalMinimumPence: 1221, belowLegalMinimum: false });
+      expect(await compare(hourly.id, "2026-04-01")).toEqual({ legalMinimumPence: 1271, belowLegalMinimum: true });
+      expect(await compare(visit.id, "2025-06-01")).toEqual({ legalMinimumPence: 916, belowLegalMinimum: true }); // 45/60 of 1221p is 915.75p
+      expect(await compare(care.id, "2025-06-01")).toEqual({ legalMinimumPence: null, belowLegalMinimum: false }); // not a wage
+    });
+
     it("come with a search for a funding body, in the same statement", async () => {
       await rates();
       const provider = await aProvider(api.db);

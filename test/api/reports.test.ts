@@ -228,6 +228,59 @@ describe("efficiency reports", () => {
     }
   });
 
+  it("agrees with the efficiency report on which bookings are below the minimum: each visit judged on its own day", async () => {
+    api.clock.set("2026-03-01T10:00:00Z");
+    const commissioner = await aCommissioner(api.db);
+    await rates(commissioner);
+    await api.data(
+      "mutation ($input: SetReferenceRateInput!) { setReferenceRate(input: $input) { userErrors { code } } }",
+      {
+        input: {
+          fundingBodyCode: "E92000001",
+          categoryCode: "PERSONAL_CARE",
+          unit: "HOUR",
+          ratePence: 2100,
+          validFrom: "2026-04-10",
+          sourceKind: "MINIMUM_PRICE",
+          source: "minimum from 10 April",
+        },
+      },
+      { as: await aUser(api.db, { roles: ["ADMIN" as never] }) },
+    );
+    const { user: member, provider } = await aProviderMember(api.db);
+    const listing = await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: 2000 });
+    const { user, client } = await aClientUser(api.db);
+    const budget = await aBudget(api.db, client, { coveredCategories: ["PERSONAL_CARE"] });
+    const { bookings, visits } = api.app.services;
+    // the first visit is before the minimum price starts, the other two after it
+    const made = await bookings.create(viewerOf({ ...user, clientId: client.id }), {
+      listingId: listing.id,
+      budgetId: budget.id,
+      startsAt: new Date("2026-04-06T09:00:00Z"),
+      recurrence: "FREQ=WEEKLY;COUNT=3",
+      unitsPerVisit: 1,
+      payeeRelationship: PayeeRelationship.NONE,
+      idempotencyKey: "straddle",
+    });
+    if (!made.ok) throw new Error(JSON.stringify(made));
+    await bookings.confirm(viewerOf(member), { bookingId: made.value.id, note: "" });
+    api.clock.set("2026-05-01T10:00:00Z");
+    const delivered: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1", [made.value.id]);
+    for (const v of delivered) expect((await visits.record(viewerOf(member), { visitId: v.id, outcome: "DELIVERED" as VisitOutcome })).ok).toBe(true);
+
+    const { priceDistribution, efficiencyReport } = await api.data<{
+      priceDistribution: { bookings: { compared: number; belowMinimumShare: number } };
+      efficiencyReport: { totals: { bookings: number; belowMinimumPriceBookings: number } };
+    }>(
+      `{ priceDistribution(fundingBodyCode: "${MERTON}", categoryCode: "PERSONAL_CARE", on: "2026-06-01") { bookings { compared belowMinimumShare } }
+         efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2026-05-31") { totals { bookings belowMinimumPriceBookings } } }`,
+      {},
+      { as: commissioner },
+    );
+    expect(efficiencyReport.totals).toEqual({ bookings: 1, belowMinimumPriceBookings: 1 });
+    expect(priceDistribution.bookings).toEqual({ compared: 1, belowMinimumShare: 1 });
+  });
+
   it("shows how prices sit around the rate: bands of 5%, anchoring at the rate, below the minimum", async () => {
     const commissioner = await aCommissioner(api.db);
     await rates(commissioner);

@@ -90,8 +90,11 @@ describe("comparing a price with a rate", () => {
       savingPence: 455,
       minimumPricePence: null,
       belowMinimumPrice: false,
+      legalMinimumPence: null,
+      belowLegalMinimum: false,
     });
     expect(compare(2000, 2853, 2853).belowMinimumPrice).toBe(true);
+    expect(compare(1200, 1955, null, 1221).belowLegalMinimum).toBe(true);
   });
 
   it("prices a visit from an hourly rate pro rata when there is no visit rate", () => {

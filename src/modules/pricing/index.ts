@@ -5,7 +5,7 @@ import type { PricingLoaders, ComparisonKey } from "./pricing.loaders";
 import { ReferenceRateEntity } from "./reference-rate.entity";
 import type { ReferenceRateView } from "./pricing.models";
 import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } from "./reference-rate.resolver";
-import { compare, type Comparison } from "./reference-rate.rules";
+import { compare, legalMinimumPence, type Comparison } from "./reference-rate.rules";
 
 export type { ReferenceRateView } from "./pricing.models";
 export * from "./pricing.enums";
@@ -15,6 +15,8 @@ export type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./ref
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
 export {
   councilRateLateral,
+  belowMinimumSql,
+  bookingBelowMinimumSql,
   minimumPriceLateral,
   pickRate,
   savingBasisPointsSql,
@@ -23,7 +25,17 @@ export {
   NATIONAL_CODE,
   type VisitSnapshot,
 } from "./reference-rate.queries";
-export { compare, isDate, referencePerUnit, savingPence, type Comparison, type RateVersion } from "./reference-rate.rules";
+export {
+  compare,
+  isBelowMinimum,
+  isDate,
+  legalMinimumPence,
+  NATIONAL_LIVING_WAGE,
+  referencePerUnit,
+  savingPence,
+  type Comparison,
+  type RateVersion,
+} from "./reference-rate.rules";
 export type { Context as PricingContext, PricingServices } from "./context";
 
 /** A price against the rates of `key`; null when the funding body has no rate for these terms. */
@@ -33,7 +45,7 @@ export async function comparePrice(
   pricePence: number,
 ): Promise<(Comparison & { referenceRate: ReferenceRateView }) | null> {
   const { council, minimumPence } = await loaders.ratesFor.load(key);
-  return council ? { ...compare(pricePence, council.pence, minimumPence), referenceRate: council.rate } : null;
+  return council ? { ...compare(pricePence, council.pence, minimumPence, legalMinimumPence(key, key.on)), referenceRate: council.rate } : null;
 }
 
 export const pricingModule = {

@@ -8,7 +8,7 @@
 import { costPence } from "../../shared/money";
 import { Unit, type RateType } from "../reference";
 import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
-import { referencePerUnit, type RateVersion } from "./reference-rate.rules";
+import { isBelowMinimum, referencePerUnit, type RateVersion } from "./reference-rate.rules";
 
 export const NATIONAL_CODE = "E92000001";
 
@@ -34,6 +34,19 @@ export function councilRateLateral(l: string, fundingBody: string, on: string): 
 
 export function minimumPriceLateral(l: string, on: string): string {
   return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`);
+}
+
+/** `isBelowMinimum` in SQL, of two SQL expressions in pence (a NULL minimum: not below). */
+export function belowMinimumSql(price: string, minimum: string): string {
+  return `coalesce(${price} < ${minimum}, false)`;
+}
+
+/**
+ * A booking is below the minimum when one of its active visits was priced below the minimum in force
+ * on the visit's own day (the flag `snapshotOn` froze): the same answer as `Booking.belowMinimumPrice`.
+ */
+export function bookingBelowMinimumSql(booking: string): string {
+  return `EXISTS (SELECT 1 FROM visits bv WHERE bv.booking_id = ${booking}.id AND bv.status IN ('SCHEDULED', 'DELIVERED') AND bv.below_minimum_price)`;
 }
 
 /** SQL of the saving, reference − cost (negative: a premium), of two SQL expressions in pence: `savingPence` in SQL. */
@@ -105,6 +118,6 @@ export function snapshotOn<R extends RateVersion & { id: string }>(
   return {
     referenceRateId: council?.rate.id ?? null,
     referenceCostPence: council ? costPence(units, council.pence) : null,
-    belowMinimumPrice: minimum !== null && unitPricePence < minimum.pence,
+    belowMinimumPrice: isBelowMinimum(unitPricePence, minimum?.pence ?? null),
   };
 }

@@ -202,6 +202,44 @@ export function savingPence(referencePence: number | null, costPence: number): n
   return referencePence === null ? null : referencePence - costPence;
 }
 
+/**
+ * "Below the minimum", the one definition both reports and every comparison use: a price per unit
+ * under the minimum price in force on the day it is judged (England's MINIMUM_PRICE for the
+ * category, an hourly figure pro rata for a visit). A visit is judged on its own day when it is
+ * booked (`snapshotOn`, frozen as `visits.below_minimum_price`); a booking is below the minimum
+ * when one of the visits a report counts is (SQL: `belowMinimumSql`, `bookingBelowMinimumSql`).
+ */
+export function isBelowMinimum(pricePence: number, minimumPence: number | null): boolean {
+  return minimumPence !== null && pricePence < minimumPence;
+}
+
+/** The category whose prices are an employed personal assistant's hourly wage. */
+export const PERSONAL_ASSISTANT_CATEGORY = "PA_SUPPORT";
+
+/**
+ * The legal floor of a personal assistant's pay: the National Living Wage (age 21 and over, National
+ * Minimum Wage Regulations 2015 as amended each April), effective-dated like a reference rate.
+ */
+export const NATIONAL_LIVING_WAGE: readonly { validFrom: string; validTo: string | null; pencePerHour: number }[] = [
+  { validFrom: "2023-04-01", validTo: "2024-03-31", pencePerHour: 1042 },
+  { validFrom: "2024-04-01", validTo: "2025-03-31", pencePerHour: 1144 },
+  { validFrom: "2025-04-01", validTo: "2026-03-31", pencePerHour: 1221 },
+  { validFrom: "2026-04-01", validTo: null, pencePerHour: 1271 },
+];
+
+/**
+ * The legal minimum per unit of a personal assistant's price on `day`, pro rata for a visit and rounded up
+ * (a 45-minute visit at 1221p/h must cost 916p: 915p is below 915.75p); null for other categories and units.
+ */
+export function legalMinimumPence(terms: { categoryCode: string; unit: Unit; visitMinutes: number | null }, day: string): number | null {
+  if (terms.categoryCode !== PERSONAL_ASSISTANT_CATEGORY) return null;
+  const wage = NATIONAL_LIVING_WAGE.find((w) => w.validFrom <= day && (w.validTo === null || w.validTo >= day));
+  if (!wage) return null;
+  if (terms.unit === Unit.HOUR) return wage.pencePerHour;
+  if (terms.unit === Unit.VISIT && terms.visitMinutes) return Math.ceil((wage.pencePerHour * terms.visitMinutes) / 60);
+  return null;
+}
+
 export interface Comparison {
   referencePence: number;
   /** price − reference: positive is a premium over the rate. */
@@ -211,9 +249,12 @@ export interface Comparison {
   savingPence: number;
   minimumPricePence: number | null;
   belowMinimumPrice: boolean;
+  /** The National Living Wage per unit, for a personal assistant's price. */
+  legalMinimumPence: number | null;
+  belowLegalMinimum: boolean;
 }
 
-export function compare(pricePence: number, referencePence: number, minimumPricePence: number | null): Comparison {
+export function compare(pricePence: number, referencePence: number, minimumPricePence: number | null, legalMinimum: number | null = null): Comparison {
   const differencePence = pricePence - referencePence;
   return {
     referencePence,
@@ -221,6 +262,8 @@ export function compare(pricePence: number, referencePence: number, minimumPrice
     differencePercent: Math.round((differencePence / referencePence) * 1000) / 10,
     savingPence: savingPence(referencePence, pricePence),
     minimumPricePence,
-    belowMinimumPrice: minimumPricePence !== null && pricePence < minimumPricePence,
+    belowMinimumPrice: isBelowMinimum(pricePence, minimumPricePence),
+    legalMinimumPence: legalMinimum,
+    belowLegalMinimum: isBelowMinimum(pricePence, legalMinimum),
   };
 }

@@ -65,6 +65,15 @@ export class PriceComparison {
 
   @Field({ description: "Priced below the minimum price: a sustainability risk." })
   belowMinimumPrice!: boolean;
+
+  @Field(() => Pence, {
+    nullable: true,
+    description: "For a personal assistant's price (PA_SUPPORT): the National Living Wage in force on the day, per unit (pro rata for a visit).",
+  })
+  legalMinimumPence!: number | null;
+
+  @Field({ description: "A personal assistant's price below the National Living Wage: the PA could not lawfully be employed at it." })
+  belowLegalMinimum!: boolean;
 }
 
 @ObjectType()

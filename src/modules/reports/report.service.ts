@@ -2,7 +2,16 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
-import { councilRateLateral, minimumPriceLateral, savingSql, SourceKind, type ReferenceRateService, type ReferenceRateView } from "../pricing";
+import {
+  belowMinimumSql,
+  bookingBelowMinimumSql,
+  councilRateLateral,
+  minimumPriceLateral,
+  savingSql,
+  SourceKind,
+  type ReferenceRateService,
+  type ReferenceRateView,
+} from "../pricing";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
 import {
@@ -99,22 +108,22 @@ export class ReportService {
     this.assertMayRead(viewer, fundingBodyCode);
     const rows: { what: string; band: number | null; n: string; at_rate: string; below_minimum: string }[] = await this.db.query(
       `WITH priced AS (
-         SELECT 'listings' AS what, l.price_pence AS price, cr.pence AS reference, mp.pence AS minimum
+         SELECT 'listings' AS what, l.price_pence AS price, cr.pence AS reference, ${belowMinimumSql("l.price_pence", "mp.pence")} AS below_minimum
          FROM listings l JOIN providers p ON p.id = l.provider_id
          LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "$3::date")} cr ON true
          LEFT JOIN LATERAL ${minimumPriceLateral("l", "$3::date")} mp ON true
          WHERE l.active AND l.category_code = $2 AND (p.service_areas @> ARRAY[$1]::varchar[] OR l.setting = 'REMOTE')
          UNION ALL
-         SELECT 'bookings', b.unit_price_pence, cr.pence, mp.pence
+         -- a booking is judged by its visits, each on its own day, as the efficiency report judges it
+         SELECT 'bookings', b.unit_price_pence, cr.pence, ${bookingBelowMinimumSql("b")}
          FROM bookings b JOIN listings l ON l.id = b.listing_id
          LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "(b.starts_at AT TIME ZONE 'Europe/London')::date")} cr ON true
-         LEFT JOIN LATERAL ${minimumPriceLateral("l", "(b.starts_at AT TIME ZONE 'Europe/London')::date")} mp ON true
          WHERE b.funding_body_code = $1 AND l.category_code = $2 AND b.status NOT IN ('DECLINED', 'CANCELLED')
        )
        -- bands of 5% of the reference rate, by how far the price is above it: minus the saving
        SELECT what, floor(-${savingSql("reference", "price")} * 20.0 / reference)::int * 5 AS band, count(*) AS n,
               count(*) FILTER (WHERE price = reference) AS at_rate,
-              count(*) FILTER (WHERE minimum IS NOT NULL AND price < minimum) AS below_minimum
+              count(*) FILTER (WHERE below_minimum) AS below_minimum
        FROM priced GROUP BY what, band ORDER BY what, band`,
       [fundingBodyCode, categoryCode, on],
     );
