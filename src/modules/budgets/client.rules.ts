@@ -74,7 +74,7 @@ export interface ClientColumns {
   brokerUserId?: string;
 }
 
-/** Rows a viewer may see, as SQL: any of `conditions` (none: no row), or every row. */
+/** Rows a viewer may see, as SQL: at least one of `conditions` (none: no row), or every row. */
 export type RowScope = { all: true } | { all: false; conditions: string[]; params: Record<string, unknown> };
 
 /** canActFor as SQL: the rows of the clients the viewer acts for. */
