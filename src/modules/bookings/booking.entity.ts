@@ -13,6 +13,8 @@ import type { Schedule } from "./schedule.rules";
 @Index("idx_bookings_client_id_id", ["clientId", "id"])
 @Index("idx_bookings_funding_body_code_id", ["fundingBodyCode", "id"])
 @Index("idx_bookings_budget_id", ["budgetId"])
+// Capacity: what a listing has booked (every booking, the planner).
+@Index("idx_bookings_listing_id", ["listingId"])
 export class BookingEntity implements Schedule {
   @PrimaryColumn({ type: "uuid" })
   id!: string;

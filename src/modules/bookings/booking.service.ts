@@ -7,17 +7,18 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { Role, type Viewer } from "../../shared/auth";
 import type { Result } from "../../shared/errors";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
-import type { Clock } from "../../shared/time";
+import { addDays, type Clock } from "../../shared/time";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView, type RowScope } from "../budgets";
 import type { ListingService } from "../listings";
 import type { ReferenceRateService } from "../pricing";
 import type { ProviderService } from "../providers";
 import type { ReferenceService } from "../reference";
-import { BookingLifecycle } from "./booking-lifecycle.service";
+import { BookingLifecycle, type ApprovalFollowUp } from "./booking-lifecycle.service";
 import { BookingPlacement, type PreparedBooking } from "./booking-placement.service";
 import type { BookingDecisionCommand, BookingRequest, BookingSearch, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import type { BookingView } from "./booking.models";
+import { PEAK_BOOKED_UNITS } from "./capacity.queries";
 
 /** The bookings list's order: newest first (ids are time-ordered UUIDv7). */
 const NEWEST_FIRST: Keyset<BookingEntity> = {
@@ -39,10 +40,12 @@ export class BookingService {
     listings: ListingService,
     providers: ProviderService,
     clock: Clock,
+    /** A package waiting on this booking's approval moves on (brokers, late-bound in src/app.ts). */
+    afterApproval?: ApprovalFollowUp,
   ) {
     this.bookings = db.getRepository(BookingEntity);
     this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, clock);
-    this.lifecycle = new BookingLifecycle(db, budgets, this, clock);
+    this.lifecycle = new BookingLifecycle(db, budgets, this, clock, afterApproval);
   }
 
   /** The client (and those acting for them), the booked provider's members, admins. */
@@ -110,6 +113,18 @@ export class BookingService {
   /** A booking by id, read through `tx`, whoever may see it: for another module that holds its id (a replayed acceptQuote, a package item). */
   byId(tx: EntityManager, id: string): Promise<BookingView | null> {
     return tx.findOneBy(BookingEntity, { id });
+  }
+
+  /**
+   * Each listing's most units booked in one London week from `fromDay` to `toDay` (inclusive):
+   * what its weekly capacity already carries at its busiest (0 when nothing is booked).
+   */
+  async peakBookedUnits(listingIds: string[], fromDay: string, toDay: string, tx: EntityManager = this.db.manager): Promise<Map<string, number>> {
+    const peaks = new Map(listingIds.map((id) => [id, 0]));
+    if (listingIds.length === 0) return peaks;
+    const rows: { listing_id: string; units: string }[] = await tx.query(PEAK_BOOKED_UNITS, [listingIds, fromDay, addDays(toDay, 1)]);
+    for (const row of rows) peaks.set(row.listing_id, Number(row.units));
+    return peaks;
   }
 
   // Lists.

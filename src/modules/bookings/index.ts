@@ -13,11 +13,12 @@ export * from "./booking.enums";
 export { Booking, Visit } from "./booking.types";
 /** Verbs: create, book(tx), prepare(tx), place(tx), confirm… cancelWithin(tx), findVisible, isVisibleTo, list. */
 export { BookingService } from "./booking.service";
+export type { ApprovalFollowUp } from "./booking-lifecycle.service";
 export type { PreparedBooking } from "./booking-placement.service";
 export type * from "./booking.commands";
 export { VisitService } from "./visit.service";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
-export { groupSchedule, scheduleFields, scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
+export { groupSchedule, scheduleFields, scheduleOf, visitMinutes, visitStarts, type Schedule } from "./schedule.rules";
 export { isFinalStatus as isFinalBookingStatus } from "./booking.rules";
 export type { Context as BookingsContext, BookingsServices } from "./context";
 

@@ -4,11 +4,13 @@ import { fail, failAll, ok, UserErrorCode, type Result, type UserErrorData } fro
 import { formatPounds } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { availableOf, type BudgetService, type BudgetView } from "../budgets";
+import type { BookingService } from "../bookings";
 import type { ListingCandidate, ListingService } from "../listings";
 import { savingPence } from "../pricing";
 import { Unit, type ReferenceService } from "../reference";
 import type { Need, PlanPackageCommand } from "./plan.commands";
 import { UnmetReason } from "./plan.enums";
+import { provisionalBand, weeklySchedule, type BandTest, type PlannedSchedule } from "./plan-schedule.rules";
 import { fewestProviders, solvePlan, type PlanCandidate, type PlanProblem } from "./plan.rules";
 
 /** A listing chosen for a need, with its cost over the plan's weeks. */
@@ -22,6 +24,8 @@ export interface PlannedItemRecord {
   periodCostPence: number;
   /** The same units at the funding body's rate; null without one. */
   periodReferenceCostPence: number | null;
+  /** When its visits happen: what addPackageItem takes as it is. */
+  schedule: PlannedSchedule;
 }
 
 /** A need the plan cannot meet (need null: the plan as a whole), and why. */
@@ -48,6 +52,9 @@ export interface PackagePlanRecord {
   unmet: UnmetNeedRecord[];
 }
 
+/** A candidate listing with what the plan would book of it: its weekly units and schedule. */
+type PlanRow = ListingCandidate & { weeklyListingUnits: number; schedule: PlannedSchedule };
+
 /** The planner's problem within the money the budget has available (a PlanProblem may also have no limit: null). */
 type BudgetedProblem = PlanProblem & { availablePence: number };
 
@@ -58,7 +65,10 @@ export class PlanService {
     private readonly reference: ReferenceService,
     private readonly budgets: BudgetService,
     private readonly listings: ListingService,
+    private readonly bookings: BookingService,
     private readonly clock: Clock,
+    /** The time band of a rate type (reference). */
+    private readonly inBand: BandTest = provisionalBand,
   ) {}
 
   /** HiGHS compiles its WebAssembly once, on first use. */
@@ -76,10 +86,11 @@ export class PlanService {
     const horizon = this.horizon(budget);
     if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
     const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start };
-    const rows = await this.listings.candidatesFor(input.needs, area);
+    const rows = this.schedulable(input.needs, await this.listings.candidatesFor(input.needs, area), horizon.firstDay);
+    const netCapacity = await this.netCapacity(rows, horizon.start, budget.periodEnd);
     const problem: BudgetedProblem = {
       needs: input.needs,
-      candidates: rows.map((row) => toCandidate(row, input.needs[row.need].unitsPerWeek)),
+      candidates: rows.map((row) => toCandidate(row, netCapacity)),
       maxProviders: input.maxProviders ?? null,
       weeks: horizon.weeks,
       availablePence: availableOf(budget),
@@ -87,16 +98,65 @@ export class PlanService {
     return ok(await this.solve(input, problem, rows));
   }
 
+  /**
+   * The candidates a broker could book as planned: each with its weekly units in the listing's unit
+   * (whole visits for an hourly need met by visits) and a weekly schedule inside the listing's
+   * days and hours, the need's, and its rate type's band; a listing with none is left out.
+   * Listings sharing their terms share one schedule (the work is per kind of listing, not per listing).
+   */
+  private schedulable(needs: Need[], candidates: ListingCandidate[], firstDay: string): PlanRow[] {
+    const made = new Map<string, PlannedSchedule | null>();
+    return candidates.flatMap((row) => {
+      const need = needs[row.need];
+      const weeklyListingUnits = listingUnitsOf(row, need.unitsPerWeek);
+      const ask = {
+        weeklyUnits: weeklyListingUnits,
+        unit: row.unit,
+        visitMinutes: row.visitMinutes,
+        rateType: row.rateType,
+        listingDays: row.availableDays,
+        listingFrom: row.availableFrom,
+        listingTo: row.availableTo,
+        needDays: need.days,
+        needFrom: need.from,
+        needTo: need.to,
+        firstDay,
+      };
+      const key = JSON.stringify(ask);
+      if (!made.has(key)) made.set(key, weeklySchedule(ask, this.inBand));
+      const schedule = made.get(key)!;
+      return schedule ? [{ ...row, weeklyListingUnits, schedule }] : [];
+    });
+  }
+
+  /**
+   * Each capped listing's capacity net of what is booked already: its weekly capacity less its
+   * busiest week's booked units between the plan's start and the period's end (the plan books
+   * every week, so the busiest week is the one that binds); never below zero.
+   */
+  private async netCapacity(rows: PlanRow[], from: string, to: string): Promise<Map<string, number>> {
+    const capped = [...new Set(rows.filter((r) => r.weeklyCapacityUnits !== null).map((r) => r.listingId))];
+    const peaks = await this.bookings.peakBookedUnits(capped, from, to);
+    const net = new Map<string, number>();
+    for (const row of rows) {
+      if (row.weeklyCapacityUnits !== null)
+        net.set(row.listingId, Math.max(0, Math.round((row.weeklyCapacityUnits - (peaks.get(row.listingId) ?? 0)) * 100) / 100));
+    }
+    return net;
+  }
+
   /** From today (or the period's start) to the budget period's end, in whole weeks; null once the period has ended. */
-  private horizon(budget: BudgetView): { start: string; weeks: number } | null {
+  private horizon(budget: BudgetView): { start: string; firstDay: string; weeks: number } | null {
     const today = londonDate(this.clock.now());
     const start = today > budget.periodStart ? today : budget.periodStart;
     if (start > budget.periodEnd) return null;
-    return { start, weeks: Math.max(1, Math.ceil((Date.parse(addDays(budget.periodEnd, 1)) - Date.parse(start)) / (7 * 86_400_000))) };
+    const weeks = Math.max(1, Math.ceil((Date.parse(addDays(budget.periodEnd, 1)) - Date.parse(start)) / (7 * 86_400_000)));
+    // Visits planned today could already be past when booked: the schedules start tomorrow at the earliest.
+    return { start, firstDay: start > today ? start : addDays(today, 1), weeks };
   }
 
   /** The cheapest plan within the money; else why not: a need no one meets, too few providers, or the need to drop to fit. */
-  private async solve(input: PlanPackageCommand, problem: BudgetedProblem, rows: ListingCandidate[]): Promise<PackagePlanRecord> {
+  private async solve(input: PlanPackageCommand, problem: BudgetedProblem, rows: PlanRow[]): Promise<PackagePlanRecord> {
     const highs = await this.solver();
     const plan = (assignment: number[], unmet: UnmetNeedRecord[], provenCheapest = true): PackagePlanRecord => ({
       ...this.describe(problem, rows, assignment, unmet),
@@ -123,7 +183,7 @@ export class PlanService {
         unmet.push({
           need: n,
           reason: UnmetReason.NO_PROVIDER,
-          message: `${describeNeed(need, n)}: no listing serves the client's area on those days and times.`,
+          message: `${describeNeed(need, n)}: no listing serves the client's area on those days and times (within its rate's time band).`,
           costPence: null,
         });
       } else if (options.every((c) => c.capacity !== null && c.capacity < c.weeklyListingUnits)) {
@@ -181,12 +241,7 @@ export class PlanService {
   }
 
   /** The plan of `assignment` (candidate indexes, one a need), feasible when nothing is unmet. */
-  private describe(
-    problem: BudgetedProblem,
-    rows: ListingCandidate[],
-    assignment: number[],
-    unmet: UnmetNeedRecord[],
-  ): Omit<PackagePlanRecord, "provenCheapest"> {
+  private describe(problem: BudgetedProblem, rows: PlanRow[], assignment: number[], unmet: UnmetNeedRecord[]): Omit<PackagePlanRecord, "provenCheapest"> {
     const { weeks, availablePence } = problem;
     const items: PlannedItemRecord[] = assignment.map((i) => {
       const c = problem.candidates[i];
@@ -198,6 +253,7 @@ export class PlanService {
         weeklyCostPence: c.weeklyCostPence,
         periodCostPence: c.weeklyCostPence * weeks,
         periodReferenceCostPence: reference === null ? null : Math.round(reference * c.weeklyListingUnits) * weeks,
+        schedule: rows[i].schedule,
       };
     });
     const referenced = items.filter((i) => i.periodReferenceCostPence !== null);
@@ -230,16 +286,24 @@ export class PlanService {
   }
 }
 
-/** A listing as a way of meeting a need: its weekly units and cost (visits pro rata for an hourly need). */
-function toCandidate(row: ListingCandidate, unitsPerWeek: number): PlanCandidate {
-  const listingUnits = row.unit === Unit.VISIT && row.visitMinutes ? Math.round(((unitsPerWeek * 60) / row.visitMinutes) * 100) / 100 : unitsPerWeek;
+/**
+ * The need's weekly units in the listing's unit: the same for the same unit; an hourly need met by
+ * visits takes whole visits, enough to cover the hours (5 h of 45-minute visits: 7 visits, not 6.67).
+ */
+function listingUnitsOf(row: ListingCandidate, unitsPerWeek: number): number {
+  if (row.unit !== Unit.VISIT || !row.visitMinutes) return unitsPerWeek;
+  return Math.ceil(Math.round(((unitsPerWeek * 60) / row.visitMinutes) * 1000) / 1000);
+}
+
+/** A listing as a way of meeting a need: its weekly units and cost, and its capacity net of what is booked. */
+function toCandidate(row: PlanRow, netCapacity: Map<string, number>): PlanCandidate {
   return {
     need: row.need,
     listingId: row.listingId,
     providerId: row.providerId,
-    weeklyCostPence: Math.round(listingUnits * row.pricePence),
-    weeklyListingUnits: listingUnits,
-    capacity: row.weeklyCapacityUnits,
+    weeklyCostPence: Math.round(row.weeklyListingUnits * row.pricePence),
+    weeklyListingUnits: row.weeklyListingUnits,
+    capacity: netCapacity.get(row.listingId) ?? null,
   };
 }
 

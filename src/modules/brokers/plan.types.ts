@@ -2,11 +2,34 @@ import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Pence } from "../../shared/money";
 import { UnmetReason } from "./plan.enums";
+import { Weekday } from "../reference";
+import type { PlannedSchedule as PlannedScheduleRecord } from "./plan-schedule.rules";
 import type { PackagePlanRecord, PlannedItemRecord, UnmetNeedRecord } from "./plan.service";
 
 export { UnmetReason };
 
 registerEnumType(UnmetReason, { name: "UnmetReason" });
+
+@ObjectType({ description: "When a planned item's visits happen: startsAt, recurrence and unitsPerVisit go to addPackageItem as they are." })
+export class PlannedSchedule implements PlannedScheduleRecord {
+  @Field({ description: "The first visit." })
+  startsAt!: Date;
+
+  @Field({ description: "RRULE of the visits (London wall-clock time), without an end: they run to the budget period's end." })
+  recurrence!: string;
+
+  @Field(() => Float)
+  unitsPerVisit!: number;
+
+  @Field(() => [Weekday])
+  days!: Weekday[];
+
+  @Field({ description: "HH:MM, London time." })
+  from!: string;
+
+  @Field({ description: "HH:MM; past 24:00 when a visit runs overnight." })
+  to!: string;
+}
 
 @ObjectType()
 export class PlannedItem implements PlannedItemRecord {
@@ -27,6 +50,11 @@ export class PlannedItem implements PlannedItemRecord {
 
   @Field(() => Pence, { nullable: true, description: "The same units at the funding body's rate; null without one." })
   periodReferenceCostPence!: number | null;
+
+  @Field(() => PlannedSchedule, {
+    description: "A weekly schedule inside the listing's days and hours, the need's, and its rate type's time band, listingUnitsPerWeek a week.",
+  })
+  schedule!: PlannedSchedule;
 }
 
 @ObjectType()

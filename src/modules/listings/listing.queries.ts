@@ -8,7 +8,7 @@ import { badUserInput } from "../../shared/errors";
 import { afterCursor, cursorIn, decodeCursor, type CursorValue, type KeyColumn, type Keyset } from "../../shared/pagination";
 import { councilRateLateral, minimumPriceLateral, savingBasisPointsSql } from "../pricing";
 import { normalisePostcodeDistrict } from "../providers";
-import type { Unit } from "../reference";
+import type { RateType, Unit, Weekday } from "../reference";
 import type { CandidateArea, CandidateNeed, ListingSearch } from "./listing.commands";
 import { ListingOrder } from "./listing.enums";
 import type { ListingCandidate } from "./listing.models";
@@ -156,7 +156,8 @@ export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea)
   }));
   const sql = `WITH needs AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(i int, category_code text, unit unit, days weekday[], from_time text, to_time text, min_rating cqc_rating))
-     SELECT n.i AS need, l.id, l.provider_id, l.unit, l.visit_minutes, l.price_pence, l.weekly_capacity_units, cr.pence AS reference_pence
+     SELECT n.i AS need, l.id, l.provider_id, l.unit, l.visit_minutes, l.price_pence, l.weekly_capacity_units, l.rate_type,
+            l.available_days, l.available_from, l.available_to, cr.pence AS reference_pence
      FROM needs n
      JOIN listings l ON l.active AND l.category_code = n.category_code
        AND (l.unit = n.unit OR (n.unit = 'HOUR' AND l.unit = 'VISIT' AND l.visit_minutes IS NOT NULL))
@@ -180,6 +181,11 @@ export interface CandidateRow {
   price_pence: number;
   /** numeric: a string. */
   weekly_capacity_units: string | null;
+  rate_type: RateType;
+  /** weekday[]: pg returns an enum array as its text, "{MO,TU}". */
+  available_days: Weekday[] | string;
+  available_from: string;
+  available_to: string;
   reference_pence: number | null;
 }
 
@@ -192,6 +198,11 @@ export function candidateOf(row: CandidateRow): ListingCandidate {
     visitMinutes: row.visit_minutes,
     pricePence: row.price_pence,
     weeklyCapacityUnits: row.weekly_capacity_units === null ? null : Number(row.weekly_capacity_units),
+    rateType: row.rate_type,
+    availableDays:
+      typeof row.available_days === "string" ? (row.available_days.replace(/[{}]/g, "").split(",").filter(Boolean) as Weekday[]) : row.available_days,
+    availableFrom: row.available_from,
+    availableTo: row.available_to,
     referencePence: row.reference_pence,
   };
 }
