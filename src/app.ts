@@ -168,12 +168,14 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const listings: ListingService = new ListingService(db, reference, providers, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
+  const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, clock, (tx, viewer, booking, decision) =>
+    packages.afterApproval(tx, viewer, booking, decision),
+  );
   const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
-  const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
-  const plans = new PlanService(reference, budgets, listings, clock);
+  const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
+  const plans = new PlanService(reference, budgets, listings, bookings, clock);
   const reports = new ReportService(db, rates);
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }

@@ -16,12 +16,19 @@ export interface BookingAccess {
   findVisible(viewer: Viewer | null, id: string | null, tx?: EntityManager): Promise<{ booking: BookingEntity; client: ClientView } | null>;
 }
 
+/**
+ * What a higher module does, in the same transaction, once a commissioner has approved or rejected
+ * a booking (a package waiting on its items' approvals): late-bound in src/app.ts.
+ */
+export type ApprovalFollowUp = (tx: EntityManager, viewer: Viewer, booking: BookingEntity, decision: ApprovalDecision) => Promise<Result<unknown>>;
+
 export class BookingLifecycle {
   constructor(
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly access: BookingAccess,
     private readonly clock: Clock,
+    private readonly afterApproval: ApprovalFollowUp = async () => ok(null),
   ) {}
 
   confirm(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
@@ -93,7 +100,12 @@ export class BookingLifecycle {
       const released = await this.releaseScheduled(tx, budget, booking, viewer.userId, `${action}: ${note}`.trim());
       if (!released.ok) return released;
     }
-    return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
+    const updated = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+    if (decision) {
+      const followed = await this.afterApproval(tx, viewer, updated, decision);
+      if (!followed.ok) return followed;
+    }
+    return ok(updated);
   }
 
   /** Cancels a booking inside the caller's transaction (a package cancels its bookings with its own). */

@@ -22,7 +22,7 @@ import { BookingEntity } from "./booking.entity";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
 import { assessBooking, initialStatus } from "./booking.rules";
 import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
-import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
+import { scheduleFields, visitMinutes, visitsAfter, visitStarts } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
 
 /** A booking checked and costed, ready to write. */
@@ -181,6 +181,14 @@ export class BookingPlacement {
     if (starts.ok && starts.value.length === 0) {
       const message = `No visit of this schedule falls within the budget's period ${budget.periodStart} to ${lastDay}.`;
       return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, message, ["startsAt"]);
+    }
+    // No silent truncation: a schedule that ends (UNTIL, COUNT, a last day) after the period would lose its later visits.
+    const lost = request.cutCheckedByCaller ? { count: 0, last: null } : visitsAfter(startsAt, recurrence, budget.periodEnd, request.lastDay);
+    if (starts.ok && lost.count > 0) {
+      const message =
+        `${lost.count} visit(s) of this schedule (to ${lost.last}) fall after the budget's period ends on ${budget.periodEnd}, and would not be booked. ` +
+        `End the schedule by ${budget.periodEnd} (UNTIL, COUNT or its last day), and book the rest from the next period's budget.`;
+      return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, message, [request.lastDay && request.lastDay > budget.periodEnd ? "endsOn" : "recurrence"]);
     }
     return starts;
   }

@@ -13,6 +13,11 @@ export interface BookingRequest extends Schedule {
   visitCostPence?: number;
   /** No visits after this London date (the quoted period); the budget period's end regardless. */
   lastDay?: string;
+  /**
+   * The caller itself checks, with whoever agreed to the visits, those its schedule loses at the
+   * budget period's end (acceptQuote against the quote's visitCount); otherwise losing some is refused.
+   */
+  cutCheckedByCaller?: boolean;
   quoteId?: string | null;
   /** One participant's share of a group session. */
   groupBookingId?: string | null;

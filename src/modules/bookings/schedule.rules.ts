@@ -64,6 +64,34 @@ export function visitStarts(startsAt: Date, recurrence: string | null, lastDay: 
   );
 }
 
+/**
+ * How many visits a schedule has after `periodEnd` up to its own end: `lastDay` (a quoted period's
+ * or a package item's last day), else its RRULE's UNTIL or COUNT (at most MAX_VISITS counted). A
+ * schedule without an end has none: it runs to the budget period's end by design. Those visits
+ * are the ones a booking within the period would silently lose.
+ */
+export function visitsAfter(startsAt: Date, recurrence: string | null, periodEnd: string, lastDay?: string): { count: number; last: string | null } {
+  const none = { count: 0, last: null };
+  if (!recurrence || (lastDay !== undefined && lastDay <= periodEnd)) return none;
+  const rule = parseRule(recurrence, []);
+  if (!rule.ok) return none;
+  const ruleEnd = rule.value.until ? rule.value.until.toISOString().slice(0, 10) : rule.value.count ? "9999-12-31" : null;
+  const end = [lastDay, ruleEnd].filter((d): d is string => Boolean(d)).sort()[0];
+  if (!end || end <= periodEnd) return none;
+  const start = londonWallClock(startsAt);
+  const floatingStart = new Date(Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute));
+  const floating = (day: string, hour: number, minute: number, second: number) =>
+    new Date(Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10), hour, minute, second));
+  const after = new RRule({ ...rule.value, dtstart: floatingStart }).between(
+    floating(periodEnd, 23, 59, 59),
+    end === "9999-12-31" ? new Date(Date.UTC(9999, 11, 31)) : floating(end, 23, 59, 59),
+    true,
+    (_d, i) => i < MAX_VISITS,
+  );
+  const last = after[after.length - 1];
+  return { count: after.length, last: last ? last.toISOString().slice(0, 10) : null };
+}
+
 function parseRule(text: string, field: (string | number)[]): Result<Partial<Options>> {
   const invalid = (why: string) =>
     fail<Partial<Options>>(UserErrorCode.INVALID_VALUE, `The recurrence is not a usable RRULE: ${why}. Example: FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12.`, field);

@@ -151,10 +151,10 @@ export class PackageFields {
 
   @FieldResolver(() => Boolean, {
     nullable: true,
-    description: "Whether the budget's available money covers the items and their earmarks (null once agreed or cancelled).",
+    description: "Whether the budget's available money covers the items and their earmarks (null once agreed, waiting for approval, rejected or cancelled).",
   })
   async fitsBudget(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<boolean | null> {
-    if (pkg.status === PackageStatus.AGREED || pkg.status === PackageStatus.CANCELLED) return null;
+    if (pkg.status !== PackageStatus.DRAFT && pkg.status !== PackageStatus.PROPOSED) return null;
     const [items, budget] = await Promise.all([loaders.itemsOfPackage.load(pkg.id), loaders.budgetById.load(pkg.budgetId)]);
     const needed = items.reduce((sum, i) => sum + i.costPence + i.earmarkPence, 0);
     return budget !== null && needed <= availableOf(budget);

@@ -1,5 +1,6 @@
 /** Package rules. Pure: no I/O. */
 import { Role, type Viewer } from "../../shared/auth";
+import { UserErrorCode, type UserErrorData } from "../../shared/errors";
 import { scheduleFields, type BookingRequest } from "../bookings";
 import { canManage, type ClientView } from "../budgets";
 import { BrokerageMode } from "../reference";
@@ -24,4 +25,12 @@ export function itemLabel(index: number, title: string | undefined): string {
 /** The booking a package item makes (or is estimated as): its schedule and terms, on the package's budget. */
 export function bookingRequestOf(item: Omit<AddPackageItemCommand, "packageId">, budgetId: string): BookingRequest {
   return { ...scheduleFields(item), listingId: item.listingId, budgetId, payeeRelationship: item.payeeRelationship, lastDay: item.endsOn ?? undefined };
+}
+
+/** An item would now book fewer visits than the package showed: refused (no silent truncation). */
+export function fewerVisits(shown: number, now: number): UserErrorData {
+  return {
+    code: UserErrorCode.OUTSIDE_BUDGET_PERIOD,
+    message: `The package showed ${shown} visit(s) for this item, but only ${now} can be booked now within the budget's period. Remove the item and add it again to see what it books.`,
+  };
 }

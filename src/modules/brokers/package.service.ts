@@ -2,12 +2,12 @@ import type { DataSource, EntityManager, Repository, SelectQueryBuilder } from "
 import { IsNull } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { insertRows, transactionResult } from "../../shared/db";
-import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
-import { isFinalBookingStatus, scheduleFields, type BookingService } from "../bookings";
+import { ApprovalDecision, BookingStatus, isFinalBookingStatus, scheduleFields, type BookingService, type BookingView } from "../bookings";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView } from "../budgets";
 import type { ListingService } from "../listings";
 import { BrokerageChargedTo, type ReferenceService } from "../reference";
@@ -22,7 +22,7 @@ import type {
   PackageRef,
   PackageSearch,
 } from "./package.commands";
-import { bookingRequestOf, brokerageFee, canArrange, itemLabel } from "./package.rules";
+import { bookingRequestOf, brokerageFee, canArrange, fewerVisits, itemLabel } from "./package.rules";
 
 interface Found {
   pkg: PackageEntity;
@@ -142,7 +142,9 @@ export class PackageService {
   /**
    * The client agrees (or the broker records their consent): every item becomes a booking with
    * its commitment, and brokerage is charged, in one transaction: all or none. A failure names
-   * the item and why (a rule, the money, the diary). Idempotent.
+   * the item and why (a rule, the money, the diary). Idempotent. When an item's booking waits for
+   * a commissioner (a close relative paid, a life-improving purchase over the threshold), the
+   * package is PENDING_APPROVAL, not AGREED, until every such booking is approved (afterApproval).
    */
   async agree(viewer: Viewer, input: AgreePackageCommand): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, (tx) =>
@@ -159,6 +161,9 @@ export class PackageService {
           if (!moved.ok) return moved;
           const booked = await this.bookItems(tx, viewer, found.pkg);
           if (!booked.ok) return booked;
+          if (booked.value.some((b) => b.status === BookingStatus.PENDING_APPROVAL)) {
+            await tx.update(PackageEntity, { id: found.pkg.id }, { status: PackageStatus.PENDING_APPROVAL });
+          }
           const charged = await this.chargeBrokerage(tx, moved.value, viewer);
           return charged.ok ? ok(await tx.findOneByOrFail(PackageEntity, { id: found.pkg.id })) : charged;
         },
@@ -168,15 +173,43 @@ export class PackageService {
     );
   }
 
-  /** A draft or proposal is set aside; an agreed package cancels its bookings (releasing what they hold). */
+  /**
+   * A commissioner has decided on a booking (in their transaction): if it is an item of a package
+   * waiting for approval, the package moves on. Approved, and no item's booking waits any more:
+   * AGREED. Rejected: the package was agreed as a whole, so it is REJECTED and its other bookings
+   * are cancelled (their scheduled visits released); the broker revises it as a new package.
+   * The package row is locked first, so two approvals of a package's items at once both count.
+   */
+  async afterApproval(tx: EntityManager, viewer: Viewer, booking: BookingView, decision: ApprovalDecision): Promise<Result<unknown>> {
+    const item = await tx.findOneBy(PackageItemEntity, { bookingId: booking.id, removedAt: IsNull() });
+    const pkg = item ? await tx.findOne(PackageEntity, { where: { id: item.packageId }, lock: { mode: "for_no_key_update" } }) : null;
+    if (!pkg || pkg.status !== PackageStatus.PENDING_APPROVAL) return ok(null);
+    if (decision === ApprovalDecision.REJECTED) {
+      const moved = await this.move(tx, pkg, [PackageStatus.PENDING_APPROVAL], PackageStatus.REJECTED);
+      return moved.ok ? this.cancelBookings(tx, viewer, pkg, "package rejected: an item's booking was not approved") : moved;
+    }
+    const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() } });
+    for (const other of items) {
+      const booked = other.bookingId ? await this.bookings.byId(tx, other.bookingId) : null;
+      if (booked?.status === BookingStatus.PENDING_APPROVAL) return ok(null);
+    }
+    return this.move(tx, pkg, [PackageStatus.PENDING_APPROVAL], PackageStatus.AGREED);
+  }
+
+  /** A draft or proposal is set aside; an agreed package (or one waiting for approval) cancels its bookings (releasing what they hold). */
   async cancel(viewer: Viewer, input: PackageRef): Promise<Result<PackageEntity>> {
     return transactionResult(this.db, async (tx) => {
       const found = await this.findVisible(viewer, input.packageId, tx);
       if (!found) return notFound("The package", ["packageId"]);
-      const wasAgreed = found.pkg.status === PackageStatus.AGREED;
-      const moved = await this.move(tx, found.pkg, [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.AGREED], PackageStatus.CANCELLED);
+      const wasAgreed = found.pkg.status === PackageStatus.AGREED || found.pkg.status === PackageStatus.PENDING_APPROVAL;
+      const moved = await this.move(
+        tx,
+        found.pkg,
+        [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.PENDING_APPROVAL, PackageStatus.AGREED],
+        PackageStatus.CANCELLED,
+      );
       if (!moved.ok || !wasAgreed) return moved;
-      const cancelled = await this.cancelBookings(tx, viewer, found.pkg);
+      const cancelled = await this.cancelBookings(tx, viewer, found.pkg, "package cancelled");
       return cancelled.ok ? moved : cancelled;
     });
   }
@@ -192,32 +225,41 @@ export class PackageService {
     return restrictToActFor(this.packages.createQueryBuilder("k"), viewer, { clientId: "k.client_id", fundingBodyCode: "k.funding_body_code" });
   }
 
-  /** Books every item, in order; a refusal names the item and why. */
-  private async bookItems(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<unknown>> {
+  /**
+   * Books every item, in order; a refusal names the item and why. An item books exactly the visits
+   * it showed when added (visitCount): fewer now (its schedule no longer fits the budget period as
+   * it did) is refused, never booked short.
+   */
+  private async bookItems(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<BookingView[]>> {
     const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() }, order: { position: "ASC" } });
     // Read before booking: a refusal by a constraint ends the transaction's use for queries.
     const listingIds = items.map((i) => i.listingId);
     // Every item's listing locked at once, in id order, before any booking locks the budget (the lock order above BudgetService.lock).
     await this.listings.lockForBooking(tx, listingIds);
     const terms = await this.listings.termsOf(tx, listingIds);
+    const made: BookingView[] = [];
     for (const [index, item] of items.entries()) {
-      const booked = await this.bookings.book(tx, viewer, bookingRequestOf(item, pkg.budgetId));
-      if (!booked.ok) {
-        const label = itemLabel(index, terms.get(item.listingId)?.title);
-        return failAll(booked.errors.map((e) => ({ ...e, message: `${label}: ${e.message}`, field: ["items", index] })));
-      }
+      const label = itemLabel(index, terms.get(item.listingId)?.title);
+      const refused = (errors: UserErrorData[]) =>
+        failAll<BookingView[]>(errors.map((e) => ({ ...e, message: `${label}: ${e.message}`, field: ["items", index] })));
+      const prepared = await this.bookings.prepare(tx, viewer, bookingRequestOf(item, pkg.budgetId));
+      if (!prepared.ok) return refused(prepared.errors);
+      if (prepared.value.visits.length < item.visitCount) return refused([fewerVisits(item.visitCount, prepared.value.visits.length)]);
+      const booked = await this.bookings.place(tx, viewer, prepared.value);
+      if (!booked.ok) return refused(booked.errors);
       await tx.update(PackageItemEntity, { id: item.id }, { bookingId: booked.value.id });
+      made.push(booked.value);
     }
-    return ok(null);
+    return ok(made);
   }
 
   /** Cancels the bookings of an agreed package that have not ended, releasing what they hold. */
-  private async cancelBookings(tx: EntityManager, viewer: Viewer, pkg: PackageEntity): Promise<Result<unknown>> {
+  private async cancelBookings(tx: EntityManager, viewer: Viewer, pkg: PackageEntity, note: string): Promise<Result<unknown>> {
     const items = await tx.find(PackageItemEntity, { where: { packageId: pkg.id, removedAt: IsNull() } });
     for (const item of items) {
       const booking = item.bookingId ? await this.bookings.byId(tx, item.bookingId) : null;
       if (!booking || isFinalBookingStatus(booking.status)) continue;
-      const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, "package cancelled");
+      const cancelled = await this.bookings.cancelWithin(tx, viewer, booking.id, note);
       if (!cancelled.ok) return cancelled;
     }
     return ok(null);

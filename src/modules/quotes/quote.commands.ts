@@ -33,6 +33,8 @@ export interface AcceptQuoteCommand {
   quoteId: string | null;
   budgetId: string | null;
   payeeRelationship: PayeeRelationship;
+  /** The visits the client agrees to book, when the budget's period holds fewer than the quote's (Quote.visitsInPeriod); null: all of them. */
+  visitCount: number | null;
   idempotencyKey: string;
 }
 

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength, Min } from "class-validator";
-import { Field, Float, ID, InputType } from "type-graphql";
+import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { PayeeRelationship } from "../bookings";
@@ -83,6 +83,15 @@ export class AcceptQuoteInput {
 
   @Field(() => PayeeRelationship, { defaultValue: PayeeRelationship.NONE })
   payeeRelationship!: PayeeRelationship;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "How many visits the client agrees to book. Needed when the budget's period holds fewer of the quote's visits than its visitCount (Quote.visitsInPeriod): then it must be that number. Without it, every quoted visit is booked or nothing is.",
+  })
+  @IsOptional()
+  @Min(1)
+  visitCount?: number | null;
 
   @Field()
   @Length(1, 200)

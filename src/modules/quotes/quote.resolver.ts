@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Pence } from "../../shared/money";
 import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
@@ -121,6 +122,24 @@ export class QuoteFields {
     return loaders.quoteRequestById.load(quote.requestId);
   }
 
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      "How many of the quoted visits fall inside the budget's period (from now on): what acceptQuote books from that budget. Fewer than visitCount: accepting needs visitCount set to this. Null when the viewer cannot see the budget or it is not the client's.",
+  })
+  async visitsInPeriod(@Root() quote: QuoteEntity, @Arg("budgetId", () => ID) budgetId: string, @Ctx() { viewer, services }: Context): Promise<number | null> {
+    return (await services.quotes.inPeriod(viewer, quote, uuidOf(budgetId, "Budget")))?.visits ?? null;
+  }
+
+  @FieldResolver(() => Pence, { nullable: true, description: "Those visits (visitsInPeriod) at the quoted price." })
+  async totalInPeriodPence(
+    @Root() quote: QuoteEntity,
+    @Arg("budgetId", () => ID) budgetId: string,
+    @Ctx() { viewer, services }: Context,
+  ): Promise<number | null> {
+    return (await services.quotes.inPeriod(viewer, quote, uuidOf(budgetId, "Budget")))?.totalPence ?? null;
+  }
+
   @FieldResolver(() => Provider)
   provider(@Root() quote: QuoteEntity, @Ctx() { loaders }: Context): Promise<ProviderView | null> {
     return loaders.providerById.load(quote.providerId);
@@ -188,6 +207,7 @@ function acceptCommandOf(input: AcceptQuoteInput): AcceptQuoteCommand {
     quoteId: uuidOf(input.quoteId, "Quote"),
     budgetId: uuidOf(input.budgetId, "Budget"),
     payeeRelationship: input.payeeRelationship,
+    visitCount: input.visitCount ?? null,
     idempotencyKey: input.idempotencyKey,
   };
 }

@@ -1,6 +1,7 @@
 /** Quote lifecycle rules. Pure: no I/O. */
 import { Role, type Viewer } from "../../shared/auth";
 import type { ClientColumns, RowScope } from "../budgets";
+import { formatPounds } from "../../shared/money";
 import { QuoteStatus } from "./quote.enums";
 
 /** A submitted quote past its validUntil reads as EXPIRED; nothing needs to run at expiry. */
@@ -29,4 +30,31 @@ export function providerSeesRequests(viewer: Viewer): RowScope {
   return viewer.roles.has(Role.PROVIDER) && viewer.providerId
     ? { all: false, conditions: [PROVIDER_SEES_REQUEST], params: { providerId: viewer.providerId } }
     : { all: false, conditions: [], params: {} };
+}
+
+/**
+ * No silent truncation: acceptQuote books every visit the quote shows (visitCount), or, when the
+ * budget's period holds fewer, exactly the number the client agreed to (`agreed`, which they read
+ * as Quote.visitsInPeriod); anything else is refused with what to do. Null: book.
+ */
+export function fewerVisitsRefusal(
+  quote: { visitCount: number; totalPence: number },
+  booked: number,
+  bookedPence: number,
+  periodEnd: string,
+  agreed: number | null,
+): { message: string; field: string[] } | null {
+  if (agreed === null ? booked >= quote.visitCount : booked === agreed) return null;
+  if (agreed !== null) {
+    return {
+      message: `visitCount is ${agreed}, but this budget would book ${booked} of the quote's ${quote.visitCount} visits (${formatPounds(bookedPence)}): accept with visitCount ${booked}, or leave it out to book every visit.`,
+      field: ["visitCount"],
+    };
+  }
+  return {
+    message:
+      `The quote is for ${quote.visitCount} visits (${formatPounds(quote.totalPence)}), but only ${booked} of them (${formatPounds(bookedPence)}) fall within the budget's period, which ends on ${periodEnd}. ` +
+      `To book those ${booked}, accept again with visitCount ${booked}; for the rest, ask the provider for a quote from the next period's budget.`,
+    field: ["budgetId"],
+  };
 }

@@ -16,7 +16,7 @@ import type { ReferenceService } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
-import { effectiveStatus, providerSeesRequests, REQUEST_CLIENT } from "./quote.rules";
+import { effectiveStatus, fewerVisitsRefusal, providerSeesRequests, REQUEST_CLIENT } from "./quote.rules";
 
 /** The requests list, newest first (the cursors it has always written: ["REQUESTS", id]). */
 const REQUESTS_NEWEST_FIRST: Keyset<QuoteRequestEntity> = { name: "REQUESTS", keys: [{ sql: "r.id", cast: "uuid", of: (r) => r.id }], direction: "DESC" };
@@ -196,7 +196,7 @@ export class QuoteService {
     if (!(await this.close(tx, quote, request))) {
       return fail(UserErrorCode.INVALID_TRANSITION, `This quote is ${status} and its request ${request.status}: it cannot be accepted.`, ["quoteId"]);
     }
-    return this.bookings.book(tx, viewer, {
+    const prepared = await this.bookings.prepare(tx, viewer, {
       ...scheduleFields(quote),
       listingId: quote.listingId,
       budgetId: command.budgetId,
@@ -204,7 +204,28 @@ export class QuoteService {
       payeeRelationship: command.payeeRelationship,
       quoteId: quote.id,
       lastDay: request.endsOn,
+      cutCheckedByCaller: true,
     });
+    if (!prepared.ok) return prepared;
+    const refusal = fewerVisitsRefusal(quote, prepared.value.visits.length, prepared.value.totalCostPence, prepared.value.budget.periodEnd, command.visitCount);
+    if (refusal) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, refusal.message, refusal.field);
+    return this.bookings.place(tx, viewer, prepared.value);
+  }
+
+  /**
+   * The quote's visits inside a budget's period, from now on (what acceptQuote would book from it,
+   * at the quoted price), for a viewer who may see the budget of the request's client; else null.
+   */
+  async inPeriod(viewer: Viewer | null, quote: QuoteEntity, budgetId: string | null): Promise<{ visits: number; totalPence: number } | null> {
+    const found = await this.budgets.findVisible(viewer, budgetId);
+    const request = found ? await this.requests.findOneBy({ id: quote.requestId }) : null;
+    if (!found || !request || found.client.id !== request.clientId) return null;
+    const { budget } = found;
+    const lastDay = request.endsOn < budget.periodEnd ? request.endsOn : budget.periodEnd;
+    const starts = visitStarts(quote.startsAt, quote.recurrence, lastDay);
+    const now = this.clock.now().getTime();
+    const visits = starts.ok ? starts.value.filter((s) => s.getTime() >= now && londonDate(s) >= budget.periodStart).length : 0;
+    return { visits, totalPence: visits * costPence(quote.unitsPerVisit, quote.unitPricePence) };
   }
 
   /** Closes the request with `quote` ACCEPTED and its rivals DECLINED; false when either had already moved on. */
