@@ -259,4 +259,39 @@ describe("group sessions in care homes", () => {
     ).toEqual([]);
     expect(await api.db.query("SELECT count(*)::int AS n FROM group_bookings")).toEqual([{ n: madeGroups }]);
   });
+
+  describe("issue 10: every session booked as asked, within capacity", () => {
+    it("refuses a session whose end (COUNT) passes a participant's budget period, naming them, instead of booking them fewer sessions", async () => {
+      const short = await aBudget(api.db, residents[1].client, { periodEnd: "2026-05-31" });
+      const answer = await book({ participants: participants([residents[0].budget, short]), recurrence: "FREQ=WEEKLY;COUNT=12" });
+      const { groupBooking, userErrors } = answer.data!.createGroupBooking;
+      expect(groupBooking).toBeNull();
+      expect(userErrors).toEqual([expect.objectContaining({ code: "OUTSIDE_BUDGET_PERIOD", field: ["input", "participants", "1"] })]);
+      expect(userErrors[0].message).toMatch(
+        /^Participant 2 \(Resident 2\): 4 visit\(s\) of this schedule \(to 2026-06-23\) fall after the budget's period ends on 2026-05-31/,
+      );
+      expect(await api.db.query("SELECT count(*)::int AS n FROM visits")).toEqual([{ n: 0 }]);
+      // Ended by the period, it is booked: 8 sessions for both.
+      const fits = await book({ participants: participants([residents[0].budget, short]), recurrence: "FREQ=WEEKLY;UNTIL=20260531T235959Z" });
+      expect(fits.data!.createGroupBooking.userErrors).toEqual([]);
+      expect(await api.db.query("SELECT count(*)::int AS n FROM visits")).toEqual([{ n: 16 }]);
+    });
+
+    it("refuses a session that would pass the listing's weekly capacity (a shared session counts once)", async () => {
+      await api.db.query("UPDATE listings SET weekly_capacity_units = 2 WHERE id = $1", [session.id]);
+      const first = await book({ participants: participants(residents.slice(0, 4).map((r) => r.budget)), unitsPerSession: 1.5 });
+      expect(first.data!.createGroupBooking.userErrors).toEqual([]);
+      const second = await book({ participants: participants(residents.slice(4, 6).map((r) => r.budget)), startsAt: "2026-04-09T14:00:00Z" });
+      expect(second.data!.createGroupBooking.groupBooking).toBeNull();
+      const [error] = second.data!.createGroupBooking.userErrors;
+      expect(error).toMatchObject({ code: "NO_CAPACITY", field: ["input", "participants", "0"] });
+      expect(error.message).toContain("week of Monday 2026-04-06");
+      const half = await book({
+        participants: participants(residents.slice(4, 6).map((r) => r.budget)),
+        startsAt: "2026-04-09T14:00:00Z",
+        unitsPerSession: 0.5,
+      });
+      expect(half.data!.createGroupBooking.userErrors).toEqual([]);
+    });
+  });
 });

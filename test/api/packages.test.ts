@@ -333,4 +333,93 @@ describe("packages", () => {
       expect((await create(broker, other)).userErrors).toEqual([expect.objectContaining({ code: "INVALID_VALUE", field: ["input", "budgetId"] })]);
     });
   });
+
+  describe("issue 10: booked as shown, agreed when approved", () => {
+    const RELATIVE = { payeeRelationship: "CLOSE_RELATIVE_SAME_HOUSEHOLD" };
+    const decide = async (name: "approveBooking" | "rejectBooking", bookingId: string) => {
+      const result = await api.data<Record<string, { userErrors: Errors }>>(
+        `mutation ($input: BookingDecisionInput!) { ${name}(input: $input) { booking { id status } userErrors { code message field } } }`,
+        { input: { bookingId, note: "checked" } },
+        { as: commissioner },
+      );
+      expect(result[name].userErrors).toEqual([]);
+    };
+    const read = async (id: string) =>
+      (await api.data<{ node: PackageData }>(`query ($id: ID!) { node(id: $id) { ... on Package { ${FIELDS} } } }`, { id }, { as: broker })).node;
+
+    async function agreedWith(relatives: number[]): Promise<PackageData> {
+      const draft = (await create(broker)).package!;
+      const starts = ["2026-04-06T08:00:00Z", "2026-04-07T10:00:00Z", "2026-04-08T14:00:00Z"];
+      for (const [i, listing] of listings.entries()) {
+        expect((await add(broker, draft.id, listing, starts[i], relatives.includes(i) ? RELATIVE : {})).userErrors).toEqual([]);
+      }
+      expect((await propose(broker, draft.id)).userErrors).toEqual([]);
+      const agreed = await agree(clientUser, draft.id);
+      expect(agreed.userErrors).toEqual([]);
+      return agreed.package!;
+    }
+
+    it("an item waiting for a commissioner's approval keeps the package PENDING_APPROVAL until every such item is approved", async () => {
+      const pkg = await agreedWith([0, 2]);
+      expect(pkg.status).toBe("PENDING_APPROVAL");
+      expect(pkg.items.map((i) => i.booking!.status)).toEqual(["PENDING_APPROVAL", "REQUESTED", "PENDING_APPROVAL"]);
+      expect(pkg.budget.committedPence).toBe(23_600);
+      await decide("approveBooking", pkg.items[0].booking!.id);
+      expect((await read(pkg.id)).status).toBe("PENDING_APPROVAL");
+      await decide("approveBooking", pkg.items[2].booking!.id);
+      const agreed = await read(pkg.id);
+      expect(agreed.status).toBe("AGREED");
+      expect(agreed.fitsBudget).toBeNull();
+    });
+
+    it("a rejected item leaves the package REJECTED, never AGREED: its other bookings are cancelled and their money released", async () => {
+      const pkg = await agreedWith([1]);
+      expect(pkg.status).toBe("PENDING_APPROVAL");
+      await decide("rejectBooking", pkg.items[1].booking!.id);
+      const rejected = await read(pkg.id);
+      expect(rejected.status).toBe("REJECTED");
+      expect(rejected.items.map((i) => i.booking!.status)).toEqual(["CANCELLED", "DECLINED", "CANCELLED"]);
+      expect(rejected.budget).toMatchObject({ committedPence: 0, availablePence: 25_000 });
+      // Nothing is left to agree or approve; it can still be read, and is not agreed again.
+      expect((await agree(clientUser, pkg.id, "again")).userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
+    });
+
+    it("a package with no item waiting for approval is AGREED at once", async () => {
+      expect((await agreedWith([])).status).toBe("AGREED");
+    });
+
+    it("an item whose last day passes the budget period is refused when added, not booked short", async () => {
+      const draft = (await create(broker)).package!;
+      const added = await add(broker, draft.id, listings[0], "2026-04-06T08:00:00Z", { endsOn: "2027-06-30" });
+      expect(added.package).toBeNull();
+      expect(added.userErrors).toEqual([expect.objectContaining({ code: "OUTSIDE_BUDGET_PERIOD", field: ["input", "endsOn"] })]);
+      expect(added.userErrors[0].message).toContain("13 visit(s) of this schedule (to 2027-06-28) fall after the budget's period ends on 2027-03-31");
+      const open = await add(broker, draft.id, listings[0], "2026-04-06T08:00:00Z", { endsOn: null, recurrence: "FREQ=WEEKLY;INTERVAL=4" });
+      expect(open.userErrors).toEqual([]);
+    });
+
+    it("agreeing is refused with NO_CAPACITY, naming the item, when the listing's week has filled since the item was added", async () => {
+      await api.db.query("UPDATE listings SET weekly_capacity_units = 1 WHERE id = $1", [listings[0].id]);
+      const pkg = await proposed();
+      const other = await aClientUser(api.db);
+      const booked = await api.data<{ createBooking: { userErrors: Errors } }>(
+        "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } userErrors { code message field } } }",
+        {
+          input: {
+            listingId: toGlobalId("Listing", listings[0].id),
+            budgetId: toGlobalId("Budget", (await aBudget(api.db, other.client)).id),
+            startsAt: "2026-04-15T08:00:00Z",
+            idempotencyKey: "fills-the-week",
+          },
+        },
+        { as: other.user },
+      );
+      expect(booked.createBooking.userErrors).toEqual([]);
+      const agreed = await agree(clientUser, pkg.id);
+      expect(agreed.package).toBeNull();
+      expect(agreed.userErrors).toEqual([expect.objectContaining({ code: "NO_CAPACITY", field: ["input", "items", "0"] })]);
+      expect(agreed.userErrors[0].message).toMatch(/^Item 1 \(Morning care\): .*week of Monday 2026-04-13/);
+      expect((await read(pkg.id)).status).toBe("PROPOSED");
+    });
+  });
 });

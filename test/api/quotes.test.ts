@@ -244,4 +244,65 @@ describe("quotes", () => {
     );
     expect(approved.approveBooking.booking.status).toBe("CONFIRMED");
   });
+
+  describe("no silent truncation (issue 10, item 4)", () => {
+    const IN_PERIOD = `query ($id: ID!, $budgetId: ID!) { node(id: $id) { ... on Quote { visitCount totalPence visitsInPeriod(budgetId: $budgetId) totalInPeriodPence(budgetId: $budgetId) } } }`;
+
+    it("a quote says how many of its visits fall in the budget's period; accepting books every visit or the number the client agreed", async () => {
+      const w = await world();
+      // The support is asked for to 30 September; this budget's period ends on 30 June.
+      const budget = await aBudget(api.db, w.holder, { periodEnd: "2026-06-30" });
+      const { quoteRequest } = await requestAs(w.client, requestInput(w.holder.id, { endsOn: "2026-09-30" }));
+      const { quote } = await submitAs(w.local.user, submitInput(quoteRequest!.id, w.localListing.id));
+      expect(quote).toMatchObject({ visitCount: 128, totalPence: 128 * 2200 });
+      const budgetId = toGlobalId("Budget", budget.id);
+      const seen = await api.data<{ node: Record<string, number | null> }>(IN_PERIOD, { id: quote!.id, budgetId }, { as: w.client });
+      expect(seen.node).toEqual({ visitCount: 128, totalPence: 128 * 2200, visitsInPeriod: 62, totalInPeriodPence: 62 * 2200 });
+      // The provider does not learn the client's budget.
+      const asProvider = await api.data<{ node: Record<string, number | null> }>(IN_PERIOD, { id: quote!.id, budgetId }, { as: w.local.user });
+      expect(asProvider.node).toMatchObject({ visitsInPeriod: null, totalInPeriodPence: null });
+
+      const accept = (extra: object, key: string) =>
+        api.data<{ acceptQuote: { booking: { visits: { nodes: unknown[] }; totalCostPence: number } | null; userErrors: Errors } }>(
+          ACCEPT,
+          { input: { quoteId: quote!.id, budgetId, idempotencyKey: key, ...extra } },
+          { as: w.client },
+        );
+      // Not 62 visits booked without a word: refused, saying what would be booked and how to agree to it.
+      const refused = (await accept({}, "cut-1")).acceptQuote;
+      expect(refused.booking).toBeNull();
+      expect(refused.userErrors).toEqual([expect.objectContaining({ code: "OUTSIDE_BUDGET_PERIOD", field: ["input", "budgetId"] })]);
+      expect(refused.userErrors[0].message).toContain(
+        "The quote is for 128 visits (£2,816.00), but only 62 of them (£1,364.00) fall within the budget's period, which ends on 2026-06-30",
+      );
+      expect(refused.userErrors[0].message).toContain("visitCount 62");
+      const wrong = (await accept({ visitCount: 128 }, "cut-2")).acceptQuote;
+      expect(wrong.userErrors).toEqual([expect.objectContaining({ code: "OUTSIDE_BUDGET_PERIOD", field: ["input", "visitCount"] })]);
+      expect(await api.db.query("SELECT count(*)::int AS n FROM bookings")).toEqual([{ n: 0 }]);
+      expect(await api.db.query("SELECT status FROM quotes WHERE id IS NOT NULL")).toEqual([{ status: "SUBMITTED" }]);
+
+      const agreed = (await accept({ visitCount: 62 }, "cut-3")).acceptQuote;
+      expect(agreed.userErrors).toEqual([]);
+      expect(agreed.booking!.totalCostPence).toBe(62 * 2200);
+      expect(await api.db.query("SELECT count(*)::int AS n FROM visits")).toEqual([{ n: 62 }]);
+    });
+
+    it("a quote within the period books every visit, and visitCount, when given, must match it", async () => {
+      const w = await world();
+      const { quoteRequest } = await requestAs(w.client, requestInput(w.holder.id));
+      const { quote } = await submitAs(w.local.user, submitInput(quoteRequest!.id, w.localListing.id));
+      const input = { quoteId: quote!.id, budgetId: toGlobalId("Budget", w.budget.id) };
+      const seen = await api.data<{ node: Record<string, number> }>(IN_PERIOD, { id: quote!.id, budgetId: input.budgetId }, { as: w.client });
+      expect(seen.node).toMatchObject({ visitCount: 10, visitsInPeriod: 10 });
+      const wrong = await api.data<{ acceptQuote: { userErrors: Errors } }>(
+        ACCEPT,
+        { input: { ...input, visitCount: 9, idempotencyKey: "k1" } },
+        { as: w.client },
+      );
+      expect(wrong.acceptQuote.userErrors.map((e) => e.code)).toEqual(["OUTSIDE_BUDGET_PERIOD"]);
+      const right = await api.data<{ acceptQuote: { userErrors: Errors } }>(ACCEPT, { input: { ...input, idempotencyKey: "k2" } }, { as: w.client });
+      expect(right.acceptQuote.userErrors).toEqual([]);
+      expect(await api.db.query("SELECT count(*)::int AS n FROM visits")).toEqual([{ n: 10 }]);
+    });
+  });
 });
