@@ -4,10 +4,10 @@ import type { ClientEntity } from "../../src/modules/budgets/client.entity";
 import type { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { CqcRating } from "../../src/modules/providers";
 import type { ProviderEntity } from "../../src/modules/providers/provider.entity";
-import { Weekday } from "../../src/modules/reference";
+import { RateType, Unit, Weekday } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
-import { aBroker, aBudget, aClient, aCommissioner, aListing, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
 
 type Plan = {
   feasible: boolean;
@@ -151,5 +151,106 @@ describe("planPackage", () => {
       { as: provider },
     );
     expect(denied.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
+  describe("plans a broker can book (issue 10, items 1 and 9)", () => {
+    type Scheduled = {
+      need: number;
+      listingUnitsPerWeek: number;
+      listing: { id: string };
+      schedule: { startsAt: string; recurrence: string; unitsPerVisit: number; days: string[]; from: string; to: string };
+    };
+    const SCHEDULED = `mutation ($input: PlanPackageInput!) { planPackage(input: $input) {
+      plan { feasible items { need listingUnitsPerWeek listing { id } schedule { startsAt recurrence unitsPerVisit days from to } } } userErrors { code } } }`;
+    async function scheduled(needs: Record<string, unknown>[]): Promise<Scheduled[]> {
+      const result = await api.data<{ planPackage: { plan: { feasible: boolean; items: Scheduled[] } } }>(
+        SCHEDULED,
+        { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id), needs } },
+        { as: broker },
+      );
+      expect(result.planPackage.plan.feasible).toBe(true);
+      return result.planPackage.plan.items;
+    }
+
+    it("gives each item a weekly schedule inside the listing's days and hours that addPackageItem takes as it is", async () => {
+      const items = await scheduled([CARE, CLEANING, { categoryCode: "PERSONAL_CARE", unitsPerWeek: 3, days: ["MO", "WE", "FR"], from: "07:00", to: "09:00" }]);
+      // Z: weekdays 08:00-18:00, 7 h as 5 visits of 1.4 h from 09:00.
+      expect(items[0].schedule).toEqual({
+        startsAt: "2026-04-01T08:00:00.000Z", // the period starts on Wednesday 1 April; 09:00 BST
+        recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        unitsPerVisit: 1.4,
+        days: ["MO", "TU", "WE", "TH", "FR"],
+        from: "09:00",
+        to: "10:24",
+      });
+      // Cleaning: two hours as two one-hour visits; the early need on its own days and hours (X, every day and hour).
+      expect(items[1].schedule).toMatchObject({ recurrence: "FREQ=WEEKLY;BYDAY=MO,TH", unitsPerVisit: 1, from: "09:00", to: "10:00" });
+      expect(items[2].schedule).toMatchObject({
+        recurrence: "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        unitsPerVisit: 1,
+        from: "07:00",
+        to: "08:00",
+        startsAt: "2026-04-01T06:00:00.000Z",
+      });
+      for (const item of items) expect(item.schedule.days.length * item.schedule.unitsPerVisit).toBeCloseTo(item.listingUnitsPerWeek, 2);
+
+      // Booked as planned: a package takes every item's schedule unchanged.
+      const made = await api.data<{ createPackage: { package: { id: string } } }>(
+        "mutation ($input: CreatePackageInput!) { createPackage(input: $input) { package { id } } }",
+        { input: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) } },
+        { as: broker },
+      );
+      for (const item of items) {
+        const { startsAt, recurrence, unitsPerVisit } = item.schedule;
+        const added = await api.data<{ addPackageItem: { userErrors: unknown[] } }>(
+          "mutation ($input: AddPackageItemInput!) { addPackageItem(input: $input) { package { id } userErrors { code message } } }",
+          { input: { packageId: made.createPackage.package.id, listingId: item.listing.id, startsAt, recurrence, unitsPerVisit } },
+          { as: broker },
+        );
+        expect(added.addPackageItem.userErrors).toEqual([]);
+      }
+    });
+
+    it("keeps a weekend listing's visits to Saturday and Sunday, and meets an hourly need with whole visits", async () => {
+      const weekend = await aListing(api.db, y, { categoryCode: "PERSONAL_CARE", pricePence: 1000, rateType: RateType.WEEKEND });
+      const [item] = await scheduled([CARE]);
+      expect(item.listing.id).toBe(toGlobalId("Listing", weekend.id));
+      expect(item.schedule).toMatchObject({ days: ["SA", "SU"], unitsPerVisit: 3.5, recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" });
+
+      await api.db.query("UPDATE listings SET active = false WHERE id = $1", [weekend.id]);
+      const visits = await aListing(api.db, y, { categoryCode: "PERSONAL_CARE", pricePence: 1100, unit: Unit.VISIT, visitMinutes: 45 });
+      const [byVisits] = await scheduled([{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 5 }]);
+      expect(byVisits.listing.id).toBe(toGlobalId("Listing", visits.id));
+      // 5 h of 45-minute visits: 7 visits (5 h 15 min), not 6.67.
+      expect(byVisits.listingUnitsPerWeek).toBe(7);
+      expect(byVisits.schedule).toMatchObject({ unitsPerVisit: 1, days: ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], from: "09:00", to: "09:45" });
+    });
+
+    it("plans against capacity net of what is already booked in the period", async () => {
+      await api.db.query("UPDATE listings SET weekly_capacity_units = 10 WHERE id = $1", [listings.zCare.id]);
+      expect(chosen((await plan([CARE])).plan!)).toEqual(["zCare"]);
+      // Another client has 5 h a week of Z's 10 on Mondays: 5 are left, too few for 7.
+      const other = await aClientUser(api.db);
+      const booked = await api.data<{ createBooking: { userErrors: unknown[] } }>(
+        "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } userErrors { code message } } }",
+        {
+          input: {
+            listingId: toGlobalId("Listing", listings.zCare.id),
+            budgetId: toGlobalId("Budget", (await aBudget(api.db, other.client, { periodStart: "2026-03-01" })).id),
+            startsAt: "2026-03-02T09:00:00Z",
+            recurrence: "FREQ=WEEKLY;BYDAY=MO",
+            unitsPerVisit: 5,
+            idempotencyKey: "z-mondays",
+          },
+        },
+        { as: other.user },
+      );
+      expect(booked.createBooking.userErrors).toEqual([]);
+      expect(chosen((await plan([CARE])).plan!)).toEqual(["xCare"]);
+      const tooMuch = (await plan([{ ...CARE, minCqcRating: "OUTSTANDING" }])).plan!;
+      expect(tooMuch.unmet).toEqual([expect.objectContaining({ need: 0, reason: "NO_CAPACITY" })]);
+      // 5 h fit what is left.
+      expect(chosen((await plan([{ ...CARE, unitsPerWeek: 5 }])).plan!)).toEqual(["zCare"]);
+    });
   });
 });
