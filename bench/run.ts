@@ -9,7 +9,7 @@
  *   one request at a time (its latency is what a broker waits; the goal is under a second).
  *
  * BENCH_SECONDS (10) and BENCH_CONNECTIONS (10) tune the load; DATABASE_URL picks the server
- * (default: a throwaway embedded PostgreSQL).
+ * (default: a throwaway embedded PostgreSQL); BENCH_ONLY=plan measures the planner alone.
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -55,7 +55,7 @@ const REPORT = /* GraphQL */ `
 `;
 const PLAN = /* GraphQL */ `
   mutation Plan($input: PlanPackageInput!) { planPackage(input: $input) {
-    plan { feasible candidates providers weeklyCostPence periodCostPence savingPence items { need listing { title } } unmet { reason message } }
+    plan { feasible candidates providers weeklyCostPence periodCostPence savingPence items { need listing { title } schedule { startsAt recurrence unitsPerVisit } } unmet { reason message } }
     userErrors { code message } } }
 `;
 const NEEDS = [
@@ -90,19 +90,21 @@ async function main(): Promise<void> {
   try {
     const { url, planFor } = await seed(server.url);
     const api = await start("API (Apollo + type-graphql + TypeORM)", ["src/server.ts"], url, children, "/readyz");
-    const baseline = await start("baseline (node:http + pg, one SQL)", ["bench/baseline-server.ts"], url, children);
-    await sameAnswers(api.url, baseline.url);
-
-    const results: Measure[] = [];
-    for (const target of [baseline, api]) results.push(await load(target.name, `${target.url}${target === api ? "/graphql" : "/"}`, searchRequests()));
-    report("listing search, 20 results with provider name and rating", results, true);
-
     const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 24 * 60 * 60 });
     const as = async (subject: string) => ({ "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` });
-    const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [
-      { method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) },
-    ]);
-    report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
+    if (process.env.BENCH_ONLY !== "plan") {
+      const baseline = await start("baseline (node:http + pg, one SQL)", ["bench/baseline-server.ts"], url, children);
+      await sameAnswers(api.url, baseline.url);
+
+      const results: Measure[] = [];
+      for (const target of [baseline, api]) results.push(await load(target.name, `${target.url}${target === api ? "/graphql" : "/"}`, searchRequests()));
+      report("listing search, 20 results with provider name and rating", results, true);
+
+      const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [
+        { method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) },
+      ]);
+      report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
+    }
 
     const plan = {
       method: "POST" as const,

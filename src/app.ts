@@ -168,9 +168,10 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const listings: ListingService = new ListingService(db, reference, providers, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, clock, (tx, viewer, booking, decision) =>
-    packages.afterApproval(tx, viewer, booking, decision),
-  );
+  const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, clock, {
+    lock: (tx, bookingId) => packages.lockForApproval(tx, bookingId),
+    after: (tx, viewer, booking, decision) => packages.afterApproval(tx, viewer, booking, decision),
+  });
   const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);

@@ -372,6 +372,19 @@ describe("packages", () => {
       expect(agreed.fitsBudget).toBeNull();
     });
 
+    it("two approvals at once, of a package's two waiting items, both count: the package is AGREED", async () => {
+      const pkg = await agreedWith([0, 2]);
+      const approve = (bookingId: string) =>
+        api.executeRetrying(
+          "mutation ($input: BookingDecisionInput!) { approveBooking(input: $input) { userErrors { code } } }",
+          { input: { bookingId } },
+          { as: commissioner },
+        );
+      const answers = await Promise.all([approve(pkg.items[0].booking!.id), approve(pkg.items[2].booking!.id)]);
+      expect(answers.map((a) => a.errors)).toEqual([undefined, undefined]);
+      expect((await read(pkg.id)).status).toBe("AGREED");
+    });
+
     it("a rejected item leaves the package REJECTED, never AGREED: its other bookings are cancelled and their money released", async () => {
       const pkg = await agreedWith([1]);
       expect(pkg.status).toBe("PENDING_APPROVAL");

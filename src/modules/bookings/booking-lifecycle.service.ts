@@ -17,10 +17,17 @@ export interface BookingAccess {
 }
 
 /**
- * What a higher module does, in the same transaction, once a commissioner has approved or rejected
- * a booking (a package waiting on its items' approvals): late-bound in src/app.ts.
+ * What a higher module does, in the same transaction, when a commissioner approves or rejects a
+ * booking (a package waiting on its items' approvals): late-bound in src/app.ts. `lock` runs
+ * first, before the budget and the booking are locked (what it locks comes earlier in the lock
+ * order above BudgetService.lock: the package); `after` once the decision is written.
  */
-export type ApprovalFollowUp = (tx: EntityManager, viewer: Viewer, booking: BookingEntity, decision: ApprovalDecision) => Promise<Result<unknown>>;
+export interface ApprovalFollowUp {
+  lock(tx: EntityManager, bookingId: string): Promise<void>;
+  after(tx: EntityManager, viewer: Viewer, booking: BookingEntity, decision: ApprovalDecision): Promise<Result<unknown>>;
+}
+
+const NO_FOLLOW_UP: ApprovalFollowUp = { lock: async () => undefined, after: async () => ok(null) };
 
 export class BookingLifecycle {
   constructor(
@@ -28,7 +35,7 @@ export class BookingLifecycle {
     private readonly budgets: BudgetService,
     private readonly access: BookingAccess,
     private readonly clock: Clock,
-    private readonly afterApproval: ApprovalFollowUp = async () => ok(null),
+    private readonly approvals: ApprovalFollowUp = NO_FOLLOW_UP,
   ) {}
 
   confirm(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
@@ -80,6 +87,7 @@ export class BookingLifecycle {
     const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
     const now = this.clock.now();
     const releases = to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED;
+    if (decision) await this.approvals.lock(tx, booking.id);
     // The budget before the booking (BudgetService.lock's lock order), when money moves.
     const budget = releases ? await this.budgets.lock(tx, booking.budgetId) : null;
     const changed = await tx
@@ -102,7 +110,7 @@ export class BookingLifecycle {
     }
     const updated = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
     if (decision) {
-      const followed = await this.afterApproval(tx, viewer, updated, decision);
+      const followed = await this.approvals.after(tx, viewer, updated, decision);
       if (!followed.ok) return followed;
     }
     return ok(updated);

@@ -178,11 +178,12 @@ export class PackageService {
    * waiting for approval, the package moves on. Approved, and no item's booking waits any more:
    * AGREED. Rejected: the package was agreed as a whole, so it is REJECTED and its other bookings
    * are cancelled (their scheduled visits released); the broker revises it as a new package.
-   * The package row is locked first, so two approvals of a package's items at once both count.
+   * The package row is locked first (lockForApproval), so two approvals of a package's items at
+   * once both count, and a cancellation of the package waits its turn.
    */
   async afterApproval(tx: EntityManager, viewer: Viewer, booking: BookingView, decision: ApprovalDecision): Promise<Result<unknown>> {
     const item = await tx.findOneBy(PackageItemEntity, { bookingId: booking.id, removedAt: IsNull() });
-    const pkg = item ? await tx.findOne(PackageEntity, { where: { id: item.packageId }, lock: { mode: "for_no_key_update" } }) : null;
+    const pkg = item ? await tx.findOneBy(PackageEntity, { id: item.packageId }) : null;
     if (!pkg || pkg.status !== PackageStatus.PENDING_APPROVAL) return ok(null);
     if (decision === ApprovalDecision.REJECTED) {
       const moved = await this.move(tx, pkg, [PackageStatus.PENDING_APPROVAL], PackageStatus.REJECTED);
@@ -194,6 +195,12 @@ export class PackageService {
       if (booked?.status === BookingStatus.PENDING_APPROVAL) return ok(null);
     }
     return this.move(tx, pkg, [PackageStatus.PENDING_APPROVAL], PackageStatus.AGREED);
+  }
+
+  /** Locks the package a booking belongs to, if any, before a decision on the booking (the lock order above BudgetService.lock). */
+  async lockForApproval(tx: EntityManager, bookingId: string): Promise<void> {
+    const item = await tx.findOneBy(PackageItemEntity, { bookingId, removedAt: IsNull() });
+    if (item) await tx.findOne(PackageEntity, { where: { id: item.packageId }, lock: { mode: "for_no_key_update" } });
   }
 
   /** A draft or proposal is set aside; an agreed package (or one waiting for approval) cancels its bookings (releasing what they hold). */
