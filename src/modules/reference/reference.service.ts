@@ -16,6 +16,8 @@ export interface ServiceCategoryRecord {
   readonly regulated: boolean;
   readonly allowedFor: BudgetKind[];
   readonly sortOrder: number;
+  /** Why some budget kinds may not pay for it, with the source; empty when every kind may. */
+  readonly exclusionNote: string;
 }
 
 /** A funding body and its rules, as other modules read them. */
