@@ -12,7 +12,7 @@ import { newId } from "../../shared/ids";
 import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
-import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import { BudgetManagement, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import type { ListingService, ListingTerms } from "../listings";
 import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
@@ -20,7 +20,9 @@ import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from 
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
+import { BOOKED_UNITS_BY_WEEK, lockedCareHomeStays } from "./booking.queries";
 import { assessBooking, initialStatus } from "./booking.rules";
+import { isCareHomePlace, type Stay } from "./care-home.rules";
 import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
 import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
@@ -115,6 +117,7 @@ export class BookingPlacement {
       provider,
       listing,
       visits: times.value,
+      otherCareHomeStays: await this.otherCareHomeStays(tx, budget, client, listing, times.value),
       payeeRelationship: request.payeeRelationship,
       totalCostPence,
       lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
@@ -122,6 +125,18 @@ export class BookingPlacement {
     if (assessment.refusals.length > 0) return failAll(assessment.refusals);
     const visits = await this.priceVisits(tx, budget, listing, times.value, unitPricePence);
     return ok({ request, budget, client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
+  }
+
+  /**
+   * A direct-payment booking of a care-home place: the client's other such stays within twelve
+   * months either side (all reg. 8 can weigh with these), under the client's care-home lock.
+   */
+  private async otherCareHomeStays(tx: EntityManager, budget: LockedBudget, client: ClientView, listing: ListingTerms, visits: Stay[]): Promise<Stay[]> {
+    if (budget.management !== BudgetManagement.DIRECT_PAYMENT || !isCareHomePlace(listing.categoryCode, listing.setting)) return [];
+    const year = 366 * 86_400_000;
+    const from = new Date(visits[0].startsAt.getTime() - year);
+    const to = new Date(visits[visits.length - 1].endsAt.getTime() + year);
+    return lockedCareHomeStays(tx, client.id, from, to);
   }
 
   /** The active listing booked, through the listings and providers modules, and the reference data its rules need. */
@@ -237,20 +252,6 @@ export class BookingPlacement {
   }
 }
 
-/**
- * A listing's booked units per London week (Monday, "YYYY-MM-DD") from $2 to before $3: its
- * bookings' scheduled and delivered visits, a group session's (one per participant, same start) once.
- */
-const BOOKED_UNITS_BY_WEEK = `
-  SELECT s.week, SUM(s.units)::text AS units FROM (
-    SELECT DISTINCT ON (COALESCE(b.group_booking_id, b.id), v.starts_at)
-           to_char(date_trunc('week', v.starts_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD') AS week, v.units
-      FROM visits v JOIN bookings b ON b.id = v.booking_id
-     WHERE b.listing_id = $1 AND v.status IN ('SCHEDULED', 'DELIVERED')
-       AND v.starts_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London') AND v.starts_at < ($3::date::timestamp AT TIME ZONE 'Europe/London')
-     ORDER BY COALESCE(b.group_booking_id, b.id), v.starts_at
-  ) s GROUP BY s.week`;
-
 /** The booking row of a prepared booking: its status from the approval reasons, its price and schedule fixed. */
 function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Date): BookingEntity {
   const { request, budget, client, listing, provider } = prepared;
@@ -268,6 +269,7 @@ function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Dat
     ...scheduleFields(request),
     unitPricePence: prepared.unitPricePence,
     payeeRelationship: request.payeeRelationship,
+    payeeDeclaredByProvider: null,
     approvalReasons: prepared.approvalReasons,
     approvalDecision: null,
     approvalDecidedBy: null,

@@ -33,6 +33,8 @@ export interface BookingDecisionCommand {
   bookingId: string | null;
   /** Why: kept with the booking. */
   note: string;
+  /** confirm only: who the provider declares its worker (the payee) is to the client (reg. 3). */
+  payeeRelationship?: PayeeRelationship;
 }
 
 export interface RecordVisitCommand {
