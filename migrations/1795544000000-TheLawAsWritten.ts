@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  *   debt repayment. Each says why in `exclusion_note` (docs/DOMAIN.md, rule 5).
  * - Social and leisure is no PHB exclusion: the NHS (Direct Payments) Regulations 2013 make none.
  * - A booking records what the provider declared, at confirmation, of who its worker is to the
- *   client (Care and Support (Direct Payments) Regulations 2014, reg. 3): null until it confirms.
+ *   client (Care and Support (Direct Payments) Regulations 2014, reg. 3): null until it confirms;
+ *   a quote records the same, declared with it (a booking from a quote is confirmed at acceptance).
  */
 export class TheLawAsWritten1795544000000 implements MigrationInterface {
   name = "TheLawAsWritten1795544000000";
@@ -34,9 +35,11 @@ export class TheLawAsWritten1795544000000 implements MigrationInterface {
     );
     await q.query(`UPDATE "service_categories" SET "allowed_for" = '{PERSONAL_BUDGET,PERSONAL_HEALTH_BUDGET}' WHERE "code" = 'SOCIAL_LEISURE'`);
     await q.query(`ALTER TABLE "bookings" ADD "payee_declared_by_provider" "public"."payee_relationship"`);
+    await q.query(`ALTER TABLE "quotes" ADD "payee_declared_by_provider" "public"."payee_relationship" NOT NULL DEFAULT 'NONE'`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "quotes" DROP COLUMN "payee_declared_by_provider"`);
     await q.query(`ALTER TABLE "bookings" DROP COLUMN "payee_declared_by_provider"`);
     await q.query(`UPDATE "service_categories" SET "allowed_for" = '{PERSONAL_BUDGET}' WHERE "code" = 'SOCIAL_LEISURE'`);
     await q.query(

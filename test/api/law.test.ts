@@ -314,6 +314,56 @@ describe("the law as written", () => {
       expect(rejected.booking).toMatchObject({ status: "DECLINED", committedPence: 0, approval: { decision: "REJECTED" } });
     });
 
+    it("holds a booking accepted from a quote whose provider declared a spouse, until the council records why", async () => {
+      const { user: client, client: holder } = await aClientUser(api.db);
+      const budget = await aBudget(api.db, holder, { allocatedPence: 100_000 });
+      const { user: providerUser, provider } = await aProviderMember(api.db);
+      const listing = await aListing(api.db, provider, { categoryCode: "PERSONAL_CARE", pricePence: 2400 });
+      const requested = await api.data<{ requestQuote: { quoteRequest: { id: string } } }>(
+        "mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { quoteRequest { id } } }",
+        {
+          input: {
+            clientId: toGlobalId("Client", holder.id),
+            categoryCode: "PERSONAL_CARE",
+            description: "Help getting up.",
+            unitsPerWeek: 1,
+            schedule: "Monday mornings",
+            startsOn: "2026-04-06",
+            endsOn: "2026-04-19",
+          },
+        },
+        { as: client },
+      );
+      const submitted = await api.data<{ submitQuote: { quote: { id: string; payeeDeclaredByProvider: string }; userErrors: Errors } }>(
+        "mutation ($input: SubmitQuoteInput!) { submitQuote(input: $input) { quote { id payeeDeclaredByProvider } userErrors { code message field } } }",
+        {
+          input: {
+            requestId: requested.requestQuote.quoteRequest.id,
+            listingId: toGlobalId("Listing", listing.id),
+            unitPricePence: 2300,
+            startsAt: "2026-04-06T08:00:00Z",
+            validUntil: "2026-03-15T00:00:00Z",
+            payeeRelationship: "SPOUSE_OR_PARTNER",
+          },
+        },
+        { as: providerUser },
+      );
+      expect(submitted.submitQuote).toMatchObject({ quote: { payeeDeclaredByProvider: "SPOUSE_OR_PARTNER" }, userErrors: [] });
+      const accepted = await api.data<{ acceptQuote: { booking: BookingData } }>(
+        `mutation ($input: AcceptQuoteInput!) { acceptQuote(input: $input) { booking { ${FIELDS} } } }`,
+        { input: { quoteId: submitted.submitQuote.quote.id, budgetId: toGlobalId("Budget", budget.id), idempotencyKey: "spouse-quote" } },
+        { as: client },
+      );
+      expect(accepted.acceptQuote.booking).toMatchObject({
+        status: "PENDING_APPROVAL",
+        payeeRelationship: "SPOUSE_OR_PARTNER",
+        payeeDeclaredByProvider: "SPOUSE_OR_PARTNER",
+        approval: { reasons: ["RELATIVE_PAYEE"] },
+      });
+      const approved = await decision("approveBooking", await aCommissioner(api.db), { bookingId: accepted.acceptQuote.booking.id, note: "Agreed at review" });
+      expect(approved.booking?.status).toBe("CONFIRMED");
+    });
+
     it("takes the declaration only at confirmation", async () => {
       const { client, providerUser, ids } = await world();
       const { booking } = await book(client, { ...ids, startsAt: "2026-04-06T09:00:00Z" });

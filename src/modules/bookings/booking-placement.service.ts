@@ -19,9 +19,9 @@ import { isSinglePerson, type ProviderRecord, type ProviderService } from "../pr
 import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
-import { VisitStatus, type ApprovalReason } from "./booking.enums";
+import { PayeeRelationship, VisitStatus, type ApprovalReason } from "./booking.enums";
 import { BOOKED_UNITS_BY_WEEK, lockedCareHomeStays } from "./booking.queries";
-import { assessBooking, initialStatus } from "./booking.rules";
+import { assessBooking, closerRelationship, initialStatus } from "./booking.rules";
 import { isCareHomePlace, type Stay } from "./care-home.rules";
 import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
 import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
@@ -118,7 +118,8 @@ export class BookingPlacement {
       listing,
       visits: times.value,
       otherCareHomeStays: await this.otherCareHomeStays(tx, budget, client, listing, times.value),
-      payeeRelationship: request.payeeRelationship,
+      // The closer of the booker's and (with its quote) the provider's declarations.
+      payeeRelationship: closerRelationship(request.payeeRelationship, request.payeeDeclaredByProvider ?? PayeeRelationship.NONE),
       totalCostPence,
       lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
     });
@@ -268,8 +269,8 @@ function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Dat
     status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
     ...scheduleFields(request),
     unitPricePence: prepared.unitPricePence,
-    payeeRelationship: request.payeeRelationship,
-    payeeDeclaredByProvider: null,
+    payeeRelationship: closerRelationship(request.payeeRelationship, request.payeeDeclaredByProvider ?? PayeeRelationship.NONE),
+    payeeDeclaredByProvider: request.payeeDeclaredByProvider ?? null,
     approvalReasons: prepared.approvalReasons,
     approvalDecision: null,
     approvalDecidedBy: null,
