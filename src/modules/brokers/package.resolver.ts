@@ -136,7 +136,7 @@ export class PackageFields {
   }
 
   @FieldResolver(() => Pence, {
-    description: "What the items cost a year: each item's visits in the twelve months from its first, at its cost per visit (periodCostPence: within the budget period).",
+    description: "What the items cost a year: each item's visits in the 52 weeks from its first, at its cost per visit (periodCostPence: within the budget period).",
   })
   async annualCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
     return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + annualCostOf(i), 0);

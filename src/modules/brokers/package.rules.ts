@@ -28,14 +28,15 @@ export function bookingRequestOf(item: Omit<AddPackageItemCommand, "packageId">,
 }
 
 /**
- * What an item costs a year (Package.annualCostPence): its visits in the twelve months from its first
- * (to its own last day or the recurrence's end, if sooner), at the item's cost per visit. The item's
+ * What an item costs a year (Package.annualCostPence): its visits in the 52 weeks from its first (a
+ * year as care is costed: DOMAIN.md's worked example is 10 h/week for 52 weeks), to its own last day
+ * or the recurrence's end if sooner, at the item's cost per visit. The item's
  * `costPence` is what it costs within the budget period (Package.periodCostPence), which for an item
  * starting mid-period is less than a year's.
  */
 export function annualCostOf(item: { startsAt: Date; recurrence: string | null; endsOn: string | null; visitCount: number; costPence: number }): number {
   if (item.visitCount === 0) return 0;
-  const yearEnd = addDays(londonDate(item.startsAt), 364);
+  const yearEnd = addDays(londonDate(item.startsAt), 52 * 7 - 1);
   const lastDay = item.endsOn !== null && item.endsOn < yearEnd ? item.endsOn : yearEnd;
   const starts = visitStarts(item.startsAt, item.recurrence, lastDay);
   const visits = starts.ok ? starts.value.length : item.visitCount;
