@@ -9,7 +9,19 @@ import type { ProviderEntity } from "../../src/modules/providers/provider.entity
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
-import { aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, ledgerMismatches, MERTON } from "../support/factories";
+import {
+  aBroker,
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  aListing,
+  aProvider,
+  aProviderMember,
+  aUser,
+  ledgerMismatches,
+  MERTON,
+} from "../support/factories";
 import { Role } from "../../src/shared/auth";
 
 type Errors = { code: string; message: string; field: string[] | null }[];
@@ -266,11 +278,19 @@ describe("group sessions in care homes", () => {
     expect(answer.data!.createGroupBooking.userErrors).toEqual([]);
     const member = await aUser(api.db, { roles: [Role.PROVIDER], providerId: therapist.id });
     for (const p of answer.data!.createGroupBooking.groupBooking!.participants) {
-      await api.data("mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }", { input: { bookingId: p.booking.id } }, { as: member });
+      await api.data(
+        "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
+        { input: { bookingId: p.booking.id } },
+        { as: member },
+      );
     }
     const alone = await bookAlone(residents[3].budget, session, "2026-04-08T14:00:00Z", "alone-1");
     const aloneId = (alone.data as { createBooking: { booking: { id: string } } }).createBooking.booking.id;
-    await api.data("mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }", { input: { bookingId: aloneId } }, { as: member });
+    await api.data(
+      "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
+      { input: { bookingId: aloneId } },
+      { as: member },
+    );
     api.clock.set("2026-04-20T10:00:00Z");
     const visits: { id: string }[] = await api.db.query("SELECT id FROM visits ORDER BY starts_at, id");
     expect(visits).toHaveLength(7);

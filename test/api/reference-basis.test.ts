@@ -46,7 +46,9 @@ async function setPolicy(api: TestApi, as: UserEntity, budget: BudgetEntity, mod
 
 /** Books and confirms; returns the booking's visits, first first. */
 async function book(api: TestApi, client: UserEntity, provider: UserEntity, listing: ListingEntity, budget: BudgetEntity, input: Record<string, unknown>) {
-  const { createBooking } = await api.data<{ createBooking: { booking: { id: string; status: string; visits: { nodes: VisitData[] } }; userErrors: unknown[] } }>(
+  const { createBooking } = await api.data<{
+    createBooking: { booking: { id: string; status: string; visits: { nodes: VisitData[] } }; userErrors: unknown[] };
+  }>(
     `mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status ${VISITS} } userErrors { code message } } }`,
     { input: { listingId: toGlobalId("Listing", listing.id), budgetId: toGlobalId("Budget", budget.id), idempotencyKey: `k-${Math.random()}`, ...input } },
     { as: client },
@@ -73,12 +75,19 @@ async function deliver(api: TestApi, provider: UserEntity, visitId: string): Pro
 }
 
 async function visitsOf(api: TestApi, bookingId: string, as: UserEntity): Promise<VisitData[]> {
-  const { node } = await api.data<{ node: { visits: { nodes: VisitData[] } } }>(`query ($id: ID!) { node(id: $id) { ... on Booking { ${VISITS} } } }`, { id: bookingId }, { as });
+  const { node } = await api.data<{ node: { visits: { nodes: VisitData[] } } }>(
+    `query ($id: ID!) { node(id: $id) { ... on Booking { ${VISITS} } } }`,
+    { id: bookingId },
+    { as },
+  );
   return node.visits.nodes;
 }
 
 async function ledgerKinds(api: TestApi, budget: BudgetEntity): Promise<{ kind: string; amount_pence: number }[]> {
-  return api.db.query(`SELECT kind, amount_pence::int AS amount_pence FROM ledger_entries WHERE budget_id = $1 AND kind <> 'ALLOCATION' ORDER BY occurred_at, kind, amount_pence`, [budget.id]);
+  return api.db.query(
+    `SELECT kind, amount_pence::int AS amount_pence FROM ledger_entries WHERE budget_id = $1 AND kind <> 'ALLOCATION' ORDER BY occurred_at, kind, amount_pence`,
+    [budget.id],
+  );
 }
 
 describe("a reference for every visit a commissioner would price (item 5)", () => {
@@ -97,10 +106,26 @@ describe("a reference for every visit a commissioner would price (item 5)", () =
     await setRate(api, commissioner, { categoryCode: "PERSONAL_CARE", ratePence: 2640, validFrom: "2023-08-21", rateType: "EVENING" });
     const query = `query ($id: ID!) { listing(id: $id) { priceComparison(fundingBodyCode: "${MERTON}", on: "2026-06-01") {
       basis referencePence savingPence referenceRate { rateType ratePence } } } }`;
-    const compare = async (l: ListingEntity) => (await api.data<{ listing: { priceComparison: unknown } }>(query, { id: toGlobalId("Listing", l.id) })).listing.priceComparison;
-    expect(await compare(weekday)).toEqual({ basis: "PUBLISHED", referencePence: 2200, savingPence: 100, referenceRate: { rateType: "STANDARD", ratePence: 2200 } });
-    expect(await compare(weekend)).toEqual({ basis: "FALLBACK_STANDARD", referencePence: 2200, savingPence: -220, referenceRate: { rateType: "STANDARD", ratePence: 2200 } });
-    expect(await compare(evening)).toEqual({ basis: "PUBLISHED", referencePence: 2640, savingPence: 140, referenceRate: { rateType: "EVENING", ratePence: 2640 } });
+    const compare = async (l: ListingEntity) =>
+      (await api.data<{ listing: { priceComparison: unknown } }>(query, { id: toGlobalId("Listing", l.id) })).listing.priceComparison;
+    expect(await compare(weekday)).toEqual({
+      basis: "PUBLISHED",
+      referencePence: 2200,
+      savingPence: 100,
+      referenceRate: { rateType: "STANDARD", ratePence: 2200 },
+    });
+    expect(await compare(weekend)).toEqual({
+      basis: "FALLBACK_STANDARD",
+      referencePence: 2200,
+      savingPence: -220,
+      referenceRate: { rateType: "STANDARD", ratePence: 2200 },
+    });
+    expect(await compare(evening)).toEqual({
+      basis: "PUBLISHED",
+      referencePence: 2640,
+      savingPence: 140,
+      referenceRate: { rateType: "EVENING", ratePence: 2640 },
+    });
 
     // The catalogue search compares in the same statement, with the same answer.
     const search = await api.data<{ listings: { nodes: { id: string; priceComparison: { basis: string } | null }[] } }>(
@@ -124,7 +149,11 @@ describe("a reference for every visit a commissioner would price (item 5)", () =
     const agency = await aProviderMember(api.db);
     const weekend = await aListing(api.db, agency.provider, { pricePence: 2000, rateType: RateType.WEEKEND });
     // Saturdays 11 and 18 April 2026, 09:00 London, two hours each.
-    const booking = await book(api, client, agency.user, weekend, budget, { startsAt: "2026-04-11T08:00:00Z", recurrence: "FREQ=WEEKLY;COUNT=2", unitsPerVisit: 2 });
+    const booking = await book(api, client, agency.user, weekend, budget, {
+      startsAt: "2026-04-11T08:00:00Z",
+      recurrence: "FREQ=WEEKLY;COUNT=2",
+      unitsPerVisit: 2,
+    });
     expect(booking.visits.nodes.map((v) => [v.referenceCostPence, v.referenceBasis])).toEqual([
       [4400, "FALLBACK_STANDARD"],
       [4400, "FALLBACK_STANDARD"],
@@ -154,8 +183,17 @@ describe("a reference for every visit a commissioner would price (item 5)", () =
       visitsWithFallbackReference: 2,
       fallbackReferenceSpendPence: 8000,
     });
-    const { budget: read } = await api.data<{ budget: { efficiency: Record<string, number> } }>(BUDGET, { id: toGlobalId("Budget", budget.id) }, { as: commissioner });
-    expect(read.efficiency).toMatchObject({ referenceCostPence: 8800, visitsWithoutReference: 1, visitsWithFallbackReference: 2, fallbackReferenceSpendPence: 8000 });
+    const { budget: read } = await api.data<{ budget: { efficiency: Record<string, number> } }>(
+      BUDGET,
+      { id: toGlobalId("Budget", budget.id) },
+      { as: commissioner },
+    );
+    expect(read.efficiency).toMatchObject({
+      referenceCostPence: 8800,
+      visitsWithoutReference: 1,
+      visitsWithFallbackReference: 2,
+      fallbackReferenceSpendPence: 8000,
+    });
   });
 });
 
@@ -263,6 +301,10 @@ describe("rates known later still count (item 6)", () => {
     expect(booking.visits.nodes[0]).toMatchObject({ referenceCostPence: 2200, referenceBasis: "FALLBACK_STANDARD", earmarkPence: 100 });
     await setRate(api, commissioner, { categoryCode: "PERSONAL_CARE", ratePence: 2600, validFrom: "2026-04-01", rateType: "WEEKEND" });
     api.clock.set("2026-04-12T10:00:00Z");
-    expect(await deliver(api, agency.user, booking.visits.nodes[0].id)).toMatchObject({ referenceCostPence: 2600, referenceBasis: "PUBLISHED", earmarkPence: 300 });
+    expect(await deliver(api, agency.user, booking.visits.nodes[0].id)).toMatchObject({
+      referenceCostPence: 2600,
+      referenceBasis: "PUBLISHED",
+      earmarkPence: 300,
+    });
   });
 });

@@ -136,13 +136,16 @@ export class PackageFields {
   }
 
   @FieldResolver(() => Pence, {
-    description: "What the items cost a year: each item's visits in the 52 weeks from its first, at its cost per visit (periodCostPence: within the budget period).",
+    description:
+      "What the items cost a year: each item's visits in the 52 weeks from its first, at its cost per visit (periodCostPence: within the budget period).",
   })
   async annualCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
     return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + annualCostOf(i), 0);
   }
 
-  @FieldResolver(() => Pence, { description: "What the items cost over the budget period (their visits from the first to the period's end or the item's last day)." })
+  @FieldResolver(() => Pence, {
+    description: "What the items cost over the budget period (their visits from the first to the period's end or the item's last day).",
+  })
   async periodCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
     return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + i.costPence, 0);
   }
