@@ -58,3 +58,8 @@ export function fewerVisitsRefusal(
     field: ["budgetId"],
   };
 }
+
+/** A quote's units in all: units per visit (hundredths) times its visits, exact to the hundredth. */
+export function totalUnits(unitsPerVisit: number, visitCount: number): number {
+  return (Math.round(unitsPerVisit * 100) * visitCount) / 100;
+}

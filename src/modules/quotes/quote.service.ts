@@ -102,6 +102,7 @@ export class QuoteService {
         validUntil: command.validUntil,
         status: QuoteStatus.SUBMITTED,
         note: command.note.trim(),
+        payeeDeclaredByProvider: command.payeeRelationship,
         createdAt: this.clock.now(),
       }),
     );
@@ -202,6 +203,7 @@ export class QuoteService {
       budgetId: command.budgetId,
       unitPricePence: quote.unitPricePence,
       payeeRelationship: command.payeeRelationship,
+      payeeDeclaredByProvider: quote.payeeDeclaredByProvider,
       quoteId: quote.id,
       lastDay: request.endsOn,
       cutCheckedByCaller: true,
