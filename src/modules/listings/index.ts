@@ -15,7 +15,7 @@ export type { Context as ListingsContext, ListingsServices } from "./context";
 export type { CandidateArea, CandidateNeed } from "./listing.commands";
 export type { ListingCandidate } from "./listing.models";
 /** Rule 11, setting matches where the client lives: the rule and its SQL. */
-export { settingMatchesSql, settingRefusal, type Residence, type SettingTerms } from "./setting.rules";
+export { CARE_HOME_STAY_CATEGORIES, settingMatchesSql, settingRefusal, type Residence, type SettingTerms } from "./setting.rules";
 
 export const listingsModule = {
   entities: [ListingEntity],

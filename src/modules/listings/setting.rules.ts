@@ -9,10 +9,16 @@
  *   residents). A visiting provider (a physiotherapist, an activities charity) with a CARE_HOME
  *   listing serves residents of whichever care home (group sessions then name the home, and each
  *   participant must live there: GroupBookingService).
+ *   A care-home stay (CARE_HOME_STAY_CATEGORIES: a residential or nursing place, respite) is the
+ *   exception: it is how someone comes to live there, so it is for whoever (a client at home buys
+ *   a short stay: rule 7 limits its length).
  * - COMMUNITY and REMOTE: for whoever.
  */
 import { ProviderKind } from "../providers";
 import { ListingSetting } from "./listing.enums";
+
+/** Categories whose CARE_HOME listings are a stay in the home, open to clients who live elsewhere. */
+export const CARE_HOME_STAY_CATEGORIES: readonly string[] = ["RESIDENTIAL_CARE", "NURSING", "RESPITE"];
 
 /** Where a client lives, as the rule reads it: the care home (a provider id), or null for their own home. */
 export interface Residence {
@@ -22,6 +28,7 @@ export interface Residence {
 /** What the rule reads of a listing and its provider. */
 export interface SettingTerms {
   title: string;
+  categoryCode: string;
   setting: ListingSetting;
   providerId: string;
   providerKind: ProviderKind;
@@ -36,6 +43,7 @@ export function settingRefusal(listing: SettingTerms, residence: Residence): str
         ? null
         : `"${listing.title}" is delivered in people's own homes and the client lives ${lives}: choose a listing delivered in care homes, in the community or remotely.`;
     case ListingSetting.CARE_HOME:
+      if (CARE_HOME_STAY_CATEGORIES.includes(listing.categoryCode)) return null;
       if (residence.careHomeId === null) {
         return `"${listing.title}" is delivered in care homes and the client lives ${lives}: choose a listing delivered at home, in the community or remotely.`;
       }
@@ -56,5 +64,6 @@ export function settingRefusal(listing: SettingTerms, residence: Residence): str
 export function settingMatchesSql(l: string, p: string, careHome: string): string {
   return `(${l}.setting IN ('COMMUNITY', 'REMOTE')
       OR (${l}.setting = 'HOME' AND ${careHome} IS NULL)
+      OR (${l}.setting = 'CARE_HOME' AND ${l}.category_code IN (${CARE_HOME_STAY_CATEGORIES.map((c) => `'${c}'`).join(", ")}))
       OR (${l}.setting = 'CARE_HOME' AND ${careHome} IS NOT NULL AND (${p}.kind <> 'CARE_HOME' OR ${p}.id = ${careHome})))`;
 }
