@@ -59,6 +59,8 @@ export function isBankHoliday(day: string): boolean {
   return HOLIDAYS.has(day);
 }
 
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
 /** Monday 0 … Sunday 6 of a calendar day. */
 function weekdayOf(day: string): number {
   return (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
@@ -116,13 +118,8 @@ export function firstOutsideBand<V extends { startsAt: Date; endsAt: Date }>(vis
 /** The refusal of a visit outside the band: names its day and time, the band, and what to do. */
 export function outsideBandMessage(title: string, visit: { startsAt: Date }, rateType: RateType, bands: BandSettings): string {
   const wall = londonWallClock(visit.startsAt);
-  const day = new Date(`${londonDate(visit.startsAt)}T12:00:00Z`).toLocaleDateString("en-GB", {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  const date = londonDate(visit.startsAt);
+  const day = `${WEEKDAY_NAMES[weekdayOf(date)]} ${date}`;
   return (
     `The visit on ${day} at ${pad(wall.hour)}:${pad(wall.minute)} is outside the ${rateType} band of "${title}" (${bandDescription(rateType, bands)}). ` +
     `Move the visits into the band, or choose a listing whose rate type covers that time.`
