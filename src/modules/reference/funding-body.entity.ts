@@ -31,4 +31,11 @@ export class FundingBodyEntity {
   /** EVENING visits start at or after this London hour (time-band.rules). */
   @Column({ type: "smallint", default: 18 })
   eveningFromHour!: number;
+
+  /**
+   * Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared
+   * with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD); false: no reference.
+   */
+  @Column({ type: "boolean", default: true })
+  referenceFallback!: boolean;
 }

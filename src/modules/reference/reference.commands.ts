@@ -10,4 +10,5 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageChargedTo?: BrokerageChargedTo | null;
   /** The London hour (12–23) from which EVENING visits may start. */
   eveningFromHour?: number | null;
+  referenceFallback?: boolean | null;
 }

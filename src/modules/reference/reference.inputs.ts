@@ -30,4 +30,7 @@ export class UpdateFundingBodySettingsInput {
   @Min(12)
   @Max(23)
   eveningFromHour?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
+  referenceFallback?: boolean | null;
 }
