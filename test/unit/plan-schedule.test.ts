@@ -1,5 +1,7 @@
 import { visitsAfter } from "../../src/modules/bookings/schedule.rules";
-import { provisionalBand, weeklySchedule, type BandTest, type ScheduleAsk } from "../../src/modules/brokers/plan-schedule.rules";
+import { weeklyBand, weeklySchedule, type BandTest, type ScheduleAsk } from "../../src/modules/brokers/plan-schedule.rules";
+
+const provisionalBand = weeklyBand({ eveningFromHour: 18 });
 import { RateType, Unit, Weekday } from "../../src/modules/reference";
 
 const ALL = [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR, Weekday.SA, Weekday.SU];
@@ -45,7 +47,11 @@ describe("weeklySchedule", () => {
     expect(weeklySchedule(ask({ rateType: RateType.BANK_HOLIDAY }), provisionalBand)).toBeNull();
     const afterSix: BandTest = (_rate, slot) => slot.startMinute >= 18 * 60 && slot.endMinute <= 22 * 60;
     expect(weeklySchedule(ask({ weeklyUnits: 14 }), afterSix)).toMatchObject({ unitsPerVisit: 2, from: "18:00", to: "20:00" });
-    // A night starts within the hours and runs past midnight.
+    expect(weeklySchedule(ask({ weeklyUnits: 2, rateType: RateType.EVENING }), weeklyBand({ eveningFromHour: 19 }))).toMatchObject({
+      from: "19:00",
+      to: "20:00",
+    });
+    // A night starts within the hours and runs past midnight, ending by 10:00.
     expect(weeklySchedule(ask({ unit: Unit.NIGHT, weeklyUnits: 2, rateType: RateType.SLEEP_IN, listingFrom: "20:00" }), provisionalBand)).toMatchObject({
       days: ["MO", "TH"],
       from: "20:00",

@@ -13,10 +13,10 @@ import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { BudgetManagement, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
-import type { ListingService, ListingTerms } from "../listings";
+import { settingRefusal, type ListingService, type ListingTerms } from "../listings";
 import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
-import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from "../reference";
+import { firstOutsideBand, outsideBandMessage, type FundingBodyRecord, type ReferenceService, type ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship, VisitStatus, type ApprovalReason } from "./booking.enums";
@@ -93,7 +93,7 @@ export class BookingPlacement {
 
   /**
    * Everything a booking would be, checked against every rule but the money and the diary, without
-   * writing. The budget is locked first (its gain policy prices the earmarks; its period bounds
+   * writing: the setting where the client lives (rule 11) and each visit's time band (rule 12) among them. The budget is locked first (its gain policy prices the earmarks; its period bounds
    * the visits), and stays locked to the end of the caller's transaction.
    */
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
@@ -105,9 +105,13 @@ export class BookingPlacement {
     const terms = request.listingId ? await this.termsOf(tx, request.listingId, budget.fundingBodyCode) : null;
     if (!terms) return notFound("The listing", ["listingId"]);
     const { listing, provider, category, fundingBody } = terms;
+    const setting = settingRefusal({ ...listing, providerKind: provider.kind }, client);
+    if (setting) return fail(UserErrorCode.SETTING_MISMATCH, setting, ["listingId"]);
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const times = this.visitsOf(request, budget, listing, unitPricePence);
     if (!times.ok) return times;
+    const outside = firstOutsideBand(times.value, listing.rateType, fundingBody);
+    if (outside) return fail(UserErrorCode.OUTSIDE_TIME_BAND, outsideBandMessage(listing.title, outside, listing.rateType, fundingBody), ["startsAt"]);
     const capacity = await this.withinCapacity(tx, listing, times.value);
     if (!capacity.ok) return capacity;
     const totalCostPence = times.value.reduce((sum, v) => sum + v.costPence, 0);

@@ -11,7 +11,7 @@
 import { addDays, fromLondonWallClock } from "../../shared/time";
 import { isUnits, Quantity } from "../../shared/units";
 import { visitMinutes } from "../bookings";
-import { RateType, Unit, Weekday } from "../reference";
+import { RateType, Unit, visitInBand, Weekday, type BandSettings } from "../reference";
 
 /** A weekly visit: its day and London wall-clock minutes from midnight (the end may pass 1,440: overnight). */
 export interface WeeklySlot {
@@ -61,26 +61,26 @@ const STEP_MINUTES = 15;
 /** Without a need's hours, visits start as near 09:00 as the listing and band allow. */
 const PREFERRED_START = 9 * 60;
 
+/** A week with no bank holiday (Monday 8 June 2026), whose days stand for every week's. */
+const SAMPLE_MONDAY = { year: 2026, month: 6, day: 8 };
+
 /**
- * Until the time-band rule is defined once (reference), the bands as DOMAIN.md names them:
- * WEEKEND on Saturday and Sunday; EVENING from 18:00; SLEEP_IN and WAKING_NIGHT from 20:00;
- * BANK_HOLIDAY never on a weekly schedule (its days are dates, not weekdays); the rest every time.
+ * The time band as the reference module defines it once (visitInBand), asked of a weekly visit:
+ * the visit on that weekday of a week with no bank holiday, at that London time. A weekly
+ * schedule cannot keep to BANK_HOLIDAY (its days are dates, not weekdays): never in that band.
  */
-export const provisionalBand: BandTest = (rateType, slot) => {
-  switch (rateType) {
-    case RateType.WEEKEND:
-      return slot.day === Weekday.SA || slot.day === Weekday.SU;
-    case RateType.EVENING:
-      return slot.startMinute >= 18 * 60;
-    case RateType.SLEEP_IN:
-    case RateType.WAKING_NIGHT:
-      return slot.startMinute >= 20 * 60;
-    case RateType.BANK_HOLIDAY:
-      return false;
-    default:
-      return true;
-  }
-};
+export function weeklyBand(bands: BandSettings): BandTest {
+  return (rateType, slot) => {
+    if (rateType === RateType.BANK_HOLIDAY) return false;
+    const startsAt = fromLondonWallClock({
+      ...SAMPLE_MONDAY,
+      day: SAMPLE_MONDAY.day + WEEK.indexOf(slot.day),
+      hour: Math.floor(slot.startMinute / 60),
+      minute: slot.startMinute % 60,
+    });
+    return visitInBand(startsAt, new Date(startsAt.getTime() + (slot.endMinute - slot.startMinute) * 60_000), rateType, bands);
+  };
+}
 
 export function minutesOf(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));

@@ -7,10 +7,10 @@ import { availableOf, type BudgetService, type BudgetView } from "../budgets";
 import type { BookingService } from "../bookings";
 import type { ListingCandidate, ListingService } from "../listings";
 import { savingPence } from "../pricing";
-import { Unit, type ReferenceService } from "../reference";
+import { DEFAULT_EVENING_FROM_HOUR, Unit, type ReferenceService } from "../reference";
 import type { Need, PlanPackageCommand } from "./plan.commands";
 import { UnmetReason } from "./plan.enums";
-import { provisionalBand, weeklySchedule, type BandTest, type PlannedSchedule } from "./plan-schedule.rules";
+import { weeklyBand, weeklySchedule, type BandTest, type PlannedSchedule } from "./plan-schedule.rules";
 import { fewestProviders, solvePlan, type PlanCandidate, type PlanProblem } from "./plan.rules";
 
 /** A listing chosen for a need, with its cost over the plan's weeks. */
@@ -67,8 +67,6 @@ export class PlanService {
     private readonly listings: ListingService,
     private readonly bookings: BookingService,
     private readonly clock: Clock,
-    /** The time band of a rate type (reference). */
-    private readonly inBand: BandTest = provisionalBand,
   ) {}
 
   /** HiGHS compiles its WebAssembly once, on first use. */
@@ -85,8 +83,9 @@ export class PlanService {
     if (errors.length) return failAll(errors);
     const horizon = this.horizon(budget);
     if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
-    const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start };
-    const rows = this.schedulable(input.needs, await this.listings.candidatesFor(input.needs, area), horizon.firstDay);
+    const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start, careHomeId: client.careHomeId };
+    const bands = weeklyBand((await this.reference.findFundingBody(budget.fundingBodyCode)) ?? { eveningFromHour: DEFAULT_EVENING_FROM_HOUR });
+    const rows = this.schedulable(input.needs, await this.listings.candidatesFor(input.needs, area), horizon.firstDay, bands);
     const netCapacity = await this.netCapacity(rows, horizon.start, budget.periodEnd);
     const problem: BudgetedProblem = {
       needs: input.needs,
@@ -104,7 +103,7 @@ export class PlanService {
    * days and hours, the need's, and its rate type's band; a listing with none is left out.
    * Listings sharing their terms share one schedule (the work is per kind of listing, not per listing).
    */
-  private schedulable(needs: Need[], candidates: ListingCandidate[], firstDay: string): PlanRow[] {
+  private schedulable(needs: Need[], candidates: ListingCandidate[], firstDay: string, inBand: BandTest): PlanRow[] {
     const made = new Map<string, PlannedSchedule | null>();
     return candidates.flatMap((row) => {
       const need = needs[row.need];
@@ -123,7 +122,7 @@ export class PlanService {
         firstDay,
       };
       const key = JSON.stringify(ask);
-      if (!made.has(key)) made.set(key, weeklySchedule(ask, this.inBand));
+      if (!made.has(key)) made.set(key, weeklySchedule(ask, inBand));
       const schedule = made.get(key)!;
       return schedule ? [{ ...row, weeklyListingUnits, schedule }] : [];
     });

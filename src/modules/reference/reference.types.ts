@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
@@ -62,6 +62,9 @@ export class FundingBody extends Node {
 
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
+
+  @Field(() => Int, { description: "EVENING-rate visits start at or after this hour, London time (18 unless the funding body states another)." })
+  eveningFromHour!: number;
 
   @Field({
     description:
