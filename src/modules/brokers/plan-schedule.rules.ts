@@ -72,15 +72,26 @@ const SAMPLE_MONDAY = { year: 2026, month: 6, day: 8 };
 export function weeklyBand(bands: BandSettings): BandTest {
   return (rateType, slot) => {
     if (rateType === RateType.BANK_HOLIDAY) return false;
-    const startsAt = fromLondonWallClock({
-      ...SAMPLE_MONDAY,
-      day: SAMPLE_MONDAY.day + WEEK.indexOf(slot.day),
-      hour: Math.floor(slot.startMinute / 60),
-      minute: slot.startMinute % 60,
-    });
-    return visitInBand(startsAt, new Date(startsAt.getTime() + (slot.endMinute - slot.startMinute) * 60_000), rateType, bands);
+    // Thousands of candidates ask the same few questions: each answer is worked out once.
+    const key = `${bands.eveningFromHour}|${rateType}|${slot.day}|${slot.startMinute}|${slot.endMinute}`;
+    let answer = ANSWERS.get(key);
+    if (answer === undefined) {
+      const startsAt = fromLondonWallClock({
+        ...SAMPLE_MONDAY,
+        day: SAMPLE_MONDAY.day + WEEK.indexOf(slot.day),
+        hour: Math.floor(slot.startMinute / 60),
+        minute: slot.startMinute % 60,
+      });
+      answer = visitInBand(startsAt, new Date(startsAt.getTime() + (slot.endMinute - slot.startMinute) * 60_000), rateType, bands);
+      if (ANSWERS.size >= 100_000) ANSWERS.clear();
+      ANSWERS.set(key, answer);
+    }
+    return answer;
   };
 }
+
+/** weeklyBand's answers: pure, so kept between plans (bounded). */
+const ANSWERS = new Map<string, boolean>();
 
 export function minutesOf(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -103,6 +114,15 @@ function perVisit(weeklyUnits: number, k: number): number | null {
 
 /** The weekly schedule of a planned item, or null when no schedule meets the listing, the need and the band. */
 export function weeklySchedule(ask: ScheduleAsk, inBand: BandTest): PlannedSchedule | null {
+  const slots = weeklySlots(ask, inBand);
+  return slots && scheduleFrom(slots, ask.firstDay);
+}
+
+/** A weekly schedule before its first visit is placed: the same for every plan of the same ask. */
+export type WeeklySlots = Omit<PlannedSchedule, "startsAt"> & { startMinute: number };
+
+/** The schedule's days and time for an ask (its firstDay unread), or null. */
+export function weeklySlots(ask: Omit<ScheduleAsk, "firstDay">, inBand: BandTest): WeeklySlots | null {
   const wanted = ask.needDays?.length ? new Set(ask.needDays) : null;
   const days = WEEK.filter((d) => ask.listingDays.includes(d) && (!wanted || wanted.has(d)));
   const windowStart = Math.max(minutesOf(ask.listingFrom), ask.needFrom ? minutesOf(ask.needFrom) : 0);
@@ -128,7 +148,7 @@ export function weeklySchedule(ask: ScheduleAsk, inBand: BandTest): PlannedSched
       if (fits.length < k) continue;
       const chosen = spread(fits, k);
       return {
-        startsAt: firstVisit(ask.firstDay, chosen, start),
+        startMinute: start,
         recurrence: `FREQ=WEEKLY;BYDAY=${chosen.join(",")}`,
         unitsPerVisit: units,
         days: chosen,
@@ -138,6 +158,12 @@ export function weeklySchedule(ask: ScheduleAsk, inBand: BandTest): PlannedSched
     }
   }
   return null;
+}
+
+/** The schedule with its first visit: the first of its days on or after `firstDay`. */
+export function scheduleFrom(slots: WeeklySlots, firstDay: string): PlannedSchedule {
+  const { startMinute, ...rest } = slots;
+  return { ...rest, startsAt: firstVisit(firstDay, slots.days, startMinute) };
 }
 
 /** The first of the days on or after `firstDay`, at `minute` London time. */

@@ -10,7 +10,7 @@ import { savingPence } from "../pricing";
 import { DEFAULT_EVENING_FROM_HOUR, Unit, type ReferenceService } from "../reference";
 import type { Need, PlanPackageCommand } from "./plan.commands";
 import { UnmetReason } from "./plan.enums";
-import { weeklyBand, weeklySchedule, type BandTest, type PlannedSchedule } from "./plan-schedule.rules";
+import { scheduleFrom, weeklyBand, weeklySlots, type BandTest, type PlannedSchedule, type WeeklySlots } from "./plan-schedule.rules";
 import { fewestProviders, solvePlan, type PlanCandidate, type PlanProblem } from "./plan.rules";
 
 /** A listing chosen for a need, with its cost over the plan's weeks. */
@@ -52,6 +52,9 @@ export interface PackagePlanRecord {
   unmet: UnmetNeedRecord[];
 }
 
+/** Weekly slots by ask (pure, so kept between plans; bounded): listings share a few kinds of terms. */
+const SLOTS = new Map<string, WeeklySlots | null>();
+
 /** A candidate listing with what the plan would book of it: its weekly units and schedule. */
 type PlanRow = ListingCandidate & { weeklyListingUnits: number; schedule: PlannedSchedule };
 
@@ -84,8 +87,9 @@ export class PlanService {
     const horizon = this.horizon(budget);
     if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
     const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start, careHomeId: client.careHomeId };
-    const bands = weeklyBand((await this.reference.findFundingBody(budget.fundingBodyCode)) ?? { eveningFromHour: DEFAULT_EVENING_FROM_HOUR });
-    const rows = this.schedulable(input.needs, await this.listings.candidatesFor(input.needs, area), horizon.firstDay, bands);
+    const eveningFromHour = (await this.reference.findFundingBody(budget.fundingBodyCode))?.eveningFromHour ?? DEFAULT_EVENING_FROM_HOUR;
+    const candidates = await this.listings.candidatesFor(input.needs, area);
+    const rows = this.schedulable(input.needs, candidates, horizon.firstDay, weeklyBand({ eveningFromHour }), eveningFromHour);
     const netCapacity = await this.netCapacity(rows, horizon.start, budget.periodEnd);
     const problem: BudgetedProblem = {
       needs: input.needs,
@@ -103,27 +107,36 @@ export class PlanService {
    * days and hours, the need's, and its rate type's band; a listing with none is left out.
    * Listings sharing their terms share one schedule (the work is per kind of listing, not per listing).
    */
-  private schedulable(needs: Need[], candidates: ListingCandidate[], firstDay: string, inBand: BandTest): PlanRow[] {
-    const made = new Map<string, PlannedSchedule | null>();
+  private schedulable(needs: Need[], candidates: ListingCandidate[], firstDay: string, inBand: BandTest, eveningFromHour: number): PlanRow[] {
+    const placed = new Map<string, PlannedSchedule | null>();
+    const needKeys = needs.map((need) => JSON.stringify([eveningFromHour, need.days, need.from, need.to]));
     return candidates.flatMap((row) => {
       const need = needs[row.need];
       const weeklyListingUnits = listingUnitsOf(row, need.unitsPerWeek);
-      const ask = {
-        weeklyUnits: weeklyListingUnits,
-        unit: row.unit,
-        visitMinutes: row.visitMinutes,
-        rateType: row.rateType,
-        listingDays: row.availableDays,
-        listingFrom: row.availableFrom,
-        listingTo: row.availableTo,
-        needDays: need.days,
-        needFrom: need.from,
-        needTo: need.to,
-        firstDay,
-      };
-      const key = JSON.stringify(ask);
-      if (!made.has(key)) made.set(key, weeklySchedule(ask, inBand));
-      const schedule = made.get(key)!;
+      const key = `${needKeys[row.need]}|${weeklyListingUnits}|${row.unit}|${row.visitMinutes}|${row.rateType}|${row.availableDays.join()}|${row.availableFrom}|${row.availableTo}`;
+      let schedule = placed.get(key);
+      if (schedule === undefined) {
+        let slots = SLOTS.get(key);
+        if (slots === undefined) {
+          const ask = {
+            weeklyUnits: weeklyListingUnits,
+            unit: row.unit,
+            visitMinutes: row.visitMinutes,
+            rateType: row.rateType,
+            listingDays: row.availableDays,
+            listingFrom: row.availableFrom,
+            listingTo: row.availableTo,
+            needDays: need.days,
+            needFrom: need.from,
+            needTo: need.to,
+          };
+          slots = weeklySlots(ask, inBand);
+          if (SLOTS.size >= 50_000) SLOTS.clear();
+          SLOTS.set(key, slots);
+        }
+        schedule = slots && scheduleFrom(slots, firstDay);
+        placed.set(key, schedule);
+      }
       return schedule ? [{ ...row, weeklyListingUnits, schedule }] : [];
     });
   }
