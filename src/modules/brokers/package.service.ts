@@ -175,7 +175,7 @@ export class PackageService {
 
   /**
    * A commissioner has decided on a booking (in their transaction): if it is an item of a package
-   * waiting for approval, the package moves on. Approved, and no item's booking waits any more:
+   * waiting for approval, the package moves on. Approved, and no item's booking still waits:
    * AGREED. Rejected: the package was agreed as a whole, so it is REJECTED and its other bookings
    * are cancelled (their scheduled visits released); the broker revises it as a new package.
    * The package row is locked first (lockForApproval), so two approvals of a package's items at
