@@ -197,7 +197,7 @@ export class PackageService {
     return this.move(tx, pkg, [PackageStatus.PENDING_APPROVAL], PackageStatus.AGREED);
   }
 
-  /** Locks the package a booking belongs to, if any, before a decision on the booking (the lock order above BudgetService.lock). */
+  /** Locks the package a booking belongs to (when it is an item of one) before a decision on the booking (the lock order above BudgetService.lock). */
   async lockForApproval(tx: EntityManager, bookingId: string): Promise<void> {
     const item = await tx.findOneBy(PackageItemEntity, { bookingId, removedAt: IsNull() });
     if (item) await tx.findOne(PackageEntity, { where: { id: item.packageId }, lock: { mode: "for_no_key_update" } });

@@ -78,7 +78,7 @@ export class BudgetService {
    * policy), and stays locked until commit: nothing can change it between that read and the
    * posting. The verbs take that LockedBudget and never read the row again: the one read is this.
    * Paths that change a booking without money (confirm, approve) lock only the booking; approve and
-   * reject first lock the package the booking is an item of, if any (step 2: PackageService.lockForApproval).
+   * reject first lock the package the booking is an item of, when there is one (step 2: PackageService.lockForApproval).
    * NO KEY UPDATE rather than UPDATE: rows referencing the budget (bookings, ledger entries) hold
    * KEY SHARE on it through their foreign keys, which FOR UPDATE would conflict with.
    */
