@@ -11,7 +11,7 @@ export const PEAK_BOOKED_UNITS = `
       SELECT DISTINCT ON (COALESCE(b.group_booking_id, b.id), v.starts_at)
              b.listing_id, date_trunc('week', v.starts_at AT TIME ZONE 'Europe/London') AS week, v.units
         FROM visits v JOIN bookings b ON b.id = v.booking_id
-       WHERE b.listing_id = ANY($1::uuid[]) AND v.status IN ('SCHEDULED', 'DELIVERED')
+       WHERE b.listing_id IN (SELECT unnest($1::uuid[])) AND v.status IN ('SCHEDULED', 'DELIVERED')
          AND v.starts_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London') AND v.starts_at < ($3::date::timestamp AT TIME ZONE 'Europe/London')
        ORDER BY COALESCE(b.group_booking_id, b.id), v.starts_at
     ) s GROUP BY s.listing_id, s.week
