@@ -26,4 +26,8 @@ export class FundingBodyEntity {
 
   @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
   brokerageChargedTo!: BrokerageChargedTo;
+
+  /** A listing price rising by more than this percentage raises a PRICE_RISE alert for the commissioners. */
+  @Column({ type: "smallint", default: 10 })
+  priceRiseAlertPercent!: number;
 }

@@ -27,6 +27,7 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  readonly priceRiseAlertPercent: number;
 }
 
 export class ReferenceService {
@@ -63,6 +64,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.priceRiseAlertPercent != null) body.priceRiseAlertPercent = command.priceRiseAlertPercent;
     await this.fundingBodies.save(body);
     return ok(body);
   }

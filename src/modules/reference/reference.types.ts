@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
@@ -59,6 +59,9 @@ export class FundingBody extends Node {
 
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
+
+  @Field(() => Int, { description: "A listing price rising by more than this percentage raises a PRICE_RISE alert (default 10)." })
+  priceRiseAlertPercent!: number;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);
