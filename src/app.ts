@@ -173,13 +173,13 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
   const events = new EventService(db, reference, rates, clock);
   const webhooks = new WebhookService(db, { allowPrivate: config.webhooks.allowPrivate, production: config.environment === "production" }, clock);
-  const listings: ListingService = new ListingService(db, reference, providers, clock);
+  const listings: ListingService = new ListingService(db, reference, providers, events, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
+  const bookings = new BookingService(db, reference, budgets, rates, listings, providers, events, clock);
   const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
-  const visits = new VisitService(db, budgets, clock);
-  const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
+  const visits = new VisitService(db, budgets, events, clock);
+  const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, clock);
   const reports = new ReportService(db, rates);

@@ -5,7 +5,9 @@ import { transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import type { Clock } from "../../shared/time";
 import { canManage, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import type { EventService } from "../events";
 import type { BookingDecisionCommand } from "./booking.commands";
+import { bookingEvent } from "./booking.events";
 import { BookingEntity } from "./booking.entity";
 import { ApprovalDecision, BookingStatus } from "./booking.enums";
 import { invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
@@ -21,6 +23,7 @@ export class BookingLifecycle {
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly access: BookingAccess,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -93,7 +96,9 @@ export class BookingLifecycle {
       const released = await this.releaseScheduled(tx, budget, booking, viewer.userId, `${action}: ${note}`.trim());
       if (!released.ok) return released;
     }
-    return ok(await tx.findOneByOrFail(BookingEntity, { id: booking.id }));
+    const moved = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+    await this.events.record(tx, bookingEvent(moved, found.client));
+    return ok(moved);
   }
 
   /** Cancels a booking inside the caller's transaction (a package cancels its bookings with its own). */

@@ -13,12 +13,14 @@ import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import type { EventService } from "../events";
 import type { ListingService, ListingTerms } from "../listings";
 import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
 import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
+import { bookingEvent } from "./booking.events";
 import { VisitStatus, type ApprovalReason } from "./booking.enums";
 import { assessBooking, initialStatus } from "./booking.rules";
 import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
@@ -62,6 +64,7 @@ export class BookingPlacement {
     private readonly rates: ReferenceRateService,
     private readonly listings: ListingService,
     private readonly providers: ProviderService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -195,6 +198,7 @@ export class BookingPlacement {
     const earmarkPence = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
     const commitment = { bookingId: booking.id, costPence: totalCostPence, earmarkPence, visits: visits.length };
     const committed = await this.budgets.commit(tx, budget, commitment, viewer.userId);
+    if (committed.ok) await this.events.record(tx, bookingEvent(booking, prepared.client));
     return committed.ok ? ok(booking) : committed;
   }
 

@@ -9,6 +9,7 @@ import type { Result } from "../../shared/errors";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView, type RowScope } from "../budgets";
+import type { EventService } from "../events";
 import type { ListingService } from "../listings";
 import type { ReferenceRateService } from "../pricing";
 import type { ProviderService } from "../providers";
@@ -38,11 +39,12 @@ export class BookingService {
     rates: ReferenceRateService,
     listings: ListingService,
     providers: ProviderService,
+    events: EventService,
     clock: Clock,
   ) {
     this.bookings = db.getRepository(BookingEntity);
-    this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, clock);
-    this.lifecycle = new BookingLifecycle(db, budgets, this, clock);
+    this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, events, clock);
+    this.lifecycle = new BookingLifecycle(db, budgets, this, events, clock);
   }
 
   /** The client (and those acting for them), the booked provider's members, admins. */
