@@ -3,9 +3,11 @@
  * received by a real HTTP receiver, retries on the test clock, visibility, and a burst delivered
  * exactly once, in order, while two workers (two API processes) share the work.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type App } from "../../src/app";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { EventEntity, WebhookDeliveryEntity } from "../../src/modules/events/event.entity";
+import { canActFor } from "../../src/modules/budgets";
 import { EventPolicy, EventType, WebhookDispatcher, WebhookService } from "../../src/modules/events";
 import { toGlobalId } from "../../src/shared/ids";
 import { testConfig, useApi, viewerFor } from "../support/api";
@@ -25,7 +27,23 @@ const DELIVERIES = /* GraphQL */ `
 
 type Webhook = { id: string; url: string; events: string[]; secret: string | null };
 type Body = { id: string; type: string; occurredAt: string; data: Record<string, string> };
+async function eventually(condition: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await sleep(20);
+  }
+}
 const bodyOf = (r: Received) => JSON.parse(r.body) as Body;
+/** The policy app.ts gives its own worker (budgets' and quotes' visibility). */
+const policyOf = (app: App) =>
+  new EventPolicy({
+    client: async (tx, viewer, id) => {
+      const client = await app.services.budgets.findClient(tx, id);
+      return client !== null && canActFor(viewer, client);
+    },
+    quoteRequest: async (tx, viewer, id) => (await app.services.quotes.findVisibleRequest(viewer, id, tx)) !== null,
+  });
 
 describe("events and webhooks", () => {
   const api = useApi({ WEBHOOK_ALLOW_PRIVATE: "true" });
@@ -36,6 +54,19 @@ describe("events and webhooks", () => {
     receiver.reset();
     api.clock.set("2026-03-01T10:00:00Z");
   });
+
+  /**
+   * Runs the worker until `count` requests have arrived, then once more (to catch one too many).
+   * Fan-out waits for every older transaction of the cluster to end (the outbox's ordering
+   * horizon), and other test files' transactions on the same server can hold it back a while.
+   */
+  async function deliverUntil(count: number): Promise<void> {
+    await eventually(async () => {
+      await api.app.dispatcher.drain();
+      return receiver.received.length >= count;
+    });
+    await api.app.dispatcher.drain();
+  }
 
   async function subscribe(user: UserEntity, path: string, events: EventType[]): Promise<Webhook> {
     const { createWebhook } = await api.data<{ createWebhook: { webhook: Webhook; userErrors: unknown[] } }>(
@@ -91,7 +122,7 @@ describe("events and webhooks", () => {
     const booked = await book(w);
     expect(booked.userErrors).toEqual([]);
 
-    await api.app.dispatcher.drain();
+    await deliverUntil(1);
     expect(receiver.received).toHaveLength(1);
     await api.app.dispatcher.drain(); // the retry is not due yet: nothing is sent
     expect(receiver.received).toHaveLength(1);
@@ -102,13 +133,13 @@ describe("events and webhooks", () => {
     expect(wait).toBeLessThanOrEqual(10_000);
 
     api.clock.advance(10_000);
-    await api.app.dispatcher.drain();
+    await deliverUntil(2);
     pending = (await deliveries(w.a.user, hook)).nodes[0];
     expect(pending.attempts.map((a) => a.statusCode)).toEqual([500, 500]);
     expect(Date.parse(pending.nextAttemptAt!) - api.clock.now().getTime()).toBeGreaterThanOrEqual(10_000); // 20 s, jittered
 
     api.clock.advance(20_000);
-    await api.app.dispatcher.drain();
+    await deliverUntil(3);
     const done = await deliveries(w.a.user, hook);
     expect(done.nodes).toEqual([expect.objectContaining({ eventType: "BOOKING_REQUESTED", status: "DELIVERED", nextAttemptAt: null })]);
     expect(done.nodes[0].attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
@@ -139,7 +170,7 @@ describe("events and webhooks", () => {
     await subscribe(await aCommissioner(api.db), "/merton", [EventType.BOOKING_REQUESTED]);
     await subscribe(await aCommissioner(api.db, LEICESTERSHIRE), "/leics", [EventType.BOOKING_REQUESTED]);
     await book(w);
-    await api.app.dispatcher.drain();
+    await deliverUntil(2); // /a and /merton
     expect(receiver.at("/a")).toHaveLength(1);
     expect(receiver.at("/merton")).toHaveLength(1);
     expect(receiver.at("/b")).toEqual([]);
@@ -159,10 +190,10 @@ describe("events and webhooks", () => {
       );
     await decide("confirmBooking", w.a.user);
     await decide("cancelBooking", w.holder);
-    await api.app.dispatcher.drain();
+    await deliverUntil(1);
     expect(receiver.received.map((r) => bodyOf(r).type)).toEqual(["BOOKING_REQUESTED"]);
     api.clock.advance(60_000);
-    await api.app.dispatcher.drain();
+    await deliverUntil(4);
     expect(receiver.received.map((r) => bodyOf(r).type)).toEqual(["BOOKING_REQUESTED", "BOOKING_REQUESTED", "BOOKING_CONFIRMED", "BOOKING_CANCELLED"]);
     expect(bodyOf(receiver.received[3]).data.status).toBe("CANCELLED");
   });
@@ -228,7 +259,7 @@ describe("events and webhooks", () => {
       { as: w.a.user },
     );
     expect(submitQuote.userErrors).toEqual([]);
-    await api.app.dispatcher.drain();
+    await deliverUntil(3); // /a twice, /rival once
     expect(receiver.at("/a").map((r) => bodyOf(r).type)).toEqual(["QUOTE_REQUESTED", "QUOTE_SUBMITTED"]);
     expect(receiver.at("/rival").map((r) => bodyOf(r).type)).toEqual(["QUOTE_REQUESTED"]);
     expect(receiver.at("/faraway")).toEqual([]);
@@ -254,7 +285,7 @@ describe("events and webhooks", () => {
     await price(1750); // above the reference rate
     await price(2000); // +14.3%, over the 10% threshold
     await price(1900); // a fall: nothing
-    await api.app.dispatcher.drain();
+    await deliverUntil(2);
     const alerts = receiver.at("/merton").map((r) => bodyOf(r).data as unknown as { pricePence: number; reasons: string[] });
     expect(alerts.map((a) => [a.pricePence, a.reasons])).toEqual([
       [1750, ["ABOVE_REFERENCE"]],
@@ -320,14 +351,8 @@ describe("events and webhooks", () => {
     // Created while allowed, delivered by a worker that is not: refused at connection, recorded, retried later.
     const hook = await subscribe(w.a.user, "/a", [EventType.BOOKING_REQUESTED]);
     await book(w);
-    const guarded = new WebhookDispatcher(
-      api.db,
-      api.app.services.users,
-      new EventPolicy({ client: async () => false, quoteRequest: async () => false }),
-      { allowPrivate: false, timeoutMs: 2_000, pollMs: 100 },
-      api.clock,
-    );
-    await guarded.drain();
+    const guarded = new WebhookDispatcher(api.db, api.app.services.users, policyOf(api.app), { allowPrivate: false, timeoutMs: 2_000, pollMs: 100 }, api.clock);
+    await eventually(async () => (await guarded.drain()) > 0);
     expect(receiver.received).toEqual([]);
     const [delivery] = (await deliveries(w.a.user, hook)).nodes;
     expect(delivery.status).toBe("PENDING");
@@ -366,8 +391,24 @@ describe("events and webhooks", () => {
       );
       expect(answers.filter((a) => a.data?.createBooking.booking).length).toBe(500);
 
-      await Promise.all([api.app.dispatcher.drain(), second.dispatcher.drain(), api.app.dispatcher.drain()]);
-      await api.app.dispatcher.drain(); // whatever one worker left while another held the lock
+      // Two workers on two connection pools (two API processes), each taking one webhook's queue at a time.
+      const worker = (app: App) =>
+        new WebhookDispatcher(app.db, app.services.users, policyOf(app), { allowPrivate: true, timeoutMs: 5_000, pollMs: 10, parallel: 1, run: 50 }, api.clock);
+      const workers = [worker(api.app), worker(second)];
+      const sent = [0, 0];
+      const deadline = Date.now() + 120_000;
+      await Promise.all(
+        workers.map(async (w, i) => {
+          while (receiver.received.length < 1000 && Date.now() < deadline) {
+            const attempted = await w.drain();
+            sent[i] += attempted;
+            if (attempted === 0) await sleep(5);
+          }
+        }),
+      );
+      expect(sent[0]).toBeGreaterThan(0);
+      expect(sent[1]).toBeGreaterThan(0);
+      expect(sent[0] + sent[1]).toBe(1000);
 
       const order = (await api.db.query<{ id: string }[]>("SELECT id FROM events ORDER BY tx_id, id")).map((e) => e.id);
       expect(order).toHaveLength(500);

@@ -71,6 +71,13 @@ export class WebhookEntity {
   /** Deleted webhooks keep their deliveries' history and receive nothing more. */
   @Column({ type: "timestamptz", nullable: true })
   deletedAt!: Date | null;
+
+  /**
+   * A worker holds the webhook's queue until then: it alone sends the webhook's deliveries, one at a
+   * time in event order (another worker may take over once the lease has expired, if it died).
+   */
+  @Column({ type: "timestamptz", nullable: true })
+  leasedUntil!: Date | null;
 }
 
 /** One attempt to POST a delivery. */
@@ -109,10 +116,6 @@ export class WebhookDeliveryEntity {
 
   @Column({ type: "timestamptz" })
   nextAttemptAt!: Date;
-
-  /** A dispatcher holds the delivery until then (another may take it over if it died). */
-  @Column({ type: "timestamptz", nullable: true })
-  leasedUntil!: Date | null;
 
   @Column({ type: "jsonb", default: () => "'[]'" })
   attempts!: DeliveryAttemptRecord[];

@@ -5,10 +5,11 @@
  *    type and whose owner may hear the event (EventPolicy). One process at a time (the cursor row is
  *    locked FOR UPDATE SKIP LOCKED), and only events whose transaction ended before every transaction
  *    still running began (txId below the snapshot's xmin), so an event committed late is never passed over.
- * 2. Delivery: each webhook's oldest pending delivery, when due, is leased (FOR UPDATE SKIP LOCKED,
- *    then a lease time so the POST runs outside the transaction), POSTed with the Standard Webhooks
- *    headers, and recorded: delivered on 2xx, else retried with backoff for a day, then failed. A
- *    webhook's deliveries go out one at a time in event order; a retrying one holds back the later ones.
+ * 2. Delivery: a webhook whose oldest pending delivery is due is leased (its row locked FOR UPDATE
+ *    SKIP LOCKED, then given a lease time, so that the POSTs run outside every transaction); the
+ *    lease holder alone sends that webhook's queue, one delivery at a time in event order, with the
+ *    Standard Webhooks headers, and records each attempt: delivered on 2xx, else retried with
+ *    backoff and jitter for a day, then failed. A retrying delivery holds back the later ones.
  *
  * At least once: a process that dies after the POST and before recording it leaves the lease to
  * expire and the delivery to be sent again, under the same `webhook-id` (receivers deduplicate on it).
@@ -33,8 +34,10 @@ export interface DispatcherSettings {
   pollMs: number;
   /** Events fanned out per transaction. */
   fanOutBatch?: number;
-  /** Webhooks served at once (one delivery each) per round. */
+  /** Webhooks served at once per round. */
   parallel?: number;
+  /** Deliveries one webhook's lease sends at most, one after another. */
+  run?: number;
   /** Jitter's source (tests may fix it). */
   random?: () => number;
 }
@@ -48,21 +51,26 @@ interface LiveWebhook {
   created_at: Date;
 }
 
-interface LeasedDelivery {
+interface LeasedWebhook {
   id: string;
-  event_id: string;
-  created_at: Date;
-  attempts: DeliveryAttemptRecord[];
-  type: EventType;
-  occurred_at: Date;
-  data: Record<string, unknown>;
   url: string;
   secret: string;
 }
 
+interface QueuedDelivery {
+  id: string;
+  event_id: string;
+  created_at: Date;
+  next_attempt_at: Date;
+  failures: number;
+  type: EventType;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
 export class WebhookDispatcher {
   private running: Promise<void> | null = null;
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
 
   constructor(
     private readonly db: DataSource,
@@ -87,6 +95,7 @@ export class WebhookDispatcher {
   /** Starts the loop in the background (server.ts); `stop` ends it. */
   start(): void {
     if (this.running) return;
+    this.stopping = new AbortController();
     this.running = (async () => {
       while (!this.stopping.signal.aborted) {
         try {
@@ -103,6 +112,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.running;
+    this.running = null;
   }
 
   /** Step 1: one batch of events into deliveries. Returns the events fanned out (0: none, or another process is at it). */
@@ -138,7 +148,6 @@ export class WebhookDispatcher {
             eventType: event.type,
             status: DeliveryStatus.PENDING,
             nextAttemptAt: now,
-            leasedUntil: null,
             attempts: [],
             createdAt: now,
             deliveredAt: null,
@@ -161,33 +170,61 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Step 2: one round of due deliveries, one per webhook, in parallel. Returns the deliveries attempted. */
+  /**
+   * Step 2: leases up to `parallel` webhooks whose oldest pending delivery is due, and sends each
+   * one's queue, in order, until a delivery fails, one is not yet due, or `run` are sent. Returns
+   * the deliveries attempted.
+   */
   async deliverDue(): Promise<number> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + 2 * this.settings.timeoutMs + 30_000);
-    const leased = await this.db.query<LeasedDelivery[]>(
-      `WITH heads AS (
-         SELECT DISTINCT ON (webhook_id) id FROM webhook_deliveries WHERE status = 'PENDING' ORDER BY webhook_id, event_tx_id, event_id
-       ), due AS (
-         SELECT d.id FROM webhook_deliveries d JOIN heads h ON h.id = d.id
-          WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 AND (d.leased_until IS NULL OR d.leased_until < $1)
-          LIMIT $3 FOR UPDATE OF d SKIP LOCKED
-       ), leased AS (
-         UPDATE webhook_deliveries d SET leased_until = $2 FROM due WHERE d.id = due.id RETURNING d.id, d.event_id, d.webhook_id, d.created_at, d.attempts
-       )
-       SELECT l.id, l.event_id, l.created_at, l.attempts, e.type, e.occurred_at, e.data, w.url, w.secret
-         FROM leased l JOIN events e ON e.id = l.event_id JOIN webhooks w ON w.id = l.webhook_id`,
+    const run = this.settings.run ?? 100;
+    const leaseUntil = new Date(now.getTime() + run * this.settings.timeoutMs + 30_000);
+    const leased = await this.db.query<LeasedWebhook[]>(
+      // A CTE ending in SELECT: the driver then answers rows alone (a bare UPDATE … RETURNING answers [rows, count]).
+      `WITH leased AS (
+         UPDATE webhooks w SET leased_until = $2
+           FROM (SELECT c.id FROM webhooks c
+                  WHERE c.deleted_at IS NULL AND (c.leased_until IS NULL OR c.leased_until < $1)
+                    AND (SELECT d.next_attempt_at FROM webhook_deliveries d WHERE d.webhook_id = c.id AND d.status = 'PENDING'
+                          ORDER BY d.event_tx_id, d.event_id LIMIT 1) <= $1
+                  LIMIT $3 FOR UPDATE SKIP LOCKED) due
+          WHERE w.id = due.id
+          RETURNING w.id, w.url, w.secret)
+       SELECT id, url, secret FROM leased`,
       [now, leaseUntil, this.settings.parallel ?? 20],
     );
-    await Promise.all(leased.map((delivery) => this.attempt(delivery, leaseUntil)));
-    return leased.length;
+    const sent = await Promise.all(leased.map((webhook) => this.sendQueue(webhook, leaseUntil, run)));
+    return sent.reduce((a, b) => a + b, 0);
   }
 
-  private async attempt(delivery: LeasedDelivery, leaseUntil: Date): Promise<void> {
+  /** Sends a leased webhook's pending deliveries in event order; stops at the first failure (it holds back the rest). */
+  private async sendQueue(webhook: LeasedWebhook, leaseUntil: Date, run: number): Promise<number> {
+    let attempted = 0;
+    try {
+      const queue = await this.db.query<QueuedDelivery[]>(
+        `SELECT d.id, d.event_id, d.created_at, d.next_attempt_at, jsonb_array_length(d.attempts) AS failures, e.type, e.occurred_at, e.data
+           FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+          WHERE d.webhook_id = $1 AND d.status = 'PENDING'
+          ORDER BY d.event_tx_id, d.event_id LIMIT $2`,
+        [webhook.id, run],
+      );
+      for (const delivery of queue) {
+        if (new Date(delivery.next_attempt_at) > this.clock.now()) break;
+        attempted++;
+        if (!(await this.attempt(webhook, delivery, leaseUntil))) break;
+      }
+    } finally {
+      await this.db.query(`UPDATE webhooks SET leased_until = NULL WHERE id = $1 AND leased_until = $2`, [webhook.id, leaseUntil]);
+    }
+    return attempted;
+  }
+
+  /** One POST, recorded (while the lease is still ours). True when delivered. */
+  private async attempt(webhook: LeasedWebhook, delivery: QueuedDelivery, leaseUntil: Date): Promise<boolean> {
     const body = JSON.stringify({ id: delivery.event_id, type: delivery.type, occurredAt: new Date(delivery.occurred_at).toISOString(), data: delivery.data });
     const started = this.clock.now();
     const t0 = performance.now();
-    const outcome = await post(delivery.url, signedHeaders(delivery.secret, delivery.event_id, started, body), body, this.settings);
+    const outcome = await post(webhook.url, signedHeaders(webhook.secret, delivery.event_id, started, body), body, this.settings);
     const attempt: DeliveryAttemptRecord = {
       at: started.toISOString(),
       statusCode: outcome.statusCode,
@@ -196,15 +233,16 @@ export class WebhookDispatcher {
     };
     const delivered = outcome.statusCode !== null && isSuccess(outcome.statusCode);
     const now = this.clock.now();
-    const retryAt = delivered ? null : nextAttemptAt(new Date(delivery.created_at), now, delivery.attempts.length + 1, (this.settings.random ?? Math.random)());
+    const retryAt = delivered
+      ? null
+      : nextAttemptAt(new Date(delivery.created_at), now, Number(delivery.failures) + 1, (this.settings.random ?? Math.random)());
     const status = delivered ? DeliveryStatus.DELIVERED : retryAt ? DeliveryStatus.PENDING : DeliveryStatus.FAILED;
-    // Only while the lease is still ours: a delivery taken over after an expired lease is recorded by its new holder.
     await this.db.query(
-      `UPDATE webhook_deliveries SET status = $2, attempts = attempts || $3::jsonb, next_attempt_at = coalesce($4, next_attempt_at),
-              delivered_at = $5, leased_until = NULL
-        WHERE id = $1 AND leased_until = $6`,
-      [delivery.id, status, JSON.stringify([attempt]), retryAt, delivered ? now : null, leaseUntil],
+      `UPDATE webhook_deliveries SET status = $2, attempts = attempts || $3::jsonb, next_attempt_at = coalesce($4, next_attempt_at), delivered_at = $5
+        WHERE id = $1 AND status = 'PENDING' AND EXISTS (SELECT 1 FROM webhooks WHERE id = $6 AND leased_until = $7)`,
+      [delivery.id, status, JSON.stringify([attempt]), retryAt, delivered ? now : null, webhook.id, leaseUntil],
     );
+    return delivered;
   }
 
   /** Each webhook owner's viewer, as a token of theirs would give it now (a member who left a provider hears no more of it). */

@@ -70,7 +70,7 @@ export class WebhookService {
       if (!webhook) return notFound("The webhook", ["webhookId"]);
       webhook.deletedAt = this.clock.now();
       await tx.update(WebhookEntity, { id: webhook.id }, { deletedAt: webhook.deletedAt });
-      await tx.update(WebhookDeliveryEntity, { webhookId: webhook.id, status: DeliveryStatus.PENDING }, { status: DeliveryStatus.FAILED, leasedUntil: null });
+      await tx.update(WebhookDeliveryEntity, { webhookId: webhook.id, status: DeliveryStatus.PENDING }, { status: DeliveryStatus.FAILED });
       return ok(webhook);
     });
   }
