@@ -198,6 +198,53 @@ describe("events and webhooks", () => {
     expect(bodyOf(receiver.received[3]).data.status).toBe("CANCELLED");
   });
 
+  it("VISIT_RECORDED reaches the provider and the commissioner; a deleted webhook receives nothing more; secrets are shown once", async () => {
+    const w = await world();
+    const commissioner = await aCommissioner(api.db);
+    const mine = await subscribe(w.a.user, "/a", [EventType.VISIT_RECORDED, EventType.BOOKING_CANCELLED]);
+    const theirs = await subscribe(commissioner, "/merton", [EventType.VISIT_RECORDED]);
+    const { booking } = await book(w);
+    const decide = (mutation: string, input: object, user: UserEntity) =>
+      api.data<Record<string, { userErrors: unknown[] }>>(
+        `mutation ($input: ${mutation === "recordVisit" ? "RecordVisitInput" : "BookingDecisionInput"}!) { ${mutation}(input: $input) { userErrors { code } } }`,
+        { input },
+        { as: user },
+      );
+    await decide("confirmBooking", { bookingId: booking!.id }, w.a.user);
+    const { node } = await api.data<{ node: { visits: { nodes: { id: string }[] } } }>(
+      `query ($id: ID!) { node(id: $id) { ... on Booking { visits { nodes { id } } } } }`,
+      { id: booking!.id },
+      { as: w.holder },
+    );
+    api.clock.set("2026-04-01T10:00:00Z");
+    expect((await decide("recordVisit", { visitId: node.visits.nodes[0].id, outcome: "DELIVERED" }, w.a.user)).recordVisit.userErrors).toEqual([]);
+    await deliverUntil(2);
+    expect(receiver.at("/a").map((r) => [bodyOf(r).type, bodyOf(r).data.status])).toEqual([["VISIT_RECORDED", "DELIVERED"]]);
+    expect(receiver.at("/merton")).toHaveLength(1);
+
+    const listed = await api.data<{ webhooks: { nodes: { id: string; secret: string | null }[] } }>(
+      "{ webhooks { nodes { id secret } } }",
+      {},
+      { as: w.a.user },
+    );
+    expect(listed.webhooks.nodes).toEqual([{ id: mine.id, secret: null }]);
+    expect((await api.data<{ webhooks: { nodes: unknown[] } }>("{ webhooks { nodes { id } } }", {}, { as: w.b.user })).webhooks.nodes).toEqual([]);
+    const deleted = await api.data<{ deleteWebhook: { userErrors: { code: string }[] } }>(
+      "mutation ($input: DeleteWebhookInput!) { deleteWebhook(input: $input) { webhook { id } userErrors { code } } }",
+      { input: { webhookId: theirs.id } },
+      { as: w.a.user }, // not theirs: not found
+    );
+    expect(deleted.deleteWebhook.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+    await api.data(
+      "mutation ($input: DeleteWebhookInput!) { deleteWebhook(input: $input) { userErrors { code } } }",
+      { input: { webhookId: mine.id } },
+      { as: w.a.user },
+    );
+    await decide("cancelBooking", { bookingId: booking!.id }, w.holder);
+    await api.app.dispatcher.drain();
+    expect(receiver.at("/a")).toHaveLength(1);
+  });
+
   it("writes the outbox row in the change's transaction: a refused booking leaves none, a rolled-back transaction none", async () => {
     const w = await world();
     const poor = await aBudget(api.db, w.client, { allocatedPence: 100 });
