@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
+import { forbidden } from "../../shared/errors";
 import { newId, toGlobalId } from "../../shared/ids";
 import { keysetPage, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
@@ -100,12 +101,12 @@ export class EventService {
   /** A funding body's price alerts between two London days (inclusive), for its commissioners and admins. */
   async priceAlerts(viewer: Viewer, fundingBodyCode: string, from: string, to: string, page: PageRequest): Promise<Connection<EventEntity>> {
     const allowed = viewer.roles.has(Role.ADMIN) || (viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode === fundingBodyCode);
+    if (!allowed) throw forbidden("Price alerts are for the funding body's own commissioners.");
     const query = this.db
       .getRepository(EventEntity)
       .createQueryBuilder("e")
       .where("e.type = :type AND e.funding_body_code = :fundingBodyCode", { type: EventType.PRICE_RISE, fundingBodyCode })
       .andWhere("e.occurred_at >= :from AND e.occurred_at < :to", { from: startOfDay(from), to: startOfDay(addDays(to, 1)) });
-    if (!allowed) query.andWhere("false");
     return keysetPage(query, NEWEST_FIRST, page);
   }
 }
