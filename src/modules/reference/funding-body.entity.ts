@@ -30,4 +30,10 @@ export class FundingBodyEntity {
   /** A listing price rising by more than this percentage raises a PRICE_RISE alert for the commissioners. */
   @Column({ type: "smallint", default: 10 })
   priceRiseAlertPercent!: number;
+  /**
+   * Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared
+   * with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD); false: no reference.
+   */
+  @Column({ type: "boolean", default: true })
+  referenceFallback!: boolean;
 }

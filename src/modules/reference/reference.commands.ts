@@ -9,4 +9,5 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageFeePence?: number | null;
   brokerageChargedTo?: BrokerageChargedTo | null;
   priceRiseAlertPercent?: number | null;
+  referenceFallback?: boolean | null;
 }

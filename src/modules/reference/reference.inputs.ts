@@ -30,4 +30,6 @@ export class UpdateFundingBodySettingsInput {
   @Min(1)
   @Max(1000)
   priceRiseAlertPercent?: number | null;
+  @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
+  referenceFallback?: boolean | null;
 }

@@ -28,6 +28,8 @@ export interface FundingBodyRecord {
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
   readonly priceRiseAlertPercent: number;
+  /** Its STANDARD rate stands in where it publishes none for a rate type. */
+  readonly referenceFallback: boolean;
 }
 
 export class ReferenceService {
@@ -65,6 +67,7 @@ export class ReferenceService {
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
     if (command.priceRiseAlertPercent != null) body.priceRiseAlertPercent = command.priceRiseAlertPercent;
+    if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     await this.fundingBodies.save(body);
     return ok(body);
   }

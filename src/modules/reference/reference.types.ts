@@ -62,6 +62,11 @@ export class FundingBody extends Node {
 
   @Field(() => Int, { description: "A listing price rising by more than this percentage raises a PRICE_RISE alert (default 10)." })
   priceRiseAlertPercent!: number;
+  @Field({
+    description:
+      "Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD). False: they have no reference.",
+  })
+  referenceFallback!: boolean;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);
