@@ -115,7 +115,7 @@ export class WebhookDispatcher {
    */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.race([this.running, sleep(2_000)]);
+    await Promise.race([this.running, sleep(2_000, undefined, { ref: false })]);
     this.running = null;
   }
 
