@@ -9,5 +9,7 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageFeePence?: number | null;
   brokerageChargedTo?: BrokerageChargedTo | null;
   priceRiseAlertPercent?: number | null;
+  /** The London hour (12–23) from which EVENING visits may start. */
+  eveningFromHour?: number | null;
   referenceFallback?: boolean | null;
 }

@@ -30,6 +30,12 @@ export class UpdateFundingBodySettingsInput {
   @Min(1)
   @Max(1000)
   priceRiseAlertPercent?: number | null;
+  @Field(() => Int, { nullable: true, description: "The London hour (12 to 23) from which EVENING-rate visits may start." })
+  @IsOptional()
+  @Min(12)
+  @Max(23)
+  eveningFromHour?: number | null;
+
   @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
   referenceFallback?: boolean | null;
 }

@@ -39,6 +39,7 @@ export class ReferenceMutations {
       brokerageFeePence: input.brokerageFeePence,
       brokerageChargedTo: input.brokerageChargedTo,
       priceRiseAlertPercent: input.priceRiseAlertPercent,
+      eveningFromHour: input.eveningFromHour,
       referenceFallback: input.referenceFallback,
     });
     if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);

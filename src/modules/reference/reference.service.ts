@@ -16,6 +16,8 @@ export interface ServiceCategoryRecord {
   readonly regulated: boolean;
   readonly allowedFor: BudgetKind[];
   readonly sortOrder: number;
+  /** Why some budget kinds may not pay for it, with the source; empty when every kind may. */
+  readonly exclusionNote: string;
 }
 
 /** A funding body and its rules, as other modules read them. */
@@ -28,6 +30,7 @@ export interface FundingBodyRecord {
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
   readonly priceRiseAlertPercent: number;
+  readonly eveningFromHour: number;
   /** Its STANDARD rate stands in where it publishes none for a rate type. */
   readonly referenceFallback: boolean;
 }
@@ -67,6 +70,7 @@ export class ReferenceService {
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
     if (command.priceRiseAlertPercent != null) body.priceRiseAlertPercent = command.priceRiseAlertPercent;
+    if (command.eveningFromHour != null) body.eveningFromHour = command.eveningFromHour;
     if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     await this.fundingBodies.save(body);
     return ok(body);

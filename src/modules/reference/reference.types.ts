@@ -33,8 +33,11 @@ export class ServiceCategory extends Node {
   @Field({ description: "Providing it is regulated by the Care Quality Commission: providers need a CQC location." })
   regulated!: boolean;
 
-  @Field(() => [BudgetKind], { description: "The budget kinds that may pay for it." })
+  @Field(() => [BudgetKind], { description: "The budget kinds that may pay for it (none: listed so that it can be refused)." })
   allowedFor!: BudgetKind[];
+
+  @Field({ description: "Why the other budget kinds may not pay for it, with the source; empty when every kind may." })
+  exclusionNote!: string;
 }
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A council or NHS body that funds personal budgets." })
@@ -62,6 +65,9 @@ export class FundingBody extends Node {
 
   @Field(() => Int, { description: "A listing price rising by more than this percentage raises a PRICE_RISE alert (default 10)." })
   priceRiseAlertPercent!: number;
+  @Field(() => Int, { description: "EVENING-rate visits start at or after this hour, London time (18 unless the funding body states another)." })
+  eveningFromHour!: number;
+
   @Field({
     description:
       "Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD). False: they have no reference.",
