@@ -7,6 +7,7 @@ import { TimeBands1795541000000 } from "./1795541000000-TimeBands";
 import { ReferenceFallback1795543000000 } from "./1795543000000-ReferenceFallback";
 import { TheLawAsWritten1795544000000 } from "./1795544000000-TheLawAsWritten";
 import { PlansAndApprovals1795542000000 } from "./1795542000000-PlansAndApprovals";
+import { Events1795546000000 } from "./1795546000000-Events";
 
 export const migrations = [
   Foundation1795531047651,
@@ -17,4 +18,5 @@ export const migrations = [
   PlansAndApprovals1795542000000,
   ReferenceFallback1795543000000,
   TheLawAsWritten1795544000000,
+  Events1795546000000,
 ];

@@ -20,7 +20,8 @@ import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
-import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
+import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
+import { EventPolicy, EventService, WebhookDispatcher, WebhookService, type Visibility } from "./modules/events";
 import { createListingLoaders, ListingService } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
 import { createProviderLoaders, ProviderService } from "./modules/providers";
@@ -55,6 +56,8 @@ export interface App {
   apollo: ApolloServer<Context>;
   db: DataSource;
   services: Services;
+  /** The webhook delivery worker: started by server.ts (config.webhooks.worker), driven by hand in tests. */
+  dispatcher: WebhookDispatcher;
   logger: Logger;
   /** A request context for `viewer`, as the HTTP layer would build it (tests, scripts). */
   contextFor(viewer: Viewer | null): Context;
@@ -74,6 +77,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
   const services = createServices(db, config, clock);
+  const dispatcher = createDispatcher(db, services, config, clock, logger);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
 
   const logUnavailable = (error: unknown) => logger.warn("database unavailable", { reason: error instanceof Error ? error.message : String(error) });
@@ -148,9 +152,11 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     apollo,
     db,
     services,
+    dispatcher,
     logger,
     contextFor,
     async stop() {
+      await dispatcher.stop();
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.destroy();
@@ -165,20 +171,56 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id), clock);
   const rates = new ReferenceRateService(db, reference, clock);
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
-  const listings: ListingService = new ListingService(db, reference, providers, clock);
+  const events = new EventService(db, reference, rates, clock);
+  const webhooks = new WebhookService(db, { allowPrivate: config.webhooks.allowPrivate, production: config.environment === "production" }, clock);
+  const listings: ListingService = new ListingService(db, reference, providers, events, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
-  const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, clock, {
+  const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, events, clock, {
     lock: (tx, bookingId) => packages.lockForApproval(tx, bookingId),
     after: (tx, viewer, booking, decision) => packages.afterApproval(tx, viewer, booking, decision),
   });
   const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
-  const visits = new VisitService(db, budgets, clock, new DeliveryPricing(reference, rates, listings, budgets));
-  const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
+  const visits = new VisitService(db, budgets, events, clock, new DeliveryPricing(reference, rates, listings, budgets));
+  const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, bookings, clock);
   const reports = new ReportService(db, rates);
-  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
+  return {
+    clock,
+    reference,
+    tokens,
+    users,
+    rates,
+    providers,
+    events,
+    webhooks,
+    listings,
+    clients,
+    budgets,
+    bookings,
+    groupBookings,
+    visits,
+    quotes,
+    packages,
+    plans,
+    reports,
+  };
+}
+
+/**
+ * The webhook worker. Who hears an event is asked of the modules that own the objects (late-bound
+ * here, as the events module sits below them): budgets' client policy, quotes' request visibility.
+ */
+function createDispatcher(db: DataSource, services: Services, config: Config, clock: Clock, logger: Logger): WebhookDispatcher {
+  const visibility: Visibility = {
+    client: async (tx, viewer, clientId) => {
+      const client = await services.budgets.findClient(tx, clientId);
+      return client !== null && canActFor(viewer, client);
+    },
+    quoteRequest: async (tx, viewer, quoteRequestId) => (await services.quotes.findVisibleRequest(viewer, quoteRequestId, tx)) !== null,
+  };
+  return new WebhookDispatcher(db, services.users, new EventPolicy(visibility), config.webhooks, clock, logger);
 }
 
 /** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */

@@ -23,6 +23,18 @@ export interface Config {
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   logLevel: LogLevel;
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** Let webhooks reach loopback, private and link-local addresses (development and tests only). */
+  allowPrivate: boolean;
+  /** Run the delivery worker in this process (every API process may: they share the work safely). */
+  worker: boolean;
+  /** How long one POST may take before it counts as a failure (ms). */
+  timeoutMs: number;
+  /** How often an idle worker looks for events and due retries (ms). */
+  pollMs: number;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -88,7 +100,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     corsOrigins: read.origins("CORS_ORIGINS"),
     logLevel: read.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, environment === "test" ? "silent" : "info"),
+    webhooks: {
+      allowPrivate: read.boolean("WEBHOOK_ALLOW_PRIVATE", false),
+      worker: read.boolean("WEBHOOK_WORKER", environment !== "test"),
+      timeoutMs: read.integer("WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
+      pollMs: read.integer("WEBHOOK_POLL_MS", 1_000, 10, 60_000),
+    },
   };
+  if (environment === "production" && config.webhooks.allowPrivate)
+    problems.push("WEBHOOK_ALLOW_PRIVATE is for development and tests: unset it in production.");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -55,6 +55,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
   if (config.demoData && (await loadDemoData(app))) logger.info("demo data loaded into the empty database");
 
   await listen(app.http, config);
+  if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });

@@ -1,7 +1,8 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← brokers ← reports
- * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
+ * reference ← auth ← pricing ← providers ← events ← listings ← budgets ← bookings ← quotes ← brokers ← reports
+ * (quotes above bookings: accepting a quote makes a booking, in the same transaction; events low, so
+ * that every module that changes something others must hear about can record it.)
  */
 import type { NodeFetcher } from "../shared/ids";
 import { IdempotencyKeyEntity } from "../shared/idempotency";
@@ -9,6 +10,7 @@ import { authModule } from "./auth";
 import { bookingsModule } from "./bookings";
 import { brokersModule } from "./brokers";
 import { budgetsModule } from "./budgets";
+import { eventsModule } from "./events";
 import { listingsModule } from "./listings";
 import { pricingModule } from "./pricing";
 import { providersModule } from "./providers";
@@ -36,6 +38,7 @@ const modules: Module[] = [
   authModule,
   pricingModule,
   providersModule,
+  eventsModule,
   listingsModule,
   budgetsModule,
   bookingsModule,

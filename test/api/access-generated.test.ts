@@ -81,6 +81,8 @@ interface SideObjects {
   packageId: string;
   itemId: string;
   groupBookingId: string;
+  /** The side's provider member's webhook. */
+  webhookId: string;
 }
 
 /** A private object: its global id and who may see it. */
@@ -191,6 +193,12 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
     { ...groupInput(session, careHome, residents, "2026-04-07T14:00:00Z"), idempotencyKey: `group-${side}` },
     broker,
   );
+  const { createWebhook } = await call<{ createWebhook: { webhook: { id: string } } }>(
+    api,
+    "mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }",
+    { url: "https://93.184.216.34/hooks", events: ["BOOKING_REQUESTED"] },
+    providerUser,
+  );
   const objects: SideObjects = {
     fundingBodyCode,
     holder,
@@ -209,6 +217,7 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
     packageId: createPackage.package.id,
     itemId: addPackageItem.package.items[0].id,
     groupBookingId: createGroupBooking.groupBooking.id,
+    webhookId: createWebhook.webhook.id,
   };
   return { objects, client, providerUser, commissioner };
 }
@@ -239,6 +248,10 @@ async function buildWorld(api: TestApi): Promise<World> {
     admin: await anAdmin(api.db),
   };
   const sides = { A: a.objects, B: b.objects };
+  // The bookings' events fanned out to each side's webhook: deliveries to list (never sent: the URL is not a receiver).
+  for (let tries = 0; tries < 300 && (await api.db.query<{ n: number }[]>("SELECT count(*)::int AS n FROM webhook_deliveries"))[0].n < 2; tries++) {
+    if ((await api.app.dispatcher.fanOut()) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { viewers, sides, privates: await privatesOf(api, viewers, sides) };
 }
 
@@ -286,6 +299,14 @@ async function privatesOf(api: TestApi, viewers: Record<ViewerName, UserEntity |
       const key = id(type, row.id);
       const existing = byId.get(key);
       byId.set(key, { id: key, type, side, owners: new Set([...(existing?.owners ?? []), ...owners]) });
+    }
+  }
+  for (const side of ["A", "B"] as const) {
+    const key = sides[side].webhookId;
+    const owners = new Set<ViewerName>(["admin", side === "A" ? "providerX" : "providerY"]);
+    byId.set(key, { id: key, type: "Webhook", side, owners });
+    for (const row of await api.db.query<{ id: string }[]>("SELECT id FROM webhook_deliveries WHERE webhook_id = $1", [uuid(key)])) {
+      byId.set(id("WebhookDelivery", row.id), { id: id("WebhookDelivery", row.id), type: "WebhookDelivery", side, owners });
     }
   }
   for (const side of ["A", "B"] as const) {
@@ -400,6 +421,7 @@ const QUERIES: Record<string, QueryRule> = {
   nodes: { slots: { ids: anyNode } },
   package: { slots: { id: owned("Package") } },
   packages: { slots: { "filter.clientId": owned("Client") } },
+  priceAlerts: { slots: { fundingBodyCode: owned("FundingBody") }, args: { from: "2026-03-01", to: "2026-03-31" } },
   priceDistribution: { slots: { fundingBodyCode: owned("FundingBody"), categoryCode: open(() => "PERSONAL_CARE") } },
   provider: { slots: { id: open((w) => id("Provider", w.sides.A.provider.id)) } },
   providers: { slots: { "filter.fundingBodyCode": open(() => MERTON) } },
@@ -408,6 +430,8 @@ const QUERIES: Record<string, QueryRule> = {
   referenceRates: { slots: { fundingBodyCode: open(() => MERTON), categoryCode: open(() => "PERSONAL_CARE") } },
   serviceCategories: { slots: {} },
   viewer: { slots: {} },
+  webhookDeliveries: { slots: { webhookId: owned("Webhook") } },
+  webhooks: { slots: {} },
 };
 
 /** Who may read a funding body's figures. */
@@ -523,6 +547,16 @@ const rateCard = (code: string) =>
     .join("\n");
 
 const MUTATIONS: Record<string, MutationRule> = {
+  createWebhook: {
+    input: () => ({ url: "https://93.184.216.34/other", events: ["BOOKING_CONFIRMED"] }),
+    allowed: ["providerX", "providerY", "brokerA", "brokerB", "commissionerA", "commissionerB", "admin"],
+    slots: {},
+  },
+  deleteWebhook: {
+    input: (w, side) => ({ webhookId: s(w, side).webhookId }),
+    allowed: ["providerX", "admin"],
+    slots: { webhookId: "owned" },
+  },
   acceptQuote: {
     input: (w, side) => ({ quoteId: s(w, side).quoteId, budgetId: id("Budget", s(w, side).budget.id), idempotencyKey: "accept" }),
     allowed: ["clientA", "brokerA"],

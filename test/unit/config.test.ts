@@ -53,6 +53,15 @@ describe("configuration", () => {
     expect(config.demoData).toBe(false);
   });
 
+  it("webhooks: the worker runs outside tests; private addresses only outside production", () => {
+    const JWT_SECRET = "a-production-secret-that-is-long-enough-0123";
+    expect(loadConfig({ NODE_ENV: "development" }).webhooks).toEqual({ allowPrivate: false, worker: true, timeoutMs: 10_000, pollMs: 1_000 });
+    expect(loadConfig({ NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE: "true" }).webhooks).toMatchObject({ allowPrivate: true, worker: false });
+    expect(problemsOf({ NODE_ENV: "production", DATABASE_URL, JWT_SECRET, WEBHOOK_ALLOW_PRIVATE: "1" })).toEqual([
+      "WEBHOOK_ALLOW_PRIVATE is for development and tests: unset it in production.",
+    ]);
+  });
+
   it("refuses production without DATABASE_URL: the embedded PostgreSQL is for development", () => {
     const JWT_SECRET = "a-production-secret-that-is-long-enough-0123";
     expect(problemsOf({ NODE_ENV: "production", JWT_SECRET })).toEqual([

@@ -5,7 +5,9 @@ import { transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import type { Clock } from "../../shared/time";
 import { canManage, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import type { EventService } from "../events";
 import type { BookingDecisionCommand } from "./booking.commands";
+import { bookingEvent } from "./booking.events";
 import { BookingEntity } from "./booking.entity";
 import { ApprovalDecision, BookingStatus, PayeeRelationship } from "./booking.enums";
 import { approvalNeedsNote, confirmation, invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
@@ -39,6 +41,7 @@ export class BookingLifecycle {
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly access: BookingAccess,
+    private readonly events: EventService,
     private readonly clock: Clock,
     private readonly approvals: ApprovalFollowUp = NO_FOLLOW_UP,
   ) {}
@@ -153,12 +156,13 @@ export class BookingLifecycle {
       const released = await this.releaseScheduled(tx, budget, booking, viewer.userId, `${action}: ${note}`.trim());
       if (!released.ok) return released;
     }
-    const updated = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+    const moved = await tx.findOneByOrFail(BookingEntity, { id: booking.id });
+    await this.events.record(tx, bookingEvent(moved, found.client));
     if (decision) {
-      const followed = await this.approvals.after(tx, viewer, updated, decision);
+      const followed = await this.approvals.after(tx, viewer, moved, decision);
       if (!followed.ok) return followed;
     }
-    return ok(updated);
+    return ok(moved);
   }
 
   /** Cancels a booking inside the caller's transaction (a package cancels its bookings with its own). */

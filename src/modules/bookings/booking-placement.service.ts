@@ -13,12 +13,14 @@ import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { BudgetManagement, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import type { EventService } from "../events";
 import { settingRefusal, type ListingService, type ListingTerms } from "../listings";
 import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
 import { firstOutsideBand, outsideBandMessage, type FundingBodyRecord, type ReferenceService, type ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
+import { bookingEvent } from "./booking.events";
 import { PayeeRelationship, VisitStatus, type ApprovalReason } from "./booking.enums";
 import { BOOKED_UNITS_BY_WEEK, lockedCareHomeStays } from "./booking.queries";
 import { assessBooking, closerRelationship, initialStatus } from "./booking.rules";
@@ -64,6 +66,7 @@ export class BookingPlacement {
     private readonly rates: ReferenceRateService,
     private readonly listings: ListingService,
     private readonly providers: ProviderService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -223,6 +226,7 @@ export class BookingPlacement {
     const earmarkPence = visits.reduce((sum, v) => sum + v.earmarkPence, 0);
     const commitment = { bookingId: booking.id, costPence: totalCostPence, earmarkPence, visits: visits.length };
     const committed = await this.budgets.commit(tx, budget, commitment, viewer.userId);
+    if (committed.ok) await this.events.record(tx, bookingEvent(booking, prepared.client));
     return committed.ok ? ok(booking) : committed;
   }
 

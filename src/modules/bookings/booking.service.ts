@@ -9,6 +9,7 @@ import type { Result } from "../../shared/errors";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { addDays, type Clock } from "../../shared/time";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView, type RowScope } from "../budgets";
+import type { EventService } from "../events";
 import type { ListingService } from "../listings";
 import type { ReferenceRateService } from "../pricing";
 import type { ProviderService } from "../providers";
@@ -39,13 +40,14 @@ export class BookingService {
     rates: ReferenceRateService,
     listings: ListingService,
     providers: ProviderService,
+    events: EventService,
     clock: Clock,
     /** A package waiting on this booking's approval moves on (brokers, late-bound in src/app.ts). */
     afterApproval?: ApprovalFollowUp,
   ) {
     this.bookings = db.getRepository(BookingEntity);
-    this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, clock);
-    this.lifecycle = new BookingLifecycle(db, budgets, this, clock, afterApproval);
+    this.placement = new BookingPlacement(db, reference, budgets, rates, listings, providers, events, clock);
+    this.lifecycle = new BookingLifecycle(db, budgets, this, events, clock, afterApproval);
   }
 
   /** The client (and those acting for them), the booked provider's members, admins. */

@@ -4,7 +4,9 @@ import { transactionResult } from "../../shared/db";
 import { fail, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import type { Clock } from "../../shared/time";
 import type { BudgetService } from "../budgets";
+import type { EventService } from "../events";
 import { BookingEntity } from "./booking.entity";
+import { visitRecorded } from "./booking.events";
 import { BookingStatus, VisitOutcome, VisitStatus } from "./booking.enums";
 import type { DeliveryPricing } from "./delivery-pricing";
 import type { RecordVisitCommand } from "./booking.commands";
@@ -15,6 +17,7 @@ export class VisitService {
   constructor(
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
+    private readonly events: EventService,
     private readonly clock: Clock,
     private readonly delivery: DeliveryPricing,
   ) {}
@@ -61,6 +64,7 @@ export class VisitService {
       if ((await tx.countBy(VisitEntity, { bookingId: booking.id, status: VisitStatus.SCHEDULED })) === 0) {
         await tx.update(BookingEntity, { id: booking.id, status: TRANSITIONS.complete.from[0] }, { status: TRANSITIONS.complete.to, updatedAt: now });
       }
+      await this.events.record(tx, visitRecorded({ ...visit, status }, booking, budget.fundingBodyCode));
       return ok(Object.assign(visit, { status, recordedAt: now, recordedByUserId: viewer.userId }));
     });
   }

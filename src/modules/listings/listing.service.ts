@@ -5,6 +5,7 @@ import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { Connection, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
+import type { EventService } from "../events";
 import type { RatesFor, ReferenceBasis, ReferenceRateView } from "../pricing";
 import type { ProviderService, ProviderView } from "../providers";
 import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
@@ -57,6 +58,7 @@ export class ListingService {
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
     private readonly providers: ProviderService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {
     this.listings = db.getRepository(ListingEntity);
@@ -198,7 +200,21 @@ export class ListingService {
       const checked = await this.check(tx, next);
       if (!checked.ok) return checked;
       await tx.save(ListingEntity, next);
+      if (next.active && next.pricePence > current.pricePence) await this.watchPrice(tx, current, next);
       return ok(next);
+    });
+  }
+
+  /** A price rise, checked against the alert threshold and reference rate of each funding body the provider serves (PRICE_RISE). */
+  private async watchPrice(tx: EntityManager, before: ListingEntity, after: ListingEntity): Promise<void> {
+    const provider = await this.providers.byId(tx, after.providerId);
+    await this.events.watchPrice(tx, {
+      subject: { type: "Listing", id: after.id },
+      listingId: after.id,
+      terms: after,
+      fundingBodyCodes: provider?.serviceAreas ?? [],
+      previousPence: before.pricePence,
+      pricePence: after.pricePence,
     });
   }
 

@@ -10,11 +10,13 @@ import { londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
 import { scheduleFields, visitMinutes, visitStarts, type BookingService, type BookingView } from "../bookings";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView } from "../budgets";
+import type { EventService } from "../events";
 import { settingRefusal, type ListingService, type ListingTerms } from "../listings";
 import type { ProviderService } from "../providers";
 import { firstOutsideBand, outsideBandMessage, type ReferenceService } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
+import { insertSubmitted, quoteRequested } from "./quote.events";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 import { effectiveStatus, fewerVisitsRefusal, providerSeesRequests, REQUEST_CLIENT } from "./quote.rules";
 
@@ -35,6 +37,7 @@ export class QuoteService {
     private readonly providers: ProviderService,
     private readonly listings: ListingService,
     private readonly bookings: BookingService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {
     this.requests = db.getRepository(QuoteRequestEntity);
@@ -76,7 +79,7 @@ export class QuoteService {
       createdByUserId: viewer.userId,
       createdAt: this.clock.now(),
     });
-    await insertRows(this.db.manager, QuoteRequestEntity, [request]);
+    await this.events.recordWith((tx) => insertRows(tx, QuoteRequestEntity, [request]), quoteRequested(request));
     return ok(request);
   }
 
@@ -199,7 +202,7 @@ export class QuoteService {
 
   private async insertQuote(quote: QuoteEntity): Promise<Result<QuoteEntity>> {
     try {
-      await insertRows(this.db.manager, QuoteEntity, [quote]);
+      await this.db.transaction((tx) => insertSubmitted(tx, quote, this.events, this.listings));
     } catch (error) {
       if (isViolation(error, PgCode.UNIQUE_VIOLATION, "uq_quotes_one_submitted_per_provider")) {
         return fail(UserErrorCode.ALREADY_EXISTS, "You already have a quote on this request: withdraw it to send another.", ["requestId"]);

@@ -28,6 +28,9 @@ export class FundingBodyEntity {
   @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
   brokerageChargedTo!: BrokerageChargedTo;
 
+  /** A listing price rising by more than this percentage raises a PRICE_RISE alert for the commissioners. */
+  @Column({ type: "smallint", default: 10 })
+  priceRiseAlertPercent!: number;
   /** EVENING visits start at or after this London hour (time-band.rules). */
   @Column({ type: "smallint", default: 18 })
   eveningFromHour!: number;

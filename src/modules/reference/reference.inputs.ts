@@ -25,6 +25,11 @@ export class UpdateFundingBodySettingsInput {
   @Field(() => BrokerageChargedTo, { nullable: true })
   brokerageChargedTo?: BrokerageChargedTo | null;
 
+  @Field(() => Int, { nullable: true, description: "Alert the commissioners to a listing price rising by more than this percentage (1 to 1000)." })
+  @IsOptional()
+  @Min(1)
+  @Max(1000)
+  priceRiseAlertPercent?: number | null;
   @Field(() => Int, { nullable: true, description: "The London hour (12 to 23) from which EVENING-rate visits may start." })
   @IsOptional()
   @Min(12)

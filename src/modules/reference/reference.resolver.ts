@@ -38,6 +38,7 @@ export class ReferenceMutations {
       brokerageMode: input.brokerageMode,
       brokerageFeePence: input.brokerageFeePence,
       brokerageChargedTo: input.brokerageChargedTo,
+      priceRiseAlertPercent: input.priceRiseAlertPercent,
       eveningFromHour: input.eveningFromHour,
       referenceFallback: input.referenceFallback,
     });

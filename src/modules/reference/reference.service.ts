@@ -29,6 +29,7 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  readonly priceRiseAlertPercent: number;
   readonly eveningFromHour: number;
   /** Its STANDARD rate stands in where it publishes none for a rate type. */
   readonly referenceFallback: boolean;
@@ -68,6 +69,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.priceRiseAlertPercent != null) body.priceRiseAlertPercent = command.priceRiseAlertPercent;
     if (command.eveningFromHour != null) body.eveningFromHour = command.eveningFromHour;
     if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     await this.fundingBodies.save(body);

@@ -63,6 +63,8 @@ export class FundingBody extends Node {
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
 
+  @Field(() => Int, { description: "A listing price rising by more than this percentage raises a PRICE_RISE alert (default 10)." })
+  priceRiseAlertPercent!: number;
   @Field(() => Int, { description: "EVENING-rate visits start at or after this hour, London time (18 unless the funding body states another)." })
   eveningFromHour!: number;
 
