@@ -15,6 +15,7 @@ import { providersModule } from "./providers";
 import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
 import { reportsModule, type ReportsContext } from "./reports";
+import { settlementModule } from "./settlement";
 
 /**
  * The context the schema is resolved with: the top module's, which by construction holds every
@@ -41,6 +42,7 @@ const modules: Module[] = [
   bookingsModule,
   quotesModule,
   brokersModule,
+  settlementModule,
   reportsModule,
 ];
 

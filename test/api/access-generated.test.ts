@@ -542,7 +542,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     },
   },
   approveBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "approveBooking" }),
     allowed: MANAGERS,
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.PENDING_APPROVAL),
@@ -553,14 +553,18 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", brokerUserId: "owned" },
   },
   cancelBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "cancelBooking" }),
     allowed: ["clientA", "brokerA", "providerX", "commissionerA", "admin"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.CONFIRMED),
   },
-  cancelPackage: { input: (w, side) => ({ packageId: s(w, side).packageId }), allowed: CLIENT_SIDE, slots: { packageId: "owned" } },
+  cancelPackage: {
+    input: (w, side) => ({ packageId: s(w, side).packageId, idempotencyKey: "cancelPackage" }),
+    allowed: CLIENT_SIDE,
+    slots: { packageId: "owned" },
+  },
   confirmBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "confirmBooking" }),
     allowed: ["providerX"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.REQUESTED),
@@ -633,7 +637,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", providerId: "owned", fundingBodyCode: "owned" },
   },
   declineBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "declineBooking" }),
     allowed: ["providerX"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.REQUESTED),
@@ -652,7 +656,7 @@ const MUTATIONS: Record<string, MutationRule> = {
   },
   proposePackage: { input: (w, side) => ({ packageId: s(w, side).packageId }), allowed: ARRANGERS, slots: { packageId: "owned" } },
   recordVisit: {
-    input: (w, side) => ({ visitId: s(w, side).visitId, outcome: "DELIVERED" }),
+    input: (w, side) => ({ visitId: s(w, side).visitId, outcome: "DELIVERED", idempotencyKey: "recordVisit" }),
     allowed: ["providerX"],
     slots: { visitId: "owned" },
     prepare: setBookings(BookingStatus.CONFIRMED),
@@ -666,7 +670,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     refusals: ["ALREADY_PROVIDER_MEMBER"],
   },
   rejectBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "rejectBooking" }),
     allowed: MANAGERS,
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.PENDING_APPROVAL),

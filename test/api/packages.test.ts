@@ -4,7 +4,7 @@ import type { ClientEntity } from "../../src/modules/budgets/client.entity";
 import type { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { ProviderKind } from "../../src/modules/providers";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import {
   aBroker,
   aBudget,
@@ -95,7 +95,7 @@ describe("packages", () => {
   const propose = (as: UserEntity, packageId: string) => call(api, "proposePackage", { packageId }, as, "PackageRefInput");
   const agree = (as: UserEntity, packageId: string, idempotencyKey = `agree-${packageId}`) =>
     call(api, "agreePackage", { packageId, idempotencyKey }, as, "AgreePackageInput");
-  const cancel = (as: UserEntity, packageId: string) => call(api, "cancelPackage", { packageId }, as, "PackageRefInput");
+  const cancel = (as: UserEntity, packageId: string) => call(api, "cancelPackage", { packageId, idempotencyKey: aKey() }, as, "CancelPackageInput");
 
   /** A proposed package of the three agency items (23,600p of 25,000p) and, if given, a fourth. */
   async function proposed(fourth?: { listing: ListingEntity; startsAt: string }): Promise<PackageData> {

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
+import { once } from "../../shared/idempotency";
 import type { Clock } from "../../shared/time";
 import { canManage, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import type { BookingDecisionCommand } from "./booking.commands";
@@ -54,7 +55,16 @@ export class BookingLifecycle {
     action: BookingAction,
     allowed: (booking: BookingEntity, client: ClientView) => boolean,
   ): Promise<Result<BookingEntity>> {
-    return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note));
+    // Idempotent: a retried decision (the same key and input) answers the booking as it is now, and moves nothing again.
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: `${action}Booking`, input: command },
+        () => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note),
+        (booking) => booking.id,
+        (id) => tx.findOneBy(BookingEntity, { id }),
+      ),
+    );
   }
 
   /** `transition` inside the caller's transaction (a package cancels its bookings with its own). */

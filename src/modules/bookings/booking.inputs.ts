@@ -40,6 +40,10 @@ export class BookingDecisionInput {
   @Field({ defaultValue: "", description: "Why: kept with the booking." })
   @MaxLength(500)
   note!: string;
+
+  @Field({ description: "A retry with the same key and input returns the first answer." })
+  @Length(1, 200)
+  idempotencyKey!: string;
 }
 
 export { VisitOutcome };
@@ -52,6 +56,26 @@ export class RecordVisitInput {
 
   @Field(() => VisitOutcome, { description: "DELIVERED turns the visit's commitment into spend; MISSED releases it." })
   outcome!: VisitOutcome;
+
+  @Field(() => Date, { nullable: true, description: "When the shift actually started; null: as booked." })
+  startedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "When the shift actually ended; null: as booked." })
+  endedAt?: Date | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "Units delivered (at most two decimals); null: as booked. More than booked is committed now if the budget can take it.",
+  })
+  units?: number | null;
+
+  @Field({ defaultValue: "", description: "The shift note: what was done." })
+  @MaxLength(2000)
+  note!: string;
+
+  @Field({ description: "A retry with the same key and input returns the first answer." })
+  @Length(1, 200)
+  idempotencyKey!: string;
 }
 
 @InputType()

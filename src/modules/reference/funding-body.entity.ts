@@ -26,4 +26,8 @@ export class FundingBodyEntity {
 
   @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
   brokerageChargedTo!: BrokerageChargedTo;
+
+  /** A delivered visit neither confirmed nor disputed this many days after it was recorded is confirmed. */
+  @Column({ type: "smallint", default: 7 })
+  visitConfirmationDays!: number;
 }

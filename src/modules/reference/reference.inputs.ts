@@ -1,5 +1,5 @@
-import { IsOptional, MaxLength, Min } from "class-validator";
-import { Field, InputType } from "type-graphql";
+import { IsOptional, Max, MaxLength, Min } from "class-validator";
+import { Field, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { BrokerageChargedTo, BrokerageMode } from "./reference.enums";
 
@@ -24,4 +24,10 @@ export class UpdateFundingBodySettingsInput {
 
   @Field(() => BrokerageChargedTo, { nullable: true })
   brokerageChargedTo?: BrokerageChargedTo | null;
+
+  @Field(() => Int, { nullable: true, description: "Days a client has to confirm or dispute a delivered visit (1 to 90)." })
+  @IsOptional()
+  @Min(1)
+  @Max(90)
+  visitConfirmationDays?: number | null;
 }

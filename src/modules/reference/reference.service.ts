@@ -63,6 +63,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.visitConfirmationDays != null) body.visitConfirmationDays = command.visitConfirmationDays;
     await this.fundingBodies.save(body);
     return ok(body);
   }

@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
@@ -59,6 +59,9 @@ export class FundingBody extends Node {
 
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
+
+  @Field(() => Int, { description: "A delivered visit neither confirmed nor disputed this many days after it was recorded is confirmed (default 7)." })
+  visitConfirmationDays!: number;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);
