@@ -27,6 +27,7 @@ import { createProviderLoaders, ProviderService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
+import { ConfirmationService, createSettlementLoaders, PaymentRunService, remittanceCsv } from "./modules/settlement";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
@@ -120,6 +121,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     }
   });
   app.get("/reports/efficiency.csv", efficiencyCsv(services));
+  app.get("/payments/:paymentRunId.csv", remittanceCsv(services));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -174,8 +176,29 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, clock);
+  const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, clock);
+  const paymentRuns = new PaymentRunService(db, reference, clock);
   const reports = new ReportService(db, rates);
-  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
+  return {
+    clock,
+    reference,
+    tokens,
+    users,
+    rates,
+    providers,
+    listings,
+    clients,
+    budgets,
+    bookings,
+    groupBookings,
+    visits,
+    quotes,
+    packages,
+    plans,
+    confirmations,
+    paymentRuns,
+    reports,
+  };
 }
 
 /** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */
@@ -190,6 +213,7 @@ export function createLoaders(db: DataSource): Loaders {
     ...createBookingLoaders(db),
     ...createQuoteLoaders(db),
     ...createPackageLoaders(db),
+    ...createSettlementLoaders(db),
     ...createReportLoaders(db),
   };
 }

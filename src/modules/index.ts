@@ -1,7 +1,8 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← brokers ← reports
- * (quotes above bookings: accepting a quote makes a booking, in the same transaction.)
+ * reference ← auth ← pricing ← providers ← listings ← budgets ← bookings ← quotes ← brokers ← settlement ← reports
+ * (quotes above bookings: accepting a quote makes a booking, in the same transaction; settlement above
+ * bookings: it confirms, disputes and pays delivered visits, and reports read its tables.)
  */
 import type { NodeFetcher } from "../shared/ids";
 import { IdempotencyKeyEntity } from "../shared/idempotency";

@@ -9,6 +9,7 @@ import { BookingEntity } from "./booking.entity";
 import { BookingStatus, VisitOutcome, VisitStatus } from "./booking.enums";
 import type { RecordVisitCommand } from "./booking.commands";
 import { deliveredShift, TRANSITIONS } from "./booking.rules";
+import type { VisitView } from "./booking.models";
 import { VisitEntity } from "./visit.entity";
 
 export class VisitService {
@@ -85,6 +86,11 @@ export class VisitService {
         (visitId) => tx.findOneBy(VisitEntity, { id: visitId }),
       ),
     );
+  }
+
+  /** A visit by id, read through `tx`, whoever may see it: for the settlement module, which checks who may. */
+  byId(tx: EntityManager, id: string): Promise<VisitView | null> {
+    return tx.findOneBy(VisitEntity, { id });
   }
 
   /**

@@ -136,6 +136,19 @@ export class BudgetService {
     );
   }
 
+  /**
+   * Delivered spend reversed: a dispute upheld or a commissioner's correction (never an update of
+   * the SPEND entry: a REVERSAL entry of its own). The money is available again.
+   */
+  reverse(tx: EntityManager, budget: LockedBudget, reversal: Release, actorUserId: string): Promise<Result<LockedBudget>> {
+    return this.post(
+      tx,
+      budget,
+      [{ kind: LedgerKind.REVERSAL, amountPence: reversal.amountPence, bookingId: reversal.bookingId, memo: reversal.memo }],
+      actorUserId,
+    );
+  }
+
   /** A charge such as brokerage, paid from the budget's available money. */
   charge(tx: EntityManager, budget: LockedBudget, charge: Charge, actorUserId: string): Promise<Result<LockedBudget>> {
     return this.post(tx, budget, [{ kind: LedgerKind.FEE, amountPence: charge.amountPence, memo: charge.memo }], actorUserId);

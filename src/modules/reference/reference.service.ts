@@ -27,6 +27,7 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  readonly visitConfirmationDays: number;
 }
 
 export class ReferenceService {
