@@ -389,6 +389,32 @@ describe("delivery and settlement", () => {
       expect(runs.paymentRuns.nodes).toEqual([{ id: run.id, status: "PAID" }]);
     });
 
+    it("the efficiency report follows the money: confirmed, awaiting, disputed, upheld and paid", async () => {
+      const world = await aWorld(api);
+      const visits = await fourVisits(world);
+      api.clock.set("2026-04-27T12:00:00Z");
+      for (const v of visits) expectNoErrors((await recordVisit(api, world.pa.user, v)).userErrors);
+      await confirmVisit(api, world.holder, visits[0]);
+      await disputeVisit(api, world.holder, visits[1]);
+      await disputeVisit(api, world.holder, visits[2]);
+      await resolveDispute(api, world.commissioner, visits[2], "UPHELD", 0.25);
+      const run = (await createPaymentRun(api, world.commissioner, "2026-04-26")).paymentRun!;
+      await markPaid(api, world.commissioner, run.id, "2026-04-27");
+      const report = await api.data<{ efficiencyReport: { totals: Record<string, number> } }>(
+        `{ efficiencyReport(fundingBodyCode: "E09000024", from: "2026-04-01", to: "2027-03-31") {
+            totals { confirmedPence awaitingConfirmationPence disputedPence upheldPence paidPence } } }`,
+        {},
+        { as: world.commissioner },
+      );
+      expect(report.efficiencyReport.totals).toEqual({
+        confirmedPence: 1500 + 1125,
+        awaitingConfirmationPence: 1500,
+        disputedPence: 1500,
+        upheldPence: 375,
+        paidPence: 1500 + 1125,
+      });
+    });
+
     it("a disputed visit waits for its resolution; an awaiting one for its confirmation", async () => {
       const world = await aWorld(api);
       const [first, second] = await fourVisits(world);

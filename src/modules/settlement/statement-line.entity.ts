@@ -10,6 +10,7 @@ import { numericQuantity } from "../../shared/money";
 @Unique("uq_statement_lines_visit_id", ["visitId"])
 @Unique("uq_statement_lines_correction_id", ["correctionId"])
 @Index("idx_statement_lines_statement_id", ["statementId", "deliveredOn", "id"])
+@Index("idx_statement_lines_subject_visit_id", ["subjectVisitId"])
 @Check("chk_statement_lines_source", "(visit_id IS NULL) <> (correction_id IS NULL)")
 export class StatementLineEntity {
   @PrimaryColumn({ type: "uuid" })
