@@ -7,6 +7,7 @@ import type { Clock } from "../../shared/time";
 import type { BudgetService, LockedBudget } from "../budgets";
 import { BookingEntity } from "./booking.entity";
 import { BookingStatus, VisitOutcome, VisitStatus } from "./booking.enums";
+import type { DeliveryPricing } from "./delivery-pricing";
 import type { RecordVisitCommand } from "./booking.commands";
 import { deliveredShift, TRANSITIONS } from "./booking.rules";
 import type { VisitView } from "./booking.models";
@@ -17,6 +18,7 @@ export class VisitService {
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly clock: Clock,
+    private readonly delivery: DeliveryPricing,
   ) {}
 
   /**
@@ -39,8 +41,8 @@ export class VisitService {
           const seen = visit ? await tx.findOneBy(BookingEntity, { id: visit.bookingId }) : null;
           if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["visitId"]);
           // A booking's budget and provider never change: lock its budget, then read the booking under its own lock.
-          const budget = await this.budgets.lock(tx, seen.budgetId);
-          if (!budget) return notFound("The visit", ["visitId"]);
+          const locked = await this.budgets.lock(tx, seen.budgetId);
+          if (!locked) return notFound("The visit", ["visitId"]);
           const booking = await tx.findOneOrFail(BookingEntity, { where: { id: seen.id }, lock: { mode: "for_no_key_update" } });
           if (booking.status !== BookingStatus.CONFIRMED) {
             return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["visitId"]);
@@ -53,6 +55,7 @@ export class VisitService {
           if (!shift.ok) return shift;
           const { startedAt, endedAt, units, costPence, referenceCostPence } =
             status === VisitStatus.DELIVERED ? shift.value : { ...visit, startedAt: null, endedAt: null };
+          const booked = { units: visit.units, costPence: visit.costPence };
           const changed = await tx.update(
             VisitEntity,
             { id: visit.id, status: VisitStatus.SCHEDULED },
@@ -69,11 +72,24 @@ export class VisitService {
           if (changed.affected !== 1) {
             return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["visitId"]);
           }
-          // Delivered: the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
           const memo = `visit ${visit.startsAt.toISOString()} ${status}`;
+          // Delivered: the units delivered are paid for (the difference from the booking committed or released), the reference
+          // as known now is frozen, then the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
+          let budget = locked;
+          if (status === VisitStatus.DELIVERED) {
+            Object.assign(visit, { units, costPence, referenceCostPence });
+            const adjusted = await this.adjust(tx, locked, booking.id, visit, booked, memo, viewer.userId);
+            if (!adjusted.ok) return adjusted;
+            budget = await this.delivery.freeze(tx, adjusted.value, booking, visit, viewer.userId);
+          }
           const posted =
             status === VisitStatus.DELIVERED
-              ? await this.deliver(tx, budget, booking.id, visit, costPence, memo, viewer.userId)
+              ? await this.budgets.spend(
+                  tx,
+                  budget,
+                  { bookingId: booking.id, costPence: visit.costPence, earmarkPence: visit.earmarkPence, memo },
+                  viewer.userId,
+                )
               : await this.budgets.release(tx, budget, { bookingId: booking.id, amountPence: visit.costPence + visit.earmarkPence, memo }, viewer.userId);
           if (!posted.ok) return posted;
 
@@ -94,35 +110,30 @@ export class VisitService {
   }
 
   /**
-   * Spends a delivered visit: what was committed for it, less what fewer units did not use (released),
-   * plus what more units cost (committed now, if the budget can take it).
+   * A delivered visit whose units differ from the booking's: fewer release what they did not use,
+   * more commit what they cost, now, if the budget can take it.
    */
-  private async deliver(
+  private async adjust(
     tx: EntityManager,
     budget: LockedBudget,
     bookingId: string,
     visit: VisitEntity,
-    costPence: number,
+    booked: { units: number; costPence: number },
     memo: string,
     actorUserId: string,
-  ): Promise<Result<unknown>> {
-    let locked = budget;
-    const extra = costPence - visit.costPence;
+  ): Promise<Result<LockedBudget>> {
+    const extra = visit.costPence - booked.costPence;
     if (extra > 0) {
-      const committed = await this.budgets.commit(tx, locked, { bookingId, costPence: extra, earmarkPence: 0, visits: 1 }, actorUserId);
-      if (!committed.ok) {
-        return fail(
-          UserErrorCode.INSUFFICIENT_BUDGET,
-          `The budget cannot pay for more than the booked ${visit.units} unit(s) now: record the units booked, and ask the client to book the rest.`,
-          ["units"],
-        );
-      }
-      locked = committed.value;
-    } else if (extra < 0) {
-      const released = await this.budgets.release(tx, locked, { bookingId, amountPence: -extra, memo: `${memo}: fewer units than booked` }, actorUserId);
-      if (!released.ok) return released;
-      locked = released.value;
+      const committed = await this.budgets.commit(tx, budget, { bookingId, costPence: extra, earmarkPence: 0, visits: 1 }, actorUserId);
+      return committed.ok
+        ? committed
+        : fail(
+            UserErrorCode.INSUFFICIENT_BUDGET,
+            `The budget cannot pay for more than the booked ${booked.units} unit(s) now: record the units booked, and ask the client to book the rest.`,
+            ["units"],
+          );
     }
-    return this.budgets.spend(tx, locked, { bookingId, costPence, earmarkPence: visit.earmarkPence, memo }, actorUserId);
+    if (extra < 0) return this.budgets.release(tx, budget, { bookingId, amountPence: -extra, memo: `${memo}: fewer units than booked` }, actorUserId);
+    return ok(budget);
   }
 }

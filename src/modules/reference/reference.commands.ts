@@ -8,5 +8,6 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageMode?: BrokerageMode | null;
   brokerageFeePence?: number | null;
   brokerageChargedTo?: BrokerageChargedTo | null;
+  referenceFallback?: boolean | null;
   visitConfirmationDays?: number | null;
 }

@@ -27,6 +27,8 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  /** Its STANDARD rate stands in where it publishes none for a rate type. */
+  readonly referenceFallback: boolean;
   readonly visitConfirmationDays: number;
 }
 
@@ -64,6 +66,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     if (command.visitConfirmationDays != null) body.visitConfirmationDays = command.visitConfirmationDays;
     await this.fundingBodies.save(body);
     return ok(body);

@@ -60,6 +60,12 @@ export class FundingBody extends Node {
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
 
+  @Field({
+    description:
+      "Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD). False: they have no reference.",
+  })
+  referenceFallback!: boolean;
+
   @Field(() => Int, { description: "A delivered visit neither confirmed nor disputed this many days after it was recorded is confirmed (default 7)." })
   visitConfirmationDays!: number;
 }
