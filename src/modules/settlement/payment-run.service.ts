@@ -18,12 +18,16 @@ import { PaymentRunEntity } from "./payment-run.entity";
 import { ProviderStatementEntity } from "./provider-statement.entity";
 import type { CreatePaymentRunCommand, MarkPaymentRunPaidCommand, PaymentRunSearch, StatementSearch } from "./settlement.commands";
 import { PaymentRunStatus, StatementPayer, StatementStatus } from "./settlement.enums";
-import { DUE_LINES, INSERT_LINES, TOTAL_STATEMENTS } from "./settlement.queries";
+import { GATHER } from "./settlement.queries";
 
 const NEWEST_RUNS: Keyset<PaymentRunEntity> = { name: "PAYMENT_RUNS", keys: [{ sql: "r.id", cast: "uuid", of: (r) => r.id }], direction: "DESC" };
+/** Newest run first (run ids are time-ordered), then by id. */
 const NEWEST_STATEMENTS: Keyset<ProviderStatementEntity> = {
   name: "STATEMENTS",
-  keys: [{ sql: "s.id", cast: "uuid", of: (s) => s.id }],
+  keys: [
+    { sql: "s.payment_run_id", cast: "uuid", of: (s) => s.paymentRunId },
+    { sql: "s.id", cast: "uuid", of: (s) => s.id },
+  ],
   direction: "DESC",
 };
 
@@ -77,15 +81,6 @@ export class PaymentRunService {
   private async gather(tx: EntityManager, viewer: Viewer, fundingBodyCode: string, upTo: string, now: Date): Promise<Result<PaymentRunEntity>> {
     // Runs of one funding body take turns: the second sees what the first took (READ COMMITTED, statements after the lock).
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`settlement.paymentRun:${fundingBodyCode}`]);
-    const groups: { provider_id: string; holder_client_id: string | null }[] = await tx.query(
-      `SELECT provider_id, holder_client_id FROM (${DUE_LINES}) d GROUP BY provider_id, holder_client_id ORDER BY provider_id, holder_client_id`,
-      [fundingBodyCode, upTo],
-    );
-    if (groups.length === 0) {
-      return fail(UserErrorCode.NOTHING_TO_PAY, `No confirmed visit delivered up to ${upTo} is waiting to be paid: there is nothing to put on a statement.`, [
-        "upTo",
-      ]);
-    }
     const run: PaymentRunEntity = {
       id: newId(),
       fundingBodyCode,
@@ -93,7 +88,7 @@ export class PaymentRunService {
       status: PaymentRunStatus.DRAFT,
       totalPence: 0,
       fundingBodyPence: 0,
-      statementCount: groups.length,
+      statementCount: 0,
       lineCount: 0,
       paidOn: null,
       reference: null,
@@ -101,32 +96,16 @@ export class PaymentRunService {
       createdAt: now,
     };
     await insertRows(tx, PaymentRunEntity, [run]);
-    await insertRows(
-      tx,
-      ProviderStatementEntity,
-      groups.map((g) => ({
-        id: newId(),
-        paymentRunId: run.id,
-        providerId: g.provider_id,
-        fundingBodyCode,
-        payer: g.holder_client_id ? StatementPayer.BUDGET_HOLDER : StatementPayer.FUNDING_BODY,
-        holderClientId: g.holder_client_id,
-        periodStart: upTo,
-        periodEnd: upTo,
-        status: StatementStatus.ISSUED,
-        totalPence: 0,
-        lineCount: 0,
-      })),
-    );
-    await tx.query(INSERT_LINES, [fundingBodyCode, upTo, run.id]);
-    await tx.query(TOTAL_STATEMENTS, [run.id]);
-    await tx.query(
-      `UPDATE payment_runs r SET total_pence = t.total, funding_body_pence = t.funding_body, line_count = t.lines
-       FROM (SELECT coalesce(sum(total_pence), 0) AS total, coalesce(sum(total_pence) FILTER (WHERE payer = 'FUNDING_BODY'), 0) AS funding_body,
-                    coalesce(sum(line_count), 0) AS lines
-             FROM provider_statements WHERE payment_run_id = $1) t
-       WHERE r.id = $1`,
-      [run.id],
+    const [gathered]: { statements: number; lines: number; total: string; funding_body: string }[] = await tx.query(GATHER, [fundingBodyCode, upTo, run.id]);
+    if (gathered.statements === 0) {
+      return fail(UserErrorCode.NOTHING_TO_PAY, `No confirmed visit delivered up to ${upTo} is waiting to be paid: there is nothing to put on a statement.`, [
+        "upTo",
+      ]);
+    }
+    await tx.update(
+      PaymentRunEntity,
+      { id: run.id },
+      { totalPence: Number(gathered.total), fundingBodyPence: Number(gathered.funding_body), statementCount: gathered.statements, lineCount: gathered.lines },
     );
     return ok(await tx.findOneByOrFail(PaymentRunEntity, { id: run.id }));
   }

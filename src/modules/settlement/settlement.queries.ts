@@ -42,17 +42,35 @@ export const DUE_LINES = `
   )
   SELECT * FROM due_visits UNION ALL SELECT * FROM due_corrections`;
 
-/** Inserts the due lines ($1 funding body, $2 day) onto the run's ($3) statements, matched by provider and holder. */
-export const INSERT_LINES = `
-  INSERT INTO statement_lines (id, statement_id, visit_id, correction_id, subject_visit_id, client_initials, delivered_on, units, unit_price_pence, amount_pence)
-  SELECT gen_random_uuid(), s.id, d.visit_id, d.correction_id, d.subject_visit_id, d.client_initials, d.delivered_on, d.units, d.unit_price_pence, d.amount_pence
-  FROM (${DUE_LINES}) d
-  JOIN provider_statements s ON s.payment_run_id = $3 AND s.provider_id = d.provider_id AND s.holder_client_id IS NOT DISTINCT FROM d.holder_client_id`;
+/** The holder of the funding body's own statements, for grouping and joining on equality. */
+const NO_HOLDER = "00000000-0000-0000-0000-000000000000";
 
-/** Each statement's (of run $1) total, line count and first day, from its lines. */
-export const TOTAL_STATEMENTS = `
-  UPDATE provider_statements s SET total_pence = l.total, line_count = l.lines, period_start = l.first
-  FROM (SELECT statement_id, sum(amount_pence) AS total, count(*) AS lines, min(delivered_on) AS first
-        FROM statement_lines WHERE statement_id IN (SELECT id FROM provider_statements WHERE payment_run_id = $1)
-        GROUP BY statement_id) l
-  WHERE s.id = l.statement_id`;
+/**
+ * The whole gathering in one statement ($1 funding body, $2 day, $3 the run, inserted before): the
+ * due lines once, grouped into one statement per provider and payer (with their totals), the
+ * statements and then every line inserted, joined on equality (a hash join over 100,000 lines).
+ * Answers the counts and totals for the run's row; no statement at all means nothing was due.
+ */
+export const GATHER = `
+  WITH due AS MATERIALIZED (${DUE_LINES}),
+  groups AS MATERIALIZED (
+    SELECT gen_random_uuid() AS id, provider_id, holder_client_id, min(delivered_on) AS first_day, sum(amount_pence) AS total, count(*) AS lines
+    FROM due GROUP BY provider_id, holder_client_id
+  ),
+  statements AS (
+    INSERT INTO provider_statements (id, payment_run_id, provider_id, funding_body_code, payer, holder_client_id, period_start, period_end, status, total_pence, line_count)
+    SELECT id, $3, provider_id, $1, CASE WHEN holder_client_id IS NULL THEN 'FUNDING_BODY' ELSE 'BUDGET_HOLDER' END::statement_payer,
+           holder_client_id, first_day, $2, 'ISSUED', total, lines
+    FROM groups
+    RETURNING payer, total_pence, line_count
+  ),
+  lines AS (
+    INSERT INTO statement_lines (id, statement_id, visit_id, correction_id, subject_visit_id, client_initials, delivered_on, units, unit_price_pence, amount_pence)
+    SELECT gen_random_uuid(), g.id, d.visit_id, d.correction_id, d.subject_visit_id, d.client_initials, d.delivered_on, d.units, d.unit_price_pence, d.amount_pence
+    FROM due d
+    JOIN groups g ON g.provider_id = d.provider_id AND coalesce(g.holder_client_id, '${NO_HOLDER}') = coalesce(d.holder_client_id, '${NO_HOLDER}')
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM statements)::int AS statements, (SELECT count(*) FROM lines)::int AS lines,
+         (SELECT coalesce(sum(total_pence), 0) FROM statements)::int8 AS total,
+         (SELECT coalesce(sum(total_pence) FILTER (WHERE payer = 'FUNDING_BODY'), 0) FROM statements)::int8 AS funding_body`;
