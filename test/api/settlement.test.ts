@@ -448,6 +448,8 @@ describe("delivery and settlement", () => {
         const elsewhere = await aCommissioner(api.db, LEICESTERSHIRE);
         expect((await fetch(base, { headers: { authorization: `Bearer ${await tokenOf(elsewhere.subject)}` } })).status).toBe(404);
         expect((await fetch(base)).status).toBe(401);
+        const byGlobalId = `http://127.0.0.1:${(api.app.http.address() as AddressInfo).port}/payments/${run.id}.csv`;
+        expect((await fetch(byGlobalId, { headers: { authorization: `Bearer ${await tokenOf(world.commissioner.subject)}` } })).status).toBe(200);
       } finally {
         await new Promise<void>((resolve) => api.app.http.close(() => resolve()));
       }

@@ -6,7 +6,7 @@
  */
 import type { RequestHandler } from "express";
 import { viewerFromHeader } from "../../context";
-import { isUuid } from "../../shared/ids";
+import { isUuid, uuidOf } from "../../shared/ids";
 import type { Context } from "./context";
 
 const BATCH = 500;
@@ -29,9 +29,11 @@ export function remittanceCsv(services: Context["services"]): RequestHandler {
     try {
       const viewer = await viewerFromHeader(services, req.headers.authorization);
       if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
-      const id = String(req.params.paymentRunId ?? "");
-      const run = isUuid(id) ? await services.paymentRuns.findRun(viewer, id) : null;
-      if (!run) return void res.status(404).json(errorBody("No payment run you may see has this id (a uuid).", "NOT_FOUND"));
+      // The run's id as the API gives it (a global id), or its uuid.
+      const given = String(req.params.paymentRunId ?? "");
+      const id = isUuid(given) ? given : uuidOf(given, "PaymentRun");
+      const run = id ? await services.paymentRuns.findRun(viewer, id) : null;
+      if (!run) return void res.status(404).json(errorBody("No payment run you may see has this id.", "NOT_FOUND"));
       res.type("text/csv").attachment(`remittance-${run.fundingBodyCode}-${run.upTo}-${run.id}.csv`);
       res.write(`${COLUMNS.join(",")}\r\n`);
       let after: string | null = null;
