@@ -25,6 +25,12 @@ export class UpdateFundingBodySettingsInput {
   @Field(() => BrokerageChargedTo, { nullable: true })
   brokerageChargedTo?: BrokerageChargedTo | null;
 
+  @Field(() => Int, { nullable: true, description: "The London hour (12 to 23) from which EVENING-rate visits may start." })
+  @IsOptional()
+  @Min(12)
+  @Max(23)
+  eveningFromHour?: number | null;
+
   @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
   referenceFallback?: boolean | null;
 

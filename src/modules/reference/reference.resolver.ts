@@ -38,6 +38,7 @@ export class ReferenceMutations {
       brokerageMode: input.brokerageMode,
       brokerageFeePence: input.brokerageFeePence,
       brokerageChargedTo: input.brokerageChargedTo,
+      eveningFromHour: input.eveningFromHour,
       referenceFallback: input.referenceFallback,
       visitConfirmationDays: input.visitConfirmationDays,
     });
