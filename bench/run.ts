@@ -6,7 +6,9 @@
  *   plain Node.js + pg server with one hand-written SQL statement (the baseline), in the same run;
  * - report: a commissioner's efficiency report for the year, by category and month;
  * - plan: a broker's planPackage for 5 needs over the thousands of listings serving the client,
- *   one request at a time (its latency is what a broker waits; the goal is under a second).
+ *   one request at a time (its latency is what a broker waits; the goal is under a second);
+ * - payment run: createPaymentRun over the 100,000 visits, all confirmed (the goal is under 5 s),
+ *   then its remittance CSV, streamed (in-process, on a clock set after the year).
  *
  * BENCH_SECONDS (10) and BENCH_CONNECTIONS (10) tune the load; DATABASE_URL picks the server
  * (default: a throwaway embedded PostgreSQL); BENCH_ONLY=plan measures the planner alone.
@@ -20,6 +22,8 @@ import path from "node:path";
 import autocannon from "autocannon";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../ormconfig";
+import { createApp } from "../src/app";
+import { loadConfig } from "../src/config";
 import { generateCatalogue } from "../src/demo/catalogue";
 import { insertCatalogue } from "../src/demo/demo-data";
 import { PUBLISHED_REFERENCE_RATES } from "../src/demo/reference-rates";
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
     );
     const planRun = await load("API: planPackage, one broker at a time", `${api.url}/graphql`, [plan], 1);
     report(`planPackage over ${candidates} candidate listings`, [planRun], false);
+
+    await paymentRun(url);
   } finally {
     await Promise.all(children.map(stopChild));
     if (process.env.DATABASE_URL) await dropDatabases(server.url, DATABASE);
@@ -203,9 +209,80 @@ async function seedActivity(db: DataSource): Promise<void> {
            r.id, CASE WHEN r.id IS NULL THEN NULL ELSE 2 * r.rate_pence END, 'DELIVERED'
     FROM bookings bk JOIN listings l ON l.id = bk.listing_id CROSS JOIN generate_series(0, 9) m
     LEFT JOIN reference_rates r ON r.funding_body_code = 'E09000024' AND r.category_code = l.category_code AND r.unit = 'HOUR' AND r.rate_type = 'STANDARD'`);
+  // Every visit recorded on its day and confirmed by its client (the payment run's input).
+  await db.query("UPDATE visits SET recorded_at = ends_at WHERE status = 'DELIVERED'");
+  await db.query("INSERT INTO visit_confirmations (visit_id, status, at) SELECT id, 'CONFIRMED', ends_at FROM visits WHERE status = 'DELIVERED'");
   await db.query(`
     UPDATE budgets b SET spent_pence = s.spent FROM (SELECT bk.budget_id, sum(v.cost_pence) AS spent FROM visits v JOIN bookings bk ON bk.id = v.booking_id GROUP BY bk.budget_id) s
     WHERE s.budget_id = b.id`);
+}
+
+const RUN = /* GraphQL */ `
+  mutation ($input: CreatePaymentRunInput!) { createPaymentRun(input: $input) {
+    paymentRun { id totalPence fundingBodyPence statementCount lineCount } userErrors { code message } } }
+`;
+
+/**
+ * createPaymentRun over every visit of the year, confirmed, through GraphQL in-process (the clock
+ * after the year, so every visit is due), counting its SQL statements; then the remittance CSV
+ * over HTTP, read as a stream.
+ */
+export async function paymentRun(url: string): Promise<void> {
+  let statements = 0;
+  const counting = {
+    logQuery: () => void statements++,
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
+  const config = loadConfig({ ...process.env, DATABASE_URL: url, NODE_ENV: "production", JWT_SECRET: SECRET, DEMO_DATA: "false", LOG_LEVEL: "warn" });
+  const app = await createApp(config, { databaseUrl: url, clock: { now: () => new Date("2027-04-15T10:00:00Z") }, sqlLogger: counting });
+  try {
+    const [commissioner] = await app.db.query<{ id: string }[]>("SELECT id FROM users WHERE subject = $1", [COMMISSIONER]);
+    const viewer = { userId: commissioner.id, roles: new Set([Role.COMMISSIONER]), providerId: null, fundingBodyCode: "E09000024", clientId: null };
+    const [{ confirmed }] = await app.db.query<{ confirmed: number }[]>(
+      "SELECT count(*)::int AS confirmed FROM visit_confirmations WHERE status = 'CONFIRMED'",
+    );
+    statements = 0;
+    const started = performance.now();
+    const response = await app.apollo.executeOperation(
+      { query: RUN, variables: { input: { fundingBodyCode: "E09000024", upTo: "2027-04-14", idempotencyKey: "bench-run" } } },
+      { contextValue: app.contextFor(viewer) },
+    );
+    const elapsed = performance.now() - started;
+    const body =
+      response.body.kind === "single" ? (response.body.singleResult.data as { createPaymentRun: { paymentRun: Record<string, number> | null } }) : null;
+    const run = body?.createPaymentRun.paymentRun;
+    if (!run) throw new Error(`createPaymentRun failed: ${JSON.stringify(response.body)}`);
+    console.log(
+      `
+createPaymentRun over ${confirmed} confirmed visits: ${(elapsed / 1000).toFixed(2)} s (goal < 5 s), ${statements} SQL statements; ` +
+        `${run.statementCount} provider statements, ${run.lineCount} lines, ${run.totalPence} pence`,
+    );
+
+    await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
+    const address = app.http.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 60 * 60 });
+    const csvStarted = performance.now();
+    const csv = await fetch(`http://127.0.0.1:${port}/payments/${String(run.id)}.csv`, {
+      headers: { authorization: `Bearer ${await tokens.issue(COMMISSIONER)}` },
+    });
+    let bytes = 0;
+    let rows = 0;
+    const heapBefore = process.memoryUsage().heapUsed;
+    for await (const chunk of csv.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 10) rows++;
+    }
+    console.log(
+      `remittance CSV: ${rows - 1} rows, ${(bytes / 1024).toFixed(0)} KiB streamed in ${((performance.now() - csvStarted) / 1000).toFixed(2)} s (HTTP ${csv.status}; heap ${((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1)} MiB more at the end)`,
+    );
+  } finally {
+    await app.stop();
+  }
 }
 
 async function start(name: string, args: string[], databaseUrl: string, children: ChildProcess[], readyPath = "/"): Promise<{ name: string; url: string }> {

@@ -7,6 +7,7 @@ import { TimeBands1795541000000 } from "./1795541000000-TimeBands";
 import { ReferenceFallback1795543000000 } from "./1795543000000-ReferenceFallback";
 import { TheLawAsWritten1795544000000 } from "./1795544000000-TheLawAsWritten";
 import { PlansAndApprovals1795542000000 } from "./1795542000000-PlansAndApprovals";
+import { Settlement1795545000000 } from "./1795545000000-Settlement";
 import { Events1795546000000 } from "./1795546000000-Events";
 
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   PlansAndApprovals1795542000000,
   ReferenceFallback1795543000000,
   TheLawAsWritten1795544000000,
+  Settlement1795545000000,
   Events1795546000000,
 ];

@@ -28,6 +28,7 @@ import { createProviderLoaders, ProviderService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
+import { ConfirmationService, createSettlementLoaders, PaymentRunService, remittanceCsv } from "./modules/settlement";
 import { createSchema } from "./schema";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
@@ -124,6 +125,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     }
   });
   app.get("/reports/efficiency.csv", efficiencyCsv(services));
+  app.get("/payments/:paymentRunId.csv", remittanceCsv(services));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -185,6 +187,8 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, bookings, clock);
+  const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, clock);
+  const paymentRuns = new PaymentRunService(db, reference, clock);
   const reports = new ReportService(db, rates);
   return {
     clock,
@@ -204,6 +208,8 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
     quotes,
     packages,
     plans,
+    confirmations,
+    paymentRuns,
     reports,
   };
 }
@@ -235,6 +241,7 @@ export function createLoaders(db: DataSource): Loaders {
     ...createBookingLoaders(db),
     ...createQuoteLoaders(db),
     ...createPackageLoaders(db),
+    ...createSettlementLoaders(db),
     ...createReportLoaders(db),
   };
 }

@@ -6,7 +6,7 @@
  */
 import "reflect-metadata";
 import type { Server } from "node:http";
-import { createApp } from "./app";
+import { createApp, type App } from "./app";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, redact, type Config } from "./config";
 import { loadDemoData } from "./demo/demo-data";
 import { connectionFailureReason, isConnectionError } from "./shared/connection-errors";
@@ -56,6 +56,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
 
   await listen(app.http, config);
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
+  scheduleConfirmations(app, logger, lifecycle);
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });
@@ -64,6 +65,27 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
       tokens: "npm run token -- admin@example.org",
     });
   }
+}
+
+/** How often the confirmation job runs: confirming visits nobody answered within their funding body's window. */
+const CONFIRMATION_JOB_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * Runs the confirmation job now and on an interval. Every API process runs it; the job itself
+ * (ConfirmationService.confirmDue) takes an advisory lock, so one process works at a time.
+ */
+function scheduleConfirmations(app: App, logger: Logger, lifecycle: Lifecycle): void {
+  const run = () =>
+    app.services.confirmations
+      .confirmDue()
+      .then((confirmed) => confirmed > 0 && logger.info("visits confirmed by the window", { confirmed }))
+      .catch((error: unknown) =>
+        logger.warn("confirmation job failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }),
+      );
+  void run();
+  const timer = setInterval(() => void run(), CONFIRMATION_JOB_INTERVAL_MS);
+  timer.unref();
+  lifecycle.onStop(async () => clearInterval(timer));
 }
 
 interface Lifecycle {

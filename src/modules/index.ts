@@ -1,8 +1,9 @@
 /**
  * The modules, lowest first: each may import only from those before it (through their index.ts).
- * reference ← auth ← pricing ← providers ← events ← listings ← budgets ← bookings ← quotes ← brokers ← reports
+ * reference ← auth ← pricing ← providers ← events ← listings ← budgets ← bookings ← quotes ← brokers ← settlement ← reports
  * (quotes above bookings: accepting a quote makes a booking, in the same transaction; events low, so
- * that every module that changes something others must hear about can record it.)
+ * that every module that changes something others must hear about can record it; settlement above
+ * bookings: it confirms, disputes and pays delivered visits, and reports read its tables.)
  */
 import type { NodeFetcher } from "../shared/ids";
 import { IdempotencyKeyEntity } from "../shared/idempotency";
@@ -17,6 +18,7 @@ import { providersModule } from "./providers";
 import { quotesModule } from "./quotes";
 import { referenceModule } from "./reference";
 import { reportsModule, type ReportsContext } from "./reports";
+import { settlementModule } from "./settlement";
 
 /**
  * The context the schema is resolved with: the top module's, which by construction holds every
@@ -44,6 +46,7 @@ const modules: Module[] = [
   bookingsModule,
   quotesModule,
   brokersModule,
+  settlementModule,
   reportsModule,
 ];
 

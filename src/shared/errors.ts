@@ -51,6 +51,12 @@ export enum UserErrorCode {
   VISIT_NOT_DUE = "VISIT_NOT_DUE",
   /** Two versions of the same reference rate would be in force on the same day. */
   RATE_OVERLAP = "RATE_OVERLAP",
+  /** The funding body's window for confirming or disputing a delivered visit has passed: it is confirmed. */
+  CONFIRMATION_WINDOW_CLOSED = "CONFIRMATION_WINDOW_CLOSED",
+  /** The visit was already paid: a commissioner corrects it (correctVisit), shown on the next statement. */
+  ALREADY_PAID = "ALREADY_PAID",
+  /** A payment run found no confirmed, unpaid visit up to its day. */
+  NOTHING_TO_PAY = "NOTHING_TO_PAY",
 }
 registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mutation could not do what was asked." });
 

@@ -35,7 +35,8 @@ import type { ProviderEntity } from "../../src/modules/providers/provider.entity
 import { Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type GraphQLResponse, type TestApi } from "../support/api";
+import { useApi, viewerFor, type GraphQLResponse, type TestApi } from "../support/api";
+import { PayeeRelationship, scheduleOf, VisitOutcome } from "../../src/modules/bookings";
 import {
   aBudget,
   aClient,
@@ -83,6 +84,8 @@ interface SideObjects {
   groupBookingId: string;
   /** The side's provider member's webhook. */
   webhookId: string;
+  /** A payment run of the side's funding body (a second booking's visit, delivered, confirmed and paid). */
+  paymentRunId: string;
 }
 
 /** A private object: its global id and who may see it. */
@@ -218,6 +221,7 @@ async function buildSide(api: TestApi, side: Side): Promise<{ objects: SideObjec
     itemId: addPackageItem.package.items[0].id,
     groupBookingId: createGroupBooking.groupBooking.id,
     webhookId: createWebhook.webhook.id,
+    paymentRunId: "",
   };
   return { objects, client, providerUser, commissioner };
 }
@@ -252,6 +256,39 @@ async function buildWorld(api: TestApi): Promise<World> {
   for (let tries = 0; tries < 300 && (await api.db.query<{ n: number }[]>("SELECT count(*)::int AS n FROM webhook_deliveries"))[0].n < 2; tries++) {
     if ((await api.app.dispatcher.fanOut()) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // Each side's settlement: a second booking's visit delivered, confirmed and put on a payment run.
+  for (const [side, built] of [
+    ["A", a],
+    ["B", b],
+  ] as const) {
+    const made = await api.app.services.bookings.create(viewerFor(built.client)!, {
+      listingId: built.objects.listing.id,
+      budgetId: built.objects.budget.id,
+      ...scheduleOf(new Date("2026-04-06T13:00:00Z"), null, 1),
+      payeeRelationship: PayeeRelationship.NONE,
+      idempotencyKey: `settled-${side}`,
+    });
+    if (!made.ok) throw new Error(JSON.stringify(made.errors));
+    const accepted = await api.app.services.bookings.confirm(viewerFor(built.providerUser)!, {
+      bookingId: made.value.id,
+      note: "",
+      idempotencyKey: `settled-accept-${side}`,
+    });
+    if (!accepted.ok) throw new Error(JSON.stringify(accepted.errors));
+    const [visit]: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1", [made.value.id]);
+    api.clock.set("2026-04-06T15:00:00Z");
+    await deliver(api, built.providerUser, visit.id);
+    const confirmed = await api.app.services.confirmations.confirm(viewerFor(built.client)!, { visitId: visit.id, idempotencyKey: `settled-confirm-${side}` });
+    if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.errors));
+    const run = await api.app.services.paymentRuns.create(viewerFor(built.commissioner)!, {
+      fundingBodyCode: built.objects.fundingBodyCode,
+      upTo: "2026-04-06",
+      idempotencyKey: `settled-run-${side}`,
+    });
+    if (!run.ok) throw new Error(JSON.stringify(run.errors));
+    sides[side].paymentRunId = id("PaymentRun", run.value.id);
+    api.clock.set("2026-03-01T10:00:00Z");
+  }
   return { viewers, sides, privates: await privatesOf(api, viewers, sides) };
 }
 
@@ -271,6 +308,44 @@ const OWNED_THROUGH_CLIENT: { type: string; sql: string; provider: boolean }[] =
   { type: "PackageItem", sql: "SELECT i.id, k.client_id FROM package_items i JOIN packages k ON k.id = i.package_id", provider: false },
   { type: "GroupBooking", sql: "SELECT g.id, b.client_id FROM group_bookings g JOIN bookings b ON b.group_booking_id = g.id", provider: true },
 ];
+
+/** Settlement's private rows: a funding body's payment runs; its statements (and their lines) also the provider's. */
+const OWNED_THROUGH_FUNDING_BODY: { type: string; sql: string }[] = [
+  { type: "PaymentRun", sql: "SELECT id, funding_body_code, NULL::uuid AS provider_id FROM payment_runs" },
+  { type: "ProviderStatement", sql: "SELECT id, funding_body_code, provider_id FROM provider_statements" },
+  { type: "StatementLine", sql: "SELECT l.id, s.funding_body_code, s.provider_id FROM statement_lines l JOIN provider_statements s ON s.id = l.statement_id" },
+];
+
+async function deliver(api: TestApi, provider: UserEntity, visitId: string) {
+  const recorded = await api.app.services.visits.record(viewerFor(provider)!, {
+    visitId,
+    outcome: VisitOutcome.DELIVERED,
+    startedAt: null,
+    endedAt: null,
+    units: null,
+    note: "",
+    idempotencyKey: `deliver-${visitId}`,
+  });
+  if (!recorded.ok) throw new Error(JSON.stringify(recorded.errors));
+}
+
+/** Both sides' first visits delivered (at 12:00 on their day), and with `answer` given by their client. */
+const deliverVisits =
+  (answer: "CONFIRMED" | "DISPUTED" | null = null) =>
+  async (api: TestApi, w: World) => {
+    await setBookings(BookingStatus.CONFIRMED)(api, w);
+    api.clock.set("2026-04-06T12:00:00Z");
+    for (const side of ["A", "B"] as const) {
+      const provider = side === "A" ? w.viewers.providerX! : w.viewers.providerY!;
+      await deliver(api, provider, uuid(w.sides[side].visitId));
+      if (answer) {
+        await api.db.query("INSERT INTO visit_confirmations (visit_id, status, by_user_id, at, reason) VALUES ($1, $2, NULL, now(), 'x')", [
+          uuid(w.sides[side].visitId),
+          answer,
+        ]);
+      }
+    }
+  };
 
 interface ClientRow {
   id: string;
@@ -299,6 +374,20 @@ async function privatesOf(api: TestApi, viewers: Record<ViewerName, UserEntity |
       const key = id(type, row.id);
       const existing = byId.get(key);
       byId.set(key, { id: key, type, side, owners: new Set([...(existing?.owners ?? []), ...owners]) });
+    }
+  }
+  for (const { type, sql } of OWNED_THROUGH_FUNDING_BODY) {
+    for (const row of await api.db.query<{ id: string; funding_body_code: string; provider_id: string | null }[]>(sql)) {
+      const side = sideOf(row.funding_body_code);
+      const owners = VIEWERS.filter((v) => {
+        const user = viewers[v];
+        if (!user) return false;
+        if (user.roles.includes(Role.ADMIN)) return true;
+        if (user.roles.includes(Role.COMMISSIONER)) return user.fundingBodyCode === row.funding_body_code;
+        return row.provider_id !== null && user.providerId === row.provider_id;
+      });
+      const key = id(type, row.id);
+      byId.set(key, { id: key, type, side, owners: new Set(owners) });
     }
   }
   for (const side of ["A", "B"] as const) {
@@ -420,6 +509,10 @@ const QUERIES: Record<string, QueryRule> = {
   node: { slots: { id: anyNode } },
   nodes: { slots: { ids: anyNode } },
   package: { slots: { id: owned("Package") } },
+  paymentRun: { slots: { id: owned("PaymentRun") } },
+  paymentRuns: { slots: { "filter.fundingBodyCode": open(() => MERTON) } },
+  statement: { slots: { id: owned("ProviderStatement") } },
+  statements: { slots: { "filter.paymentRunId": owned("PaymentRun"), "filter.providerId": open((w) => id("Provider", w.sides.A.provider.id)) } },
   packages: { slots: { "filter.clientId": owned("Client") } },
   priceAlerts: { slots: { fundingBodyCode: owned("FundingBody") }, args: { from: "2026-03-01", to: "2026-03-31" } },
   priceDistribution: { slots: { fundingBodyCode: owned("FundingBody"), categoryCode: open(() => "PERSONAL_CARE") } },
@@ -576,7 +669,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     },
   },
   approveBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "approveBooking" }),
     allowed: MANAGERS,
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.PENDING_APPROVAL),
@@ -587,14 +680,59 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", brokerUserId: "owned" },
   },
   cancelBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "cancelBooking" }),
     allowed: ["clientA", "brokerA", "providerX", "commissionerA", "admin"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.CONFIRMED),
   },
-  cancelPackage: { input: (w, side) => ({ packageId: s(w, side).packageId }), allowed: CLIENT_SIDE, slots: { packageId: "owned" } },
+  cancelPackage: {
+    input: (w, side) => ({ packageId: s(w, side).packageId, idempotencyKey: "cancelPackage" }),
+    allowed: CLIENT_SIDE,
+    slots: { packageId: "owned" },
+  },
+  confirmVisit: {
+    input: (w, side) => ({ visitId: s(w, side).visitId, idempotencyKey: "confirmVisit" }),
+    allowed: ["clientA", "brokerA"],
+    slots: { visitId: "owned" },
+    prepare: deliverVisits(),
+    at: "2026-04-07T09:00:00Z",
+  },
+  correctVisit: {
+    input: (w, side) => ({ visitId: s(w, side).visitId, units: 0.5, reason: "Overpaid", idempotencyKey: "correctVisit" }),
+    allowed: MANAGERS,
+    slots: { visitId: "owned" },
+    prepare: deliverVisits("CONFIRMED"),
+    at: "2026-04-07T09:00:00Z",
+  },
+  createPaymentRun: {
+    input: (w, side) => ({ fundingBodyCode: s(w, side).fundingBodyCode, upTo: "2026-04-06", idempotencyKey: "createPaymentRun" }),
+    allowed: MANAGERS,
+    slots: { fundingBodyCode: "owned" },
+    prepare: deliverVisits("CONFIRMED"),
+    at: "2026-04-07T09:00:00Z",
+  },
+  disputeVisit: {
+    input: (w, side) => ({ visitId: s(w, side).visitId, reason: "Late", idempotencyKey: "disputeVisit" }),
+    allowed: ["clientA", "brokerA"],
+    slots: { visitId: "owned" },
+    prepare: deliverVisits(),
+    at: "2026-04-07T09:00:00Z",
+  },
+  markPaymentRunPaid: {
+    input: (w, side) => ({ paymentRunId: s(w, side).paymentRunId, paidOn: "2026-04-08", reference: "BACS 1", idempotencyKey: "markPaymentRunPaid" }),
+    allowed: MANAGERS,
+    slots: { paymentRunId: "owned" },
+    at: "2026-04-08T09:00:00Z",
+  },
+  resolveVisitDispute: {
+    input: (w, side) => ({ visitId: s(w, side).visitId, resolution: "UPHELD", units: 0.5, idempotencyKey: "resolveVisitDispute" }),
+    allowed: MANAGERS,
+    slots: { visitId: "owned" },
+    prepare: deliverVisits("DISPUTED"),
+    at: "2026-04-07T09:00:00Z",
+  },
   confirmBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "confirmBooking" }),
     allowed: ["providerX"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.REQUESTED),
@@ -667,7 +805,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     slots: { clientId: "owned", providerId: "owned", fundingBodyCode: "owned" },
   },
   declineBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "declineBooking" }),
     allowed: ["providerX"],
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.REQUESTED),
@@ -686,7 +824,7 @@ const MUTATIONS: Record<string, MutationRule> = {
   },
   proposePackage: { input: (w, side) => ({ packageId: s(w, side).packageId }), allowed: ARRANGERS, slots: { packageId: "owned" } },
   recordVisit: {
-    input: (w, side) => ({ visitId: s(w, side).visitId, outcome: "DELIVERED" }),
+    input: (w, side) => ({ visitId: s(w, side).visitId, outcome: "DELIVERED", idempotencyKey: "recordVisit" }),
     allowed: ["providerX"],
     slots: { visitId: "owned" },
     prepare: setBookings(BookingStatus.CONFIRMED),
@@ -700,7 +838,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     refusals: ["ALREADY_PROVIDER_MEMBER"],
   },
   rejectBooking: {
-    input: (w, side) => ({ bookingId: s(w, side).bookingId }),
+    input: (w, side) => ({ bookingId: s(w, side).bookingId, idempotencyKey: "rejectBooking" }),
     allowed: MANAGERS,
     slots: { bookingId: "owned" },
     prepare: setBookings(BookingStatus.PENDING_APPROVAL),

@@ -10,7 +10,7 @@ import { ListingSetting } from "../../src/modules/listings";
 import { ProviderKind } from "../../src/modules/providers";
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import {
   aBroker,
   aBudget,
@@ -271,35 +271,35 @@ const CASES: Case[] = [
   {
     name: "confirmBooking",
     query: decision("confirmBooking"),
-    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.REQUESTED) } }),
+    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.REQUESTED), idempotencyKey: aKey() } }),
     allowed: ["provider"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "commissioner", "otherCommissioner", "admin"],
   },
   {
     name: "declineBooking",
     query: decision("declineBooking"),
-    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.REQUESTED) } }),
+    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.REQUESTED), idempotencyKey: aKey() } }),
     allowed: ["provider"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "commissioner", "otherCommissioner", "admin"],
   },
   {
     name: "cancelBooking",
     query: decision("cancelBooking"),
-    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.CONFIRMED) } }),
+    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.CONFIRMED), idempotencyKey: aKey() } }),
     allowed: ["client", "broker", "provider", "commissioner", "admin"],
     forbidden: [],
   },
   {
     name: "approveBooking",
     query: decision("approveBooking"),
-    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.PENDING_APPROVAL) } }),
+    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.PENDING_APPROVAL), idempotencyKey: aKey() } }),
     allowed: ["commissioner", "admin"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "provider", "otherProvider"],
   },
   {
     name: "rejectBooking",
     query: decision("rejectBooking"),
-    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.PENDING_APPROVAL) } }),
+    variables: async (a, w) => ({ input: { bookingId: await aBooking(a, w, BookingStatus.PENDING_APPROVAL), idempotencyKey: aKey() } }),
     allowed: ["commissioner", "admin"],
     forbidden: ["client", "otherClient", "broker", "otherBroker", "provider", "otherProvider"],
   },
@@ -309,7 +309,7 @@ const CASES: Case[] = [
     variables: async (a, w) => {
       const id = await aBooking(a, w, BookingStatus.CONFIRMED);
       const [visit] = await a.db.query("SELECT id FROM visits");
-      return { input: { visitId: toGlobalId("Visit", visit.id), outcome: "DELIVERED" }, id };
+      return { input: { visitId: toGlobalId("Visit", visit.id), outcome: "DELIVERED", idempotencyKey: aKey() }, id };
     },
     at: "2026-04-07T09:00:00Z",
     allowed: ["provider"],
@@ -424,8 +424,8 @@ const CASES: Case[] = [
   },
   {
     name: "cancelPackage",
-    query: packageMutation("cancelPackage", "PackageRefInput"),
-    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "PROPOSED")).packageId } }),
+    query: packageMutation("cancelPackage", "CancelPackageInput"),
+    variables: async (a, w) => ({ input: { packageId: (await aPackage(a, w, "PROPOSED")).packageId, idempotencyKey: aKey() } }),
     allowed: CLIENT_SIDE,
     forbidden: ["provider", "otherProvider"],
   },

@@ -7,7 +7,7 @@ import { BookingEntity } from "../../src/modules/bookings/booking.entity";
 import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { BudgetEntity } from "../../src/modules/budgets/budget.entity";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type GraphQLResponse } from "../support/api";
+import { aKey, useApi, type GraphQLResponse } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, ledgerMismatches, MERTON } from "../support/factories";
 import { aConnection, theWaiterOn } from "../support/locks";
 
@@ -178,7 +178,7 @@ describe("bookings under concurrency", () => {
             booking && i % 5 === 0
               ? await (api.executeRetrying(
                   "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { booking { status } userErrors { code } } }",
-                  { input: { bookingId: booking.id } },
+                  { input: { bookingId: booking.id, idempotencyKey: aKey() } },
                   { as: holders[n].user },
                 ) as Promise<Cancelled>)
               : undefined;

@@ -3,7 +3,7 @@ import { BookingEntity } from "../../src/modules/bookings/booking.entity";
 import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { BudgetKind } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import {
   aBroker,
   aBudget,
@@ -207,7 +207,7 @@ describe("bookings", () => {
       const commissioner = await aCommissioner(api.db);
       const approved = await api.data<{ approveBooking: { booking: BookingData } }>(
         decision("approveBooking"),
-        { input: { bookingId: booking!.id, note: "Only carer available" } },
+        { input: { bookingId: booking!.id, note: "Only carer available", idempotencyKey: aKey() } },
         { as: commissioner },
       );
       expect(approved.approveBooking.booking).toMatchObject({ status: "REQUESTED", approval: { decision: "APPROVED" } });
@@ -219,7 +219,7 @@ describe("bookings", () => {
       const commissioner = await aCommissioner(api.db);
       const rejected = await api.data<{ rejectBooking: { booking: BookingData } }>(
         decision("rejectBooking"),
-        { input: { bookingId: booking!.id, note: "Other carers available" } },
+        { input: { bookingId: booking!.id, note: "Other carers available", idempotencyKey: aKey() } },
         { as: commissioner },
       );
       expect(rejected.rejectBooking.booking).toMatchObject({
@@ -230,7 +230,7 @@ describe("bookings", () => {
       });
       const again = await api.data<{ approveBooking: { userErrors: Errors } }>(
         decision("approveBooking"),
-        { input: { bookingId: booking!.id } },
+        { input: { bookingId: booking!.id, idempotencyKey: aKey() } },
         { as: commissioner },
       );
       expect(again.approveBooking.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
@@ -254,13 +254,13 @@ describe("bookings", () => {
       const second = (await book(api, client, { ...ids, startsAt: "2026-04-07T09:00:00Z" })).booking!;
       const confirmed = await api.data<{ confirmBooking: { booking: BookingData } }>(
         decision("confirmBooking"),
-        { input: { bookingId: first.id } },
+        { input: { bookingId: first.id, idempotencyKey: aKey() } },
         { as: providerUser },
       );
       expect(confirmed.confirmBooking.booking.status).toBe("CONFIRMED");
       const twice = await api.data<{ confirmBooking: { booking: null; userErrors: Errors } }>(
         decision("confirmBooking"),
-        { input: { bookingId: first.id } },
+        { input: { bookingId: first.id, idempotencyKey: aKey() } },
         { as: providerUser },
       );
       expect(twice.confirmBooking).toEqual({
@@ -269,7 +269,7 @@ describe("bookings", () => {
       });
       const declined = await api.data<{ declineBooking: { booking: BookingData } }>(
         decision("declineBooking"),
-        { input: { bookingId: second.id, note: "Fully booked" } },
+        { input: { bookingId: second.id, note: "Fully booked", idempotencyKey: aKey() } },
         { as: providerUser },
       );
       expect(declined.declineBooking.booking).toMatchObject({ status: "DECLINED", committedPence: 0, visits: { nodes: [{ status: "CANCELLED" }] } });
@@ -281,7 +281,7 @@ describe("bookings", () => {
       const other = (await aProviderMember(api.db)).user;
       const result = await api.data<{ confirmBooking: { userErrors: Errors } }>(
         decision("confirmBooking"),
-        { input: { bookingId: booking!.id } },
+        { input: { bookingId: booking!.id, idempotencyKey: aKey() } },
         { as: other },
       );
       expect(result.confirmBooking.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
@@ -317,10 +317,14 @@ describe("bookings", () => {
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z", recurrence: "FREQ=DAILY;COUNT=3" });
       const [first, second, third] = booking!.visits.nodes;
       const record = (visitId: string, outcome: string) =>
-        api.data<{ recordVisit: { visit: unknown; userErrors: Errors } }>(RECORD, { input: { visitId, outcome } }, { as: providerUser });
+        api.data<{ recordVisit: { visit: unknown; userErrors: Errors } }>(
+          RECORD,
+          { input: { visitId, outcome, idempotencyKey: aKey() } },
+          { as: providerUser },
+        );
 
       expect((await record(first.id, "DELIVERED")).recordVisit.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]); // not confirmed yet
-      await api.data(decision("confirmBooking"), { input: { bookingId: booking!.id } }, { as: providerUser });
+      await api.data(decision("confirmBooking"), { input: { bookingId: booking!.id, idempotencyKey: aKey() } }, { as: providerUser });
       expect((await record(first.id, "DELIVERED")).recordVisit.userErrors.map((e) => e.code)).toEqual(["VISIT_NOT_DUE"]);
 
       api.clock.set("2026-04-09T12:00:00Z");
@@ -343,13 +347,13 @@ describe("bookings", () => {
     it("releases the visits not yet delivered and keeps what was spent", async () => {
       const { client, ids, providerUser } = await world(100_000);
       const { booking } = await book(api, client, { ...ids, startsAt: "2026-04-06T09:00:00Z", recurrence: "FREQ=WEEKLY;COUNT=4" });
-      await api.data(decision("confirmBooking"), { input: { bookingId: booking!.id } }, { as: providerUser });
+      await api.data(decision("confirmBooking"), { input: { bookingId: booking!.id, idempotencyKey: aKey() } }, { as: providerUser });
       api.clock.set("2026-04-07T09:00:00Z");
-      await api.data(RECORD, { input: { visitId: booking!.visits.nodes[0].id, outcome: "DELIVERED" } }, { as: providerUser });
+      await api.data(RECORD, { input: { visitId: booking!.visits.nodes[0].id, outcome: "DELIVERED", idempotencyKey: aKey() } }, { as: providerUser });
 
       const cancelled = await api.data<{ cancelBooking: { booking: BookingData } }>(
         decision("cancelBooking"),
-        { input: { bookingId: booking!.id, note: "Moving away" } },
+        { input: { bookingId: booking!.id, note: "Moving away", idempotencyKey: aKey() } },
         { as: client },
       );
       expect(cancelled.cancelBooking.booking).toMatchObject({
@@ -361,7 +365,7 @@ describe("bookings", () => {
       expect(cancelled.cancelBooking.booking.visits.nodes.map((v) => v.status)).toEqual(["DELIVERED", "CANCELLED", "CANCELLED", "CANCELLED"]);
       const again = await api.data<{ cancelBooking: { userErrors: Errors } }>(
         decision("cancelBooking"),
-        { input: { bookingId: booking!.id } },
+        { input: { bookingId: booking!.id, idempotencyKey: aKey() } },
         { as: providerUser },
       );
       expect(again.cancelBooking.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);

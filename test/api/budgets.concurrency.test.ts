@@ -9,7 +9,7 @@
  */
 import { earmarks } from "../../src/modules/budgets";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type GraphQLResponse } from "../support/api";
+import { aKey, useApi, type GraphQLResponse } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
 import { aConnection, eventually, theWaiterOn, waitersOn } from "../support/locks";
 
@@ -158,7 +158,7 @@ describe("gain policy changes racing bookings and deliveries", () => {
       expect(made.data!.createBooking.userErrors).toEqual([]);
       const confirmed = await api.data<{ confirmBooking: { userErrors: unknown[] } }>(
         "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
-        { input: { bookingId: made.data!.createBooking.booking!.id } },
+        { input: { bookingId: made.data!.createBooking.booking!.id, idempotencyKey: aKey() } },
         { as: member },
       );
       expect(confirmed.confirmBooking.userErrors).toEqual([]);
@@ -177,7 +177,9 @@ describe("gain policy changes racing bookings and deliveries", () => {
     const startsAt = (lane: number, i: number) => new Date(Date.UTC(2026, 5, 1 + 3 * i, 8 + 2 * lane)).toISOString();
     const [changed, recorded, ...made] = (await Promise.all([
       lane(40, (i) => setPolicy(policies[i % policies.length])),
-      lane(due.length, (i) => api.executeRetrying<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED" } }, { as: member })),
+      lane(due.length, (i) =>
+        api.executeRetrying<Recorded>(RECORD, { input: { visitId: due[i], outcome: "DELIVERED", idempotencyKey: aKey() } }, { as: member }),
+      ),
       ...[0, 1, 2, 3].map((l) => lane(10, (i) => book(startsAt(l, i), `race-${l}-${i}`))),
     ])) as [PolicySet[], Recorded[], ...Booked[][]];
 

@@ -5,7 +5,7 @@
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
 
 const BUDGET = `query ($id: ID!) { budget(id: $id) { allocatedPence committedPence spentPence returnedPence availablePence
@@ -32,7 +32,7 @@ async function bookAndDeliver(api: TestApi, client: UserEntity, provider: UserEn
   if (createBooking.booking.status === "REQUESTED") {
     await api.data(
       "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
-      { input: { bookingId: createBooking.booking.id } },
+      { input: { bookingId: createBooking.booking.id, idempotencyKey: aKey() } },
       { as: provider },
     );
   }
@@ -43,7 +43,7 @@ async function deliverAll(api: TestApi, provider: UserEntity, visitIds: string[]
   for (const visitId of visitIds) {
     const { recordVisit } = await api.data<{ recordVisit: { userErrors: unknown[] } }>(
       "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { userErrors { code message } } }",
-      { input: { visitId, outcome: "DELIVERED" } },
+      { input: { visitId, outcome: "DELIVERED", idempotencyKey: aKey() } },
       { as: provider },
     );
     expect(recordVisit.userErrors).toEqual([]);
@@ -179,7 +179,7 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     expect(await after(budgetId, commissioner)).toMatchObject({ committedPence: 4 * 1955, availablePence: 100_000 - 4 * 1955 });
     const cancelled = await api.data(
       "mutation ($input: BookingDecisionInput!) { cancelBooking(input: $input) { userErrors { code } } }",
-      { input: { bookingId: booking.id } },
+      { input: { bookingId: booking.id, idempotencyKey: aKey() } },
       { as: client },
     );
     expect(cancelled).toEqual({ cancelBooking: { userErrors: [] } });

@@ -10,7 +10,7 @@ import { EventEntity, WebhookDeliveryEntity } from "../../src/modules/events/eve
 import { canActFor } from "../../src/modules/budgets";
 import { EventPolicy, EventType, WebhookDispatcher, WebhookService } from "../../src/modules/events";
 import { toGlobalId } from "../../src/shared/ids";
-import { testConfig, useApi, viewerFor } from "../support/api";
+import { aKey, testConfig, useApi, viewerFor } from "../support/api";
 import { workerDatabaseUrl } from "../support/db";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
 import { Receiver, verifies, type Received } from "../support/receiver";
@@ -185,7 +185,7 @@ describe("events and webhooks", () => {
     const decide = (mutation: string, user: UserEntity) =>
       api.data(
         `mutation ($input: BookingDecisionInput!) { ${mutation}(input: $input) { userErrors { code } } }`,
-        { input: { bookingId: booking!.id } },
+        { input: { bookingId: booking!.id, idempotencyKey: aKey() } },
         { as: user },
       );
     await decide("confirmBooking", w.a.user);
@@ -207,7 +207,7 @@ describe("events and webhooks", () => {
     const decide = (mutation: string, input: object, user: UserEntity) =>
       api.data<Record<string, { userErrors: unknown[] }>>(
         `mutation ($input: ${mutation === "recordVisit" ? "RecordVisitInput" : "BookingDecisionInput"}!) { ${mutation}(input: $input) { userErrors { code } } }`,
-        { input },
+        { input: { ...input, idempotencyKey: aKey() } },
         { as: user },
       );
     await decide("confirmBooking", { bookingId: booking!.id }, w.a.user);

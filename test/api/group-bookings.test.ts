@@ -8,7 +8,7 @@ import { ProviderKind } from "../../src/modules/providers";
 import type { ProviderEntity } from "../../src/modules/providers/provider.entity";
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi } from "../support/api";
+import { aKey, useApi } from "../support/api";
 import {
   aBroker,
   aBudget,
@@ -316,7 +316,7 @@ describe("group sessions in care homes", () => {
     for (const p of answer.data!.createGroupBooking.groupBooking!.participants) {
       await api.data(
         "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
-        { input: { bookingId: p.booking.id } },
+        { input: { bookingId: p.booking.id, idempotencyKey: aKey() } },
         { as: member },
       );
     }
@@ -324,7 +324,7 @@ describe("group sessions in care homes", () => {
     const aloneId = (alone.data as { createBooking: { booking: { id: string } } }).createBooking.booking.id;
     await api.data(
       "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
-      { input: { bookingId: aloneId } },
+      { input: { bookingId: aloneId, idempotencyKey: aKey() } },
       { as: member },
     );
     api.clock.set("2026-04-20T10:00:00Z");
@@ -333,7 +333,7 @@ describe("group sessions in care homes", () => {
     for (const v of visits) {
       const { recordVisit } = await api.data<{ recordVisit: { userErrors: unknown[] } }>(
         "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { userErrors { code message } } }",
-        { input: { visitId: toGlobalId("Visit", v.id), outcome: "DELIVERED" } },
+        { input: { visitId: toGlobalId("Visit", v.id), outcome: "DELIVERED", idempotencyKey: aKey() } },
         { as: member },
       );
       expect(recordVisit.userErrors).toEqual([]);

@@ -8,7 +8,7 @@ import type { UserEntity } from "../../src/modules/auth/user.entity";
 import type { ClientEntity } from "../../src/modules/budgets/client.entity";
 import { BudgetKind } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi } from "../support/api";
+import { aKey, useApi } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, ledgerMismatches } from "../support/factories";
 
 type Errors = { code: string; field: string[] | null; message: string }[];
@@ -43,7 +43,7 @@ describe("the law as written", () => {
   }
 
   async function decision(name: string, as: UserEntity, input: Record<string, unknown>): Promise<Payload> {
-    const result = await api.data<Record<string, Payload>>(decide(name), { input }, { as });
+    const result = await api.data<Record<string, Payload>>(decide(name), { input: { idempotencyKey: aKey(), ...input } }, { as });
     return result[name];
   }
 

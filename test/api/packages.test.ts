@@ -4,7 +4,7 @@ import type { ClientEntity } from "../../src/modules/budgets/client.entity";
 import type { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { ProviderKind } from "../../src/modules/providers";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import {
   aBroker,
   aBudget,
@@ -95,7 +95,7 @@ describe("packages", () => {
   const propose = (as: UserEntity, packageId: string) => call(api, "proposePackage", { packageId }, as, "PackageRefInput");
   const agree = (as: UserEntity, packageId: string, idempotencyKey = `agree-${packageId}`) =>
     call(api, "agreePackage", { packageId, idempotencyKey }, as, "AgreePackageInput");
-  const cancel = (as: UserEntity, packageId: string) => call(api, "cancelPackage", { packageId }, as, "PackageRefInput");
+  const cancel = (as: UserEntity, packageId: string) => call(api, "cancelPackage", { packageId, idempotencyKey: aKey() }, as, "CancelPackageInput");
 
   /** A proposed package of the three agency items (23,600p of 25,000p) and, if given, a fourth. */
   async function proposed(fourth?: { listing: ListingEntity; startsAt: string }): Promise<PackageData> {
@@ -353,7 +353,7 @@ describe("packages", () => {
     const decide = async (name: "approveBooking" | "rejectBooking", bookingId: string) => {
       const result = await api.data<Record<string, { userErrors: Errors }>>(
         `mutation ($input: BookingDecisionInput!) { ${name}(input: $input) { booking { id status } userErrors { code message field } } }`,
-        { input: { bookingId, note: "checked" } },
+        { input: { bookingId, note: "checked", idempotencyKey: aKey() } },
         { as: commissioner },
       );
       expect(result[name].userErrors).toEqual([]);
@@ -391,7 +391,7 @@ describe("packages", () => {
       const approve = (bookingId: string) =>
         api.executeRetrying<{ approveBooking: { userErrors: unknown[] } }>(
           "mutation ($input: BookingDecisionInput!) { approveBooking(input: $input) { userErrors { code message } } }",
-          { input: { bookingId, note: "Recorded: necessary (reg. 3)." } },
+          { input: { bookingId, note: "Recorded: necessary (reg. 3).", idempotencyKey: aKey() } },
           { as: commissioner },
         );
       const answers = await Promise.all([approve(pkg.items[0].booking!.id), approve(pkg.items[2].booking!.id)]);

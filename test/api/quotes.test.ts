@@ -1,6 +1,6 @@
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi } from "../support/api";
+import { aKey, useApi } from "../support/api";
 import { aBroker, aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, ledgerMismatches, LEICESTERSHIRE } from "../support/factories";
 
 type Errors = { code: string; field: string[] | null; message: string }[];
@@ -251,7 +251,7 @@ describe("quotes", () => {
     expect(accepted.acceptQuote.booking.status).toBe("PENDING_APPROVAL");
     const approved = await api.data<{ approveBooking: { booking: { status: string } } }>(
       "mutation ($input: BookingDecisionInput!) { approveBooking(input: $input) { booking { status } } }",
-      { input: { bookingId: accepted.acceptQuote.booking.id, note: "The only carer who speaks her language" } },
+      { input: { bookingId: accepted.acceptQuote.booking.id, note: "The only carer who speaks her language", idempotencyKey: aKey() } },
       { as: await aCommissioner(api.db) },
     );
     expect(approved.approveBooking.booking.status).toBe("CONFIRMED");

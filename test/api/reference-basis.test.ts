@@ -8,7 +8,7 @@ import type { BudgetEntity } from "../../src/modules/budgets/budget.entity";
 import type { ListingEntity } from "../../src/modules/listings/listing.entity";
 import { RateType } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, type TestApi } from "../support/api";
+import { aKey, useApi, type TestApi } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
 
 type VisitData = { id: string; startsAt: string; status: string; referenceCostPence: number | null; referenceBasis: string | null; earmarkPence: number };
@@ -57,7 +57,7 @@ async function book(api: TestApi, client: UserEntity, provider: UserEntity, list
   if (createBooking.booking.status === "REQUESTED") {
     await api.data(
       "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
-      { input: { bookingId: createBooking.booking.id } },
+      { input: { bookingId: createBooking.booking.id, idempotencyKey: aKey() } },
       { as: provider },
     );
   }
@@ -67,7 +67,7 @@ async function book(api: TestApi, client: UserEntity, provider: UserEntity, list
 async function deliver(api: TestApi, provider: UserEntity, visitId: string): Promise<VisitData> {
   const { recordVisit } = await api.data<{ recordVisit: { visit: VisitData; userErrors: unknown[] } }>(
     "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { visit { id startsAt status referenceCostPence referenceBasis earmarkPence } userErrors { code message } } }",
-    { input: { visitId, outcome: "DELIVERED" } },
+    { input: { visitId, outcome: "DELIVERED", idempotencyKey: aKey() } },
     { as: provider },
   );
   expect(recordVisit.userErrors).toEqual([]);
@@ -253,7 +253,7 @@ describe("rates known later still count (item 6)", () => {
     // Recording it again changes nothing.
     const again = await api.data<{ recordVisit: { userErrors: { code: string }[] } }>(
       "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { userErrors { code } } }",
-      { input: { visitId: visits[1].id, outcome: "DELIVERED" } },
+      { input: { visitId: visits[1].id, outcome: "DELIVERED", idempotencyKey: aKey() } },
       { as: pa.user },
     );
     expect(again.recordVisit.userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);

@@ -5,7 +5,7 @@ import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { PayeeRelationship } from "../../src/modules/bookings";
 import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
 import { GainMode } from "../../src/modules/budgets";
-import { useApi } from "../support/api";
+import { aKey, useApi } from "../support/api";
 import { resetDb } from "../support/db";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
 
@@ -117,13 +117,22 @@ describe("efficiency reports", () => {
             });
             if (!made.ok) continue; // out of money: fine, the world is what it is
             const provider = providers.find((p) => p.provider.id === listing.providerId)!.user;
-            await bookings.confirm(viewerOf(provider), { bookingId: made.value.id, note: "" });
+            await bookings.confirm(viewerOf(provider), { bookingId: made.value.id, note: "", idempotencyKey: aKey() });
             const rows: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1 ORDER BY starts_at", [made.value.id]);
             rows.forEach((v, i) => b.outcomes[i] !== "SCHEDULED" && recordings.push({ visitId: v.id, outcome: b.outcomes[i], provider }));
           }
         }
         api.clock.set("2027-06-01T10:00:00Z");
-        for (const r of recordings) await visits.record(viewerOf(r.provider), { visitId: r.visitId, outcome: r.outcome as VisitOutcome });
+        for (const r of recordings)
+          await visits.record(viewerOf(r.provider), {
+            visitId: r.visitId,
+            outcome: r.outcome as VisitOutcome,
+            startedAt: null,
+            endedAt: null,
+            units: null,
+            note: "",
+            idempotencyKey: aKey(),
+          });
 
         const efficiencies = await api.data<{ clients: { nodes: { budgets: { efficiency: Measures }[] }[] } }>(
           `{ clients(first: 100) { nodes { budgets { efficiency { ${MONEY.join(" ")} } } } } }`,
@@ -263,10 +272,23 @@ describe("efficiency reports", () => {
       idempotencyKey: "straddle",
     });
     if (!made.ok) throw new Error(JSON.stringify(made));
-    await bookings.confirm(viewerOf(member), { bookingId: made.value.id, note: "" });
+    await bookings.confirm(viewerOf(member), { bookingId: made.value.id, note: "", idempotencyKey: aKey() });
     api.clock.set("2026-05-01T10:00:00Z");
     const delivered: { id: string }[] = await api.db.query("SELECT id FROM visits WHERE booking_id = $1", [made.value.id]);
-    for (const v of delivered) expect((await visits.record(viewerOf(member), { visitId: v.id, outcome: "DELIVERED" as VisitOutcome })).ok).toBe(true);
+    for (const v of delivered)
+      expect(
+        (
+          await visits.record(viewerOf(member), {
+            visitId: v.id,
+            outcome: "DELIVERED" as VisitOutcome,
+            startedAt: null,
+            endedAt: null,
+            units: null,
+            note: "",
+            idempotencyKey: aKey(),
+          })
+        ).ok,
+      ).toBe(true);
 
     const { priceDistribution, efficiencyReport } = await api.data<{
       priceDistribution: { bookings: { compared: number; belowMinimumShare: number } };

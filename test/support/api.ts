@@ -3,6 +3,7 @@
  * a real database. `useApi()` builds the app once per test file and empties the database before
  * every test.
  */
+import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
@@ -12,6 +13,9 @@ import type { Viewer } from "../../src/shared/auth";
 import { SERVICE_UNAVAILABLE } from "../../src/shared/errors";
 import { resetDb, workerDatabaseUrl } from "./db";
 import { SqlCounter } from "./sql-counter";
+
+/** A fresh idempotency key: each call a new request. */
+export const aKey = (): string => randomUUID();
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 

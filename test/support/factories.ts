@@ -184,7 +184,7 @@ export async function ledgerMismatches(db: DataSource): Promise<unknown[]> {
       SELECT coalesce(sum(amount_pence) FILTER (WHERE kind IN ('ALLOCATION', 'TOP_UP')), 0) AS allocated,
              coalesce(sum(CASE kind WHEN 'COMMITMENT' THEN amount_pence WHEN 'RELEASE' THEN -amount_pence
                                     WHEN 'SPEND' THEN -amount_pence WHEN 'RETURN_TO_FUNDER' THEN -amount_pence END), 0) AS committed,
-             coalesce(sum(CASE kind WHEN 'SPEND' THEN amount_pence WHEN 'FEE' THEN amount_pence WHEN 'REFUND' THEN -amount_pence END), 0) AS spent,
+             coalesce(sum(CASE kind WHEN 'SPEND' THEN amount_pence WHEN 'FEE' THEN amount_pence WHEN 'REFUND' THEN -amount_pence WHEN 'REVERSAL' THEN -amount_pence END), 0) AS spent,
              coalesce(sum(amount_pence) FILTER (WHERE kind = 'RETURN_TO_FUNDER'), 0) AS returned
       FROM ledger_entries e WHERE e.budget_id = b.id) l ON true
     WHERE b.allocated_pence <> l.allocated OR b.committed_pence <> l.committed OR b.spent_pence <> l.spent

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { transactionResult } from "../../shared/db";
 import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
+import { once } from "../../shared/idempotency";
 import type { Clock } from "../../shared/time";
 import { canManage, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import type { EventService } from "../events";
@@ -111,7 +112,16 @@ export class BookingLifecycle {
         ]),
       );
     }
-    return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note, shape));
+    // Idempotent: a retried decision (the same key and input) answers the booking as it is now, and moves nothing again.
+    return transactionResult(this.db, (tx) =>
+      once(
+        tx,
+        { actorUserId: viewer.userId, key: command.idempotencyKey, operation: `${action}Booking`, input: command },
+        () => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note, shape),
+        (booking) => booking.id,
+        (id) => tx.findOneBy(BookingEntity, { id }),
+      ),
+    );
   }
 
   /** `transition` inside the caller's transaction (a package cancels its bookings with its own). */

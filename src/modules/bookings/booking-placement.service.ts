@@ -313,5 +313,9 @@ function visitRows(prepared: PreparedBooking, bookingId: string): VisitEntity[] 
     status: VisitStatus.SCHEDULED,
     recordedAt: null,
     recordedByUserId: null,
+    startedAt: null,
+    endedAt: null,
+    note: "",
+    bookedUnits: null,
   }));
 }

@@ -40,6 +40,7 @@ export interface BookingDecisionCommand {
   bookingId: string | null;
   /** Why: kept with the booking. */
   note: string;
+  idempotencyKey: string;
   /** confirm only: who the provider declares its worker (the payee) is to the client (reg. 3). */
   payeeRelationship?: PayeeRelationship;
 }
@@ -47,6 +48,12 @@ export interface BookingDecisionCommand {
 export interface RecordVisitCommand {
   visitId: string | null;
   outcome: VisitOutcome;
+  /** The shift record (DELIVERED): actual times and units; null: as booked. */
+  startedAt: Date | null;
+  endedAt: Date | null;
+  units: number | null;
+  note: string;
+  idempotencyKey: string;
 }
 
 /** The bookings list's filter. A client or budget that is null was named by an id that is no one's: it matches nothing. */

@@ -51,6 +51,10 @@ export class BookingDecisionInput {
   })
   @IsOptional()
   payeeRelationship?: PayeeRelationship | null;
+
+  @Field({ description: "A retry with the same key and input returns the first answer." })
+  @Length(1, 200)
+  idempotencyKey!: string;
 }
 
 export { VisitOutcome };
@@ -63,6 +67,26 @@ export class RecordVisitInput {
 
   @Field(() => VisitOutcome, { description: "DELIVERED turns the visit's commitment into spend; MISSED releases it." })
   outcome!: VisitOutcome;
+
+  @Field(() => Date, { nullable: true, description: "When the shift actually started; null: as booked." })
+  startedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "When the shift actually ended; null: as booked." })
+  endedAt?: Date | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "Units delivered (at most two decimals); null: as booked. More than booked is committed now if the budget can take it.",
+  })
+  units?: number | null;
+
+  @Field({ defaultValue: "", description: "The shift note: what was done." })
+  @MaxLength(2000)
+  note!: string;
+
+  @Field({ description: "A retry with the same key and input returns the first answer." })
+  @Length(1, 200)
+  idempotencyKey!: string;
 }
 
 @InputType()

@@ -10,7 +10,7 @@ import { Budget, canActFor, Client, LedgerEntry, type BudgetView, type ClientVie
 import { Listing, type ListingView } from "../listings";
 import { ReferenceRate, savingPence, type ReferenceRateView } from "../pricing";
 import { Provider, type ProviderView } from "../providers";
-import type { BookingDecisionCommand, BookingSearch, CreateBookingCommand } from "./booking.commands";
+import type { BookingDecisionCommand, BookingSearch, CreateBookingCommand, RecordVisitCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
 import { PayeeRelationship } from "./booking.enums";
 import { BookingDecisionInput, BookingFilter, CreateBookingInput, RecordVisitInput } from "./booking.inputs";
@@ -99,7 +99,7 @@ export class BookingMutations {
   @Authorized(Role.PROVIDER)
   @Mutation(() => RecordVisitPayload, { description: "Records a visit of a confirmed booking as DELIVERED (spend) or MISSED (released)." })
   async recordVisit(@Arg("input") input: RecordVisitInput, @Ctx() { viewer, services }: Context) {
-    return toInputPayload("visit", await services.visits.record(signedIn(viewer), { visitId: uuidOf(input.visitId, "Visit"), outcome: input.outcome }));
+    return toInputPayload("visit", await services.visits.record(signedIn(viewer), recordVisitCommand(input)));
   }
 }
 
@@ -115,7 +115,19 @@ function createBookingCommand(input: CreateBookingInput): CreateBookingCommand {
 
 function decisionOf(input: BookingDecisionInput): BookingDecisionCommand {
   const declared = input.payeeRelationship ? { payeeRelationship: input.payeeRelationship } : {};
-  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note, ...declared };
+  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note, idempotencyKey: input.idempotencyKey, ...declared };
+}
+
+function recordVisitCommand(input: RecordVisitInput): RecordVisitCommand {
+  return {
+    visitId: uuidOf(input.visitId, "Visit"),
+    outcome: input.outcome,
+    startedAt: input.startedAt ?? null,
+    endedAt: input.endedAt ?? null,
+    units: input.units ?? null,
+    note: input.note,
+    idempotencyKey: input.idempotencyKey,
+  };
 }
 
 function searchOf(filter: BookingFilter | null): BookingSearch {

@@ -2,8 +2,8 @@
  * The rules of booking, as pure functions: the status transitions, and what a budget may buy
  * (each refusal cites its source; some purchases need a commissioner's approval instead).
  */
-import { UserErrorCode, type UserErrorData } from "../../shared/errors";
-import { formatPounds } from "../../shared/money";
+import { fail, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { costPence, formatPounds, isHundredths } from "../../shared/money";
 import { londonDate } from "../../shared/time";
 import { BudgetManagement } from "../budgets";
 import { BudgetKind, CategoryPurpose } from "../reference";
@@ -199,4 +199,52 @@ export function approvalExplanation(reason: ApprovalReason, thresholdPence: numb
   return reason === ApprovalReason.RELATIVE_PAYEE
     ? "The payee is a spouse or partner, or a close relative in the same household (declared when booked, or by the provider when it confirmed): the council must record that this is necessary (Care and Support (Direct Payments) Regulations 2014, reg. 3)."
     : `A life-improving purchase above ${formatPounds(thresholdPence ?? 0)} needs a commissioner's sign-off.`;
+}
+
+/** What a provider's shift record says was delivered (recordVisit). */
+export interface ShiftRecord {
+  startedAt?: Date | null;
+  endedAt?: Date | null;
+  units?: number | null;
+}
+
+export interface DeliveredShift {
+  startedAt: Date;
+  endedAt: Date;
+  units: number;
+  costPence: number;
+  referenceCostPence: number | null;
+}
+
+/**
+ * A delivered visit as its shift record describes it: times default to the booked ones, units to
+ * the booked units. Other units cost units × the booking's price, or (a share of a group session)
+ * the visit's cost in proportion; the reference cost follows in proportion. Rounded half up.
+ */
+export function deliveredShift(
+  visit: { startsAt: Date; endsAt: Date; units: number; costPence: number; referenceCostPence: number | null },
+  booking: { unitPricePence: number; groupBookingId: string | null },
+  shift: ShiftRecord,
+  now: Date,
+): Result<DeliveredShift> {
+  const startedAt = shift.startedAt ?? visit.startsAt;
+  const endedAt = shift.endedAt ?? visit.endsAt;
+  if (endedAt <= startedAt) return fail(UserErrorCode.INVALID_VALUE, "The shift must end after it starts.", ["endedAt"]);
+  if (shift.endedAt && shift.endedAt > now) return fail(UserErrorCode.INVALID_VALUE, "The shift has not ended yet: record it once it has.", ["endedAt"]);
+  const units = shift.units ?? visit.units;
+  if (!(units > 0) || !isHundredths(units)) {
+    return fail(UserErrorCode.INVALID_VALUE, "Units delivered must be more than 0, with at most two decimals; record a visit that did not happen as MISSED.", [
+      "units",
+    ]);
+  }
+  if (units === visit.units) return ok({ startedAt, endedAt, units, costPence: visit.costPence, referenceCostPence: visit.referenceCostPence });
+  const inProportion = (pence: number) =>
+    Math.floor((pence * Math.round(units * 100) * 2 + Math.round(visit.units * 100)) / (2 * Math.round(visit.units * 100)));
+  return ok({
+    startedAt,
+    endedAt,
+    units,
+    costPence: booking.groupBookingId ? inProportion(visit.costPence) : costPence(units, booking.unitPricePence),
+    referenceCostPence: visit.referenceCostPence === null ? null : inProportion(visit.referenceCostPence),
+  });
 }

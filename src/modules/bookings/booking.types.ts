@@ -79,6 +79,18 @@ export class Visit extends Node {
 
   @Field(() => Date, { nullable: true })
   recordedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "The shift record: when the visit actually started (null until delivered)." })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "The shift record: when the visit actually ended." })
+  endedAt!: Date | null;
+
+  @Field({ description: "The provider's shift note." })
+  note!: string;
+
+  @Field(() => Float, { nullable: true, description: "The units booked, when the units delivered (units) differ." })
+  bookedUnits!: number | null;
 }
 
 @ObjectType({ description: "Whether a booking needs a commissioner's decision, why, and what was decided." })

@@ -15,7 +15,9 @@ import { VisitStatus } from "./booking.enums";
 )
 @Check("chk_visits_interval", "ends_at > starts_at")
 @Check("chk_visits_cost", "cost_pence >= 0 AND units > 0 AND earmark_pence >= 0")
+@Check("chk_visits_shift", "ended_at > started_at OR (started_at IS NULL AND ended_at IS NULL)")
 @Index("idx_visits_delivered_starts_at", { synchronize: false }) // (starts_at) WHERE status = 'DELIVERED', for reports
+@Index("idx_visits_delivered_recorded_at", { synchronize: false }) // (recorded_at) WHERE status = 'DELIVERED', for auto-confirmation
 export class VisitEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -77,4 +79,19 @@ export class VisitEntity {
   @ForeignKey("users", { onDelete: "RESTRICT" })
   @Column({ type: "uuid", nullable: true })
   recordedByUserId!: string | null;
+
+  /** The shift record of a delivered visit: when it actually started and ended (null until recorded). */
+  @Column({ type: "timestamptz", nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: "timestamptz", nullable: true })
+  endedAt!: Date | null;
+
+  /** The provider's shift note. */
+  @Column({ type: "varchar", length: 2000, default: "" })
+  note!: string;
+
+  /** The units booked, when delivery recorded others (units and costPence are then what was delivered). */
+  @Column({ type: "numeric", precision: 8, scale: 2, nullable: true, transformer: numericQuantity })
+  bookedUnits!: number | null;
 }

@@ -35,6 +35,11 @@ export interface AgreePackageCommand {
   idempotencyKey: string;
 }
 
+export interface CancelPackageCommand {
+  packageId: string | null;
+  idempotencyKey: string;
+}
+
 export interface PackageSearch {
   statuses?: PackageStatus[] | null;
   /** undefined: every client; null: an ID that names no client (so nothing matches). */

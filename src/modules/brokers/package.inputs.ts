@@ -76,6 +76,16 @@ export class AgreePackageInput {
 }
 
 @InputType()
+export class CancelPackageInput {
+  @Field(() => ID)
+  packageId!: string;
+
+  @Field({ description: "A retry with the same key and input returns the first answer." })
+  @Length(1, 200)
+  idempotencyKey!: string;
+}
+
+@InputType()
 export class PackageFilter {
   @Field(() => [PackageStatus], { nullable: true })
   @IsOptional()

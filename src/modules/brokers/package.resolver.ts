@@ -25,6 +25,7 @@ import type {
 import {
   AddPackageItemInput,
   AgreePackageInput,
+  CancelPackageInput,
   CreatePackageInput,
   LogBrokerageTimeInput,
   PackageFilter,
@@ -103,8 +104,8 @@ export class PackageDecisions {
   }
 
   @Mutation(() => CancelPackagePayload, { description: "Sets a draft or proposal aside; cancelling an agreed package cancels its bookings." })
-  async cancelPackage(@Arg("input") input: PackageRefInput, @Ctx() { viewer, services }: Context) {
-    return toInputPayload("package", await services.packages.cancel(signedIn(viewer), refOf(input)));
+  async cancelPackage(@Arg("input") input: CancelPackageInput, @Ctx() { viewer, services }: Context) {
+    return toInputPayload("package", await services.packages.cancel(signedIn(viewer), agreeCommandOf(input)));
   }
 }
 
@@ -221,7 +222,8 @@ function refOf(input: PackageRefInput): PackageRef {
   return { packageId: uuidOf(input.packageId, "Package") };
 }
 
-function agreeCommandOf(input: AgreePackageInput): AgreePackageCommand {
+/** agreePackage's and cancelPackage's: the package and the idempotency key. */
+function agreeCommandOf(input: AgreePackageInput | CancelPackageInput): AgreePackageCommand {
   return { packageId: uuidOf(input.packageId, "Package"), idempotencyKey: input.idempotencyKey };
 }
 

@@ -16,6 +16,7 @@ import { PackageStatus } from "./package.enums";
 import type {
   AddPackageItemCommand,
   AgreePackageCommand,
+  CancelPackageCommand,
   CreatePackageCommand,
   LogBrokerageTimeCommand,
   PackageItemRef,
@@ -204,21 +205,29 @@ export class PackageService {
   }
 
   /** A draft or proposal is set aside; an agreed package (or one waiting for approval) cancels its bookings (releasing what they hold). */
-  async cancel(viewer: Viewer, input: PackageRef): Promise<Result<PackageEntity>> {
-    return transactionResult(this.db, async (tx) => {
-      const found = await this.findVisible(viewer, input.packageId, tx);
-      if (!found) return notFound("The package", ["packageId"]);
-      const wasAgreed = found.pkg.status === PackageStatus.AGREED || found.pkg.status === PackageStatus.PENDING_APPROVAL;
-      const moved = await this.move(
+  async cancel(viewer: Viewer, input: CancelPackageCommand): Promise<Result<PackageEntity>> {
+    return transactionResult(this.db, (tx) =>
+      once(
         tx,
-        found.pkg,
-        [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.PENDING_APPROVAL, PackageStatus.AGREED],
-        PackageStatus.CANCELLED,
-      );
-      if (!moved.ok || !wasAgreed) return moved;
-      const cancelled = await this.cancelBookings(tx, viewer, found.pkg, "package cancelled");
-      return cancelled.ok ? moved : cancelled;
-    });
+        { actorUserId: viewer.userId, key: input.idempotencyKey, operation: "cancelPackage", input },
+        async () => {
+          const found = await this.findVisible(viewer, input.packageId, tx);
+          if (!found) return notFound("The package", ["packageId"]);
+          const wasAgreed = found.pkg.status === PackageStatus.AGREED || found.pkg.status === PackageStatus.PENDING_APPROVAL;
+          const moved = await this.move(
+            tx,
+            found.pkg,
+            [PackageStatus.DRAFT, PackageStatus.PROPOSED, PackageStatus.PENDING_APPROVAL, PackageStatus.AGREED],
+            PackageStatus.CANCELLED,
+          );
+          if (!moved.ok || !wasAgreed) return moved;
+          const cancelled = await this.cancelBookings(tx, viewer, found.pkg, "package cancelled");
+          return cancelled.ok ? moved : cancelled;
+        },
+        (pkg) => pkg.id,
+        (id) => tx.findOneBy(PackageEntity, { id }),
+      ),
+    );
   }
 
   async list(viewer: Viewer, filter: PackageSearch | null | undefined, page: PageRequest): Promise<Connection<PackageEntity>> {

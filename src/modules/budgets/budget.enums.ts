@@ -27,6 +27,8 @@ export enum LedgerKind {
   REFUND = "REFUND",
   RETURN_TO_FUNDER = "RETURN_TO_FUNDER",
   FEE = "FEE",
+  /** Spend reversed: a dispute upheld, or a commissioner's correction of a confirmed visit. */
+  REVERSAL = "REVERSAL",
 }
 
 /** The fate of savings against the reference rate (DOMAIN.md, "Savings accounting"). */

@@ -141,6 +141,19 @@ export class BudgetService {
   }
 
   /**
+   * Delivered spend reversed: a dispute upheld or a commissioner's correction (never an update of
+   * the SPEND entry: a REVERSAL entry of its own). The money is available again.
+   */
+  reverse(tx: EntityManager, budget: LockedBudget, reversal: Release, actorUserId: string): Promise<Result<LockedBudget>> {
+    return this.post(
+      tx,
+      budget,
+      [{ kind: LedgerKind.REVERSAL, amountPence: reversal.amountPence, bookingId: reversal.bookingId, memo: reversal.memo }],
+      actorUserId,
+    );
+  }
+
+  /**
    * A visit about to be delivered, whose reference (and so saving) changed since it was booked:
    * its earmark follows the change as `earmarkChange` says (shrinks in full, grows only by what is
    * available), with a RELEASE or COMMITMENT entry for the difference. Returns the budget and the

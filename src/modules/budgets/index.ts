@@ -8,7 +8,7 @@ import { LedgerEntryEntity } from "./ledger-entry.entity";
 
 export * from "./budget.enums";
 export { Budget, Client, LedgerEntry } from "./budget.types";
-/** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / charge on the LockedBudget. */
+/** Verbs: BudgetService.lock / lockVisible, then commit / release / spend / reverse / charge on the LockedBudget. */
 export { BudgetService, compareIds } from "./budget.service";
 export type * from "./budget.commands";
 export type { BudgetView, ClientView, LedgerEntryView, LockedBudget } from "./budget.models";

@@ -31,6 +31,8 @@ export const EFFECTS: Record<LedgerKind, Effect> = {
   [LedgerKind.RETURN_TO_FUNDER]: { committed: -1, returned: 1 },
   /** A charge such as brokerage, paid from available money. */
   [LedgerKind.FEE]: { spent: 1 },
+  /** Delivered spend reversed (a dispute upheld, a correction): the money is available again. */
+  [LedgerKind.REVERSAL]: { spent: -1 },
 };
 
 export interface Posting {

@@ -41,4 +41,8 @@ export class FundingBodyEntity {
    */
   @Column({ type: "boolean", default: true })
   referenceFallback!: boolean;
+
+  /** A delivered visit neither confirmed nor disputed this many days after it was recorded is confirmed. */
+  @Column({ type: "smallint", default: 7 })
+  visitConfirmationDays!: number;
 }

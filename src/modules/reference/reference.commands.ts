@@ -12,4 +12,5 @@ export interface UpdateFundingBodySettingsCommand {
   /** The London hour (12–23) from which EVENING visits may start. */
   eveningFromHour?: number | null;
   referenceFallback?: boolean | null;
+  visitConfirmationDays?: number | null;
 }

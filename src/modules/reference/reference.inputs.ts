@@ -38,4 +38,10 @@ export class UpdateFundingBodySettingsInput {
 
   @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
   referenceFallback?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: "Days a client has to confirm or dispute a delivered visit (1 to 90)." })
+  @IsOptional()
+  @Min(1)
+  @Max(90)
+  visitConfirmationDays?: number | null;
 }

@@ -41,6 +41,7 @@ export class ReferenceMutations {
       priceRiseAlertPercent: input.priceRiseAlertPercent,
       eveningFromHour: input.eveningFromHour,
       referenceFallback: input.referenceFallback,
+      visitConfirmationDays: input.visitConfirmationDays,
     });
     if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);
     return toInputPayload("fundingBody", result);

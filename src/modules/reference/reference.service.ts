@@ -33,6 +33,7 @@ export interface FundingBodyRecord {
   readonly eveningFromHour: number;
   /** Its STANDARD rate stands in where it publishes none for a rate type. */
   readonly referenceFallback: boolean;
+  readonly visitConfirmationDays: number;
 }
 
 export class ReferenceService {
@@ -72,6 +73,7 @@ export class ReferenceService {
     if (command.priceRiseAlertPercent != null) body.priceRiseAlertPercent = command.priceRiseAlertPercent;
     if (command.eveningFromHour != null) body.eveningFromHour = command.eveningFromHour;
     if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
+    if (command.visitConfirmationDays != null) body.visitConfirmationDays = command.visitConfirmationDays;
     await this.fundingBodies.save(body);
     return ok(body);
   }

@@ -73,6 +73,9 @@ export class FundingBody extends Node {
       "Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD). False: they have no reference.",
   })
   referenceFallback!: boolean;
+
+  @Field(() => Int, { description: "A delivered visit neither confirmed nor disputed this many days after it was recorded is confirmed (default 7)." })
+  visitConfirmationDays!: number;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);

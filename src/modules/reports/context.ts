@@ -1,9 +1,9 @@
 /**
- * The request context as the reports module's resolvers see it: the brokers module's context (so every
+ * The request context as the reports module's resolvers see it: the settlement module's context (so every
  * module below this one) plus this module's own services and loaders. Modules above this one are not visible here.
  */
 import type { Extend } from "../../context";
-import type { BrokersContext } from "../brokers";
+import type { SettlementContext } from "../settlement";
 import type { ReportLoaders } from "./report.loaders";
 import type { ReportService } from "./report.service";
 
@@ -11,4 +11,4 @@ export interface ReportsServices {
   reports: ReportService;
 }
 
-export type Context = Extend<BrokersContext, ReportsServices, ReportLoaders>;
+export type Context = Extend<SettlementContext, ReportsServices, ReportLoaders>;

@@ -96,6 +96,11 @@ export const MEASURES = [
   "visits_with_fallback_reference",
   "fallback_reference_spend_pence",
   "pooling_saving_pence",
+  "confirmed_pence",
+  "awaiting_confirmation_pence",
+  "disputed_pence",
+  "upheld_pence",
+  "paid_pence",
 ] as const;
 
 /** A delivered visit's saving (negative: a premium); without a reference rate NULL, which greatest() skips. */
@@ -124,9 +129,15 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       SELECT bk.budget_id, bk.id AS booking_id, bk.client_id, c.new_to_support, bk.payee_relationship <> 'NONE' AS relative,
              v.cost_pence, v.reference_cost_pence, v.earmark_pence, v.below_minimum_price,
              v.reference_basis = 'FALLBACK_STANDARD' AS fallback,
-             coalesce(gb.session_price_pence - v.cost_pence, 0) AS pooling_saving
+             coalesce(gb.session_price_pence - v.cost_pence, 0) AS pooling_saving,
+             -- Settlement (the settlement module's tables): the client's answer, reversals, what was paid.
+             vc.status AS answer, coalesce(vc.upheld_pence, 0) + coalesce(k.pence, 0) AS reversed, coalesce(pd.pence, 0) AS paid
              ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
       FROM visits v
+      LEFT JOIN visit_confirmations vc ON vc.visit_id = v.id
+      LEFT JOIN LATERAL (SELECT sum(amount_pence) AS pence FROM visit_corrections WHERE visit_id = v.id) k ON true
+      LEFT JOIN LATERAL (SELECT sum(l.amount_pence) AS pence FROM statement_lines l JOIN provider_statements s ON s.id = l.statement_id
+                         WHERE l.subject_visit_id = v.id AND s.status = 'PAID') pd ON true
       JOIN bookings bk ON bk.id = v.booking_id
       JOIN clients c ON c.id = bk.client_id
       JOIN budgets bu ON bu.id = bk.budget_id
@@ -150,7 +161,12 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
              coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_spend,
              count(*) FILTER (WHERE fallback) AS fallback_visits,
              coalesce(sum(cost_pence) FILTER (WHERE fallback), 0) AS fallback_spend,
-             coalesce(sum(pooling_saving), 0) AS pooling_saving
+             coalesce(sum(pooling_saving), 0) AS pooling_saving,
+             coalesce(sum(cost_pence - reversed) FILTER (WHERE answer IN ('CONFIRMED', 'REJECTED', 'UPHELD')), 0) AS confirmed,
+             coalesce(sum(cost_pence) FILTER (WHERE answer IS NULL), 0) AS awaiting,
+             coalesce(sum(cost_pence) FILTER (WHERE answer = 'DISPUTED'), 0) AS disputed,
+             coalesce(sum(reversed), 0) AS upheld,
+             coalesce(sum(paid), 0) AS paid
       FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
     ),
     per_budget AS (
@@ -176,7 +192,9 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
              sum(visits) AS visits, sum(without_reference) AS visits_without_reference, sum(spend_without_reference) AS spend_without_reference_pence,
              sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence,
              sum(fallback_visits) AS visits_with_fallback_reference, sum(fallback_spend) AS fallback_reference_spend_pence,
-             sum(pooling_saving) AS pooling_saving_pence
+             sum(pooling_saving) AS pooling_saving_pence,
+             sum(confirmed) AS confirmed_pence, sum(awaiting) AS awaiting_confirmation_pence, sum(disputed) AS disputed_pence,
+             sum(upheld) AS upheld_pence, sum(paid) AS paid_pence
       FROM allotted GROUP BY ${sets}
     ),
     counts AS (
@@ -225,6 +243,12 @@ export interface EfficiencyMeasuresRecord {
   visitsWithFallbackReference: number;
   fallbackReferenceSpendPence: number;
   poolingSavingPence: number;
+  /** Settlement: delivered spend confirmed (net of reversals), awaiting confirmation, disputed, reversed, and paid. */
+  confirmedPence: number;
+  awaitingConfirmationPence: number;
+  disputedPence: number;
+  upheldPence: number;
+  paidPence: number;
 }
 
 /** The group a row measures; fields not grouped by are null. */
@@ -274,6 +298,11 @@ export function measuresOf(row: Row, brokerageCostPence: number | null): Efficie
     newToSupportSpendPence: n.new_to_support_spend_pence,
     relativePayeeSpendPence: n.relative_payee_spend_pence,
     belowMinimumPriceBookings: n.below_minimum_price_bookings,
+    confirmedPence: n.confirmed_pence,
+    awaitingConfirmationPence: n.awaiting_confirmation_pence,
+    disputedPence: n.disputed_pence,
+    upheldPence: n.upheld_pence,
+    paidPence: n.paid_pence,
     visitsWithFallbackReference: n.visits_with_fallback_reference,
     fallbackReferenceSpendPence: n.fallback_reference_spend_pence,
     poolingSavingPence: n.pooling_saving_pence,

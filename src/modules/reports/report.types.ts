@@ -98,6 +98,21 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
       "Care-home pooling: what residents saved by sharing group sessions rather than each paying alone (per delivered share, the session's price less the share).",
   })
   poolingSavingPence!: number;
+
+  @Field(() => Pence, { description: "Delivered spend confirmed by the client, the window or a rejected dispute, net of reversals." })
+  confirmedPence!: number;
+
+  @Field(() => Pence, { description: "Delivered spend neither confirmed nor disputed yet." })
+  awaitingConfirmationPence!: number;
+
+  @Field(() => Pence, { description: "Delivered spend disputed, waiting for the commissioner." })
+  disputedPence!: number;
+
+  @Field(() => Pence, { description: "Spend reversed by upheld disputes and commissioners' corrections." })
+  upheldPence!: number;
+
+  @Field(() => Pence, { description: "Paid on statements the funding body has paid (corrections deducted)." })
+  paidPence!: number;
 }
 
 @ObjectType({ description: "The group a row measures; fields not grouped by are null." })
