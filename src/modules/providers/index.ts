@@ -1,6 +1,8 @@
 /** Providers: organisations and sole traders offering services (Open Referral "organization"). */
 import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
+import { CqcLocationEntity } from "./cqc-location.entity";
+import { ProviderVerificationEntity } from "./provider-verification.entity";
 import { ProviderEntity } from "./provider.entity";
 import { ProviderCatalogueResolver, ProviderFields, ProviderMutations, UserProviderField } from "./provider.resolver";
 
@@ -14,7 +16,7 @@ export { isPostcodeDistrict, isSinglePerson, normalisePostcodeDistrict } from ".
 export type { Context as ProvidersContext, ProvidersServices } from "./context";
 
 export const providersModule = {
-  entities: [ProviderEntity],
+  entities: [ProviderEntity, ProviderVerificationEntity, CqcLocationEntity],
   resolvers: [ProviderCatalogueResolver, ProviderMutations, ProviderFields, UserProviderField],
   nodes: {
     Provider: async (id, { loaders }) => (isUuid(id) ? loaders.providerById.load(id) : null),

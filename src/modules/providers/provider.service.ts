@@ -70,11 +70,14 @@ export class ProviderService {
     return new Set(found.map((p) => p.id));
   }
 
+  /**
+   * Creates a provider, unverified, and makes the viewer its member; a newcomer's user is created in
+   * the same transaction. Idempotent: a repeat by the member of a provider of the same name (a retry
+   * after a lost answer, or a double submit racing the first) returns that provider.
+   */
   async register(viewer: Viewer, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
     if (rolesBarredFromProviders(viewer.roles).length > 0) return fail(UserErrorCode.NOT_PERMITTED, PROVIDER_CONFLICT_MESSAGE);
-    if (viewer.providerId) {
-      return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
-    }
+    if (viewer.providerId) return this.registered(viewer.providerId, command);
     const now = this.clock.now();
     const provider = this.providers.create({
       id: newId(),
@@ -92,15 +95,33 @@ export class ProviderService {
     const errors = await this.check(provider);
     if (errors.length > 0) return failAll(errors);
 
-    return this.saving(() =>
-      transactionResult(this.db, async (tx) => {
-        await insertRows(tx, ProviderEntity, [provider]);
-        if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) {
-          return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
-        }
-        return ok(provider);
-      }),
-    );
+    try {
+      return await this.saving(() =>
+        transactionResult(this.db, async (tx) => {
+          if (viewer.newcomer) {
+            const user = await this.users.createNewcomer(tx, viewer);
+            if (!user.ok) return user;
+          }
+          await insertRows(tx, ProviderEntity, [provider]);
+          if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) return this.registered(null, command);
+          return ok(provider);
+        }),
+      );
+    } catch (error) {
+      // A double submit by a newcomer: the other request created their user first.
+      if (viewer.newcomer && isViolation(error, PgCode.UNIQUE_VIOLATION)) {
+        const user = await this.users.bySubject(this.db.manager, viewer.newcomer.subject);
+        if (user) return this.registered(user.providerId, command);
+      }
+      throw error;
+    }
+  }
+
+  /** The answer to registering again: the provider of the same name, or ALREADY_PROVIDER_MEMBER. */
+  private async registered(providerId: string | null, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
+    const existing = providerId ? await this.providers.findOneBy({ id: providerId }) : null;
+    if (existing && existing.name.toLowerCase() === command.name.trim().toLowerCase()) return ok(existing);
+    return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
   }
 
   async update(viewer: Viewer, command: UpdateProviderCommand): Promise<Result<ProviderEntity>> {
