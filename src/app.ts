@@ -23,7 +23,7 @@ import { createPackageLoaders, PackageService, PlanService } from "./modules/bro
 import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
 import { createListingLoaders, ListingService } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
-import { createProviderLoaders, ProviderService } from "./modules/providers";
+import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
@@ -165,7 +165,9 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const users = new UserService(db, tokens, reference, (id) => clients.fundingBodyOf(id), clock);
   const rates = new ReferenceRateService(db, reference, clock);
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
-  const listings: ListingService = new ListingService(db, reference, providers, clock);
+  const cqcRegister: CqcRegisterService = new CqcRegisterService(db, (tx) => listings.deactivateUnregistered(tx), clock);
+  const verifications = new ProviderVerificationService(db, cqcRegister, clock);
+  const listings: ListingService = new ListingService(db, reference, providers, cqcRegister, clock);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
@@ -175,7 +177,26 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, clock);
   const reports = new ReportService(db, rates);
-  return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
+  return {
+    clock,
+    reference,
+    tokens,
+    users,
+    rates,
+    providers,
+    verifications,
+    cqcRegister,
+    listings,
+    clients,
+    budgets,
+    bookings,
+    groupBookings,
+    visits,
+    quotes,
+    packages,
+    plans,
+    reports,
+  };
 }
 
 /** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */

@@ -51,9 +51,13 @@ export class ProviderMutations {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => SetProviderVerifiedPayload, { description: "Records that an administrator has checked the provider." })
-  async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { services }: Context) {
-    return toInputPayload("provider", await services.providers.setVerified({ providerId: uuidOf(input.providerId, "Provider"), verified: input.verified }));
+  @Mutation(() => SetProviderVerifiedPayload, {
+    description:
+      "Marks a provider verified (prefer verifyProvider, which records the checks made), or withdraws its verification: its listings leave others' searches.",
+  })
+  async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { viewer, services }: Context) {
+    const command = { providerId: uuidOf(input.providerId, "Provider"), verified: input.verified };
+    return toInputPayload("provider", await services.providers.setVerified(signedIn(viewer), command));
   }
 }
 

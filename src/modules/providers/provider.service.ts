@@ -8,6 +8,7 @@ import type { Clock } from "../../shared/time";
 import { PROVIDER_CONFLICT_MESSAGE, rolesBarredFromProviders, type UserService } from "../auth";
 import type { ReferenceService } from "../reference";
 import type { ProviderSearch, RegisterProviderCommand, SetProviderVerifiedCommand, UpdateProviderCommand } from "./provider.commands";
+import { ProviderVerificationEntity } from "./provider-verification.entity";
 import { ProviderEntity } from "./provider.entity";
 import type { CqcRating, ProviderKind } from "./provider.enums";
 import { checkProviderDetails, normalisePostcodeDistrict } from "./provider.rules";
@@ -148,14 +149,27 @@ export class ProviderService {
     );
   }
 
-  async setVerified(command: SetProviderVerifiedCommand): Promise<Result<ProviderEntity>> {
+  /**
+   * Marks a provider verified (recorded as a verification with no checks stated) or withdraws its
+   * verification (its listings leave others' searches). Superseded by verifyProvider for the former.
+   */
+  async setVerified(viewer: Viewer, command: SetProviderVerifiedCommand): Promise<Result<ProviderEntity>> {
     const id = command.providerId;
-    const provider = id ? await this.providers.findOneBy({ id }) : null;
-    if (!provider) return notFound("The provider", ["providerId"]);
-    provider.verified = command.verified;
-    provider.updatedAt = this.clock.now();
-    await this.providers.save(provider);
-    return ok(provider);
+    if (!id) return notFound("The provider", ["providerId"]);
+    return transactionResult(this.db, async (tx) => {
+      const provider = await tx.findOne(ProviderEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!provider) return notFound("The provider", ["providerId"]);
+      const now = this.clock.now();
+      if (command.verified && !provider.verified) {
+        await insertRows(tx, ProviderVerificationEntity, [
+          { id: newId(), providerId: id, verifiedAt: now, verifiedByUserId: viewer.userId, checks: [], note: "Marked verified with setProviderVerified." },
+        ]);
+      }
+      provider.verified = command.verified;
+      provider.updatedAt = now;
+      await tx.update(ProviderEntity, { id }, { verified: command.verified, updatedAt: now });
+      return ok(provider);
+    });
   }
 
   /** Locks the provider row for the rest of `tx` against changes to its registration. */
