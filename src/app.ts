@@ -21,7 +21,7 @@ import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
 import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
-import { createListingLoaders, ListingService } from "./modules/listings";
+import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
 import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
@@ -107,6 +107,8 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await apollo.start();
 
   app.disable("x-powered-by");
+  // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
+  app.use("/openreferral", openReferralRouter(services.openReferral));
   app.use(cors(config.corsOrigins));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -168,6 +170,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const cqcRegister: CqcRegisterService = new CqcRegisterService(db, (tx) => listings.deactivateUnregistered(tx), clock);
   const verifications = new ProviderVerificationService(db, cqcRegister, clock);
   const listings: ListingService = new ListingService(db, reference, providers, cqcRegister, clock);
+  const openReferral = new OpenReferralService(db);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
@@ -187,6 +190,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
     verifications,
     cqcRegister,
     listings,
+    openReferral,
     clients,
     budgets,
     bookings,

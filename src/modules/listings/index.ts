@@ -8,6 +8,8 @@ export type { ListingView } from "./listing.models";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";
 export { ListingService, type ListingTerms } from "./listing.service";
+export { OpenReferralService } from "./openreferral.service";
+export { openReferralRouter } from "./openreferral.http";
 /** The one condition that shows a listing to others (its provider verified): every path offering listings uses it. */
 export { listedSql } from "./listing.queries";
 export type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
