@@ -42,9 +42,12 @@ type Payload = { userErrors: { code: string; message: string; field: (string | n
 describe("an open marketplace", () => {
   const api = useApi();
   let url: string;
+  let server: Server;
   beforeAll(async () => {
-    url = await listen(createServer(api.app.express));
+    server = createServer(api.app.express);
+    url = await listen(server);
   });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   async function gql<T>(query: string, variables: Record<string, unknown>, token: string | null): Promise<Answer<T>> {
     const response = await fetch(`${url}/graphql`, {

@@ -100,8 +100,14 @@ export class ProviderService {
       return await this.saving(() =>
         transactionResult(this.db, async (tx) => {
           if (viewer.newcomer) {
+            // A repeat that raced the first: their user exists now.
+            const existing = await this.users.bySubject(tx, viewer.newcomer.subject);
+            if (existing) return this.registered(existing.providerId, command);
             const user = await this.users.createNewcomer(tx, viewer);
-            if (!user.ok) return user;
+            if (!user.ok) {
+              const raced = await this.users.bySubject(tx, viewer.newcomer.subject);
+              return raced ? this.registered(raced.providerId, command) : user;
+            }
           }
           await insertRows(tx, ProviderEntity, [provider]);
           if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) return this.registered(null, command);
