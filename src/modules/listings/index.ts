@@ -11,7 +11,7 @@ export { ListingService, type ListingTerms } from "./listing.service";
 export { OpenReferralService } from "./openreferral.service";
 export { openReferralRouter } from "./openreferral.http";
 /** The one condition that shows a listing to others (its provider verified): every path offering listings uses it. */
-export { listedSql } from "./listing.queries";
+export { deactivateUnregisteredListings, listedSql } from "./listing.queries";
 export type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
 export type { Context as ListingsContext, ListingsServices } from "./context";

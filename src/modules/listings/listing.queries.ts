@@ -4,6 +4,7 @@
  * provider names and price comparisons costs one round trip. Orders are keysets; the partial
  * indexes of the migrations cover active listings only.
  */
+import type { EntityManager } from "typeorm";
 import { badUserInput } from "../../shared/errors";
 import { afterCursor, cursorIn, decodeCursor, type CursorValue, type KeyColumn, type Keyset } from "../../shared/pagination";
 import { councilRateLateral, minimumPriceLateral, savingBasisPointsSql } from "../pricing";
@@ -209,4 +210,20 @@ export function candidateOf(row: CandidateRow): ListingCandidate {
     weeklyCapacityUnits: row.weekly_capacity_units === null ? null : Number(row.weekly_capacity_units),
     referencePence: row.reference_pence,
   };
+}
+
+/**
+ * Withdraws the active listings in CQC-regulated categories of providers whose CQC location the
+ * register now lists as dormant or deregistered (the register import asks, in its transaction).
+ */
+export async function deactivateUnregisteredListings(tx: EntityManager, now: Date): Promise<{ listingId: string; providerId: string }[]> {
+  const [rows]: [{ id: string; provider_id: string }[], number] = await tx.query(
+    `UPDATE listings l SET active = false, updated_at = $1
+     FROM providers p, service_categories c, cqc_locations cl
+     WHERE p.id = l.provider_id AND c.code = l.category_code AND cl.location_id = p.cqc_location_id
+       AND l.active AND c.regulated AND cl.status <> 'REGISTERED'
+     RETURNING l.id, l.provider_id`,
+    [now],
+  );
+  return rows.map((r) => ({ listingId: r.id, providerId: r.provider_id }));
 }

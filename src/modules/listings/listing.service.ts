@@ -12,7 +12,16 @@ import type { CandidateArea, CandidateNeed, CreateListingCommand, ListingSearch,
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder, type ListingSetting } from "./listing.enums";
 import type { ListingCandidate } from "./listing.models";
-import { candidateOf, candidatesStatement, countStatement, cursorOf, listedSql, searchStatement, type CandidateRow } from "./listing.queries";
+import {
+  candidateOf,
+  candidatesStatement,
+  countStatement,
+  cursorOf,
+  deactivateUnregisteredListings,
+  listedSql,
+  searchStatement,
+  type CandidateRow,
+} from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
 
 const ALL_DAYS = Object.values(Weekday);
@@ -165,16 +174,8 @@ export class ListingService {
    * Withdraws the active listings in CQC-regulated categories of providers whose CQC location the
    * register now lists as dormant or deregistered (the register import asks, in its transaction).
    */
-  async deactivateUnregistered(tx: EntityManager): Promise<{ listingId: string; providerId: string }[]> {
-    const [rows]: [{ id: string; provider_id: string }[], number] = await tx.query(
-      `UPDATE listings l SET active = false, updated_at = $1
-       FROM providers p, service_categories c, cqc_locations cl
-       WHERE p.id = l.provider_id AND c.code = l.category_code AND cl.location_id = p.cqc_location_id
-         AND l.active AND c.regulated AND cl.status <> 'REGISTERED'
-       RETURNING l.id, l.provider_id`,
-      [this.clock.now()],
-    );
-    return rows.map((r) => ({ listingId: r.id, providerId: r.provider_id }));
+  deactivateUnregistered(tx: EntityManager): Promise<{ listingId: string; providerId: string }[]> {
+    return deactivateUnregisteredListings(tx, this.clock.now());
   }
 
   /** Active listings of a provider in CQC-regulated categories. */
