@@ -13,7 +13,7 @@ import { BudgetManagement, ClientSetting, type BudgetView, type ClientView, type
 import { ListingSetting } from "../modules/listings";
 import { parseCsv } from "../modules/pricing";
 import { parseRegister, ProviderKind, type ProviderView } from "../modules/providers";
-import { BudgetKind, Unit } from "../modules/reference";
+import { BudgetKind, RateType, Unit } from "../modules/reference";
 import { Role, type Viewer } from "../shared/auth";
 import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
@@ -184,10 +184,13 @@ async function assignBroker(services: Services, admin: Viewer, { carol, resident
 async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }: Holders, services: Services): Promise<void> {
   const carolUser = users.find((u) => u.roles.includes(Role.CLIENT))!;
   const pa = catalogue.providers.find((p) => p.kind === ProviderKind.PERSONAL_ASSISTANT)!;
-  const listing = catalogue.listings.find((l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.active);
+  // Daytime visits at home: a STANDARD-rate listing (rule 12) delivered at home, where Carol lives (rule 11).
+  const listing = catalogue.listings.find(
+    (l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.rateType === RateType.STANDARD && l.setting === ListingSetting.HOME && l.active,
+  );
   if (!listing) return;
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
-  await services.bookings.create(viewerOf(carolUser), {
+  const booked = await services.bookings.create(viewerOf(carolUser), {
     listingId: listing.id,
     budgetId: carol.budget.id,
     startsAt: londonAt(tomorrow, 9),
@@ -196,6 +199,7 @@ async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }
     payeeRelationship: PayeeRelationship.NONE,
     idempotencyKey: "demo-booking",
   });
+  succeeded("Carol's booking", booked);
 }
 
 /**

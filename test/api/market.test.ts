@@ -62,7 +62,11 @@ describe("an open marketplace", () => {
   describe("joining", () => {
     it("a valid token for an unknown person with an email is signed in with no roles", async () => {
       const token = await newcomerToken({ sub: "idp|sam-1", email: "Sam@Example.org", name: "Sam Carer" });
-      const answer = await gql<{ viewer: { email: string; displayName: string; roles: string[]; subject: string } }>("{ viewer { email displayName roles subject } }", {}, token);
+      const answer = await gql<{ viewer: { email: string; displayName: string; roles: string[]; subject: string } }>(
+        "{ viewer { email displayName roles subject } }",
+        {},
+        token,
+      );
       expect(answer).toEqual({ data: { viewer: { email: "sam@example.org", displayName: "Sam Carer", roles: [], subject: "idp|sam-1" } } });
     });
 
@@ -70,7 +74,11 @@ describe("an open marketplace", () => {
       const token = await newcomerToken({ sub: "idp|sam-2", email: "sam2@example.org" });
       const clients = await gql("{ clients { totalCount } }", {}, token);
       expect(clients.errors?.[0].extensions.code).toBe("FORBIDDEN");
-      const listing = await gql(CREATE_LISTING, { input: { categoryCode: "DOMESTIC", title: "Cleaning", pricePence: 1800, unit: "HOUR", setting: "HOME" } }, token);
+      const listing = await gql(
+        CREATE_LISTING,
+        { input: { categoryCode: "DOMESTIC", title: "Cleaning", pricePence: 1800, unit: "HOUR", setting: "HOME" } },
+        token,
+      );
       expect(listing.errors?.[0].extensions.code).toBe("FORBIDDEN");
       const catalogue = await gql<{ serviceCategories: unknown[] }>("{ serviceCategories { code } }", {}, token);
       expect(catalogue.errors).toBeUndefined();
@@ -90,7 +98,10 @@ describe("an open marketplace", () => {
     it("registerProvider creates their user and an unverified provider at once, and again returns the same", async () => {
       const token = await newcomerToken({ sub: "idp|sam-3", email: "sam3@example.org", name: "Sam Three" });
       const input = { name: "Sam's Cleaning", kind: "BUSINESS", serviceAreaCodes: [MERTON], postcodeDistricts: ["SW19"] };
-      const [first, racing] = await Promise.all([gql<{ registerProvider: Payload & { provider: { id: string } } }>(REGISTER, { input }, token), gql<{ registerProvider: Payload & { provider: { id: string } } }>(REGISTER, { input }, token)]);
+      const [first, racing] = await Promise.all([
+        gql<{ registerProvider: Payload & { provider: { id: string } } }>(REGISTER, { input }, token),
+        gql<{ registerProvider: Payload & { provider: { id: string } } }>(REGISTER, { input }, token),
+      ]);
       expect(first.data?.registerProvider).toMatchObject({ provider: { name: "Sam's Cleaning", verified: false, verification: null }, userErrors: [] });
       expect(racing.data?.registerProvider.provider.id).toBe(first.data?.registerProvider.provider.id);
       const again = await gql<{ registerProvider: Payload & { provider: { id: string } } }>(REGISTER, { input }, token);
@@ -135,14 +146,19 @@ describe("an open marketplace", () => {
       const { user: client, client: holder } = await aClientUser(api.db);
       const budget = await aBudget(api.db, holder);
       const clientToken = await tokenOf(client);
-      const titles = async (as: string | null) => (await gql<{ listings: { nodes: { title: string }[] } }>(SEARCH, { text: "zinnia" }, as)).data?.listings.nodes.map((n) => n.title);
+      const titles = async (as: string | null) =>
+        (await gql<{ listings: { nodes: { title: string }[] } }>(SEARCH, { text: "zinnia" }, as)).data?.listings.nodes.map((n) => n.title);
 
       expect(await titles(clientToken)).toEqual([]);
       expect(await titles(null)).toEqual([]);
       expect(await titles(token)).toEqual(["Zinnia garden tidy"]);
       const lookup = `query ($id: ID!) { listing(id: $id) { id } node(id: $id) { id } provider(id: "${providerId}") { listings { totalCount } } }`;
       expect((await gql(lookup, { id: listingId }, clientToken)).data).toEqual({ listing: null, node: null, provider: { listings: { totalCount: 0 } } });
-      expect((await gql(lookup, { id: listingId }, token)).data).toEqual({ listing: { id: listingId }, node: { id: listingId }, provider: { listings: { totalCount: 1 } } });
+      expect((await gql(lookup, { id: listingId }, token)).data).toEqual({
+        listing: { id: listingId },
+        node: { id: listingId },
+        provider: { listings: { totalCount: 1 } },
+      });
       const booking = await gql<{ createBooking: Payload }>(
         "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { userErrors { code field } } }",
         { input: { listingId, budgetId: toGlobalId("Budget", budget.id), startsAt: "2026-05-04T09:00:00Z", idempotencyKey: "b1" } },
@@ -162,11 +178,20 @@ describe("an open marketplace", () => {
       expect(noCqc.data?.verifyProvider.userErrors.map((e) => [e.code, e.field])).toEqual([["CQC_REGISTRATION_REQUIRED", ["input", "checks", "0"]]]);
       expect(await titles(clientToken)).toEqual([]);
 
-      const verified = await gql<{ verifyProvider: unknown }>(VERIFY, { input: { providerId, checks: ["IDENTITY", "DBS", "INSURANCE"], note: "Insured with Aviva to 2027-03" } }, merton);
+      const verified = await gql<{ verifyProvider: unknown }>(
+        VERIFY,
+        { input: { providerId, checks: ["IDENTITY", "DBS", "INSURANCE"], note: "Insured with Aviva to 2027-03" } },
+        merton,
+      );
       expect(verified.data?.verifyProvider).toEqual({
         provider: {
           verified: true,
-          verification: { checks: ["DBS", "IDENTITY", "INSURANCE"], by: { email: commissioner.email }, byFundingBody: { code: MERTON }, note: "Insured with Aviva to 2027-03" },
+          verification: {
+            checks: ["DBS", "IDENTITY", "INSURANCE"],
+            by: { email: commissioner.email },
+            byFundingBody: { code: MERTON },
+            note: "Insured with Aviva to 2027-03",
+          },
         },
         userErrors: [],
       });
@@ -176,7 +201,9 @@ describe("an open marketplace", () => {
         {},
         null,
       );
-      expect(publicView.data?.provider).toEqual({ verification: { checks: ["DBS", "IDENTITY", "INSURANCE"], by: null, byFundingBody: { code: MERTON }, note: null } });
+      expect(publicView.data?.provider).toEqual({
+        verification: { checks: ["DBS", "IDENTITY", "INSURANCE"], by: null, byFundingBody: { code: MERTON }, note: null },
+      });
       // The same verification again records nothing new.
       await gql(VERIFY, { input: { providerId, checks: ["IDENTITY", "DBS", "INSURANCE"], note: "Insured with Aviva to 2027-03" } }, merton);
       expect(await api.db.query("SELECT count(*)::int AS n FROM provider_verifications")).toEqual([{ n: 1 }]);
@@ -190,7 +217,13 @@ describe("an open marketplace", () => {
       const admin = await anAdmin(api.db);
       const plan = await api.data<{ planPackage: { plan: { candidates: number } } }>(
         "mutation ($input: PlanPackageInput!) { planPackage(input: $input) { plan { candidates } } }",
-        { input: { clientId: toGlobalId("Client", holder.id), budgetId: toGlobalId("Budget", budget.id), needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }] } },
+        {
+          input: {
+            clientId: toGlobalId("Client", holder.id),
+            budgetId: toGlobalId("Budget", budget.id),
+            needs: [{ categoryCode: "PERSONAL_CARE", unitsPerWeek: 3 }],
+          },
+        },
         { as: client },
       );
       expect(plan.planPackage.plan.candidates).toBe(0);
@@ -201,9 +234,20 @@ describe("an open marketplace", () => {
       );
       expect(distribution.priceDistribution.listings).toEqual({ compared: 0, withoutReference: 0 });
       const { user: member } = await aProviderMember(api.db, provider);
-      await api.data("mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { userErrors { code } } }", {
-        input: { clientId: toGlobalId("Client", holder.id), categoryCode: "PERSONAL_CARE", description: "Mornings", unitsPerWeek: 5, startsOn: "2026-04-06", endsOn: "2026-04-30" },
-      }, { as: client });
+      await api.data(
+        "mutation ($input: RequestQuoteInput!) { requestQuote(input: $input) { userErrors { code } } }",
+        {
+          input: {
+            clientId: toGlobalId("Client", holder.id),
+            categoryCode: "PERSONAL_CARE",
+            description: "Mornings",
+            unitsPerWeek: 5,
+            startsOn: "2026-04-06",
+            endsOn: "2026-04-30",
+          },
+        },
+        { as: client },
+      );
       const requests = await api.data<{ quoteRequests: { totalCount: number } }>("{ quoteRequests { totalCount } }", {}, { as: member });
       expect(requests.quoteRequests.totalCount).toBe(0);
     });
@@ -211,7 +255,8 @@ describe("an open marketplace", () => {
 
   describe("the CQC register", () => {
     const importAs = async (csv: string, dryRun: boolean, as?: UserEntity) =>
-      (await api.data<{ importCqcRegister: Record<string, unknown> & Payload }>(IMPORT, { input: { csv, dryRun } }, { as: as ?? (await anAdmin(api.db)) })).importCqcRegister;
+      (await api.data<{ importCqcRegister: Record<string, unknown> & Payload }>(IMPORT, { input: { csv, dryRun } }, { as: as ?? (await anAdmin(api.db)) }))
+        .importCqcRegister;
 
     it("imports CQC's CSV, idempotently, and the rating shown is the register's", async () => {
       const provider = await aProvider(api.db, { cqcLocationId: "1-101672419", cqcRating: null });
@@ -221,7 +266,9 @@ describe("an open marketplace", () => {
       expect(await api.db.query("SELECT count(*)::int AS n FROM cqc_locations")).toEqual([{ n: 0 }]);
       const first = await importAs(REGISTER_CSV, false);
       expect(first).toMatchObject({ dryRun: false, locations: 6, added: 6, changed: 0, deregistered: 0, ratingsUpdated: 1 });
-      const stored = await api.db.query("SELECT location_id, name, postcode, status, rating, regulated_activities, registered_on FROM cqc_locations ORDER BY location_id");
+      const stored = await api.db.query(
+        "SELECT location_id, name, postcode, status, rating, regulated_activities, registered_on FROM cqc_locations ORDER BY location_id",
+      );
       expect(stored[2]).toEqual({
         location_id: "1-103456789",
         name: 'Morden "Bluebell" Carers',
@@ -252,7 +299,8 @@ describe("an open marketplace", () => {
       const unknown = await aProviderMember(api.db, await aProvider(api.db, { cqcLocationId: "1-999999999" }));
       await api.db.query("DELETE FROM cqc_locations WHERE location_id = '1-999999999'");
       const input = { categoryCode: "PERSONAL_CARE", title: "Morning care", unit: "VISIT", visitMinutes: 45, pricePence: 1650, setting: "HOME" };
-      const create = async (as: UserEntity) => (await api.data<{ createListing: Payload & { listing: { id: string } | null } }>(CREATE_LISTING, { input }, { as })).createListing;
+      const create = async (as: UserEntity) =>
+        (await api.data<{ createListing: Payload & { listing: { id: string } | null } }>(CREATE_LISTING, { input }, { as })).createListing;
       const ok = await create(registered.user);
       expect(ok.userErrors).toEqual([]);
       for (const refused of [dormant.user, unknown.user]) {
@@ -261,9 +309,15 @@ describe("an open marketplace", () => {
       const gardening = await aListing(api.db, registered.provider, { categoryCode: "GARDENING" });
 
       // The next register no longer lists Bluebell Carers.
-      const without = REGISTER_CSV.split("\r\n").filter((line) => !line.startsWith("1-103456789")).join("\r\n");
+      const without = REGISTER_CSV.split("\r\n")
+        .filter((line) => !line.startsWith("1-103456789"))
+        .join("\r\n");
       const next = await importAs(without, false);
-      expect(next).toMatchObject({ deregistered: 1, deactivatedListings: 1, changes: [{ locationId: "1-103456789", kind: "DEREGISTERED", status: "DEREGISTERED" }] });
+      expect(next).toMatchObject({
+        deregistered: 1,
+        deactivatedListings: 1,
+        changes: [{ locationId: "1-103456789", kind: "DEREGISTERED", status: "DEREGISTERED" }],
+      });
       const active = await api.db.query("SELECT id, active FROM listings WHERE provider_id = $1 ORDER BY id", [registered.provider.id]);
       expect(Object.fromEntries(active.map((l: { id: string; active: boolean }) => [l.id, l.active]))).toEqual({
         [ok.listing!.id ? Buffer.from(ok.listing!.id, "base64url").toString().split(":")[1] : ""]: false,

@@ -72,12 +72,29 @@ describe("the Open Referral UK feed", () => {
   }
 
   async function awkwardCatalogue() {
-    const welsh = await aProvider(api.db, { name: "Gofal Cartref Caerdydd 🌼", description: "", serviceAreas: ["E09000024"], postcodeDistricts: ["SW19", "CR4"] });
+    const welsh = await aProvider(api.db, {
+      name: "Gofal Cartref Caerdydd 🌼",
+      description: "",
+      serviceAreas: ["E09000024"],
+      postcodeDistricts: ["SW19", "CR4"],
+    });
     const unverified = await aProvider(api.db, { verified: false });
     const listings = [
       await aListing(api.db, welsh, { title: "Ymweliad gofal 💙", description: "", unit: Unit.VISIT, visitMinutes: 45, categoryCode: "PERSONAL_CARE" }),
-      await aListing(api.db, welsh, { title: "Online befriending", setting: ListingSetting.REMOTE, categoryCode: "SOCIAL_LEISURE", unit: Unit.SESSION, visitMinutes: 60 }),
-      await aListing(api.db, welsh, { title: "Gardening", categoryCode: "GARDENING", availableDays: ["SA", "SU"] as never, availableFrom: "09:00", availableTo: "24:00" }),
+      await aListing(api.db, welsh, {
+        title: "Online befriending",
+        setting: ListingSetting.REMOTE,
+        categoryCode: "SOCIAL_LEISURE",
+        unit: Unit.SESSION,
+        visitMinutes: 60,
+      }),
+      await aListing(api.db, welsh, {
+        title: "Gardening",
+        categoryCode: "GARDENING",
+        availableDays: ["SA", "SU"] as never,
+        availableFrom: "09:00",
+        availableTo: "24:00",
+      }),
     ];
     const inactive = await aListing(api.db, welsh, { active: false });
     const hidden = await aListing(api.db, unverified, { title: "Hidden" });
@@ -96,7 +113,11 @@ describe("the Open Referral UK feed", () => {
       const { body } = await get(`/services/${listing.id}`);
       expect(errorsOf(SERVICE, body)).toEqual([]);
     }
-    const visit = (await get<{ cost_options: { amount: number; amount_description: string }[]; schedules: { byday: string; closes_at: string }[] }>(`/services/${listings[0].id}`)).body!;
+    const visit = (
+      await get<{ cost_options: { amount: number; amount_description: string }[]; schedules: { byday: string; closes_at: string }[] }>(
+        `/services/${listings[0].id}`,
+      )
+    ).body!;
     expect(visit.cost_options[0]).toMatchObject({ amount: listings[0].pricePence / 100, amount_description: "per 45-minute visit, standard rate" });
     const weekend = (await get<{ schedules: { byday: string; opens_at: string; closes_at: string; freq: string }[] }>(`/services/${listings[2].id}`)).body!;
     expect(weekend.schedules[0]).toMatchObject({ freq: "WEEKLY", byday: "SA,SU", opens_at: "09:00", closes_at: "23:59" });

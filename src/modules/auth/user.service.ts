@@ -54,7 +54,17 @@ export class UserService {
   newcomerUser(viewer: Viewer): UserEntity | null {
     if (!viewer.newcomer) return null;
     const { subject, email, displayName } = viewer.newcomer;
-    return this.users.create({ id: viewer.userId, email, displayName, subject, roles: [], providerId: null, fundingBodyCode: null, clientId: null, createdAt: this.clock.now() });
+    return this.users.create({
+      id: viewer.userId,
+      email,
+      displayName,
+      subject,
+      roles: [],
+      providerId: null,
+      fundingBodyCode: null,
+      clientId: null,
+      createdAt: this.clock.now(),
+    });
   }
 
   /**

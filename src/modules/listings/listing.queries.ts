@@ -12,6 +12,7 @@ import { normalisePostcodeDistrict } from "../providers";
 import type { Unit } from "../reference";
 import type { CandidateArea, CandidateNeed, ListingSearch } from "./listing.commands";
 import { ListingOrder } from "./listing.enums";
+import { settingMatchesSql } from "./setting.rules";
 import type { ListingCandidate } from "./listing.models";
 
 /** Saving against the funding body's rate, in basis points of the rate (an integer: exact in cursors). */
@@ -134,7 +135,9 @@ export function searchStatement(
   if (after)
     c.add(order === ListingOrder.SAVING_DESC ? afterSaving(decodeCursor(after, order, spec.keys.length), c) : afterCursor(spec, after, (v) => c.param(v)));
   const orderBy = spec.keys.map(({ sql }) => `${sql} ${spec.direction}${sql === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
-  const select = comparing ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp` : columns.always;
+  const select = comparing
+    ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", cr.basis AS "cr.basis", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp`
+    : columns.always;
   const sql = `SELECT ${select}
     FROM listings l JOIN providers p ON p.id = l.provider_id ${joins}
     ${c.where} ORDER BY ${orderBy} LIMIT ${c.param(first + 1)}`;
@@ -157,7 +160,8 @@ export function countStatement(filter: ListingSearch, ownProviderId: string | nu
 
 /**
  * The package planner's candidates: active listings of verified providers that could meet each need (category, unit or
- * visits pro rata for an hourly need, days, hours, the client's area, rating), with the funding
+ * visits pro rata for an hourly need, days, hours, the client's area, rating, the setting where
+ * the client lives: rule 11), with the funding
  * body's rate per unit on the day; one statement for all needs, each need's cheapest first.
  */
 export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea): SearchStatement {
@@ -181,9 +185,10 @@ export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea)
      JOIN providers p ON p.id = l.provider_id AND ${listedSql("l", { provider: "p" })}
        AND (p.service_areas @> ARRAY[$2]::varchar[] OR p.postcode_districts @> ARRAY[$3]::varchar[] OR l.setting = 'REMOTE')
        AND (n.min_rating IS NULL OR p.cqc_rating >= n.min_rating)
+       AND ${settingMatchesSql("l", "p", "$5::uuid")}
      LEFT JOIN LATERAL ${councilRateLateral("l", "$2", "$4::date")} cr ON true
      ORDER BY n.i, l.price_pence, l.id`;
-  return { sql, params: [JSON.stringify(rows), area.fundingBodyCode, area.postcodeDistrict, area.on] };
+  return { sql, params: [JSON.stringify(rows), area.fundingBodyCode, area.postcodeDistrict, area.on, area.careHomeId] };
 }
 
 /** A row of candidatesStatement. */

@@ -27,8 +27,14 @@ export function openReferralRouter(feed: OpenReferralService): Router {
     if (req.method === "OPTIONS") return void res.status(204).setHeader("Access-Control-Max-Age", "600").end();
     next();
   });
-  router.get("/", answer(() => Promise.resolve({ version: ORUK_VERSION, profile: ORUK_PROFILE, openapi_url: ORUK_OPENAPI })));
-  router.get("/services", answer((req) => feed.services(listRequest(req))));
+  router.get(
+    "/",
+    answer(() => Promise.resolve({ version: ORUK_VERSION, profile: ORUK_PROFILE, openapi_url: ORUK_OPENAPI })),
+  );
+  router.get(
+    "/services",
+    answer((req) => feed.services(listRequest(req))),
+  );
   router.get(
     "/services/:id",
     answer((req) => {
@@ -36,9 +42,18 @@ export function openReferralRouter(feed: OpenReferralService): Router {
       return isUuid(id.toLowerCase()) ? feed.service(id.toLowerCase()) : Promise.resolve(null);
     }),
   );
-  router.get("/service_at_locations", answer((req) => feed.servicesAtLocations(listRequest(req))));
-  router.get("/taxonomies", answer((req) => Promise.resolve(feed.taxonomies(...pageOf(req)))));
-  router.get("/taxonomy_terms", answer((req) => feed.taxonomyTerms(...pageOf(req))));
+  router.get(
+    "/service_at_locations",
+    answer((req) => feed.servicesAtLocations(listRequest(req))),
+  );
+  router.get(
+    "/taxonomies",
+    answer((req) => Promise.resolve(feed.taxonomies(...pageOf(req)))),
+  );
+  router.get(
+    "/taxonomy_terms",
+    answer((req) => feed.taxonomyTerms(...pageOf(req))),
+  );
   router.use((_req, res) => {
     res.status(404).json(errorBody("Not found. See /openreferral/ for the feed's version, and ORUK's openapi.json for its paths."));
   });
@@ -99,7 +114,12 @@ function listRequest(req: Request): FeedRequest {
     page,
     perPage,
     text: text(req, "text") ?? text(req, "search"),
-    taxonomyTermIds: terms ? terms.split(",").map((t) => t.trim()).filter(Boolean) : null,
+    taxonomyTermIds: terms
+      ? terms
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : null,
     taxonomyId: text(req, "taxonomy_id"),
     district,
     organizationId,

@@ -74,7 +74,10 @@ const RATE_WORDS: Record<RateType, string> = {
 
 /** "per 45-minute visit, standard rate". */
 export function amountDescription(row: Pick<FeedRow, "unit" | "visit_minutes" | "rate_type">): string {
-  const unit = row.visit_minutes !== null && (row.unit === Unit.VISIT || row.unit === Unit.SESSION) ? `${row.visit_minutes}-minute ${UNIT_WORDS[row.unit]}` : UNIT_WORDS[row.unit];
+  const unit =
+    row.visit_minutes !== null && (row.unit === Unit.VISIT || row.unit === Unit.SESSION)
+      ? `${row.visit_minutes}-minute ${UNIT_WORDS[row.unit]}`
+      : UNIT_WORDS[row.unit];
   return `per ${unit}, ${RATE_WORDS[row.rate_type]}`;
 }
 
@@ -113,7 +116,13 @@ export function service(row: FeedRow) {
         link_id: row.id,
         link_type: "service",
         taxonomy_term_id: termIdOf(row.category_code),
-        taxonomy_term: { id: termIdOf(row.category_code), name: row.category_name, description: row.category_name, taxonomy_id: TAXONOMY_ID, term: row.category_code },
+        taxonomy_term: {
+          id: termIdOf(row.category_code),
+          name: row.category_name,
+          description: row.category_name,
+          taxonomy_id: TAXONOMY_ID,
+          term: row.category_code,
+        },
       },
     ],
     service_at_locations: [serviceAtLocation(row)],
@@ -125,7 +134,14 @@ export function service(row: FeedRow) {
 
 function serviceAreas(row: FeedRow) {
   if (row.setting === ListingSetting.REMOTE) {
-    return [{ id: derived("service_area", row.id, "remote"), service_id: row.id, name: "Remote (online or by phone)", service_area: "Delivered remotely, wherever the person lives." }];
+    return [
+      {
+        id: derived("service_area", row.id, "remote"),
+        service_id: row.id,
+        name: "Remote (online or by phone)",
+        service_area: "Delivered remotely, wherever the person lives.",
+      },
+    ];
   }
   return [
     ...row.areas.map((a) => ({
@@ -175,7 +191,10 @@ export function serviceAtLocation(row: FeedRow) {
       id: derived("location", row.provider_id, remote ? "virtual" : "base"),
       location_type: remote ? "virtual" : "physical",
       name: remote ? `${row.provider_name} (remote)` : row.provider_name,
-      description: row.setting === ListingSetting.HOME ? "Delivered in the person's own home." : `Delivered ${row.setting === ListingSetting.CARE_HOME ? "in a care home" : "in the community"}.`,
+      description:
+        row.setting === ListingSetting.HOME
+          ? "Delivered in the person's own home."
+          : `Delivered ${row.setting === ListingSetting.CARE_HOME ? "in a care home" : "in the community"}.`,
       ...(row.cqc_location_id ? { external_identifier: row.cqc_location_id, external_identifier_type: "CQC location ID" } : {}),
     },
   };

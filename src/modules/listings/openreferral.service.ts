@@ -22,10 +22,12 @@ export class OpenReferralService {
 
   /** The taxonomy's terms: the service categories (a reference table, read once). */
   categoryRows(): Promise<CategoryRow[]> {
-    this.categories ??= this.db.query<CategoryRow[]>("SELECT code, name, purpose, regulated FROM service_categories ORDER BY sort_order, code").catch((error: unknown) => {
-      this.categories = null;
-      throw error;
-    });
+    this.categories ??= this.db
+      .query<CategoryRow[]>("SELECT code, name, purpose, regulated FROM service_categories ORDER BY sort_order, code")
+      .catch((error: unknown) => {
+        this.categories = null;
+        throw error;
+      });
     return this.categories;
   }
 
@@ -60,7 +62,10 @@ export class OpenReferralService {
     if (request.taxonomyId && request.taxonomyId.toLowerCase() !== TAXONOMY_ID) return { rows: [], total: 0 };
     const filter: FeedFilter = { text: request.text, district: request.district, organizationId: request.organizationId };
     if (request.taxonomyTermIds) {
-      filter.categoryCodes = categoryCodesOf(request.taxonomyTermIds, (await this.categoryRows()).map((c) => c.code));
+      filter.categoryCodes = categoryCodesOf(
+        request.taxonomyTermIds,
+        (await this.categoryRows()).map((c) => c.code),
+      );
       if (!filter.categoryCodes.length) return { rows: [], total: 0 };
     }
     const { sql, params } = feedPageStatement(filter, request.page, request.perPage);

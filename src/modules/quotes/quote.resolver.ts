@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
@@ -13,6 +13,7 @@ import { Provider, type ProviderView } from "../providers";
 import { ServiceCategory, type ServiceCategoryView } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteStatus } from "./quote.enums";
+import { totalUnits } from "./quote.rules";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 import { AcceptQuoteInput, QuoteDecisionInput, QuoteRequestFilter, RequestQuoteInput, SubmitQuoteInput } from "./quote.inputs";
 import {
@@ -111,6 +112,13 @@ export class QuoteFields {
     return toGlobalId("Quote", quote.id);
   }
 
+  @FieldResolver(() => Float, {
+    description: "Every unit quoted: unitsPerVisit × visitCount (totalPence is these units at unitPricePence, costed visit by visit).",
+  })
+  units(@Root() quote: QuoteEntity): number {
+    return totalUnits(quote.unitsPerVisit, quote.visitCount);
+  }
+
   @FieldResolver(() => QuoteStatus, { description: "EXPIRED once a submitted quote passes validUntil." })
   status(@Root() quote: QuoteEntity, @Ctx() { services }: Context): QuoteStatus {
     return services.quotes.statusOf(quote);
@@ -176,6 +184,7 @@ function submitCommandOf(input: SubmitQuoteInput): SubmitQuoteCommand {
     ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
     validUntil: input.validUntil,
     note: input.note,
+    payeeRelationship: input.payeeRelationship,
   };
 }
 
