@@ -9,6 +9,7 @@ import { TheLawAsWritten1795544000000 } from "./1795544000000-TheLawAsWritten";
 import { PlansAndApprovals1795542000000 } from "./1795542000000-PlansAndApprovals";
 import { Settlement1795545000000 } from "./1795545000000-Settlement";
 import { Events1795546000000 } from "./1795546000000-Events";
+import { Marketplace1795547000000 } from "./1795547000000-Marketplace";
 
 export const migrations = [
   Foundation1795531047651,
@@ -21,4 +22,5 @@ export const migrations = [
   TheLawAsWritten1795544000000,
   Settlement1795545000000,
   Events1795546000000,
+  Marketplace1795547000000,
 ];

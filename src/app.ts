@@ -22,9 +22,9 @@ import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingServ
 import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
 import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
 import { EventPolicy, EventService, WebhookDispatcher, WebhookService, type Visibility } from "./modules/events";
-import { createListingLoaders, ListingService } from "./modules/listings";
+import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
-import { createProviderLoaders, ProviderService } from "./modules/providers";
+import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
@@ -112,6 +112,8 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await apollo.start();
 
   app.disable("x-powered-by");
+  // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
+  app.use("/openreferral", openReferralRouter(services.openReferral));
   app.use(cors(config.corsOrigins));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -175,7 +177,10 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const providers: ProviderService = new ProviderService(db, reference, users, (tx, id) => listings.countActiveRegulated(tx, id), clock);
   const events = new EventService(db, reference, rates, clock);
   const webhooks = new WebhookService(db, { allowPrivate: config.webhooks.allowPrivate, production: config.environment === "production" }, clock);
-  const listings: ListingService = new ListingService(db, reference, providers, events, clock);
+  const cqcRegister: CqcRegisterService = new CqcRegisterService(db, (tx) => listings.deactivateUnregistered(tx), clock);
+  const verifications = new ProviderVerificationService(db, cqcRegister, clock);
+  const listings: ListingService = new ListingService(db, reference, providers, cqcRegister, events, clock);
+  const openReferral = new OpenReferralService(db);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
   const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, events, clock, {
@@ -199,7 +204,10 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
     providers,
     events,
     webhooks,
+    verifications,
+    cqcRegister,
     listings,
+    openReferral,
     clients,
     budgets,
     bookings,

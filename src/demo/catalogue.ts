@@ -354,16 +354,19 @@ function drawsOf(seed: number): Draws {
 function providerOf(template: ProviderTemplate, name: string, round: number, { rand, pick, nextCqcLocationId }: Draws, now: Date): ProviderView {
   const area = round === 1 || rand() < 0.3 ? { code: MERTON, districts: MERTON_DISTRICTS } : pick(OTHER_AREAS);
   const districts = area.districts.filter(() => rand() < 0.6);
+  const cqcRating = template.regulated ? pick(RATINGS) : null;
+  // Every demo provider is verified (the draw that once decided it is kept, so the rest of the catalogue stays as it was).
+  rand();
   return {
     id: newId(),
     name,
     kind: template.kind,
     description: template.description,
     cqcLocationId: template.regulated ? nextCqcLocationId() : null,
-    cqcRating: template.regulated ? pick(RATINGS) : null,
+    cqcRating,
     serviceAreas: [area.code],
     postcodeDistricts: districts.length ? districts : [area.districts[0]],
-    verified: rand() < 0.8,
+    verified: true,
     createdAt: now,
     updatedAt: now,
   };

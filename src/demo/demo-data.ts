@@ -11,13 +11,15 @@ import { viewerOf, type UserView } from "../modules/auth";
 import { GroupSplit, PayeeRelationship } from "../modules/bookings";
 import { BudgetManagement, ClientSetting, type BudgetView, type ClientView, type CreateClientCommand } from "../modules/budgets";
 import { ListingSetting } from "../modules/listings";
-import { ProviderKind } from "../modules/providers";
+import { parseCsv } from "../modules/pricing";
+import { parseRegister, ProviderKind, type ProviderView } from "../modules/providers";
 import { BudgetKind, RateType, Unit } from "../modules/reference";
 import { Role, type Viewer } from "../shared/auth";
 import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
+import { registerCsvOf } from "./cqc-register";
 import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";
 
 type Services = App["services"];
@@ -63,10 +65,29 @@ export async function loadDemoData({ db, services }: Pick<App, "db" | "services"
   return true;
 }
 
-/** Providers and listings, 500 rows a statement (the benchmark's catalogue is large). */
+/**
+ * Providers and listings, 500 rows a statement (the benchmark's catalogue is large); the CQC register
+ * of their locations (through the register's CSV format and parser), and each verified provider's
+ * verification.
+ */
 export async function insertCatalogue(tx: EntityManager, { providers, listings }: Catalogue): Promise<void> {
   await insertChunks(tx, "providers", providers);
   await insertChunks(tx, "listings", listings);
+  const { locations, errors } = parseRegister(parseCsv(registerCsvOf(providers)));
+  if (errors.length) throw new Error(`demo CQC register: ${errors[0].message}`);
+  const now = new Date();
+  await insertChunks(
+    tx,
+    "cqc_locations",
+    locations.map((l) => ({ ...l, importedAt: now })),
+  );
+  const checks = (p: ProviderView) => (p.cqcLocationId ? ["CQC_REGISTER", "DBS", "IDENTITY", "INSURANCE"] : ["DBS", "IDENTITY", "INSURANCE"]);
+  const verified = providers.filter((p) => p.verified);
+  await insertChunks(
+    tx,
+    "provider_verifications",
+    verified.map((p) => ({ id: newId(), providerId: p.id, verifiedAt: p.createdAt, verifiedByUserId: null, checks: checks(p), note: "Demo data." })),
+  );
 }
 
 /** The first administrator: nobody can create them through the services, since that takes an administrator. */

@@ -3,7 +3,7 @@
  * format can change without touching resolvers. Database keys are UUIDv7 (time-ordered, so new rows
  * land at the end of their index and "newest first" is an index scan on the primary key).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Field, ID, InterfaceType } from "type-graphql";
 
 export function toGlobalId(type: string, key: string): string {
@@ -79,3 +79,16 @@ export abstract class Node {
 
 /** How `node(id:)` finds an object of one type for the current viewer (null when not visible). */
 export type NodeFetcher<TContext> = (key: string, context: TContext) => Promise<object | null>;
+
+/**
+ * RFC 9562 UUID version 8 from SHA-256 of `namespace` and `name`: the same name gives the same id,
+ * for ids that must be stable without a row (a newcomer's future user id, the Open Referral feed's
+ * derived objects). Not time-ordered: never for rows that "newest first" orders.
+ */
+export function nameBasedId(namespace: string, name: string): string {
+  const bytes = createHash("sha256").update(`${namespace}\u0000${name}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

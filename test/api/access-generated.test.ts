@@ -35,7 +35,7 @@ import type { ProviderEntity } from "../../src/modules/providers/provider.entity
 import { Unit } from "../../src/modules/reference";
 import { Role } from "../../src/shared/auth";
 import { toGlobalId } from "../../src/shared/ids";
-import { useApi, viewerFor, type GraphQLResponse, type TestApi } from "../support/api";
+import { aNewcomer, useApi, viewerFor, type GraphQLResponse, type TestApi } from "../support/api";
 import { PayeeRelationship, scheduleOf, VisitOutcome } from "../../src/modules/bookings";
 import {
   aBudget,
@@ -51,9 +51,23 @@ import {
   MERTON,
 } from "../support/factories";
 
+const CQC_REGISTER = readFileSync(path.join(__dirname, "..", "fixtures", "cqc", "hsca-active-locations.csv"), "utf8");
 const SCHEMA = buildSchema(readFileSync(path.join(__dirname, "..", "..", "schema.graphql"), "utf8"));
 
-const VIEWERS = ["anonymous", "clientA", "clientB", "brokerA", "brokerB", "providerX", "providerY", "commissionerA", "commissionerB", "admin"] as const;
+// A newcomer: a valid token whose subject no user has; they may only read the public catalogue and registerProvider.
+const VIEWERS = [
+  "anonymous",
+  "newcomer",
+  "clientA",
+  "clientB",
+  "brokerA",
+  "brokerB",
+  "providerX",
+  "providerY",
+  "commissionerA",
+  "commissionerB",
+  "admin",
+] as const;
 type ViewerName = (typeof VIEWERS)[number];
 type Side = "A" | "B";
 const OTHER: Record<Side, Side> = { A: "B", B: "A" };
@@ -241,6 +255,7 @@ async function buildWorld(api: TestApi): Promise<World> {
   const b = await buildSide(api, "B");
   const viewers: Record<ViewerName, UserEntity | null> = {
     anonymous: null,
+    newcomer: aNewcomer(),
     clientA: a.client,
     clientB: b.client,
     brokerA: a.objects.broker,
@@ -811,6 +826,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     prepare: setBookings(BookingStatus.REQUESTED),
   },
   declineQuote: { input: (w, side) => ({ quoteId: s(w, side).quoteId }), allowed: ["clientA", "brokerA"], slots: { quoteId: "owned" } },
+  importCqcRegister: { input: () => ({ csv: CQC_REGISTER, dryRun: false }), allowed: ["admin"], slots: {} },
   importReferenceRates: { input: (w, side) => ({ csv: rateCard(s(w, side).fundingBodyCode) }), allowed: MANAGERS, slots: {} },
   logBrokerageTime: { input: (w, side) => ({ packageId: s(w, side).packageId, minutes: 30 }), allowed: ARRANGERS, slots: { packageId: "owned" } },
   planPackage: {
@@ -832,8 +848,8 @@ const MUTATIONS: Record<string, MutationRule> = {
   },
   registerProvider: {
     input: () => ({ name: "New provider", kind: "BUSINESS", serviceAreaCodes: [MERTON], postcodeDistricts: ["SW19"] }),
-    // Only who works for no provider yet; never a client, broker or commissioner (paid from budgets they spend or approve).
-    allowed: ["admin"],
+    // Only who works for no provider yet (a newcomer too); never a client, broker or commissioner (paid from budgets they spend or approve).
+    allowed: ["admin", "newcomer"],
     slots: { serviceAreaCodes: "public" },
     refusals: ["ALREADY_PROVIDER_MEMBER"],
   },
@@ -916,6 +932,12 @@ const MUTATIONS: Record<string, MutationRule> = {
     input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), name: "Renamed" }),
     allowed: ["providerX", "admin"],
     slots: { providerId: "owned", serviceAreaCodes: "public" },
+  },
+  verifyProvider: {
+    input: (w, side) => ({ providerId: id("Provider", s(w, side).provider.id), checks: ["DBS", "IDENTITY"], note: "Checked" }),
+    // Admins; a commissioner only the providers serving their funding body's area.
+    allowed: ["commissionerA", "admin"],
+    slots: { providerId: "owned" },
   },
   withdrawQuote: { input: (w, side) => ({ quoteId: s(w, side).quoteId }), allowed: ["providerX"], slots: { quoteId: "owned" } },
 };

@@ -67,7 +67,11 @@ describe("HTTP", () => {
           `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "carol@example.org", exp: inAnHour() })).toString("base64url")}.`,
         "Tokens signed with none are not accepted.",
       ],
-      ["a token for nobody known", async () => hs256({ sub: "stranger@example.org", exp: inAnHour() }), "The bearer token names no user of this marketplace."],
+      [
+        "a token for nobody known",
+        async () => hs256({ sub: "stranger@example.org", exp: inAnHour() }),
+        "The bearer token names no user of this marketplace, and carries no verified email to join with.",
+      ],
       ["a token that is not a JWT", async () => "abc.def", "The bearer token is not a JWT."],
       [
         "a token issued ten years ahead",

@@ -80,8 +80,10 @@ describe("search plans over 100,000 listings", () => {
     const { sql, params } = searchStatement(columns(), filter, order, 20, null, "2026-06-01", Boolean(filter.fundingBodyCode));
     const text = await plan(sql, params);
     if (process.env.SHOW_PLANS) console.log(`${_name}\n${text}`);
-    // Ordering by saving sorts every match: there, hashing all providers beats probing them one by one.
-    expect(text).not.toMatch(order === ListingOrder.SAVING_DESC ? /Seq Scan on listings/ : /Seq Scan/);
+    // A plan that sorts every match (by saving; or a few hundred words' matches, of which only verified
+    // providers' count) may hash the providers rather than probe them one by one; listings, never.
+    const sortsEveryMatch = order === ListingOrder.SAVING_DESC || /^\s*->  Sort /m.test(text);
+    expect(text).not.toMatch(sortsEveryMatch ? /Seq Scan on listings/ : /Seq Scan/);
     expect(text).toMatch(/Index|Bitmap/);
   });
 

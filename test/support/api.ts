@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
-import { viewerOf } from "../../src/modules/auth";
+import { newcomerViewer, viewerOf } from "../../src/modules/auth";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import type { Viewer } from "../../src/shared/auth";
 import { SERVICE_UNAVAILABLE } from "../../src/shared/errors";
@@ -72,7 +72,20 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, DEMO_DATA: "false", LOG_LEVEL: "silent", DATABASE_POOL_SIZE: "20", ...overrides });
 }
 
+/** Marks a user object as a newcomer's: a signed-in person with no user row (aNewcomer). */
+const NEWCOMER = Symbol("newcomer");
+
+/** A person with a valid token whose subject no user has yet, as `as` in execute. */
+export function aNewcomer(subject = "idp|newcomer", email = "newcomer@example.org"): UserEntity {
+  const viewer = newcomerViewer({ subject, email, displayName: "New Comer" });
+  return Object.assign(
+    { id: viewer.userId, email, displayName: "New Comer", subject, roles: [], providerId: null, fundingBodyCode: null, clientId: null, createdAt: new Date() },
+    { [NEWCOMER]: true },
+  );
+}
+
 export function viewerFor(user: UserEntity | null | undefined): Viewer | null {
+  if (user && NEWCOMER in user) return newcomerViewer({ subject: user.subject, email: user.email, displayName: user.displayName });
   return user ? viewerOf(user) : null;
 }
 

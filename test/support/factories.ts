@@ -64,6 +64,14 @@ export async function aProvider(db: DataSource, overrides: Partial<ProviderEntit
     ...overrides,
   });
   await db.getRepository(ProviderEntity).insert(provider);
+  // Its CQC location, active in the register (as the demo's and a real deployment's would be).
+  if (provider.cqcLocationId) {
+    await db.query(
+      `INSERT INTO cqc_locations (location_id, name, postcode, status, rating, regulated_activities, imported_at)
+       VALUES ($1, $2, NULL, 'REGISTERED', $3, '{Personal care}', now()) ON CONFLICT (location_id) DO NOTHING`,
+      [provider.cqcLocationId, provider.name, provider.cqcRating],
+    );
+  }
   return provider;
 }
 

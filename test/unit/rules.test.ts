@@ -80,11 +80,12 @@ describe("listing terms", () => {
     expect(checkListingTerms({ ...valid, groupCapacity: 6, setting: ListingSetting.CARE_HOME })).toEqual([]);
   });
 
-  it("needs a CQC registration for regulated categories only", () => {
+  it("needs a CQC registration, active in the register, for regulated categories only", () => {
     const personalCare = { regulated: true, name: "Personal care at home" };
-    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: null }))).toEqual([["CQC_REGISTRATION_REQUIRED", ["categoryCode"]]]);
-    expect(checkRegulation(personalCare, { cqcLocationId: "1-101672419" })).toEqual([]);
-    expect(checkRegulation({ regulated: false, name: "Gardening" }, { cqcLocationId: null })).toEqual([]);
+    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: null }, false))).toEqual([["CQC_REGISTRATION_REQUIRED", ["categoryCode"]]]);
+    expect(checkRegulation(personalCare, { cqcLocationId: "1-101672419" }, true)).toEqual([]);
+    expect(codesAndFields(checkRegulation(personalCare, { cqcLocationId: "1-101672419" }, false))).toEqual([["CQC_REGISTRATION_REQUIRED", ["categoryCode"]]]);
+    expect(checkRegulation({ regulated: false, name: "Gardening" }, { cqcLocationId: null }, false)).toEqual([]);
   });
 });
 

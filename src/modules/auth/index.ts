@@ -6,9 +6,9 @@ import { UserFields, UserResolver } from "./user.resolver";
 
 export type { UserView } from "./user.models";
 export { User } from "./user.types";
-export { UserService, viewerOf, type UserRecord } from "./user.service";
+export { newcomerViewer, UserService, viewerOf, type UserRecord } from "./user.service";
 export type { CreateUserCommand } from "./user.commands";
-export { TokenService, type JwtSettings } from "./token.service";
+export { TokenService, type JwtSettings, type TokenClaims } from "./token.service";
 export { createUserLoaders, type UserLoaders } from "./user.loaders";
 export { PROVIDER_CONFLICT_MESSAGE, rolesBarredFromProviders } from "./user.rules";
 export type { Context as AuthContext, AuthServices } from "./context";

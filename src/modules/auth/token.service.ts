@@ -3,7 +3,8 @@
  * external identity provider). `exp` and `sub` are required; `none` and any other algorithm are
  * refused. A token's life is bounded: not issued in the future, and not living longer than
  * `maxAgeSeconds` (JWT_MAX_AGE), so a leaked long-lived token cannot outlast a day's revocation.
- * The subject names a user: unknown subjects are refused by the caller.
+ * The subject names a user; a subject no user has, with an `email` claim, is a newcomer (the caller
+ * decides what they may do).
  */
 import { GraphQLError } from "graphql";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
@@ -20,6 +21,15 @@ export interface JwtSettings {
 
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+/** What a verified token says of its bearer. */
+export interface TokenClaims {
+  subject: string;
+  /** The `email` claim when it is a plausible address (and `email_verified` is not false). */
+  email: string | null;
+  /** The `name` claim, if it is valid text. */
+  name: string | null;
+}
+
 export class TokenService {
   private readonly secret: Uint8Array | undefined;
   private readonly jwks: JWTVerifyGetKey | undefined;
@@ -31,6 +41,11 @@ export class TokenService {
 
   /** The verified `sub` of a token, or an UNAUTHENTICATED error saying why not. */
   async subjectOf(token: string): Promise<string> {
+    return (await this.claimsOf(token)).subject;
+  }
+
+  /** The verified claims of a token, or an UNAUTHENTICATED error saying why not. */
+  async claimsOf(token: string): Promise<TokenClaims> {
     const algorithm = algorithmOf(token);
     const options = {
       requiredClaims: ["exp", "sub"],
@@ -53,21 +68,24 @@ export class TokenService {
     throw unauthenticated(`Tokens signed with ${algorithm ?? "no algorithm"} are not accepted.`);
   }
 
-  /** A token for a local user (tests, `npm run token`). Needs JWT_SECRET. */
-  async issue(subject: string, lifetimeSeconds = 3600): Promise<string> {
+  /**
+   * A token for a local user (tests, `npm run token`), or with `claims` for a newcomer as an identity
+   * provider would issue it (`npm run token -- --new`). Needs JWT_SECRET.
+   */
+  async issue(subject: string, lifetimeSeconds = 3600, claims: { email?: string; name?: string } = {}): Promise<string> {
     if (!this.secret) throw new Error("Issuing tokens needs JWT_SECRET.");
     if (lifetimeSeconds > this.settings.maxAgeSeconds) {
       throw new Error(`A token may live at most ${duration(this.settings.maxAgeSeconds)} (JWT_MAX_AGE).`);
     }
-    let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(subject).setIssuedAt();
+    let jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(subject).setIssuedAt();
     jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds);
     if (this.settings.issuer) jwt = jwt.setIssuer(this.settings.issuer);
     if (this.settings.audience) jwt = jwt.setAudience(this.settings.audience);
     return jwt.sign(this.secret);
   }
 
-  /** The subject of a verified token whose life is within bounds (jose has checked `exp` is ahead). */
-  private subjectWithin({ payload }: { payload: JWTPayload }): string {
+  /** The claims of a verified token whose life is within bounds (jose has checked `exp` is ahead). */
+  private subjectWithin({ payload }: { payload: JWTPayload }): TokenClaims {
     const now = Math.floor(Date.now() / 1000);
     const issuedAt = payload.iat ?? now;
     if (issuedAt > now + CLOCK_TOLERANCE_SECONDS) throw unauthenticated("The bearer token was issued in the future. Check the issuer's clock.");
@@ -78,8 +96,21 @@ export class TokenService {
     if (!payload.sub) throw unauthenticated("The bearer token has no subject.");
     // Subjects are looked up in `users.subject`, varchar(255): anything that cannot be one names nobody.
     if (payload.sub.length > 255 || !isValidText(payload.sub)) throw unauthenticated("The bearer token's subject is not valid text.");
-    return payload.sub;
+    return { subject: payload.sub, email: emailIn(payload), name: textClaim(payload.name, 200) };
   }
+}
+
+/** A plausible address from the `email` claim; none when the identity provider says it is unverified. */
+function emailIn(payload: JWTPayload): string | null {
+  if (payload.email_verified === false) return null;
+  const email = textClaim(payload.email, 254);
+  return email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : null;
+}
+
+function textClaim(value: unknown, maxLength: number): string | null {
+  if (typeof value !== "string") return null;
+  const text = value.trim();
+  return text.length > 0 && text.length <= maxLength && isValidText(text) ? text : null;
 }
 
 function algorithmOf(token: string): string | undefined {

@@ -14,7 +14,8 @@ import { CreateUserPayload, User } from "./user.types";
 export class UserResolver {
   @Authorized(PUBLIC)
   @Query(() => User, { nullable: true, description: "The signed-in user; null when anonymous." })
-  viewer(@Ctx() { viewer, loaders }: Context): Promise<UserEntity | null> | null {
+  viewer(@Ctx() { viewer, services, loaders }: Context): Promise<UserEntity | null> | UserEntity | null {
+    if (viewer?.newcomer) return services.users.newcomerUser(viewer);
     return viewer ? loaders.userById.load(viewer.userId) : null;
   }
 

@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager, Repository } from "typeorm";
-import { Role, type Viewer } from "../../shared/auth";
+import { Role, type Newcomer, type Viewer } from "../../shared/auth";
 import { insertRows, isViolation, PgCode } from "../../shared/db";
 import { fail, failAll, ok, UserErrorCode, unauthenticated, type Result } from "../../shared/errors";
-import { newId } from "../../shared/ids";
+import { nameBasedId, newId } from "../../shared/ids";
 import type { Clock } from "../../shared/time";
 import type { ReferenceService } from "../reference";
 import type { TokenService } from "./token.service";
@@ -37,12 +37,52 @@ export class UserService {
     this.users = db.getRepository(UserEntity);
   }
 
-  /** The viewer a bearer token stands for; UNAUTHENTICATED when invalid or the subject is unknown. */
+  /**
+   * The viewer a bearer token stands for; UNAUTHENTICATED when invalid. A subject no user has is a
+   * newcomer (no roles) when the token carries an email address: the identity provider owns sign-up.
+   */
   async viewerForToken(token: string): Promise<Viewer> {
-    const subject = await this.tokens.subjectOf(token);
-    const user = await this.users.findOneBy({ subject });
-    if (!user) throw unauthenticated("The bearer token names no user of this marketplace.");
-    return viewerOf(user);
+    const claims = await this.tokens.claimsOf(token);
+    const user = await this.users.findOneBy({ subject: claims.subject });
+    if (user) return viewerOf(user);
+    if (!claims.email) throw unauthenticated("The bearer token names no user of this marketplace, and carries no verified email to join with.");
+    const email = normaliseEmail(claims.email);
+    return newcomerViewer({ subject: claims.subject, email, displayName: claims.name ?? email.split("@")[0] });
+  }
+
+  /** A newcomer as the `viewer` query shows them: the user they would be, with no roles. */
+  newcomerUser(viewer: Viewer): UserEntity | null {
+    if (!viewer.newcomer) return null;
+    const { subject, email, displayName } = viewer.newcomer;
+    return this.users.create({
+      id: viewer.userId,
+      email,
+      displayName,
+      subject,
+      roles: [],
+      providerId: null,
+      fundingBodyCode: null,
+      clientId: null,
+      createdAt: this.clock.now(),
+    });
+  }
+
+  /**
+   * Creates a newcomer's user (no roles yet), in `tx`. ALREADY_EXISTS when another user has their
+   * email; a concurrent registration of the same subject raises the unique violation to the caller.
+   */
+  async createNewcomer(tx: EntityManager, viewer: Viewer): Promise<Result<UserEntity>> {
+    const user = this.newcomerUser(viewer);
+    if (!user) return fail(UserErrorCode.ALREADY_EXISTS, "You are already a user of this marketplace.");
+    const taken = await tx.findOneBy(UserEntity, { email: user.email });
+    if (taken) return fail(UserErrorCode.ALREADY_EXISTS, `A user with email ${user.email} already exists: sign in as them, or ask an administrator.`);
+    await insertRows(tx, UserEntity, [user]);
+    return ok(user);
+  }
+
+  /** The user whose tokens carry `subject`. */
+  bySubject(tx: EntityManager, subject: string): Promise<UserRecord | null> {
+    return tx.findOneBy(UserEntity, { subject });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
@@ -123,5 +163,17 @@ export function viewerOf(user: UserRecord): Viewer {
     providerId: user.providerId,
     fundingBodyCode: user.fundingBodyCode,
     clientId: user.clientId,
+  };
+}
+
+/** A newcomer's viewer: their future user id, derived from the subject, so a retry finds the same. */
+export function newcomerViewer(newcomer: Newcomer): Viewer {
+  return {
+    userId: nameBasedId("user", newcomer.subject),
+    roles: new Set(),
+    providerId: null,
+    fundingBodyCode: null,
+    clientId: null,
+    newcomer,
   };
 }

@@ -6,9 +6,12 @@ import type { Extend } from "../../context";
 import type { EventsContext } from "../events";
 import type { ListingLoaders } from "./listing.loaders";
 import type { ListingService } from "./listing.service";
+import type { OpenReferralService } from "./openreferral.service";
 
 export interface ListingsServices {
   listings: ListingService;
+  /** The Open Referral UK feed (HTTP only, src/modules/listings/openreferral.http.ts). */
+  openReferral: OpenReferralService;
 }
 
 export type Context = Extend<EventsContext, ListingsServices, ListingLoaders>;

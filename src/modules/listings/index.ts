@@ -8,6 +8,10 @@ export type { ListingView } from "./listing.models";
 export { ListingOrder, ListingSetting } from "./listing.enums";
 export { Listing } from "./listing.types";
 export { ListingService, type ListingTerms } from "./listing.service";
+export { OpenReferralService } from "./openreferral.service";
+export { openReferralRouter } from "./openreferral.http";
+/** The one condition that shows a listing to others (its provider verified): every path offering listings uses it. */
+export { deactivateUnregisteredListings, listedSql } from "./listing.queries";
 export type { CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 export { createListingLoaders, type ListingLoaders } from "./listing.loaders";
 export type { Context as ListingsContext, ListingsServices } from "./context";
@@ -23,7 +27,7 @@ export const listingsModule = {
   nodes: {
     Listing: async (id, { viewer, services, loaders }) => {
       const listing = isUuid(id) ? await loaders.listingById.load(id) : null;
-      return listing && services.listings.isVisibleTo(viewer, listing) ? listing : null;
+      return listing && (await services.listings.isVisibleTo(viewer, listing, (key) => loaders.providerById.load(key))) ? listing : null;
     },
   } satisfies Record<string, NodeFetcher<Context>>,
 };

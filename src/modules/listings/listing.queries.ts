@@ -4,6 +4,7 @@
  * provider names and price comparisons costs one round trip. Orders are keysets; the partial
  * indexes of the migrations cover active listings only.
  */
+import type { EntityManager } from "typeorm";
 import { badUserInput } from "../../shared/errors";
 import { afterCursor, cursorIn, decodeCursor, type CursorValue, type KeyColumn, type Keyset } from "../../shared/pagination";
 import { councilRateLateral, minimumPriceLateral, savingBasisPointsSql } from "../pricing";
@@ -60,12 +61,26 @@ class Conditions {
   }
 }
 
+/**
+ * SQL: the provider of listing `l` is verified, so the listing may be shown to every viewer. The one
+ * condition for every path that offers listings to others: the search, node and id lookups,
+ * booking, quoting, the package planner, the Open Referral feed, the price distribution. Its
+ * TypeScript twin is the providers module's `showsListingsOf`. `provider`: the alias of the listing's
+ * provider when the statement joins it already (else a semi-join of its own); `ownProvider`: a
+ * parameter naming the viewer's provider, whose members see their own listings throughout.
+ */
+export function listedSql(l: string, { provider, ownProvider }: { provider?: string; ownProvider?: string } = {}): string {
+  const verified = provider ? `${provider}.verified` : `EXISTS (SELECT 1 FROM providers listed_p WHERE listed_p.id = ${l}.provider_id AND listed_p.verified)`;
+  return ownProvider ? `(${verified} OR ${l}.provider_id = ${ownProvider}::uuid)` : verified;
+}
+
 /** Full-text expression: must match the expression of idx_listings_search exactly. */
 const SEARCH_DOCUMENT = "to_tsvector('english'::regconfig, (l.title::text || ' ' || l.description))";
 
-function filterConditions(filter: ListingSearch): Conditions {
+function filterConditions(filter: ListingSearch, ownProviderId: string | null): Conditions {
   const c = new Conditions();
   c.add("l.active");
+  c.add(listedSql("l", { provider: "p", ownProvider: ownProviderId ? c.param(ownProviderId) : undefined }));
   // One category as an equality, so that idx_listings_active_category_price also gives the order.
   if (filter.categoryCodes?.length === 1) c.add(`l.category_code = ${c.param(filter.categoryCodes[0])}`);
   else if (filter.categoryCodes?.length) c.add(`l.category_code = ANY(${c.param(filter.categoryCodes)}::varchar[])`);
@@ -102,9 +117,10 @@ export function searchStatement(
   after: string | null | undefined,
   on: string,
   comparing: boolean,
+  ownProviderId: string | null = null,
 ): SearchStatement {
   const spec = ORDERS[order];
-  const c = filterConditions(filter);
+  const c = filterConditions(filter, ownProviderId);
   if (order === ListingOrder.SAVING_DESC && !(comparing && filter.fundingBodyCode)) {
     throw badUserInput("SAVING_DESC compares with a funding body's rates: give filter.fundingBodyCode.", "orderBy");
   }
@@ -137,13 +153,13 @@ function afterSaving(values: CursorValue[], c: Conditions): string {
   return `(${SAVING_BP} < ${savingParam} OR (${SAVING_BP} = ${savingParam} AND l.id < ${idParam}) OR ${SAVING_BP} IS NULL)`;
 }
 
-export function countStatement(filter: ListingSearch): SearchStatement {
-  const c = filterConditions(filter);
+export function countStatement(filter: ListingSearch, ownProviderId: string | null = null): SearchStatement {
+  const c = filterConditions(filter, ownProviderId);
   return { sql: `SELECT count(*)::int AS count FROM listings l JOIN providers p ON p.id = l.provider_id ${c.where}`, params: c.params };
 }
 
 /**
- * The package planner's candidates: active listings that could meet each need (category, unit or
+ * The package planner's candidates: active listings of verified providers that could meet each need (category, unit or
  * visits pro rata for an hourly need, days, hours, the client's area, rating, the setting where
  * the client lives: rule 11), with the funding
  * body's rate per unit on the day; one statement for all needs, each need's cheapest first.
@@ -167,7 +183,7 @@ export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea)
        AND (l.unit = n.unit OR (n.unit = 'HOUR' AND l.unit = 'VISIT' AND l.visit_minutes IS NOT NULL))
        AND l.available_days @> n.days
        AND l.available_from <= coalesce(n.from_time, '24:00') AND l.available_to >= coalesce(n.to_time, '00:00')
-     JOIN providers p ON p.id = l.provider_id
+     JOIN providers p ON p.id = l.provider_id AND ${listedSql("l", { provider: "p" })}
        AND (p.service_areas @> ARRAY[$2]::varchar[] OR p.postcode_districts @> ARRAY[$3]::varchar[] OR l.setting = 'REMOTE')
        AND (n.min_rating IS NULL OR p.cqc_rating >= n.min_rating)
        AND ${settingMatchesSql("l", "p", "$5::uuid")}
@@ -210,4 +226,20 @@ export function candidateOf(row: CandidateRow): ListingCandidate {
     availableTo: row.available_to,
     referencePence: row.reference_pence,
   };
+}
+
+/**
+ * Withdraws the active listings in CQC-regulated categories of providers whose CQC location the
+ * register now lists as dormant or deregistered (the register import asks, in its transaction).
+ */
+export async function deactivateUnregisteredListings(tx: EntityManager, now: Date): Promise<{ listingId: string; providerId: string }[]> {
+  const [rows]: [{ id: string; provider_id: string }[], number] = await tx.query(
+    `UPDATE listings l SET active = false, updated_at = $1
+     FROM providers p, service_categories c, cqc_locations cl
+     WHERE p.id = l.provider_id AND c.code = l.category_code AND cl.location_id = p.cqc_location_id
+       AND l.active AND c.regulated AND cl.status <> 'REGISTERED'
+     RETURNING l.id, l.provider_id`,
+    [now],
+  );
+  return rows.map((r) => ({ listingId: r.id, providerId: r.provider_id }));
 }

@@ -8,7 +8,7 @@ import { selects } from "../../shared/selection";
 import { Connection, PageArgs } from "../../shared/pagination";
 import { londonDate, LocalDate } from "../../shared/time";
 import { comparePrice, PriceComparison, type ComparisonKey } from "../pricing";
-import { Provider, type ProviderView } from "../providers";
+import { Provider, showsListingsOf, type ProviderView } from "../providers";
 import { ServiceCategory, type ServiceCategoryView } from "../reference";
 import type { CreateListingCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
@@ -24,7 +24,7 @@ export class ListingCatalogueResolver {
   async listing(@Arg("id", () => ID) id: string, @Ctx() { viewer, services, loaders }: Context): Promise<ListingEntity | null> {
     const key = uuidOf(id, "Listing");
     const listing = key ? await loaders.listingById.load(key) : null;
-    return listing && services.listings.isVisibleTo(viewer, listing) ? listing : null;
+    return listing && (await services.listings.isVisibleTo(viewer, listing, (id) => loaders.providerById.load(id))) ? listing : null;
   }
 
   @Query(() => ListingConnection, { description: "Search the catalogue of active listings." })
@@ -32,13 +32,13 @@ export class ListingCatalogueResolver {
     @Arg("filter", () => ListingFilter, { nullable: true }) filter: ListingFilter | null,
     @Arg("orderBy", () => ListingOrder, { defaultValue: ListingOrder.PRICE_ASC }) orderBy: ListingOrder,
     @Args() page: PageArgs,
-    @Ctx() { services, loaders }: Context,
+    @Ctx() { viewer, services, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<ListingEntity>> {
     const today = londonDate(services.clock.now());
     // Rates are read in the same statement, but only when the query compares prices.
     const comparing = selects(info, ["nodes", "priceComparison"], ["edges", "node", "priceComparison"]);
-    const { listings, providers, rates } = await services.listings.search(filter, orderBy, page, today, comparing);
+    const { listings, providers, rates } = await services.listings.search(filter, orderBy, page, today, comparing, viewer?.providerId ?? null);
     for (const provider of providers) loaders.providerById.prime(provider.id, provider);
     for (const [listing, rate] of rates ?? []) {
       const comparedIn = { fundingBodyCode: filter!.fundingBodyCode!, on: today };
@@ -134,6 +134,10 @@ export class ProviderListingsField {
     @Ctx() { viewer, services, loaders }: Context,
   ) {
     const inactiveToo = includeInactive && viewer !== null && services.providers.canEdit(viewer, provider.id);
+    // A provider not yet verified shows its listings to its own members (and admins) only.
+    if (!inactiveToo && !showsListingsOf(viewer, provider) && !(viewer && services.providers.canEdit(viewer, provider.id))) {
+      return new Connection<ListingEntity>([], first, providerListingCursor, () => Promise.resolve(0));
+    }
     const rows = await loaders.listingsOfProvider({ first, after: after ?? null, includeInactive: inactiveToo }).load(provider.id);
     return new Connection(rows, first, providerListingCursor, () => loaders.listingCountOfProvider(inactiveToo).load(provider.id));
   }

@@ -44,9 +44,25 @@ export function checkListingTerms(terms: DraftTerms): UserErrorData[] {
   return errors;
 }
 
-/** Health and Social Care Act 2008: a regulated activity needs a provider registered with the CQC. */
-export function checkRegulation(category: { regulated: boolean; name: string }, provider: { cqcLocationId: string | null }): UserErrorData[] {
-  if (!category.regulated || provider.cqcLocationId) return [];
+/**
+ * Health and Social Care Act 2008: a regulated activity needs a provider registered with the CQC:
+ * its CQC location active (registered, not dormant) in the register imported (`registered`).
+ */
+export function checkRegulation(
+  category: { regulated: boolean; name: string },
+  provider: { cqcLocationId: string | null },
+  registered: boolean,
+): UserErrorData[] {
+  if (!category.regulated || (provider.cqcLocationId && registered)) return [];
+  if (provider.cqcLocationId) {
+    return [
+      {
+        code: UserErrorCode.CQC_REGISTRATION_REQUIRED,
+        message: `${category.name} is regulated by the Care Quality Commission, and CQC location ${provider.cqcLocationId} is not active in the CQC register: check the location ID (updateProvider), or ask an administrator to import the current register.`,
+        field: ["categoryCode"],
+      },
+    ];
+  }
   return [
     {
       code: UserErrorCode.CQC_REGISTRATION_REQUIRED,

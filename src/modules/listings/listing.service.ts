@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager, type Repository } from "typeorm";
+import { type DataSource, type EntityManager, type Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { hydrator, insertRows, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
@@ -7,13 +7,22 @@ import { Connection, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
 import type { EventService } from "../events";
 import type { RatesFor, ReferenceBasis, ReferenceRateView } from "../pricing";
-import type { ProviderService, ProviderView } from "../providers";
+import { showsListingsOf, type CqcRegisterService, type ProviderService, type ProviderView } from "../providers";
 import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
 import type { CandidateArea, CandidateNeed, CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
 import { ListingEntity } from "./listing.entity";
 import { ListingOrder, type ListingSetting } from "./listing.enums";
 import type { ListingCandidate } from "./listing.models";
-import { candidateOf, candidatesStatement, countStatement, cursorOf, searchStatement, type CandidateRow } from "./listing.queries";
+import {
+  candidateOf,
+  candidatesStatement,
+  countStatement,
+  cursorOf,
+  deactivateUnregisteredListings,
+  listedSql,
+  searchStatement,
+  type CandidateRow,
+} from "./listing.queries";
 import { checkListingTerms, checkRegulation } from "./listing.rules";
 
 const ALL_DAYS = Object.values(Weekday);
@@ -58,6 +67,7 @@ export class ListingService {
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
     private readonly providers: ProviderService,
+    private readonly cqcRegister: CqcRegisterService,
     private readonly events: EventService,
     private readonly clock: Clock,
   ) {
@@ -72,14 +82,23 @@ export class ListingService {
     this.toRate = hydrator(rateMetadata, "r");
   }
 
-  /** Active listings are public; withdrawn ones are visible to their own provider only. */
-  isVisibleTo(viewer: Viewer | null, listing: ListingEntity): boolean {
-    return listing.active || (viewer !== null && this.providers.canEdit(viewer, listing.providerId));
+  /**
+   * Active listings of verified providers are public; withdrawn ones, and those of a provider not
+   * yet verified, are visible to their own provider (and admins) only. `providerOf`: the listing's
+   * provider (a loader).
+   */
+  async isVisibleTo(viewer: Viewer | null, listing: ListingEntity, providerOf: (id: string) => Promise<ProviderView | null>): Promise<boolean> {
+    if (viewer !== null && this.providers.canEdit(viewer, listing.providerId)) return true;
+    const provider = await providerOf(listing.providerId);
+    return listing.active && provider !== null && showsListingsOf(viewer, provider);
   }
 
-  /** A listing's terms by id, read through `tx` (for other modules: booking, quoting or packaging it). */
+  /**
+   * A listing's terms by id, read through `tx` (for other modules: booking, quoting or packaging
+   * it); null for a listing of a provider not verified (listedSql), as if it did not exist.
+   */
   forBooking(tx: EntityManager, id: string): Promise<ListingTerms | null> {
-    return tx.findOneBy(ListingEntity, { id });
+    return tx.createQueryBuilder(ListingEntity, "l").where("l.id = :id", { id }).andWhere(listedSql("l")).getOne();
   }
 
   /**
@@ -95,9 +114,15 @@ export class ListingService {
     await tx.query(sql, [[...new Set(ids)]]);
   }
 
-  /** The terms of several listings by id (those that exist). */
+  /** The terms of several listings by id (those that exist, of verified providers: listedSql). */
   async termsOf(tx: EntityManager, ids: string[]): Promise<Map<string, ListingTerms>> {
-    const listings = ids.length ? await tx.findBy(ListingEntity, { id: In(ids) }) : [];
+    const listings = ids.length
+      ? await tx
+          .createQueryBuilder(ListingEntity, "l")
+          .where("l.id = ANY(:ids)", { ids: [...new Set(ids)] })
+          .andWhere(listedSql("l"))
+          .getMany()
+      : [];
     return new Map(listings.map((l) => [l.id, l]));
   }
 
@@ -147,6 +172,14 @@ export class ListingService {
     return this.changeOwn(viewer, command.listingId, (listing) => ({ ...listing, active: command.active }));
   }
 
+  /**
+   * Withdraws the active listings in CQC-regulated categories of providers whose CQC location the
+   * register now lists as dormant or deregistered (the register import asks, in its transaction).
+   */
+  deactivateUnregistered(tx: EntityManager): Promise<{ listingId: string; providerId: string }[]> {
+    return deactivateUnregisteredListings(tx, this.clock.now());
+  }
+
   /** Active listings of a provider in CQC-regulated categories. */
   countActiveRegulated(tx: EntityManager, providerId: string): Promise<number> {
     return tx
@@ -166,9 +199,10 @@ export class ListingService {
     { first, after }: PageRequest,
     on: string,
     compare: boolean,
+    ownProviderId: string | null = null,
   ): Promise<SearchResult> {
     const comparing = Boolean(filter?.fundingBodyCode) && (compare || order === ListingOrder.SAVING_DESC);
-    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing);
+    const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing, ownProviderId);
     const rows = await preparedQuery(this.db, sql, params);
     const listings = rows.map(this.toListing);
     const rates = comparing ? new Map<ListingEntity, RatesFor>() : null;
@@ -182,7 +216,7 @@ export class ListingService {
       savings.set(listings[i], row.saving_bp === null ? null : Number(row.saving_bp));
     });
     const count = async () => {
-      const counted = countStatement(filter ?? {});
+      const counted = countStatement(filter ?? {}, ownProviderId);
       const [{ count }] = await preparedQuery<{ count: number }>(this.db, counted.sql, counted.params);
       return count;
     };
@@ -225,7 +259,7 @@ export class ListingService {
     const category = await this.reference.findCategory(listing.categoryCode, tx);
     if (!category) return notFound(`Category ${listing.categoryCode}`, ["categoryCode"]);
     const errors = checkListingTerms(listing);
-    if (listing.active) errors.push(...checkRegulation(category, provider));
+    if (listing.active) errors.push(...checkRegulation(category, provider, await this.cqcRegister.isActive(tx, provider.cqcLocationId)));
     return errors.length ? failAll(errors) : ok(category);
   }
 }

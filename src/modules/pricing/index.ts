@@ -12,6 +12,8 @@ export type { ReferenceRateView } from "./pricing.models";
 export * from "./pricing.enums";
 export { ReferenceRate, PriceComparison } from "./reference-rate.types";
 export { ReferenceRateService, type ImportSummary, type ReferenceRateRecord } from "./reference-rate.service";
+/** RFC 4180 CSV, lines numbered from 1 (also the CQC register import). */
+export { parseCsv } from "./reference-rate.rules";
 export type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
 export {

@@ -16,3 +16,21 @@ export enum CqcRating {
   GOOD = "GOOD",
   OUTSTANDING = "OUTSTANDING",
 }
+
+/** What was checked before a provider was verified. */
+export enum VerificationCheck {
+  CQC_REGISTER = "CQC_REGISTER",
+  DBS = "DBS",
+  INSURANCE = "INSURANCE",
+  IDENTITY = "IDENTITY",
+}
+
+/** A CQC location's standing in the last register imported. */
+export enum CqcLocationStatus {
+  /** Registered and not dormant: may carry on regulated activities. */
+  REGISTERED = "REGISTERED",
+  /** Registered but marked dormant (not currently providing care). */
+  DORMANT = "DORMANT",
+  /** In an earlier import, not in the latest: no longer registered. */
+  DEREGISTERED = "DEREGISTERED",
+}

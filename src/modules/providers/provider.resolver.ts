@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
-import { PUBLIC, Role, signedIn } from "../../shared/auth";
+import { PUBLIC, Role, SIGNED_IN, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
@@ -33,7 +33,11 @@ export class ProviderCatalogueResolver {
 @Authorized()
 @Resolver()
 export class ProviderMutations {
-  @Mutation(() => RegisterProviderPayload, { description: "Creates a provider and makes the signed-in user its member." })
+  @Authorized(SIGNED_IN)
+  @Mutation(() => RegisterProviderPayload, {
+    description:
+      "Creates an unverified provider and makes the signed-in person its member (a newcomer's user is created with it). A repeat with the same name returns the same provider.",
+  })
   async registerProvider(@Arg("input") input: RegisterProviderInput, @Ctx() { viewer, services }: Context) {
     return toInputPayload("provider", await services.providers.register(signedIn(viewer), registrationOf(input)));
   }
@@ -47,9 +51,13 @@ export class ProviderMutations {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => SetProviderVerifiedPayload, { description: "Records that an administrator has checked the provider." })
-  async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { services }: Context) {
-    return toInputPayload("provider", await services.providers.setVerified({ providerId: uuidOf(input.providerId, "Provider"), verified: input.verified }));
+  @Mutation(() => SetProviderVerifiedPayload, {
+    description:
+      "Marks a provider verified (prefer verifyProvider, which records the checks made), or withdraws its verification: its listings leave others' searches.",
+  })
+  async setProviderVerified(@Arg("input") input: SetProviderVerifiedInput, @Ctx() { viewer, services }: Context) {
+    const command = { providerId: uuidOf(input.providerId, "Provider"), verified: input.verified };
+    return toInputPayload("provider", await services.providers.setVerified(signedIn(viewer), command));
   }
 }
 

@@ -1,4 +1,5 @@
 /** Checks on provider details. Pure: no I/O. */
+import { Role, type Viewer } from "../../shared/auth";
 import { UserErrorCode, type UserErrorData } from "../../shared/errors";
 import { type CqcRating, ProviderKind } from "./provider.enums";
 
@@ -58,4 +59,18 @@ export function checkProviderDetails(details: ProviderDetails): UserErrorData[] 
     }
   });
   return errors;
+}
+
+/** Admins verify every provider; a commissioner, the providers serving their funding body's area. */
+export function mayVerify(viewer: Viewer, provider: { serviceAreas: string[] }): boolean {
+  if (viewer.roles.has(Role.ADMIN)) return true;
+  return viewer.roles.has(Role.COMMISSIONER) && viewer.fundingBodyCode !== null && provider.serviceAreas.includes(viewer.fundingBodyCode);
+}
+
+/**
+ * May `viewer` see the listings of `provider`? Everyone, once it is verified; before, its own members
+ * only. The TypeScript twin of the listings module's `listedSql` (one rule, two languages).
+ */
+export function showsListingsOf(viewer: Viewer | null, provider: { id: string; verified: boolean }): boolean {
+  return provider.verified || (viewer !== null && viewer.providerId === provider.id);
 }

@@ -8,6 +8,7 @@ import type { Clock } from "../../shared/time";
 import { PROVIDER_CONFLICT_MESSAGE, rolesBarredFromProviders, type UserService } from "../auth";
 import type { ReferenceService } from "../reference";
 import type { ProviderSearch, RegisterProviderCommand, SetProviderVerifiedCommand, UpdateProviderCommand } from "./provider.commands";
+import { ProviderVerificationEntity } from "./provider-verification.entity";
 import { ProviderEntity } from "./provider.entity";
 import type { CqcRating, ProviderKind } from "./provider.enums";
 import { checkProviderDetails, normalisePostcodeDistrict } from "./provider.rules";
@@ -70,11 +71,14 @@ export class ProviderService {
     return new Set(found.map((p) => p.id));
   }
 
+  /**
+   * Creates a provider, unverified, and makes the viewer its member; a newcomer's user is created in
+   * the same transaction. Idempotent: a repeat by the member of a provider of the same name (a retry
+   * after a lost answer, or a double submit racing the first) returns that provider.
+   */
   async register(viewer: Viewer, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
     if (rolesBarredFromProviders(viewer.roles).length > 0) return fail(UserErrorCode.NOT_PERMITTED, PROVIDER_CONFLICT_MESSAGE);
-    if (viewer.providerId) {
-      return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
-    }
+    if (viewer.providerId) return this.registered(viewer.providerId, command);
     const now = this.clock.now();
     const provider = this.providers.create({
       id: newId(),
@@ -92,15 +96,39 @@ export class ProviderService {
     const errors = await this.check(provider);
     if (errors.length > 0) return failAll(errors);
 
-    return this.saving(() =>
-      transactionResult(this.db, async (tx) => {
-        await insertRows(tx, ProviderEntity, [provider]);
-        if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) {
-          return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
-        }
-        return ok(provider);
-      }),
-    );
+    try {
+      return await this.saving(() =>
+        transactionResult(this.db, async (tx) => {
+          if (viewer.newcomer) {
+            // A repeat that raced the first: their user exists now.
+            const existing = await this.users.bySubject(tx, viewer.newcomer.subject);
+            if (existing) return this.registered(existing.providerId, command);
+            const user = await this.users.createNewcomer(tx, viewer);
+            if (!user.ok) {
+              const raced = await this.users.bySubject(tx, viewer.newcomer.subject);
+              return raced ? this.registered(raced.providerId, command) : user;
+            }
+          }
+          await insertRows(tx, ProviderEntity, [provider]);
+          if (!(await this.users.joinProvider(tx, viewer.userId, provider.id))) return this.registered(null, command);
+          return ok(provider);
+        }),
+      );
+    } catch (error) {
+      // A double submit by a newcomer: the other request created their user first.
+      if (viewer.newcomer && isViolation(error, PgCode.UNIQUE_VIOLATION)) {
+        const user = await this.users.bySubject(this.db.manager, viewer.newcomer.subject);
+        if (user) return this.registered(user.providerId, command);
+      }
+      throw error;
+    }
+  }
+
+  /** The answer to registering again: the provider of the same name, or ALREADY_PROVIDER_MEMBER. */
+  private async registered(providerId: string | null, command: RegisterProviderCommand): Promise<Result<ProviderEntity>> {
+    const existing = providerId ? await this.providers.findOneBy({ id: providerId }) : null;
+    if (existing && existing.name.toLowerCase() === command.name.trim().toLowerCase()) return ok(existing);
+    return fail(UserErrorCode.ALREADY_PROVIDER_MEMBER, "You already belong to a provider; ask an administrator to register another.");
   }
 
   async update(viewer: Viewer, command: UpdateProviderCommand): Promise<Result<ProviderEntity>> {
@@ -127,14 +155,27 @@ export class ProviderService {
     );
   }
 
-  async setVerified(command: SetProviderVerifiedCommand): Promise<Result<ProviderEntity>> {
+  /**
+   * Marks a provider verified (recorded as a verification with no checks stated) or withdraws its
+   * verification (its listings leave others' searches). Superseded by verifyProvider for the former.
+   */
+  async setVerified(viewer: Viewer, command: SetProviderVerifiedCommand): Promise<Result<ProviderEntity>> {
     const id = command.providerId;
-    const provider = id ? await this.providers.findOneBy({ id }) : null;
-    if (!provider) return notFound("The provider", ["providerId"]);
-    provider.verified = command.verified;
-    provider.updatedAt = this.clock.now();
-    await this.providers.save(provider);
-    return ok(provider);
+    if (!id) return notFound("The provider", ["providerId"]);
+    return transactionResult(this.db, async (tx) => {
+      const provider = await tx.findOne(ProviderEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!provider) return notFound("The provider", ["providerId"]);
+      const now = this.clock.now();
+      if (command.verified && !provider.verified) {
+        await insertRows(tx, ProviderVerificationEntity, [
+          { id: newId(), providerId: id, verifiedAt: now, verifiedByUserId: viewer.userId, checks: [], note: "Marked verified with setProviderVerified." },
+        ]);
+      }
+      provider.verified = command.verified;
+      provider.updatedAt = now;
+      await tx.update(ProviderEntity, { id }, { verified: command.verified, updatedAt: now });
+      return ok(provider);
+    });
   }
 
   /** Locks the provider row for the rest of `tx` against changes to its registration. */

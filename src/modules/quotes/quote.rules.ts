@@ -2,6 +2,7 @@
 import { Role, type Viewer } from "../../shared/auth";
 import type { ClientColumns, RowScope } from "../budgets";
 import { formatPounds } from "../../shared/money";
+import { listedSql } from "../listings";
 import { QuoteStatus } from "./quote.enums";
 
 /** A submitted quote past its validUntil reads as EXPIRED; nothing needs to run at expiry. */
@@ -11,7 +12,7 @@ export function effectiveStatus(quote: { status: QuoteStatus; validUntil: Date }
 
 /**
  * SQL: may provider :providerId see quote request `r`? Named providers, providers serving the
- * client's area with an active listing in the category (while the request is open), and any
+ * client's area with an active listing in the category, once verified (while the request is open), and any
  * provider that has quoted on it.
  */
 export const PROVIDER_SEES_REQUEST = `(
@@ -19,7 +20,7 @@ export const PROVIDER_SEES_REQUEST = `(
     r.named_provider_ids @> ARRAY[:providerId]::uuid[]
     OR (EXISTS (SELECT 1 FROM providers p WHERE p.id = :providerId
                  AND (p.service_areas @> ARRAY[r.funding_body_code]::varchar[] OR p.postcode_districts @> ARRAY[r.postcode_district]::varchar[]))
-        AND EXISTS (SELECT 1 FROM listings l WHERE l.provider_id = :providerId AND l.active AND l.category_code = r.category_code))))
+        AND EXISTS (SELECT 1 FROM listings l WHERE l.provider_id = :providerId AND l.active AND l.category_code = r.category_code AND ${listedSql("l")}))))
   OR EXISTS (SELECT 1 FROM quotes q WHERE q.request_id = r.id AND q.provider_id = :providerId))`;
 
 /** Where a quote request row `r` names its client, for the one client-visibility policy (restrictToActFor). */

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock } from "../../shared/time";
+import { listedSql } from "../listings";
 import {
   belowMinimumSql,
   bookingBelowMinimumSql,
@@ -112,7 +113,7 @@ export class ReportService {
          FROM listings l JOIN providers p ON p.id = l.provider_id
          LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "$3::date")} cr ON true
          LEFT JOIN LATERAL ${minimumPriceLateral("l", "$3::date")} mp ON true
-         WHERE l.active AND l.category_code = $2 AND (p.service_areas @> ARRAY[$1]::varchar[] OR l.setting = 'REMOTE')
+         WHERE l.active AND l.category_code = $2 AND (p.service_areas @> ARRAY[$1]::varchar[] OR l.setting = 'REMOTE') AND ${listedSql("l", { provider: "p" })}
          UNION ALL
          -- a booking is judged by its visits, each on its own day, as the efficiency report judges it
          SELECT 'bookings', b.unit_price_pence, cr.pence, ${bookingBelowMinimumSql("b")}

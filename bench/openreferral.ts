@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:openreferral`: the Open Referral feed's latency over a large catalogue. Seeds the
+ * demo generator's catalogue at benchmark size (5,016 providers, 50,160 listings; OPENREFERRAL_ROUNDS
+ * scales it) into a separate database, then asks `GET /openreferral/services` for pages spread over
+ * the whole list (first, middle, last; per_page 50 and 500; with a taxonomy term and a postcode),
+ * one request at a time, and prints p50/p99 per kind of request. DATABASE_URL picks the server
+ * (its `openreferral_bench` database is replaced).
+ */
+import "reflect-metadata";
+import type { AddressInfo } from "node:net";
+import { createApp } from "../src/app";
+import { loadConfig } from "../src/config";
+import { generateCatalogue } from "../src/demo/catalogue";
+import { insertCatalogue } from "../src/demo/demo-data";
+import { termIdOf } from "../src/modules/listings/openreferral.rules";
+import { createDataSource } from "../ormconfig";
+import { runMigrations } from "../src/shared/db";
+import { databaseUrl } from "../src/shared/embedded-postgres";
+
+const ROUNDS = Number(process.env.OPENREFERRAL_ROUNDS ?? 114);
+const REQUESTS = Number(process.env.OPENREFERRAL_REQUESTS ?? 200);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const server = process.env.DATABASE_URL;
+  if (!server) throw new Error("Set DATABASE_URL to a PostgreSQL server (its openreferral_bench database is replaced).");
+  const admin = createDataSource({ url: server, poolSize: 1 });
+  await admin.initialize();
+  await admin.query("DROP DATABASE IF EXISTS openreferral_bench WITH (FORCE)");
+  await admin.query("CREATE DATABASE openreferral_bench");
+  await admin.destroy();
+  const url = databaseUrl(server, "openreferral_bench");
+  const db = createDataSource({ url, poolSize: 2 });
+  await db.initialize();
+  await runMigrations(db);
+  const catalogue = generateCatalogue({ rounds: ROUNDS, listingsPerProvider: 10, seed: 7 });
+  await db.transaction((tx) => insertCatalogue(tx, catalogue));
+  await db.query("VACUUM ANALYZE");
+  await db.destroy();
+
+  const app = await createApp(
+    loadConfig({
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      DEMO_DATA: "false",
+      LOG_LEVEL: "silent",
+    }),
+    { databaseUrl: url },
+  );
+  await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/openreferral/services`;
+  const first = (await (await fetch(`${base}?per_page=50`)).json()) as { total_items: number; total_pages: number };
+  console.log(`${catalogue.listings.length} listings, ${first.total_items} in the feed (${first.total_pages} pages of 50)`);
+  const kinds: Record<string, (i: number) => string> = {
+    "page spread over the list, per_page=50": (i) => `?per_page=50&page=${1 + ((i * 7919) % first.total_pages)}`,
+    "last page, per_page=50": () => `?per_page=50&page=${first.total_pages}`,
+    "page spread, per_page=500": (i) => `?per_page=500&page=${1 + ((i * 31) % Math.ceil(first.total_items / 500))}`,
+    "taxonomy term and postcode": (i) => `?taxonomy_term_id=${termIdOf("DOMESTIC")}&postcode=SW19&page=${1 + (i % 5)}`,
+  };
+  for (const [kind, query] of Object.entries(kinds)) {
+    const times: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const started = performance.now();
+      const response = await fetch(`${base}${query(i)}`);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${kind}: HTTP ${response.status}`);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`${kind.padEnd(42)} p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (${REQUESTS} requests)`);
+  }
+  await app.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+/**
+ * The Open Referral UK feed, validated against the ORUK JSON schemas (test/fixtures/oruk) with ajv:
+ * awkward values (no description, VISIT units, remote listings, Welsh names, emoji), only active
+ * listings of verified providers, ORUK's query parameters, caching headers, one statement per page.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { loadDemoData } from "../../src/demo/demo-data";
+import { ListingSetting } from "../../src/modules/listings";
+import { termIdOf } from "../../src/modules/listings/openreferral.rules";
+import { Unit } from "../../src/modules/reference";
+import { useApi } from "../support/api";
+import { aListing, aProvider } from "../support/factories";
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addFormat("csv", true);
+const read = (file: string) => JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "oruk", file), "utf8")) as object;
+// The uncompiled schemas name each other by file name.
+for (const file of ["taxonomy.json", "taxonomy_term.json"]) ajv.addSchema(read(file), file);
+const schema = (file: string): ValidateFunction => ajv.getSchema(file) ?? ajv.compile(read(file));
+const SERVICE = schema("service.json");
+const SERVICE_LIST = schema("service_list.json");
+const SERVICE_AT_LOCATION_LIST = schema("service_at_location_list.json");
+const TAXONOMY = schema("taxonomy.json");
+const TAXONOMY_TERM = schema("taxonomy_term.json");
+const PAGE_KEYS = ["contents", "empty", "first_page", "last_page", "page_number", "size", "total_items", "total_pages"];
+
+function errorsOf(validate: ValidateFunction, value: unknown): string[] {
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+interface Page<T> {
+  total_items: number;
+  total_pages: number;
+  page_number: number;
+  size: number;
+  contents: T[];
+}
+
+describe("the Open Referral UK feed", () => {
+  const api = useApi();
+  let url: string;
+  let server: Server;
+  beforeAll(async () => {
+    server = createServer(api.app.express);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openreferral`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const get = async <T>(route: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${url}${route}`, { headers });
+    return { status: response.status, headers: response.headers, body: response.status === 304 ? null : ((await response.json()) as T) };
+  };
+
+  /** Every page of a list, each page's items validated. */
+  async function validateAll(route: string, validate: ValidateFunction, perPage = 100): Promise<{ ids: string[]; errors: string[] }> {
+    const ids: string[] = [];
+    const errors: string[] = [];
+    for (let page = 1; ; page++) {
+      const { body } = await get<Page<{ id: string }>>(`${route}${route.includes("?") ? "&" : "?"}page=${page}&per_page=${perPage}`);
+      expect(Object.keys(body!).sort()).toEqual(PAGE_KEYS);
+      for (const item of body!.contents) errors.push(...errorsOf(validate, item).map((e) => `${item.id}${e}`));
+      ids.push(...body!.contents.map((c) => c.id));
+      if (page >= body!.total_pages) return { ids, errors };
+    }
+  }
+
+  async function awkwardCatalogue() {
+    const welsh = await aProvider(api.db, {
+      name: "Gofal Cartref Caerdydd 🌼",
+      description: "",
+      serviceAreas: ["E09000024"],
+      postcodeDistricts: ["SW19", "CR4"],
+    });
+    const unverified = await aProvider(api.db, { verified: false });
+    const listings = [
+      await aListing(api.db, welsh, { title: "Ymweliad gofal 💙", description: "", unit: Unit.VISIT, visitMinutes: 45, categoryCode: "PERSONAL_CARE" }),
+      await aListing(api.db, welsh, {
+        title: "Online befriending",
+        setting: ListingSetting.REMOTE,
+        categoryCode: "SOCIAL_LEISURE",
+        unit: Unit.SESSION,
+        visitMinutes: 60,
+      }),
+      await aListing(api.db, welsh, {
+        title: "Gardening",
+        categoryCode: "GARDENING",
+        availableDays: ["SA", "SU"] as never,
+        availableFrom: "09:00",
+        availableTo: "24:00",
+      }),
+    ];
+    const inactive = await aListing(api.db, welsh, { active: false });
+    const hidden = await aListing(api.db, unverified, { title: "Hidden" });
+    return { welsh, listings, inactive, hidden };
+  }
+
+  it("answers every endpoint valid against the ORUK schemas, with only active listings of verified providers", async () => {
+    const { listings, inactive, hidden } = await awkwardCatalogue();
+    const root = await get<Record<string, string>>("/");
+    expect(root.body).toMatchObject({ version: "3.0", profile: "https://github.com/openreferral/uk-profile" });
+
+    const services = await validateAll("/services", SERVICE_LIST);
+    expect(services.errors).toEqual([]);
+    expect(services.ids.sort()).toEqual(listings.map((l) => l.id).sort());
+    for (const listing of listings) {
+      const { body } = await get(`/services/${listing.id}`);
+      expect(errorsOf(SERVICE, body)).toEqual([]);
+    }
+    const visit = (
+      await get<{ cost_options: { amount: number; amount_description: string }[]; schedules: { byday: string; closes_at: string }[] }>(
+        `/services/${listings[0].id}`,
+      )
+    ).body!;
+    expect(visit.cost_options[0]).toMatchObject({ amount: listings[0].pricePence / 100, amount_description: "per 45-minute visit, standard rate" });
+    const weekend = (await get<{ schedules: { byday: string; opens_at: string; closes_at: string; freq: string }[] }>(`/services/${listings[2].id}`)).body!;
+    expect(weekend.schedules[0]).toMatchObject({ freq: "WEEKLY", byday: "SA,SU", opens_at: "09:00", closes_at: "23:59" });
+    for (const id of [inactive.id, hidden.id, "not-a-uuid"]) expect((await get(`/services/${id}`)).status).toBe(404);
+
+    expect((await validateAll("/service_at_locations", SERVICE_AT_LOCATION_LIST)).errors).toEqual([]);
+    expect((await validateAll("/taxonomies", TAXONOMY)).errors).toEqual([]);
+    const terms = await validateAll("/taxonomy_terms", TAXONOMY_TERM);
+    expect(terms.errors).toEqual([]);
+    expect(terms.ids).toContain(termIdOf("GARDENING"));
+  });
+
+  it("takes ORUK's query parameters", async () => {
+    const { listings } = await awkwardCatalogue();
+    const ids = async (query: string) => (await get<Page<{ id: string }>>(`/services?${query}`)).body!.contents.map((c) => c.id);
+    expect(await ids(`taxonomy_term_id=${termIdOf("GARDENING")}`)).toEqual([listings[2].id]);
+    expect(await ids("text=befriending")).toEqual([listings[1].id]);
+    expect((await ids("postcode=LE1%201AA")).sort()).toEqual([listings[1].id]);
+    expect((await ids("postcode=CR4 2JA")).length).toBe(3);
+    const second = (await get<Page<{ id: string }>>("/services?per_page=2&page=2")).body!;
+    expect(second).toMatchObject({ total_items: 3, total_pages: 2, page_number: 2, size: 1, first_page: false, last_page: true });
+    const beyond = (await get<Page<{ id: string }>>("/services?per_page=2&page=9")).body!;
+    expect(beyond).toMatchObject({ total_items: 3, size: 0, empty: true });
+    expect((await get("/services?page=0")).status).toBe(400);
+    expect((await get("/services?per_page=100000")).status).toBe(400);
+  });
+
+  it("is open, cacheable and costs one statement per page whatever its size", async () => {
+    await awkwardCatalogue();
+    const first = await get("/services");
+    expect(first.headers.get("access-control-allow-origin")).toBe("*");
+    expect(first.headers.get("cache-control")).toBe("public, max-age=300");
+    const etag = first.headers.get("etag")!;
+    expect((await get("/services", { "if-none-match": etag })).status).toBe(304);
+    for (const perPage of [1, 3, 500]) {
+      const { statements } = await api.sql.during(() => get(`/services?per_page=${perPage}`));
+      expect(statements.filter((s) => !/service_categories ORDER BY sort_order/.test(s))).toHaveLength(1);
+    }
+  });
+
+  it("validates for the demo data", async () => {
+    await loadDemoData(api.app);
+    const services = await validateAll("/services", SERVICE_LIST, 500);
+    expect(services.errors).toEqual([]);
+    expect(services.ids.length).toBeGreaterThan(50);
+    const errors: string[] = [];
+    for (const id of services.ids.slice(0, 40)) errors.push(...errorsOf(SERVICE, (await get(`/services/${id}`)).body));
+    expect(errors).toEqual([]);
+  });
+});
