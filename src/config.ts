@@ -3,6 +3,8 @@
  * is reported with what was expected, so a misconfigured server refuses to start instead of failing
  * on its first request.
  */
+import { parseTuning, type Tuning } from "./shared/tuning";
+
 export type Environment = "development" | "test" | "production";
 
 export interface Config {
@@ -23,6 +25,8 @@ export interface Config {
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   logLevel: LogLevel;
+  /** API_TUNING: the performance measures on (all by default; the bench turns them off one by one). */
+  tuning: Set<Tuning>;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -65,6 +69,9 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const tuning = parseTuning(env.API_TUNING);
+  if (tuning.problem) problems.push(tuning.problem);
+
   const config: Config = {
     environment,
     host: read.string("HOST") ?? "0.0.0.0",
@@ -88,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     corsOrigins: read.origins("CORS_ORIGINS"),
     logLevel: read.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, environment === "test" ? "silent" : "info"),
+    tuning: tuning.tunings,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
