@@ -28,6 +28,7 @@ import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
 import { createSchema } from "./schema";
+import { apolloHandler } from "./shared/apollo-http";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
 import {
@@ -38,9 +39,11 @@ import {
   serviceUnavailableBody,
   serviceUnavailablePlugin,
 } from "./shared/errors";
+import { jitGateway } from "./shared/jit";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
+import { setTuning, tuned } from "./shared/tuning";
 
 /** One request's context: the viewer, every module's services and a fresh set of loaders. */
 export type Context = SchemaContext;
@@ -73,15 +76,18 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const logger = createLogger(config.logLevel);
   const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
+  setTuning(config.tuning);
   const services = createServices(db, config, clock);
-  const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
+  const loadersFor = tuned("lazyLoaders") ? lazyLoaders(db) : () => createLoaders(db);
+  const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: loadersFor() });
 
   const logUnavailable = (error: unknown) => logger.warn("database unavailable", { reason: error instanceof Error ? error.message : String(error) });
   const app = express();
   const http = createServer(app);
   const production = config.environment === "production";
+  const schema = await createSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await createSchema(),
+    ...(tuned("jit") ? { gateway: jitGateway(schema) } : { schema }),
     validationRules: queryLimitRules(config.limits),
     parseOptions: PARSE_OPTIONS,
     introspection: !production,
@@ -106,6 +112,17 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   });
   await apollo.start();
 
+  const requestContext = async ({ req }: { req: express.Request }): Promise<Context> => {
+    try {
+      return contextFor(await viewerFromHeader(services, req.headers.authorization));
+    } catch (error) {
+      // Apollo answers 500 to any other error from here; a lost database is a 503.
+      if (!isServiceUnavailable(error)) throw error;
+      logUnavailable(error);
+      throw serviceUnavailable();
+    }
+  };
+
   app.disable("x-powered-by");
   app.use(cors(config.corsOrigins));
   app.get("/healthz", (_req, res) => {
@@ -124,18 +141,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     "/graphql",
     express.json({ limit: "1mb" }),
     refuseCostlyShapes(PARSE_OPTIONS.maxTokens),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return contextFor(await viewerFromHeader(services, req.headers.authorization));
-        } catch (error) {
-          // Apollo answers 500 to any other error from here; a lost database is a 503.
-          if (!isServiceUnavailable(error)) throw error;
-          logUnavailable(error);
-          throw serviceUnavailable();
-        }
-      },
-    }),
+    tuned("http") ? apolloHandler(apollo, requestContext) : expressMiddleware(apollo, { context: requestContext }),
   );
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
@@ -178,20 +184,44 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }
 
+const LOADER_FACTORIES: ((db: DataSource) => object)[] = [
+  createReferenceLoaders,
+  createUserLoaders,
+  createPricingLoaders,
+  createProviderLoaders,
+  createListingLoaders,
+  createBudgetLoaders,
+  createBookingLoaders,
+  createQuoteLoaders,
+  createPackageLoaders,
+  createReportLoaders,
+];
+
 /** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */
 export function createLoaders(db: DataSource): Loaders {
-  return {
-    ...createReferenceLoaders(db),
-    ...createUserLoaders(db),
-    ...createPricingLoaders(db),
-    ...createProviderLoaders(db),
-    ...createListingLoaders(db),
-    ...createBudgetLoaders(db),
-    ...createBookingLoaders(db),
-    ...createQuoteLoaders(db),
-    ...createPackageLoaders(db),
-    ...createReportLoaders(db),
-  };
+  return Object.assign({}, ...LOADER_FACTORIES.map((create) => create(db))) as Loaders;
+}
+
+/**
+ * The same loaders, each module's made on its first use in the request (tuning `lazyLoaders`): a
+ * search touches two modules' loaders of ten. One class per app, whose prototype has a getter per
+ * loader name; an instance holds the modules' loaders it has made.
+ */
+function lazyLoaders(db: DataSource): () => Loaders {
+  class LazyLoaders {
+    readonly made: (Record<string, unknown> | undefined)[] = [];
+  }
+  LOADER_FACTORIES.forEach((create, i) => {
+    for (const name of Object.keys(create(db))) {
+      Object.defineProperty(LazyLoaders.prototype, name, {
+        enumerable: true,
+        get(this: LazyLoaders) {
+          return (this.made[i] ??= create(db) as Record<string, unknown>)[name];
+        },
+      });
+    }
+  });
+  return () => new LazyLoaders() as unknown as Loaders;
 }
 
 /**
