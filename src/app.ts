@@ -19,7 +19,7 @@ import { viewerFromHeader } from "./context";
 import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, GroupBookingService, VisitService } from "./modules/bookings";
-import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
+import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
 import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
 import { createListingLoaders, ListingService } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
@@ -77,7 +77,8 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
   setTuning(config.tuning);
-  const services = createServices(db, config, clock);
+  const solverPool = config.plannerWorkers > 0 ? new PlanSolverPool(config.plannerWorkers) : null;
+  const services = createServices(db, config, clock, solverPool);
   const loadersFor = tuned("lazyLoaders") ? lazyLoaders(db) : () => createLoaders(db);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: loadersFor() });
 
@@ -160,11 +161,12 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.destroy();
+      await solverPool?.close();
     },
   };
 }
 
-function createServices(db: DataSource, config: Config, clock: Clock): Services {
+function createServices(db: DataSource, config: Config, clock: Clock, solverPool: PlanSolverPool | null): Services {
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
@@ -179,7 +181,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const visits = new VisitService(db, budgets, clock);
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
-  const plans = new PlanService(reference, budgets, listings, clock);
+  const plans = new PlanService(reference, budgets, listings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
   const reports = new ReportService(db, rates);
   return { clock, reference, tokens, users, rates, providers, listings, clients, budgets, bookings, groupBookings, visits, quotes, packages, plans, reports };
 }

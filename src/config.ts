@@ -25,6 +25,8 @@ export interface Config {
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   logLevel: LogLevel;
+  /** Worker threads that solve planPackage's problems off the event loop (0: on it). */
+  plannerWorkers: number;
   /** API_TUNING: the performance measures on (all by default; the bench turns them off one by one). */
   tuning: Set<Tuning>;
 }
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     corsOrigins: read.origins("CORS_ORIGINS"),
     logLevel: read.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error", "silent"] as const, environment === "test" ? "silent" : "info"),
+    plannerWorkers: read.integer("PLANNER_WORKERS", 1, 0, 16),
     tuning: tuning.tunings,
   };
   if (problems.length > 0) throw new ConfigError(problems);

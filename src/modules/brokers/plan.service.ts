@@ -59,7 +59,19 @@ export class PlanService {
     private readonly budgets: BudgetService,
     private readonly listings: ListingService,
     private readonly clock: Clock,
+    /** Where the solve runs (a worker pool, plan-solver.pool.ts); by default here, on the event loop. */
+    private readonly solveElsewhere?: (...args: Parameters<PlanService["solveProblem"]>) => Promise<PackagePlanRecord>,
   ) {}
+
+  /** A planner that only solves (in a worker thread of plan-solver.pool.ts). */
+  static solverOnly(): PlanService {
+    return new PlanService(null as never, null as never, null as never, null as never);
+  }
+
+  /** The solve step of `plan`, for a worker thread. */
+  solveProblem(input: PlanPackageCommand, problem: BudgetedProblem, rows: ListingCandidate[]): Promise<PackagePlanRecord> {
+    return this.solve(input, problem, rows);
+  }
 
   /** HiGHS compiles its WebAssembly once, on first use. */
   private solver(): Promise<Highs> {
@@ -84,7 +96,7 @@ export class PlanService {
       weeks: horizon.weeks,
       availablePence: availableOf(budget),
     };
-    return ok(await this.solve(input, problem, rows));
+    return ok(await (this.solveElsewhere ? this.solveElsewhere(input, problem, rows) : this.solve(input, problem, rows)));
   }
 
   /** From today (or the period's start) to the budget period's end, in whole weeks; null once the period has ended. */
