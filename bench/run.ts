@@ -13,7 +13,8 @@
  *
  * Flags: --quick (short runs, no report or planner), --soak=SECONDS (Q1 on the API only, RSS
  * sampled: prints the slope), --variants=a,b (extra API servers with API_TUNING=a, b...: each
- * optimisation ablated in the same interleaved run). Env: BENCH_SECONDS (10), BENCH_CONNECTIONS
+ * optimisation ablated in the same interleaved run; or NAME=value+NAME=value settings, such as
+ * PLANNER_WORKERS=0, for the planner check alone). Env: BENCH_SECONDS (10), BENCH_CONNECTIONS
  * (20), BENCH_ROUNDS (3), DATABASE_URL (default: a throwaway embedded PostgreSQL),
  * BENCH_DATABASE (market_bench), BENCH_REUSE=1 (keep an already seeded database).
  */
@@ -121,8 +122,13 @@ async function main(): Promise<void> {
     if (SOAK_SECONDS > 0) return void (await soak(api, providers));
     const raw = await start("raw", "raw", ["bench/baseline-server.ts"], url, children);
     const peer = await start("PostGraphile", "peer", ["bench/postgraphile-server.ts"], url, children);
+    // A variant is an API_TUNING value (in the rounds), or NAME=value settings joined by "+" (the planner check only).
     const variants: Target[] = [];
-    for (const tuning of VARIANTS) variants.push(await start(`API[${tuning}]`, "api", ["src/server.ts"], url, children, "/readyz", { API_TUNING: tuning }));
+    const settings: Target[] = [];
+    for (const variant of VARIANTS) {
+      const env = variant.includes("=") ? Object.fromEntries(variant.split("+").map((kv) => kv.split("=") as [string, string])) : { API_TUNING: variant };
+      (variant.includes("=") ? settings : variants).push(await start(`API[${variant}]`, "api", ["src/server.ts"], url, children, "/readyz", env));
+    }
     const targets = [raw, api, peer, ...variants];
     for (const target of targets) await sameAnswers(target, raw, providers);
     console.log(`answers checked: ${targets.map((t) => t.name).join(", ")} agree with raw on every query`);
@@ -142,7 +148,8 @@ async function main(): Promise<void> {
 
     const extra: Record<string, unknown> = {};
     if (!QUICK) {
-      extra.plannerInterference = await plannerInterference(api, planFor);
+      extra.plannerInterference = {};
+      for (const target of [api, ...settings]) (extra.plannerInterference as Record<string, object>)[target.name] = await plannerInterference(target, planFor);
       extra.report = await reportRun(api);
       extra.plan = await planRun(api, planFor);
     }
@@ -203,13 +210,7 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round(kb / 102.4) / 10;
 }
 
-async function load(
-  scenario: string,
-  target: Target,
-  requests: autocannon.Request[],
-  connections = CONNECTIONS,
-  seconds = SECONDS,
-): Promise<Measure> {
+async function load(scenario: string, target: Target, requests: autocannon.Request[], connections = CONNECTIONS, seconds = SECONDS): Promise<Measure> {
   const url = `${target.url}${pathOf(target)}`;
   await autocannon({ url, connections, duration: WARMUP_SECONDS, requests }); // warm-up: JIT, caches, pool
   let peak = await rssMb(target.pid);
@@ -360,7 +361,7 @@ async function plannerInterference(api: Target, planFor: { clientId: string; bud
   }
   const p99Alone = median(alone.map((m) => m.p99));
   const p99WithPlanner = median(withPlanner.map((m) => m.p99));
-  console.log(`\nsearch p99 alone ${p99Alone} ms, with a planner loop ${p99WithPlanner} ms (× ${ratio(p99WithPlanner, p99Alone)}; goal ≤ 1.2)`);
+  console.log(`\n${api.name}: search p99 alone ${p99Alone} ms, with a planner loop ${p99WithPlanner} ms (× ${ratio(p99WithPlanner, p99Alone)}; goal ≤ 1.2)`);
   return { alone, withPlanner, p99Alone, p99WithPlanner, ratio: ratio(p99WithPlanner, p99Alone) };
 }
 
