@@ -6,7 +6,7 @@
  * that ends in errors run on graphql-js.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
-import { execute, type GraphQLSchema } from "graphql";
+import { execute, OperationTypeNode, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
@@ -29,7 +29,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
   const executor: Executor = async ({ document, operation, operationName, queryHash, request, context }) => {
     const interpreted = () => execute({ schema, document, operationName, variableValues: request.variables, contextValue: context });
     // Mutations are not the hot path: graphql-js runs them, once, as it always has.
-    if (operation.operation !== "query") return interpreted();
+    if (operation.operation !== OperationTypeNode.QUERY) return interpreted();
     const query = compiledFor(`${queryHash}:${operationName ?? ""}`, () => {
       try {
         const result = compileQuery(schema, document, operationName ?? undefined);

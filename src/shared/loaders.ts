@@ -57,7 +57,7 @@ const keyReads = new WeakMap<EntityMetadata, Map<string, KeyRead>>();
 
 function keyRead(metadata: EntityMetadata, key: string): KeyRead {
   let reads = keyReads.get(metadata);
-  if (!reads) keyReads.set(metadata, (reads = new Map()));
+  if (!reads) keyReads.set(metadata, (reads = new Map<string, KeyRead>()));
   let read = reads.get(key);
   if (!read) {
     const column = metadata.findColumnWithPropertyName(key);
