@@ -18,7 +18,7 @@ import type { Config } from "./config";
 import { viewerFromHeader } from "./context";
 import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
-import { BookingService, createBookingLoaders, GroupBookingService, VisitService } from "./modules/bookings";
+import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
 import { BudgetService, ClientService, createBudgetLoaders } from "./modules/budgets";
 import { createListingLoaders, ListingService } from "./modules/listings";
@@ -178,7 +178,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const budgets = new BudgetService(db, reference, clock);
   const bookings = new BookingService(db, reference, budgets, rates, listings, providers, clock);
   const groupBookings = new GroupBookingService(db, budgets, bookings, listings, providers, clock);
-  const visits = new VisitService(db, budgets, clock);
+  const visits = new VisitService(db, budgets, clock, new DeliveryPricing(reference, rates, listings, budgets));
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, clock);
   const packages = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);

@@ -9,7 +9,7 @@ import { useApi, type TestApi } from "../support/api";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
 
 const BUDGET = `query ($id: ID!) { budget(id: $id) { allocatedPence committedPence spentPence returnedPence availablePence
-  efficiency { referencePence sourcedPence savingPence premiumPence returnedPence reservedPence absorbedPence visitsWithoutReference } } }`;
+  efficiency { referenceCostPence sourcedCostPence referencePence sourcedPence savingPence premiumPence returnedPence reservedPence absorbedPence visitsWithoutReference } } }`;
 
 async function setRate(api: TestApi, commissioner: UserEntity, ratePence: number, validFrom: string, categoryCode = "PA_SUPPORT") {
   const result = await api.data<{ setReferenceRate: { userErrors: unknown[] } }>(
@@ -97,6 +97,8 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
       returnedPence: 236_600,
       availablePence: 0,
       efficiency: {
+        referenceCostPence: 1_016_600, // API.md's names
+        sourcedCostPence: 780_000,
         referencePence: 1_016_600,
         sourcedPence: 780_000,
         savingPence: 236_600,

@@ -9,7 +9,20 @@ import type { ProviderEntity } from "../../src/modules/providers/provider.entity
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
-import { aBroker, aBudget, aClient, aClientUser, aListing, aProvider, aProviderMember, ledgerMismatches } from "../support/factories";
+import {
+  aBroker,
+  aBudget,
+  aClient,
+  aClientUser,
+  aCommissioner,
+  aListing,
+  aProvider,
+  aProviderMember,
+  aUser,
+  ledgerMismatches,
+  MERTON,
+} from "../support/factories";
+import { Role } from "../../src/shared/auth";
 
 type Errors = { code: string; message: string; field: string[] | null }[];
 type GroupData = {
@@ -258,5 +271,43 @@ describe("group sessions in care homes", () => {
       ),
     ).toEqual([]);
     expect(await api.db.query("SELECT count(*)::int AS n FROM group_bookings")).toEqual([{ n: madeGroups }]);
+  });
+  it("the efficiency report counts the care-home pooling saving: per delivered share, the session's price less the share", async () => {
+    const three = residents.slice(0, 3).map((r) => r.budget);
+    const answer = await book({ participants: participants(three), recurrence: "FREQ=WEEKLY;COUNT=2" });
+    expect(answer.data!.createGroupBooking.userErrors).toEqual([]);
+    const member = await aUser(api.db, { roles: [Role.PROVIDER], providerId: therapist.id });
+    for (const p of answer.data!.createGroupBooking.groupBooking!.participants) {
+      await api.data(
+        "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
+        { input: { bookingId: p.booking.id } },
+        { as: member },
+      );
+    }
+    const alone = await bookAlone(residents[3].budget, session, "2026-04-08T14:00:00Z", "alone-1");
+    const aloneId = (alone.data as { createBooking: { booking: { id: string } } }).createBooking.booking.id;
+    await api.data(
+      "mutation ($input: BookingDecisionInput!) { confirmBooking(input: $input) { userErrors { code } } }",
+      { input: { bookingId: aloneId } },
+      { as: member },
+    );
+    api.clock.set("2026-04-20T10:00:00Z");
+    const visits: { id: string }[] = await api.db.query("SELECT id FROM visits ORDER BY starts_at, id");
+    expect(visits).toHaveLength(7);
+    for (const v of visits) {
+      const { recordVisit } = await api.data<{ recordVisit: { userErrors: unknown[] } }>(
+        "mutation ($input: RecordVisitInput!) { recordVisit(input: $input) { userErrors { code message } } }",
+        { input: { visitId: toGlobalId("Visit", v.id), outcome: "DELIVERED" } },
+        { as: member },
+      );
+      expect(recordVisit.userErrors).toEqual([]);
+    }
+    const { efficiencyReport } = await api.data<{ efficiencyReport: { totals: { poolingSavingPence: number; visits: number } } }>(
+      `{ efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2026-04-30") { totals { poolingSavingPence visits } } }`,
+      {},
+      { as: await aCommissioner(api.db) },
+    );
+    // Two sessions of three residents: each would pay 10,000p alone, together 10,000p: 20,000p saved a session. Alone saves nothing.
+    expect(efficiencyReport.totals).toEqual({ poolingSavingPence: 2 * 20_000, visits: 7 });
   });
 });

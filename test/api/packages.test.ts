@@ -109,6 +109,20 @@ describe("packages", () => {
     return result.package!;
   }
 
+  it("costs a year in annualCostPence (API.md) and the budget period in periodCostPence", async () => {
+    const draft = (await create(broker)).package!;
+    // Weekly from Monday 5 October 2026, no last day: 26 visits to the period's end (31 March 2027), 52 in a year.
+    await add(broker, draft.id, listings[0], "2026-10-05T08:00:00Z", { endsOn: null });
+    // Four visits in April, however long the year.
+    await add(broker, draft.id, listings[1], "2026-04-07T10:00:00Z");
+    const { node } = await api.data<{ node: { annualCostPence: number; periodCostPence: number } }>(
+      "query ($id: ID!) { node(id: $id) { ... on Package { annualCostPence periodCostPence } } }",
+      { id: draft.id },
+      { as: broker },
+    );
+    expect(node).toEqual({ annualCostPence: 52 * 2400 + 4 * 1800, periodCostPence: 26 * 2400 + 4 * 1800 });
+  });
+
   it("is drafted item by item with each item's and the whole package's cost against the reference rate", async () => {
     const draft = (await create(broker)).package!;
     expect(draft).toMatchObject({ status: "DRAFT", annualCostPence: 0, items: [], fitsBudget: true });

@@ -84,14 +84,16 @@ describe("SQL and TypeScript agree", () => {
       "SELECT NULL::uuid, NULL::text, NULL::text, NULL::unit, NULL::int, NULL::rate_type, NULL::reference_source_kind, NULL::int, NULL::date, NULL::date WHERE false";
     const listingRow = `SELECT ${p(listing.categoryCode)}::text AS category_code, ${p(listing.unit)}::unit AS unit, ${p(listing.visitMinutes)}::int AS visit_minutes, ${p(listing.rateType)}::rate_type AS rate_type`;
     const sql = `WITH reference_rates(id, funding_body_code, category_code, unit, visit_minutes, rate_type, source_kind, rate_pence, valid_from, valid_to) AS (${rows.length > 0 ? `VALUES ${rows.join(", ")}` : empty})
-      SELECT x.id, x.pence FROM (${listingRow}) l LEFT JOIN LATERAL ${lateral} x ON true`;
-    const [row] = await api.db.query<{ id: string | null; pence: number | null }[]>(sql, params);
-    return row.id === null ? null : { id: row.id, pence: Number(row.pence) };
+      SELECT x.id, x.pence, x.basis FROM (${listingRow}) l LEFT JOIN LATERAL ${lateral} x ON true`;
+    const [row] = await api.db.query<{ id: string | null; pence: number | null; basis: string | null }[]>(sql, params);
+    return row.id === null ? null : { id: row.id, pence: Number(row.pence), basis: row.basis };
   }
 
   it("on the reference rate and the minimum price a listing is measured against", async () => {
     await fc.assert(
-      fc.asyncProperty(versionsOf, terms, day("2025-01-01", "2027-12-31"), async (versions, drawn, on) => {
+      fc.asyncProperty(versionsOf, terms, day("2025-01-01", "2027-12-31"), fc.boolean(), async (versions, drawn, on, fallback) => {
+        // The funding body's setting: its STANDARD rate stands in for a rate type without one (issue 10, item 5).
+        await api.db.query("UPDATE funding_bodies SET reference_fallback = $2 WHERE code = $1", [FUNDING_BODY, fallback]);
         const listing = { categoryCode: drawn.categoryCode, rateType: drawn.rateType, unit: drawn.unitAndMinutes[0], visitMinutes: drawn.unitAndMinutes[1] };
         const onSql = `'${on}'::date`;
         const council = pickRate(
@@ -99,6 +101,7 @@ describe("SQL and TypeScript agree", () => {
           listing,
           on,
           COUNCIL_KINDS,
+          fallback,
         );
         const minimum = pickRate(
           versions.filter((v) => v.fundingBodyCode === NATIONAL),
@@ -107,9 +110,11 @@ describe("SQL and TypeScript agree", () => {
           [SourceKind.MINIMUM_PRICE],
         );
         expect(await sqlPick(versions, councilRateLateral("l", `'${FUNDING_BODY}'`, onSql), listing)).toEqual(
-          council && { id: council.rate.id, pence: council.pence },
+          council && { id: council.rate.id, pence: council.pence, basis: council.basis },
         );
-        expect(await sqlPick(versions, minimumPriceLateral("l", onSql), listing)).toEqual(minimum && { id: minimum.rate.id, pence: minimum.pence });
+        expect(await sqlPick(versions, minimumPriceLateral("l", onSql), listing)).toEqual(
+          minimum && { id: minimum.rate.id, pence: minimum.pence, basis: minimum.basis },
+        );
       }),
       { numRuns: RUNS },
     );

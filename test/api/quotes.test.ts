@@ -85,6 +85,18 @@ describe("quotes", () => {
     ).submitQuote;
   }
 
+  it("says how many units it quotes in all (Quote.units, API.md): units per visit × visits", async () => {
+    const w = await world();
+    const { quoteRequest } = await requestAs(w.client, requestInput(w.holder.id));
+    const { quote } = await submitAs(w.local.user, submitInput(quoteRequest!.id, w.localListing.id, { unitsPerVisit: 1.15 }));
+    const { node } = await api.data<{ node: { units: number; unitsPerVisit: number; visitCount: number; totalPence: number } }>(
+      "query ($id: ID!) { node(id: $id) { ... on Quote { units unitsPerVisit visitCount totalPence } } }",
+      { id: quote!.id },
+      { as: w.client },
+    );
+    expect(node).toEqual({ units: 11.5, unitsPerVisit: 1.15, visitCount: 10, totalPence: 10 * 2530 });
+  });
+
   it("reaches providers serving the client's area and category, and those named", async () => {
     const w = await world();
     const { quoteRequest } = await requestAs(w.client, requestInput(w.holder.id, { providerIds: [toGlobalId("Provider", w.faraway.provider.id)] }));

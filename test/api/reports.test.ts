@@ -309,18 +309,32 @@ describe("efficiency reports", () => {
       { as: commissioner },
     );
     expect(priceDistribution.referenceRates).toEqual([{ ratePence: 2200 }]);
+    // Merton publishes no WEEKEND rate: its STANDARD rate stands in for the weekend listing (item 5).
     expect(priceDistribution.listings).toEqual({
-      compared: 7,
-      withoutReference: 1,
-      atRateShare: 0.4286,
-      belowMinimumShare: 0.4286,
+      compared: 8,
+      withoutReference: 0,
+      atRateShare: 0.5,
+      belowMinimumShare: 0.375,
       bands: [
         { fromPercent: -50, toPercent: -45, count: 1 },
         { fromPercent: -10, toPercent: -5, count: 1 },
         { fromPercent: -5, toPercent: 0, count: 1 },
-        { fromPercent: 0, toPercent: 5, count: 3 },
+        { fromPercent: 0, toPercent: 5, count: 4 },
         { fromPercent: 10, toPercent: 15, count: 1 },
       ],
     });
+    // With the fallback off, the weekend listing has no reference.
+    const off = await api.data<{ updateFundingBodySettings: { fundingBody: { referenceFallback: boolean }; userErrors: unknown[] } }>(
+      "mutation ($input: UpdateFundingBodySettingsInput!) { updateFundingBodySettings(input: $input) { fundingBody { referenceFallback } userErrors { code } } }",
+      { input: { code: MERTON, referenceFallback: false } },
+      { as: commissioner },
+    );
+    expect(off.updateFundingBodySettings).toEqual({ fundingBody: { referenceFallback: false }, userErrors: [] });
+    const without = await api.data<{ priceDistribution: { listings: unknown } }>(
+      `{ priceDistribution(fundingBodyCode: "${MERTON}", categoryCode: "PERSONAL_CARE", on: "2026-06-01") { listings { compared withoutReference atRateShare } } }`,
+      {},
+      { as: commissioner },
+    );
+    expect(without.priceDistribution.listings).toEqual({ compared: 7, withoutReference: 1, atRateShare: 0.4286 });
   });
 });

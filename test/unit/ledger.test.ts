@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { available, deltaOf, EFFECTS, LedgerKind } from "../../src/modules/budgets";
+import { available, deltaOf, EFFECTS, earmarkChange, LedgerKind } from "../../src/modules/budgets";
 import { apportion, costPence, isHundredths } from "../../src/shared/money";
 
 describe("ledger effects", () => {
@@ -102,5 +102,18 @@ describe("apportioning pence", () => {
         },
       ),
     );
+  });
+});
+
+describe("earmarkChange: an earmark following a rate known at delivery (issue 10, item 6)", () => {
+  it("shrinks in full, releasing the difference", () => {
+    expect(earmarkChange(455, 200, 0)).toEqual({ earmarkPence: 200, commitPence: 0, releasePence: 255 });
+    expect(earmarkChange(455, 0, 0)).toEqual({ earmarkPence: 0, commitPence: 0, releasePence: 455 });
+  });
+  it("grows by at most what is available, never making it negative", () => {
+    expect(earmarkChange(455, 600, 10_000)).toEqual({ earmarkPence: 600, commitPence: 145, releasePence: 0 });
+    expect(earmarkChange(455, 600, 100)).toEqual({ earmarkPence: 555, commitPence: 100, releasePence: 0 });
+    expect(earmarkChange(455, 600, 0)).toEqual({ earmarkPence: 455, commitPence: 0, releasePence: 0 });
+    expect(earmarkChange(455, 455, 0)).toEqual({ earmarkPence: 455, commitPence: 0, releasePence: 0 });
   });
 });

@@ -120,7 +120,7 @@ export class BookingPlacement {
       lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
     });
     if (assessment.refusals.length > 0) return failAll(assessment.refusals);
-    const visits = await this.priceVisits(tx, budget, listing, times.value, unitPricePence);
+    const visits = await this.priceVisits(tx, budget, listing, fundingBody.referenceFallback, times.value, unitPricePence);
     return ok({ request, budget, client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
   }
 
@@ -200,19 +200,21 @@ export class BookingPlacement {
 
   /**
    * Freezes each visit's comparison with the funding body's rate in force on its own day (a
-   * booking across 1 April straddles two versions), and earmarks the share of the saving the
-   * budget's gain policy returns.
+   * booking across 1 April straddles two versions; its STANDARD rate where it publishes none for the
+   * listing's rate type and allows the fallback), and earmarks the share of the saving the budget's
+   * gain policy returns.
    */
   private async priceVisits<V extends PricedVisit>(
     tx: EntityManager,
     budget: LockedBudget,
     listing: ListingTerms,
+    fallback: boolean,
     visits: V[],
     unitPricePence: number,
   ): Promise<(V & VisitSnapshot & { earmarkPence: number })[]> {
     const days = visits.map((v) => londonDate(v.startsAt));
     const versions = await this.rates.versionsFor(tx, budget.fundingBodyCode, listing.categoryCode, days[0], days[days.length - 1]);
-    const snapshots = visits.map((v, i) => snapshotOn(versions, listing, days[i], v.units, unitPricePence));
+    const snapshots = visits.map((v, i) => snapshotOn(versions, listing, days[i], v.units, unitPricePence, fallback));
     const marks = earmarksUnder(
       budget,
       snapshots.map((s, i) => savingPence(s.referenceCostPence, visits[i].costPence)),

@@ -224,7 +224,10 @@ export class VisitFields {
     return loaders.bookingById.loadNow(visit.bookingId);
   }
 
-  @FieldResolver(() => ReferenceRate, { nullable: true, description: "The funding body's rate in force on the visit's day, frozen when booked." })
+  @FieldResolver(() => ReferenceRate, {
+    nullable: true,
+    description: "The funding body's rate in force on the visit's day, frozen when booked and again when delivered (the rate then known).",
+  })
   referenceRate(@Root() visit: VisitEntity, @Ctx() { loaders }: Context): Promise<ReferenceRateView | null> | null {
     return visit.referenceRateId ? loaders.referenceRateById.load(visit.referenceRateId) : null;
   }

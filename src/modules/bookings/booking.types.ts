@@ -3,6 +3,7 @@ import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
+import { ReferenceBasis } from "../pricing";
 import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship, VisitStatus } from "./booking.enums";
 
 registerEnumType(BookingStatus, { name: "BookingStatus" });
@@ -55,8 +56,17 @@ export class Visit extends Node {
   @Field(() => Pence)
   costPence!: number;
 
-  @Field(() => Pence, { nullable: true, description: "units × the rate in force that day; null: no reference." })
+  @Field(() => Pence, {
+    nullable: true,
+    description: "units × the rate in force that day as known when the visit was delivered (booked, until then); null: no reference.",
+  })
   referenceCostPence!: number | null;
+
+  @Field(() => ReferenceBasis, {
+    nullable: true,
+    description: "PUBLISHED, or FALLBACK_STANDARD where the funding body's STANDARD rate stands in for the listing's rate type; null: no reference.",
+  })
+  referenceBasis!: ReferenceBasis | null;
 
   @Field(() => Pence, { description: "Saving earmarked for the funder under the budget's gain policy." })
   earmarkPence!: number;

@@ -16,6 +16,7 @@ export { BookingService } from "./booking.service";
 export type { PreparedBooking } from "./booking-placement.service";
 export type * from "./booking.commands";
 export { VisitService } from "./visit.service";
+export { DeliveryPricing } from "./delivery-pricing";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
 export { groupSchedule, scheduleFields, scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
 export { isFinalStatus as isFinalBookingStatus } from "./booking.rules";

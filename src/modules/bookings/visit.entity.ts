@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
+import { ReferenceBasis } from "../pricing";
 import { VisitStatus } from "./booking.enums";
 
 /**
@@ -50,6 +51,10 @@ export class VisitEntity {
   @Index("idx_visits_reference_rate_id")
   @Column({ type: "uuid", nullable: true })
   referenceRateId!: string | null;
+
+  /** Whether that rate is the one published for the visit's rate type or the STANDARD fallback; null without a reference. */
+  @Column({ type: "enum", enum: ReferenceBasis, enumName: "reference_basis", nullable: true })
+  referenceBasis!: ReferenceBasis | null;
 
   /** units × that rate (per unit); null: no reference, counted apart in reports. */
   @Column({ type: "integer", nullable: true })

@@ -6,6 +6,7 @@ import type { Clock } from "../../shared/time";
 import type { BudgetService } from "../budgets";
 import { BookingEntity } from "./booking.entity";
 import { BookingStatus, VisitOutcome, VisitStatus } from "./booking.enums";
+import type { DeliveryPricing } from "./delivery-pricing";
 import type { RecordVisitCommand } from "./booking.commands";
 import { TRANSITIONS } from "./booking.rules";
 import { VisitEntity } from "./visit.entity";
@@ -15,6 +16,7 @@ export class VisitService {
     private readonly db: DataSource,
     private readonly budgets: BudgetService,
     private readonly clock: Clock,
+    private readonly delivery: DeliveryPricing,
   ) {}
 
   /**
@@ -29,8 +31,8 @@ export class VisitService {
       const seen = visit ? await tx.findOneBy(BookingEntity, { id: visit.bookingId }) : null;
       if (!visit || !seen || seen.providerId !== viewer.providerId) return notFound("The visit", ["visitId"]);
       // A booking's budget and provider never change: lock its budget, then read the booking under its own lock.
-      const budget = await this.budgets.lock(tx, seen.budgetId);
-      if (!budget) return notFound("The visit", ["visitId"]);
+      const locked = await this.budgets.lock(tx, seen.budgetId);
+      if (!locked) return notFound("The visit", ["visitId"]);
       const booking = await tx.findOneOrFail(BookingEntity, { where: { id: seen.id }, lock: { mode: "for_no_key_update" } });
       if (booking.status !== BookingStatus.CONFIRMED) {
         return fail(UserErrorCode.INVALID_TRANSITION, `Visits are recorded on confirmed bookings; this one is ${booking.status}.`, ["visitId"]);
@@ -47,7 +49,8 @@ export class VisitService {
       if (changed.affected !== 1) {
         return fail(UserErrorCode.INVALID_TRANSITION, "This visit was already recorded or cancelled.", ["visitId"]);
       }
-      // Delivered: the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
+      // Delivered: the reference as known now is frozen, then the cost is spent and the earmarked saving goes back to the funder. Missed: both are released.
+      const budget = status === VisitStatus.DELIVERED ? await this.delivery.freeze(tx, locked, booking, visit, viewer.userId) : locked;
       const memo = `visit ${visit.startsAt.toISOString()} ${status}`;
       const posted =
         status === VisitStatus.DELIVERED

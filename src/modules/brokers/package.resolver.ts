@@ -12,6 +12,7 @@ import { Listing, type ListingView } from "../listings";
 import { savingPence } from "../pricing";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
 import { PackageStatus } from "./package.enums";
+import { annualCostOf } from "./package.rules";
 import type {
   AddPackageItemCommand,
   AgreePackageCommand,
@@ -134,8 +135,18 @@ export class PackageFields {
     return loaders.itemsOfPackage.load(pkg.id);
   }
 
-  @FieldResolver(() => Pence, { description: "What the items cost over the budget period." })
+  @FieldResolver(() => Pence, {
+    description:
+      "What the items cost a year: each item's visits in the 52 weeks from its first, at its cost per visit (periodCostPence: within the budget period).",
+  })
   async annualCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
+    return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + annualCostOf(i), 0);
+  }
+
+  @FieldResolver(() => Pence, {
+    description: "What the items cost over the budget period (their visits from the first to the period's end or the item's last day).",
+  })
+  async periodCostPence(@Root() pkg: PackageEntity, @Ctx() { loaders }: Context): Promise<number> {
     return (await loaders.itemsOfPackage.load(pkg.id)).reduce((sum, i) => sum + i.costPence, 0);
   }
 

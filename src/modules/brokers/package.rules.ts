@@ -1,6 +1,7 @@
 /** Package rules. Pure: no I/O. */
 import { Role, type Viewer } from "../../shared/auth";
-import { scheduleFields, type BookingRequest } from "../bookings";
+import { addDays, londonDate } from "../../shared/time";
+import { scheduleFields, visitStarts, type BookingRequest } from "../bookings";
 import { canManage, type ClientView } from "../budgets";
 import { BrokerageMode } from "../reference";
 import type { AddPackageItemCommand } from "./package.commands";
@@ -24,4 +25,21 @@ export function itemLabel(index: number, title: string | undefined): string {
 /** The booking a package item makes (or is estimated as): its schedule and terms, on the package's budget. */
 export function bookingRequestOf(item: Omit<AddPackageItemCommand, "packageId">, budgetId: string): BookingRequest {
   return { ...scheduleFields(item), listingId: item.listingId, budgetId, payeeRelationship: item.payeeRelationship, lastDay: item.endsOn ?? undefined };
+}
+
+/**
+ * What an item costs a year (Package.annualCostPence): its visits in the 52 weeks from its first (a
+ * year as care is costed: DOMAIN.md's worked example is 10 h/week for 52 weeks), to its own last day
+ * or the recurrence's end if sooner, at the item's cost per visit. The item's
+ * `costPence` is what it costs within the budget period (Package.periodCostPence), which for an item
+ * starting mid-period is less than a year's.
+ */
+export function annualCostOf(item: { startsAt: Date; recurrence: string | null; endsOn: string | null; visitCount: number; costPence: number }): number {
+  if (item.visitCount === 0) return 0;
+  const yearEnd = addDays(londonDate(item.startsAt), 52 * 7 - 1);
+  const lastDay = item.endsOn !== null && item.endsOn < yearEnd ? item.endsOn : yearEnd;
+  const starts = visitStarts(item.startsAt, item.recurrence, lastDay);
+  const visits = starts.ok ? starts.value.length : item.visitCount;
+  // Every visit of an item costs the same (units × price), so the period's cost divides exactly.
+  return (item.costPence / item.visitCount) * visits;
 }

@@ -24,6 +24,14 @@ export interface Spend {
   memo: string;
 }
 
+/** A scheduled visit's earmark as booked, and as its saving at delivery would have it. */
+export interface Rearmark {
+  bookingId: string;
+  bookedPence: number;
+  wantedPence: number;
+  memo: string;
+}
+
 export interface Charge {
   amountPence: number;
   memo: string;

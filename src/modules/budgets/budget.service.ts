@@ -10,12 +10,12 @@ import { addDays, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { GainMode, LedgerKind } from "./budget.enums";
-import type { Charge, Commitment, CreateBudgetCommand, Release, SetGainPolicyCommand, Spend, TopUpBudgetCommand } from "./budget.commands";
+import type { Charge, Commitment, Rearmark, CreateBudgetCommand, Release, SetGainPolicyCommand, Spend, TopUpBudgetCommand } from "./budget.commands";
 import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { availableOf, deltaOf, returnPercentOf, type Posting } from "./ledger.rules";
+import { availableOf, deltaOf, earmarkChange, returnPercentOf, type Posting } from "./ledger.rules";
 
 /** A ledger's order: newest first (ids are time-ordered). */
 const NEWEST_FIRST: Keyset<LedgerEntryEntity> = { name: "LEDGER", keys: [{ sql: "e.id", cast: "uuid", of: (e) => e.id }], direction: "DESC" };
@@ -134,6 +134,28 @@ export class BudgetService {
       ],
       actorUserId,
     );
+  }
+
+  /**
+   * A visit about to be delivered, whose reference (and so saving) changed since it was booked:
+   * its earmark follows the change as `earmarkChange` says (shrinks in full, grows only by what is
+   * available), with a RELEASE or COMMITMENT entry for the difference. Returns the budget and the
+   * earmark the delivery then returns to the funder. Never refused: available cannot go negative.
+   */
+  async rearmark(tx: EntityManager, budget: LockedBudget, rearmark: Rearmark, actorUserId: string): Promise<{ budget: LockedBudget; earmarkPence: number }> {
+    const change = earmarkChange(rearmark.bookedPence, rearmark.wantedPence, availableOf(budget));
+    if (change.commitPence === 0 && change.releasePence === 0) return { budget, earmarkPence: change.earmarkPence };
+    const { bookingId, memo } = rearmark;
+    const posted = await this.post(
+      tx,
+      budget,
+      change.commitPence > 0
+        ? [{ kind: LedgerKind.COMMITMENT, amountPence: change.commitPence, bookingId, memo: `${memo}: earmark grows with the rate known at delivery` }]
+        : [{ kind: LedgerKind.RELEASE, amountPence: change.releasePence, bookingId, memo: `${memo}: earmark shrinks with the rate known at delivery` }],
+      actorUserId,
+    );
+    if (!posted.ok) throw new Error(`budget ${budget.id}: an earmark capped by available was refused`);
+    return { budget: posted.value, earmarkPence: change.earmarkPence };
   }
 
   /** A charge such as brokerage, paid from the budget's available money. */

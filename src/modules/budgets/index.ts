@@ -14,7 +14,7 @@ export type * from "./budget.commands";
 export type { BudgetView, ClientView, LedgerEntryView, LockedBudget } from "./budget.models";
 export { ClientService } from "./client.service";
 export { actsForScope, ageBandOf, canActFor, canManage, restrictToActFor, type ClientColumns, type RowScope } from "./client.rules";
-export { EFFECTS, deltaOf, available, availableOf, earmarks, earmarksUnder, returnPercentOf } from "./ledger.rules";
+export { EFFECTS, deltaOf, available, availableOf, earmarkChange, earmarks, earmarksUnder, returnPercentOf } from "./ledger.rules";
 export { createBudgetLoaders, type BudgetLoaders } from "./budget.loaders";
 export type { Context as BudgetsContext, BudgetsServices } from "./context";
 

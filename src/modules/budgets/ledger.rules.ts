@@ -81,3 +81,21 @@ export function earmarks(savings: (number | null)[], returnPercent: number): num
 export function earmarksUnder(budget: LockedBudget, savings: (number | null)[]): number[] {
   return earmarks(savings, budget.gainReturnPercent);
 }
+
+/**
+ * How a scheduled visit's earmark follows a reference rate known only at delivery (issue 10, item 6),
+ * without ever making `available` negative:
+ * - it shrinks in full: the difference is released (a RELEASE entry), which only adds to available;
+ * - it grows by at most what is available (a COMMITMENT entry for the growth); the rest of the new
+ *   saving stays with the budget (retained), since it may already have paid for other support.
+ * The ledger only gains entries; none is changed.
+ */
+export function earmarkChange(
+  bookedPence: number,
+  wantedPence: number,
+  availablePence: number,
+): { earmarkPence: number; commitPence: number; releasePence: number } {
+  if (wantedPence <= bookedPence) return { earmarkPence: wantedPence, commitPence: 0, releasePence: bookedPence - wantedPence };
+  const commitPence = Math.min(wantedPence - bookedPence, Math.max(0, availablePence));
+  return { earmarkPence: bookedPence + commitPence, commitPence, releasePence: 0 };
+}

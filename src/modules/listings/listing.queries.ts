@@ -118,7 +118,9 @@ export function searchStatement(
   if (after)
     c.add(order === ListingOrder.SAVING_DESC ? afterSaving(decodeCursor(after, order, spec.keys.length), c) : afterCursor(spec, after, (v) => c.param(v)));
   const orderBy = spec.keys.map(({ sql }) => `${sql} ${spec.direction}${sql === SAVING_BP ? " NULLS LAST" : ""}`).join(", ");
-  const select = comparing ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp` : columns.always;
+  const select = comparing
+    ? `${columns.always}, ${columns.rates}, cr.pence AS "cr.pence", cr.basis AS "cr.basis", mp.pence AS "mp.pence", ${SAVING_BP} AS saving_bp`
+    : columns.always;
   const sql = `SELECT ${select}
     FROM listings l JOIN providers p ON p.id = l.provider_id ${joins}
     ${c.where} ORDER BY ${orderBy} LIMIT ${c.param(first + 1)}`;

@@ -5,7 +5,7 @@ import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { Connection, type PageRequest } from "../../shared/pagination";
 import type { Clock } from "../../shared/time";
-import type { RatesFor, ReferenceRateView } from "../pricing";
+import type { RatesFor, ReferenceBasis, ReferenceRateView } from "../pricing";
 import type { ProviderService, ProviderView } from "../providers";
 import { Weekday, type RateType, type ReferenceService, type ServiceCategoryRecord, type Unit } from "../reference";
 import type { CandidateArea, CandidateNeed, CreateListingCommand, ListingSearch, SetListingActiveCommand, UpdateListingCommand } from "./listing.commands";
@@ -174,7 +174,7 @@ export class ListingService {
     rows.forEach((row, i) => {
       if (!rates) return;
       rates.set(listings[i], {
-        council: row["r.id"] ? { rate: this.toRate(row), pence: Number(row["cr.pence"]) } : null,
+        council: row["r.id"] ? { rate: this.toRate(row), pence: Number(row["cr.pence"]), basis: row["cr.basis"] as ReferenceBasis } : null,
         minimumPence: row["mp.pence"] === null ? null : Number(row["mp.pence"]),
       });
       savings.set(listings[i], row.saving_bp === null ? null : Number(row.saving_bp));

@@ -3,6 +3,7 @@ import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import type { PricingLoaders, ComparisonKey } from "./pricing.loaders";
 import { ReferenceRateEntity } from "./reference-rate.entity";
+import type { ReferenceBasis } from "./pricing.enums";
 import type { ReferenceRateView } from "./pricing.models";
 import { ReferenceRateFields, ReferenceRateMutations, ReferenceRateQueries } from "./reference-rate.resolver";
 import { compare, legalMinimumPence, type Comparison } from "./reference-rate.rules";
@@ -43,9 +44,10 @@ export async function comparePrice(
   loaders: PricingLoaders,
   key: ComparisonKey,
   pricePence: number,
-): Promise<(Comparison & { referenceRate: ReferenceRateView }) | null> {
+): Promise<(Comparison & { referenceRate: ReferenceRateView; basis: ReferenceBasis }) | null> {
   const { council, minimumPence } = await loaders.ratesFor.load(key);
-  return council ? { ...compare(pricePence, council.pence, minimumPence, legalMinimumPence(key, key.on)), referenceRate: council.rate } : null;
+  if (!council) return null;
+  return { ...compare(pricePence, council.pence, minimumPence, legalMinimumPence(key, key.on)), referenceRate: council.rate, basis: council.basis };
 }
 
 export const pricingModule = {

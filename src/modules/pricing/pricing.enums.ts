@@ -8,3 +8,12 @@ export enum SourceKind {
 
 /** The yardsticks a funding body's prices are compared with: its own rates, direct-payment rate first. */
 export const COUNCIL_KINDS = [SourceKind.COUNCIL_DP_RATE, SourceKind.COUNCIL_FRAMEWORK_RATE];
+
+/**
+ * What a comparison's reference rate is (issue 10, item 5): the funding body's rate for the terms'
+ * own rate type, or, where it publishes none, its STANDARD rate for the category and unit.
+ */
+export enum ReferenceBasis {
+  PUBLISHED = "PUBLISHED",
+  FALLBACK_STANDARD = "FALLBACK_STANDARD",
+}

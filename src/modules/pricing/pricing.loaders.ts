@@ -4,6 +4,7 @@ import { hydrator, selectColumns } from "../../shared/db";
 import { loaderByKey } from "../../shared/loaders";
 import type { Unit } from "../reference";
 import { ReferenceRateEntity } from "./reference-rate.entity";
+import type { ReferenceBasis } from "./pricing.enums";
 import type { ReferenceRateView } from "./pricing.models";
 import { councilRateLateral, minimumPriceLateral } from "./reference-rate.queries";
 
@@ -18,7 +19,7 @@ export interface ComparisonKey {
 }
 
 export interface RatesFor {
-  council: { rate: ReferenceRateView; pence: number } | null;
+  council: { rate: ReferenceRateView; pence: number; basis: ReferenceBasis } | null;
   minimumPence: number | null;
 }
 
@@ -35,7 +36,7 @@ export function createPricingLoaders(db: DataSource) {
       async (keys) => {
         const metadata = db.getMetadata(ReferenceRateEntity);
         const rows: Record<string, unknown>[] = await db.query(
-          `SELECT k.n, council.pence AS council_pence, minimum.pence AS minimum_pence, ${selectColumns(metadata, "r")}
+          `SELECT k.n, council.pence AS council_pence, council.basis AS council_basis, minimum.pence AS minimum_pence, ${selectColumns(metadata, "r")}
            FROM jsonb_to_recordset($1::jsonb) AS k(n int, funding_body_code text, on_day date, category_code text, unit unit, visit_minutes int, rate_type rate_type)
            LEFT JOIN LATERAL ${councilRateLateral("k", "k.funding_body_code", "k.on_day")} council ON true
            LEFT JOIN LATERAL ${minimumPriceLateral("k", "k.on_day")} minimum ON true
@@ -59,7 +60,7 @@ export function createPricingLoaders(db: DataSource) {
         return keys.map((_k, n) => {
           const row = byN.get(n);
           return {
-            council: row && row["r.id"] ? { rate: toRate(row), pence: Number(row.council_pence) } : null,
+            council: row && row["r.id"] ? { rate: toRate(row), pence: Number(row.council_pence), basis: row.council_basis as ReferenceBasis } : null,
             minimumPence: row && row.minimum_pence !== null ? Number(row.minimum_pence) : null,
           };
         });

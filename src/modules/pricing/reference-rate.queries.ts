@@ -6,34 +6,44 @@
  * a framework rate. The minimum price is England's (E92000001) MINIMUM_PRICE, pro rata the same way.
  */
 import { costPence } from "../../shared/money";
-import { Unit, type RateType } from "../reference";
-import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
+import { RateType, Unit } from "../reference";
+import { COUNCIL_KINDS, ReferenceBasis, SourceKind } from "./pricing.enums";
 import { isBelowMinimum, referencePerUnit, type RateVersion } from "./reference-rate.rules";
 
 export const NATIONAL_CODE = "E92000001";
 
-/** `l`: an alias with category_code, unit, visit_minutes and rate_type (a listing, or a listing-like key). */
-function lateral(l: string, fundingBody: string, on: string, kinds: string): string {
+/**
+ * `l`: an alias with category_code, unit, visit_minutes and rate_type (a listing, or a listing-like key).
+ * `fallback`: a SQL condition under which a STANDARD rate stands in for a rate type with none; the
+ * rate type's own rate always comes first. Columns: `id`, per-unit `pence`, `basis` (reference_basis).
+ */
+function lateral(l: string, fundingBody: string, on: string, kinds: string, fallback: string): string {
   return `(
-    SELECT r.id, CASE WHEN r.unit = 'HOUR' AND ${l}.unit = 'VISIT' THEN round(r.rate_pence * ${l}.visit_minutes / 60.0)::int ELSE r.rate_pence END AS pence
+    SELECT r.id, CASE WHEN r.unit = 'HOUR' AND ${l}.unit = 'VISIT' THEN round(r.rate_pence * ${l}.visit_minutes / 60.0)::int ELSE r.rate_pence END AS pence,
+      (CASE WHEN r.rate_type = ${l}.rate_type THEN '${ReferenceBasis.PUBLISHED}' ELSE '${ReferenceBasis.FALLBACK_STANDARD}' END)::reference_basis AS basis
     FROM reference_rates r
-    WHERE r.funding_body_code = ${fundingBody} AND r.category_code = ${l}.category_code AND r.rate_type = ${l}.rate_type
+    WHERE r.funding_body_code = ${fundingBody} AND r.category_code = ${l}.category_code
+      AND (r.rate_type = ${l}.rate_type OR (r.rate_type = '${RateType.STANDARD}' AND ${fallback}))
       AND r.source_kind IN (${kinds})
       AND r.valid_from <= ${on} AND (r.valid_to IS NULL OR r.valid_to >= ${on})
       AND ((r.unit = ${l}.unit AND (${l}.unit <> 'VISIT' OR r.visit_minutes = ${l}.visit_minutes)) OR (r.unit = 'HOUR' AND ${l}.unit = 'VISIT' AND ${l}.visit_minutes IS NOT NULL))
-    ORDER BY (r.unit = ${l}.unit) DESC, r.source_kind, r.valid_from DESC
+    ORDER BY (r.rate_type = ${l}.rate_type) DESC, (r.unit = ${l}.unit) DESC, r.source_kind, r.valid_from DESC
     LIMIT 1)`;
 }
 
 const COUNCIL_KIND_LIST = COUNCIL_KINDS.map((k) => `'${k}'::reference_source_kind`).join(", ");
 
-/** LATERAL: the council rate (`id`, per-unit `pence`) for listing-like `l`, for a funding body and day given as SQL expressions. */
+/**
+ * LATERAL: the council rate (`id`, per-unit `pence`, `basis`) for listing-like `l`, for a funding body
+ * and day given as SQL expressions; the STANDARD fallback where the funding body allows it.
+ */
 export function councilRateLateral(l: string, fundingBody: string, on: string): string {
-  return lateral(l, fundingBody, on, COUNCIL_KIND_LIST);
+  const fallback = `EXISTS (SELECT 1 FROM funding_bodies rfb WHERE rfb.code = ${fundingBody} AND rfb.reference_fallback)`;
+  return lateral(l, fundingBody, on, COUNCIL_KIND_LIST, fallback);
 }
 
 export function minimumPriceLateral(l: string, on: string): string {
-  return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`);
+  return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`, "false");
 }
 
 /** `isBelowMinimum` in SQL, of two SQL expressions in pence (a NULL minimum: not below). */
@@ -71,10 +81,27 @@ export interface PricedTerms {
   rateType: RateType;
 }
 
-/** The same rule in code, over versions already loaded: the rate in force on `day`, per unit. */
+/**
+ * The same rule in code, over versions already loaded: the rate in force on `day`, per unit; with
+ * `fallback`, the STANDARD rate where none of the terms' rate type is in force (as `councilRateLateral`).
+ */
 export function pickRate<R extends RateVersion & { id: string }>(
   versions: R[],
   terms: PricedTerms,
+  day: string,
+  kinds: SourceKind[],
+  fallback = false,
+): { rate: R; pence: number; basis: ReferenceBasis } | null {
+  const published = pickOfType(versions, terms, terms.rateType, day, kinds);
+  if (published) return { ...published, basis: ReferenceBasis.PUBLISHED };
+  const standard = fallback && terms.rateType !== RateType.STANDARD ? pickOfType(versions, terms, RateType.STANDARD, day, kinds) : null;
+  return standard ? { ...standard, basis: ReferenceBasis.FALLBACK_STANDARD } : null;
+}
+
+function pickOfType<R extends RateVersion & { id: string }>(
+  versions: R[],
+  terms: PricedTerms,
+  rateType: RateType,
   day: string,
   kinds: SourceKind[],
 ): { rate: R; pence: number } | null {
@@ -82,7 +109,7 @@ export function pickRate<R extends RateVersion & { id: string }>(
     (r) =>
       kinds.includes(r.sourceKind) &&
       r.categoryCode === terms.categoryCode &&
-      r.rateType === terms.rateType &&
+      r.rateType === rateType &&
       r.validFrom <= day &&
       (r.validTo === null || r.validTo >= day) &&
       ((r.unit === terms.unit && (terms.unit !== Unit.VISIT || r.visitMinutes === terms.visitMinutes)) ||
@@ -100,23 +127,31 @@ export function pickRate<R extends RateVersion & { id: string }>(
 
 export interface VisitSnapshot {
   referenceRateId: string | null;
+  /** PUBLISHED, or FALLBACK_STANDARD where the STANDARD rate stood in; null without a reference. */
+  referenceBasis: ReferenceBasis | null;
   /** units × the rate per unit; null when the funding body has no rate for these terms that day. */
   referenceCostPence: number | null;
   belowMinimumPrice: boolean;
 }
 
-/** A visit's comparison, frozen when it is booked: the rate in force on its own day. */
+/**
+ * A visit's comparison: the rate in force on its own day among `versions` (the funding body's, and
+ * England's minimum price), the STANDARD rate standing in when `fallback` (the funding body's
+ * `referenceFallback`). Frozen when it is booked, and again when it is delivered (`ReferenceRateService.snapshotAtDelivery`).
+ */
 export function snapshotOn<R extends RateVersion & { id: string }>(
   versions: R[],
   terms: PricedTerms,
   day: string,
   units: number,
   unitPricePence: number,
+  fallback = true,
 ): VisitSnapshot {
-  const council = pickRate(versions, terms, day, COUNCIL_KINDS);
+  const council = pickRate(versions, terms, day, COUNCIL_KINDS, fallback);
   const minimum = pickRate(versions, terms, day, [SourceKind.MINIMUM_PRICE]);
   return {
     referenceRateId: council?.rate.id ?? null,
+    referenceBasis: council?.basis ?? null,
     referenceCostPence: council ? costPence(units, council.pence) : null,
     belowMinimumPrice: isBelowMinimum(unitPricePence, minimum?.pence ?? null),
   };

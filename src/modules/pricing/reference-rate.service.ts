@@ -9,7 +9,7 @@ import { Unit, type ReferenceService } from "../reference";
 import { COUNCIL_KINDS, SourceKind } from "./pricing.enums";
 import { ReferenceRateEntity } from "./reference-rate.entity";
 import type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
-import { NATIONAL_CODE } from "./reference-rate.queries";
+import { NATIONAL_CODE, snapshotOn, type PricedTerms, type VisitSnapshot } from "./reference-rate.queries";
 import { isDate, overlaps, readRateCard, sameVersion, sameYardstick, type RateRow, type RateVersion } from "./reference-rate.rules";
 
 export interface ImportSummary {
@@ -77,6 +77,30 @@ export class ReferenceRateService {
         },
       )
       .getMany();
+  }
+
+  /**
+   * A visit's comparison as known when it is delivered (issue 10, item 6): the rate in force on its
+   * day among the versions known now, so a rate published after the booking counts for the visits
+   * delivered after it is published. The caller freezes it on the visit; delivered visits are never
+   * recomputed. The minimum-price flag stays as judged at booking (it is not part of this answer).
+   */
+  async snapshotAtDelivery(
+    tx: EntityManager,
+    fundingBody: { code: string; referenceFallback: boolean },
+    terms: PricedTerms,
+    visit: { day: string; units: number; unitPricePence: number },
+  ): Promise<Omit<VisitSnapshot, "belowMinimumPrice">> {
+    const versions = await this.versionsFor(tx, fundingBody.code, terms.categoryCode, visit.day, visit.day);
+    const { belowMinimumPrice: _judgedAtBooking, ...reference } = snapshotOn(
+      versions,
+      terms,
+      visit.day,
+      visit.units,
+      visit.unitPricePence,
+      fundingBody.referenceFallback,
+    );
+    return reference;
   }
 
   /** Adds a version; never overwrites one. An open version that began earlier is closed the day before. */

@@ -4,7 +4,7 @@ import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { RateType, Unit } from "../reference";
-import { SourceKind } from "./pricing.enums";
+import { ReferenceBasis, SourceKind } from "./pricing.enums";
 
 registerEnumType(SourceKind, {
   name: "SourceKind",
@@ -13,6 +13,17 @@ registerEnumType(SourceKind, {
     COUNCIL_FRAMEWORK_RATE: { description: "The funding body's framework (contracted) rate." },
     MINIMUM_PRICE: { description: "A minimum sustainable price (e.g. the Homecare Association's)." },
     NATIONAL_AVERAGE: { description: "A national average fee." },
+  },
+});
+
+registerEnumType(ReferenceBasis, {
+  name: "ReferenceBasis",
+  description: "What a reference rate stands for in a comparison.",
+  valuesConfig: {
+    PUBLISHED: { description: "The funding body's own rate for the price's rate type." },
+    FALLBACK_STANDARD: {
+      description: "The funding body publishes no rate for the price's rate type: its STANDARD rate for the category and unit stands in.",
+    },
   },
 });
 
@@ -47,6 +58,9 @@ export class ReferenceRate extends Node {
 export class PriceComparison {
   @Field(() => ReferenceRate)
   referenceRate!: object;
+
+  @Field(() => ReferenceBasis, { description: "PUBLISHED, or FALLBACK_STANDARD where the STANDARD rate stands in for the price's rate type." })
+  basis!: ReferenceBasis;
 
   @Field(() => Pence, { description: "The reference price of one unit (an hourly rate pro rata for a visit)." })
   referencePence!: number;

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
@@ -13,6 +13,7 @@ import { Provider, type ProviderView } from "../providers";
 import { ServiceCategory, type ServiceCategoryView } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteStatus } from "./quote.enums";
+import { totalUnits } from "./quote.rules";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
 import { AcceptQuoteInput, QuoteDecisionInput, QuoteRequestFilter, RequestQuoteInput, SubmitQuoteInput } from "./quote.inputs";
 import {
@@ -109,6 +110,13 @@ export class QuoteFields {
   @FieldResolver(() => ID)
   id(@Root() quote: QuoteEntity): string {
     return toGlobalId("Quote", quote.id);
+  }
+
+  @FieldResolver(() => Float, {
+    description: "Every unit quoted: unitsPerVisit × visitCount (totalPence is these units at unitPricePence, costed visit by visit).",
+  })
+  units(@Root() quote: QuoteEntity): number {
+    return totalUnits(quote.unitsPerVisit, quote.visitCount);
   }
 
   @FieldResolver(() => QuoteStatus, { description: "EXPIRED once a submitted quote passes validUntil." })

@@ -30,3 +30,8 @@ export function providerSeesRequests(viewer: Viewer): RowScope {
     ? { all: false, conditions: [PROVIDER_SEES_REQUEST], params: { providerId: viewer.providerId } }
     : { all: false, conditions: [], params: {} };
 }
+
+/** A quote's units in all: units per visit (hundredths) times its visits, exact to the hundredth. */
+export function totalUnits(unitsPerVisit: number, visitCount: number): number {
+  return (Math.round(unitsPerVisit * 100) * visitCount) / 100;
+}

@@ -26,4 +26,11 @@ export class FundingBodyEntity {
 
   @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
   brokerageChargedTo!: BrokerageChargedTo;
+
+  /**
+   * Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared
+   * with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD); false: no reference.
+   */
+  @Column({ type: "boolean", default: true })
+  referenceFallback!: boolean;
 }

@@ -8,4 +8,5 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageMode?: BrokerageMode | null;
   brokerageFeePence?: number | null;
   brokerageChargedTo?: BrokerageChargedTo | null;
+  referenceFallback?: boolean | null;
 }

@@ -24,4 +24,7 @@ export class UpdateFundingBodySettingsInput {
 
   @Field(() => BrokerageChargedTo, { nullable: true })
   brokerageChargedTo?: BrokerageChargedTo | null;
+
+  @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
+  referenceFallback?: boolean | null;
 }

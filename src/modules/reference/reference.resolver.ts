@@ -38,6 +38,7 @@ export class ReferenceMutations {
       brokerageMode: input.brokerageMode,
       brokerageFeePence: input.brokerageFeePence,
       brokerageChargedTo: input.brokerageChargedTo,
+      referenceFallback: input.referenceFallback,
     });
     if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);
     return toInputPayload("fundingBody", result);

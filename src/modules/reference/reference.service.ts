@@ -27,6 +27,8 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  /** Its STANDARD rate stands in where it publishes none for a rate type. */
+  readonly referenceFallback: boolean;
 }
 
 export class ReferenceService {
@@ -63,6 +65,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     await this.fundingBodies.save(body);
     return ok(body);
   }

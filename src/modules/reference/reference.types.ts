@@ -59,6 +59,12 @@ export class FundingBody extends Node {
 
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
+
+  @Field({
+    description:
+      "Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared with its STANDARD rate for the category and unit (basis FALLBACK_STANDARD). False: they have no reference.",
+  })
+  referenceFallback!: boolean;
 }
 
 export const UpdateFundingBodySettingsPayload = payloadType("UpdateFundingBodySettingsPayload", "fundingBody", FundingBody);

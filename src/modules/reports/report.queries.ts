@@ -3,7 +3,11 @@
  * accounting"): per visit with a reference rate, reference cost, sourced cost, saving or premium,
  * and the earmark returned; per budget, retained = savings − returned, reserved = min(retained,
  * available), absorbed = retained − reserved, shared out over the report's groups by largest
- * remainder so that every column adds up to the penny. Visits without a rate are counted apart.
+ * remainder so that every column adds up to the penny. Visits without a rate are counted apart;
+ * visits priced against the STANDARD fallback (basis FALLBACK_STANDARD, frozen on the visit) count
+ * as referenced everywhere and are also counted apart, so a commissioner sees how much rests on it.
+ * The care-home pooling saving: per delivered share of a group session, the whole session's price
+ * (what the resident would pay alone) less their share.
  */
 import type { DataSource } from "typeorm";
 import { savingSql } from "../pricing";
@@ -89,6 +93,9 @@ export const MEASURES = [
   "clients",
   "new_to_support_clients",
   "below_minimum_price_bookings",
+  "visits_with_fallback_reference",
+  "fallback_reference_spend_pence",
+  "pooling_saving_pence",
 ] as const;
 
 /** A delivered visit's saving (negative: a premium); without a reference rate NULL, which greatest() skips. */
@@ -115,7 +122,9 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   const sql = `
     WITH v AS (
       SELECT bk.budget_id, bk.id AS booking_id, bk.client_id, c.new_to_support, bk.payee_relationship <> 'NONE' AS relative,
-             v.cost_pence, v.reference_cost_pence, v.earmark_pence, v.below_minimum_price
+             v.cost_pence, v.reference_cost_pence, v.earmark_pence, v.below_minimum_price,
+             v.reference_basis = 'FALLBACK_STANDARD' AS fallback,
+             coalesce(gb.session_price_pence - v.cost_pence, 0) AS pooling_saving
              ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
       FROM visits v
       JOIN bookings bk ON bk.id = v.booking_id
@@ -124,6 +133,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       JOIN listings l ON l.id = bk.listing_id
       JOIN service_categories sc ON sc.code = l.category_code
       JOIN providers p ON p.id = bk.provider_id
+      LEFT JOIN group_bookings gb ON gb.id = bk.group_booking_id
       WHERE ${where.join(" AND ")}
     ),
     per_group AS (
@@ -137,7 +147,10 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
              count(*) FILTER (WHERE reference_cost_pence IS NULL) AS without_reference,
              coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NULL), 0) AS spend_without_reference,
              coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend,
-             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_spend
+             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_spend,
+             count(*) FILTER (WHERE fallback) AS fallback_visits,
+             coalesce(sum(cost_pence) FILTER (WHERE fallback), 0) AS fallback_spend,
+             coalesce(sum(pooling_saving), 0) AS pooling_saving
       FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
     ),
     per_budget AS (
@@ -161,7 +174,9 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
              sum(sourced) AS sourced_pence, sum(reference) AS reference_pence, sum(saving) AS saving_pence, sum(premium) AS premium_pence,
              sum(returned) AS returned_pence, sum(reserved) AS reserved_pence, sum(saving - returned - reserved) AS absorbed_pence,
              sum(visits) AS visits, sum(without_reference) AS visits_without_reference, sum(spend_without_reference) AS spend_without_reference_pence,
-             sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence
+             sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence,
+             sum(fallback_visits) AS visits_with_fallback_reference, sum(fallback_spend) AS fallback_reference_spend_pence,
+             sum(pooling_saving) AS pooling_saving_pence
       FROM allotted GROUP BY ${sets}
     ),
     counts AS (
@@ -184,6 +199,9 @@ export type Row = Record<string, unknown>;
  * one row or the totals. Money adds up across rows; client and booking counts are distinct.
  */
 export interface EfficiencyMeasuresRecord {
+  /** API.md's names; sourcedPence / referencePence are the same figures under their first names. */
+  sourcedCostPence: number;
+  referenceCostPence: number;
   sourcedPence: number;
   referencePence: number;
   savingPence: number;
@@ -204,6 +222,9 @@ export interface EfficiencyMeasuresRecord {
   newToSupportSpendPence: number;
   relativePayeeSpendPence: number;
   belowMinimumPriceBookings: number;
+  visitsWithFallbackReference: number;
+  fallbackReferenceSpendPence: number;
+  poolingSavingPence: number;
 }
 
 /** The group a row measures; fields not grouped by are null. */
@@ -253,5 +274,11 @@ export function measuresOf(row: Row, brokerageCostPence: number | null): Efficie
     newToSupportSpendPence: n.new_to_support_spend_pence,
     relativePayeeSpendPence: n.relative_payee_spend_pence,
     belowMinimumPriceBookings: n.below_minimum_price_bookings,
+    visitsWithFallbackReference: n.visits_with_fallback_reference,
+    fallbackReferenceSpendPence: n.fallback_reference_spend_pence,
+    poolingSavingPence: n.pooling_saving_pence,
+    // Last, so that the CSV's first columns stay where they were.
+    sourcedCostPence: n.sourced_pence,
+    referenceCostPence: n.reference_pence,
   };
 }

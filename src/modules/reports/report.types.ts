@@ -15,9 +15,18 @@ registerEnumType(ReportDimension, { name: "ReportDimension" });
 @ObjectType()
 export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
   @Field(() => Pence, { description: "What the visits with a reference rate cost." })
+  sourcedCostPence!: number;
+
+  @Field(() => Pence, { description: "What those visits would have cost at the funding body's rate in force on each day (as known when delivered)." })
+  referenceCostPence!: number;
+
+  @Field(() => Pence, { description: "What the visits with a reference rate cost.", deprecationReason: "Use sourcedCostPence (API.md's name)." })
   sourcedPence!: number;
 
-  @Field(() => Pence, { description: "What those visits would have cost at the funding body's rate in force on each day." })
+  @Field(() => Pence, {
+    description: "What those visits would have cost at the funding body's rate in force on each day.",
+    deprecationReason: "Use referenceCostPence (API.md's name).",
+  })
   referencePence!: number;
 
   @Field(() => Pence, { description: "Sum of each visit's saving below the rate (premiums are not netted)." })
@@ -74,6 +83,21 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
 
   @Field(() => Int, { description: "Bookings priced below the minimum price on some visit's day." })
   belowMinimumPriceBookings!: number;
+
+  @Field(() => Int, {
+    description:
+      "Delivered visits priced against the funding body's STANDARD rate because it publishes none for their rate type (basis FALLBACK_STANDARD); counted in the referenced figures above too.",
+  })
+  visitsWithFallbackReference!: number;
+
+  @Field(() => Pence, { description: "What those fallback-priced visits cost (part of sourcedCostPence)." })
+  fallbackReferenceSpendPence!: number;
+
+  @Field(() => Pence, {
+    description:
+      "Care-home pooling: what residents saved by sharing group sessions rather than each paying alone (per delivered share, the session's price less the share).",
+  })
+  poolingSavingPence!: number;
 }
 
 @ObjectType({ description: "The group a row measures; fields not grouped by are null." })
