@@ -46,8 +46,7 @@ interface PlanAnswer {
 }
 
 const args = process.argv.slice(2);
-const flag = (name: string) =>
-  args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split("=")[1] ?? (args.includes(`--${name}`) ? "" : undefined);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? "" : undefined);
 const QUICK = flag("quick") !== undefined;
 const SOAK_SECONDS = flag("soak") !== undefined ? Number(flag("soak") || 600) : 0;
 const VARIANTS = (flag("variants") ?? "").split(",").filter((v) => v !== "");
