@@ -446,6 +446,7 @@ export async function seed(serverUrl: string): Promise<Seeded> {
           [BROKER],
         );
         if (!client) return null;
+        await runMigrations(db);
         await peerViews(db);
         return { url, planFor: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", client.budget) }, providers: await q2Providers(db) };
       },
