@@ -447,7 +447,7 @@ export async function seed(serverUrl: string): Promise<Seeded> {
         );
         if (!client) return null;
         await runMigrations(db);
-        await peerViews(db);
+        if (SOAK_SECONDS === 0) await peerViews(db); // a soak serves no peer (and leaves a running bench's views alone)
         return { url, planFor: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", client.budget) }, providers: await q2Providers(db) };
       },
       () => null,
