@@ -3,6 +3,16 @@ import { Foundation1795531047651 } from "./1795531047651-Foundation";
 import { BudgetsBookingsQuotes1795532869915 } from "./1795532869915-BudgetsBookingsQuotes";
 import { Pricing1795534037045 } from "./1795534037045-Pricing";
 import { BrokersPackagesCareHomes1795536267384 } from "./1795536267384-BrokersPackagesCareHomes";
+import { TimeBands1795541000000 } from "./1795541000000-TimeBands";
 import { ReferenceFallback1795543000000 } from "./1795543000000-ReferenceFallback";
+import { TheLawAsWritten1795544000000 } from "./1795544000000-TheLawAsWritten";
 
-export const migrations = [Foundation1795531047651, BudgetsBookingsQuotes1795532869915, Pricing1795534037045, BrokersPackagesCareHomes1795536267384, ReferenceFallback1795543000000];
+export const migrations = [
+  Foundation1795531047651,
+  BudgetsBookingsQuotes1795532869915,
+  Pricing1795534037045,
+  BrokersPackagesCareHomes1795536267384,
+  TimeBands1795541000000,
+  ReferenceFallback1795543000000,
+  TheLawAsWritten1795544000000,
+];

@@ -371,6 +371,8 @@ function providerOf(template: ProviderTemplate, name: string, round: number, { r
 
 function listingOf(provider: ProviderView, offer: ListingTemplate, { rand, between }: Draws, now: Date): ListingView {
   const dayService = provider.kind === ProviderKind.DAY_SERVICE;
+  // Night and live-in care happen outside the working day (their time bands, rule 12): available round the clock.
+  const roundTheClock = offer.rateType === RateType.SLEEP_IN || offer.rateType === RateType.WAKING_NIGHT || offer.rateType === RateType.LIVE_IN;
   return {
     id: newId(),
     providerId: provider.id,
@@ -385,8 +387,8 @@ function listingOf(provider: ProviderView, offer: ListingTemplate, { rand, betwe
     groupCapacity: offer.groupCapacity ?? 1,
     weeklyCapacityUnits: provider.kind === ProviderKind.PERSONAL_ASSISTANT ? 30 + Math.floor(rand() * 15) : null,
     availableDays: ALL_DAYS,
-    availableFrom: dayService ? "09:00" : "07:00",
-    availableTo: dayService ? "17:00" : "22:00",
+    availableFrom: roundTheClock ? "00:00" : dayService ? "09:00" : "07:00",
+    availableTo: roundTheClock ? "24:00" : dayService ? "17:00" : "22:00",
     active: rand() > 0.03,
     createdAt: now,
     updatedAt: now,

@@ -12,7 +12,7 @@ import { GroupSplit, PayeeRelationship } from "../modules/bookings";
 import { BudgetManagement, ClientSetting, type BudgetView, type ClientView, type CreateClientCommand } from "../modules/budgets";
 import { ListingSetting } from "../modules/listings";
 import { ProviderKind } from "../modules/providers";
-import { BudgetKind, Unit } from "../modules/reference";
+import { BudgetKind, RateType, Unit } from "../modules/reference";
 import { Role, type Viewer } from "../shared/auth";
 import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
@@ -163,10 +163,13 @@ async function assignBroker(services: Services, admin: Viewer, { carol, resident
 async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }: Holders, services: Services): Promise<void> {
   const carolUser = users.find((u) => u.roles.includes(Role.CLIENT))!;
   const pa = catalogue.providers.find((p) => p.kind === ProviderKind.PERSONAL_ASSISTANT)!;
-  const listing = catalogue.listings.find((l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.active);
+  // Daytime visits at home: a STANDARD-rate listing (rule 12) delivered at home, where Carol lives (rule 11).
+  const listing = catalogue.listings.find(
+    (l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.rateType === RateType.STANDARD && l.setting === ListingSetting.HOME && l.active,
+  );
   if (!listing) return;
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
-  await services.bookings.create(viewerOf(carolUser), {
+  const booked = await services.bookings.create(viewerOf(carolUser), {
     listingId: listing.id,
     budgetId: carol.budget.id,
     startsAt: londonAt(tomorrow, 9),
@@ -175,6 +178,7 @@ async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }
     payeeRelationship: PayeeRelationship.NONE,
     idempotencyKey: "demo-booking",
   });
+  succeeded("Carol's booking", booked);
 }
 
 /**

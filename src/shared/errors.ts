@@ -41,6 +41,10 @@ export enum UserErrorCode {
   OUTSIDE_BUDGET_PERIOD = "OUTSIDE_BUDGET_PERIOD",
   /** Care and Support (Direct Payments) Regulations 2014 reg. 8: no long-term care-home place by direct payment. */
   CARE_HOME_PLACEMENT_NOT_ALLOWED = "CARE_HOME_PLACEMENT_NOT_ALLOWED",
+  /** The listing is delivered in a setting other than where the client lives (a HOME listing for a care-home resident…). */
+  SETTING_MISMATCH = "SETTING_MISMATCH",
+  /** A visit falls outside the time band of the listing's rate type (a WEEKEND listing on a Tuesday…). */
+  OUTSIDE_TIME_BAND = "OUTSIDE_TIME_BAND",
   /** The quote is past its validUntil. */
   QUOTE_EXPIRED = "QUOTE_EXPIRED",
   /** The visit has not started yet, so it cannot be recorded. */

@@ -156,7 +156,7 @@ describe("clients and budgets", () => {
       const client = await aClient(api.db);
       const input = budgetInput(client.id, {
         kind: "PERSONAL_HEALTH_BUDGET",
-        coveredCategoryCodes: ["PA_SUPPORT", "SOCIAL_LEISURE", "ASTROLOGY"],
+        coveredCategoryCodes: ["PA_SUPPORT", "PRIMARY_MEDICAL", "ASTROLOGY"],
         periodEnd: "2026-03-31",
       });
       const { createBudget } = await api.data<{ createBudget: { budget: null; userErrors: Errors } }>(CREATE_BUDGET, { input }, { as: commissioner });

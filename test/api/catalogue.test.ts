@@ -9,7 +9,7 @@ describe("reference data and nodes", () => {
     const { serviceCategories } = await api.data<{ serviceCategories: Record<string, unknown>[] }>(
       "{ serviceCategories { code name purpose regulated allowedFor } }",
     );
-    expect(serviceCategories).toHaveLength(15);
+    expect(serviceCategories).toHaveLength(22);
     expect(serviceCategories[0]).toEqual({
       code: "PERSONAL_CARE",
       name: "Personal care at home",
@@ -17,7 +17,10 @@ describe("reference data and nodes", () => {
       regulated: true,
       allowedFor: ["PERSONAL_BUDGET", "PERSONAL_HEALTH_BUDGET"],
     });
-    expect(serviceCategories.find((c) => c.code === "SOCIAL_LEISURE")).toMatchObject({ purpose: "LIFE_IMPROVING", allowedFor: ["PERSONAL_BUDGET"] });
+    expect(serviceCategories.find((c) => c.code === "SOCIAL_LEISURE")).toMatchObject({
+      purpose: "LIFE_IMPROVING",
+      allowedFor: ["PERSONAL_BUDGET", "PERSONAL_HEALTH_BUDGET"],
+    });
   });
 
   it("knows the funding bodies of the published reference rates", async () => {

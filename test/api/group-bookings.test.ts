@@ -158,7 +158,7 @@ describe("group sessions in care homes", () => {
       "INSUFFICIENT_BUDGET",
       async (r: { budget: BudgetEntity }) => {
         // 99,000p of their 100,000p already committed elsewhere; a quarter share is 2,500p.
-        const dear = await aListing(api.db, therapist, { categoryCode: "THERAPY", pricePence: 99_000 });
+        const dear = await aListing(api.db, therapist, { categoryCode: "THERAPY", pricePence: 99_000, setting: ListingSetting.CARE_HOME });
         expect((await bookAlone(r.budget, dear, "2026-04-02T10:00:00Z", "dear")).errors).toBeUndefined();
       },
     ],
@@ -169,7 +169,7 @@ describe("group sessions in care homes", () => {
     ],
     [
       "they do not live there",
-      "INVALID_VALUE",
+      "SETTING_MISMATCH",
       async (r: { client: ClientEntity }) => api.db.query("UPDATE clients SET setting = 'OWN_HOME', care_home_id = NULL WHERE id = $1", [r.client.id]),
     ],
   ])("is refused, naming the participant, when %s; nobody's money moves", async (_why, code, spoil) => {
@@ -237,7 +237,7 @@ describe("group sessions in care homes", () => {
   it("group and individual bookings at once against shared budgets never overspend any budget", async () => {
     // Seven residents with room for 3 shares of 2,500p each: 30 group sessions of 4 and 30 single 2,500p bookings compete.
     const pool = await someResidents(7, 7_500);
-    const solo = await aListing(api.db, therapist, { categoryCode: "THERAPY", pricePence: 2_500 });
+    const solo = await aListing(api.db, therapist, { categoryCode: "THERAPY", pricePence: 2_500, setting: ListingSetting.CARE_HOME });
     const groups = Array.from({ length: 30 }, (_, i) => {
       const four = [0, 1, 2, 3].map((k) => pool[(i + k) % pool.length].budget);
       return book({ participants: participants(four), startsAt: new Date(Date.UTC(2026, 3, 1 + i, 14)).toISOString() });

@@ -251,7 +251,7 @@ describe("quotes", () => {
     expect(accepted.acceptQuote.booking.status).toBe("PENDING_APPROVAL");
     const approved = await api.data<{ approveBooking: { booking: { status: string } } }>(
       "mutation ($input: BookingDecisionInput!) { approveBooking(input: $input) { booking { status } } }",
-      { input: { bookingId: accepted.acceptQuote.booking.id } },
+      { input: { bookingId: accepted.acceptQuote.booking.id, note: "The only carer who speaks her language" } },
       { as: await aCommissioner(api.db) },
     );
     expect(approved.approveBooking.booking.status).toBe("CONFIRMED");

@@ -1,5 +1,15 @@
 import { ApprovalReason, BookingStatus, PayeeRelationship } from "../../src/modules/bookings";
-import { assessBooking, initialStatus, targetStatus, TRANSITIONS, type BookingFacts } from "../../src/modules/bookings/booking.rules";
+import { ApprovalDecision } from "../../src/modules/bookings";
+import {
+  approvalNeedsNote,
+  assessBooking,
+  closerRelationship,
+  confirmation,
+  initialStatus,
+  targetStatus,
+  TRANSITIONS,
+  type BookingFacts,
+} from "../../src/modules/bookings/booking.rules";
 import { BudgetManagement } from "../../src/modules/budgets";
 import { ListingSetting } from "../../src/modules/listings";
 import { BudgetKind, CategoryPurpose } from "../../src/modules/reference";
@@ -126,5 +136,61 @@ describe("booking status transitions", () => {
   it("never leave a final status", () => {
     const finals = [BookingStatus.DECLINED, BookingStatus.CANCELLED, BookingStatus.COMPLETED];
     for (const { from } of Object.values(TRANSITIONS)) expect(from.filter((s) => finals.includes(s))).toEqual([]);
+  });
+});
+
+describe("a relative payee declared by the provider at confirmation (reg. 3)", () => {
+  const requested = { payeeRelationship: PayeeRelationship.NONE, approvalReasons: [] as ApprovalReason[], approvalDecision: null };
+
+  it("confirms when the provider declares no relative, or one the council need not agree to", () => {
+    expect(confirmation(requested, PayeeRelationship.NONE)).toEqual({
+      status: BookingStatus.CONFIRMED,
+      payeeRelationship: PayeeRelationship.NONE,
+      approvalReasons: [],
+      decisionReset: false,
+    });
+    expect(confirmation(requested, PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE)).toMatchObject({
+      status: BookingStatus.CONFIRMED,
+      payeeRelationship: PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE,
+    });
+  });
+
+  it("sends a spouse or a relative in the household for approval, unless the council already agreed to one", () => {
+    expect(confirmation(requested, PayeeRelationship.SPOUSE_OR_PARTNER)).toEqual({
+      status: BookingStatus.PENDING_APPROVAL,
+      payeeRelationship: PayeeRelationship.SPOUSE_OR_PARTNER,
+      approvalReasons: [ApprovalReason.RELATIVE_PAYEE],
+      decisionReset: true,
+    });
+    const approvedForThreshold = {
+      ...requested,
+      approvalReasons: [ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD],
+      approvalDecision: ApprovalDecision.APPROVED,
+    };
+    expect(confirmation(approvedForThreshold, PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD)).toMatchObject({
+      status: BookingStatus.PENDING_APPROVAL,
+      approvalReasons: [ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD, ApprovalReason.RELATIVE_PAYEE],
+    });
+    const agreed = {
+      payeeRelationship: PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD,
+      approvalReasons: [ApprovalReason.RELATIVE_PAYEE],
+      approvalDecision: ApprovalDecision.APPROVED,
+    };
+    expect(confirmation(agreed, PayeeRelationship.SPOUSE_OR_PARTNER)).toMatchObject({
+      status: BookingStatus.CONFIRMED,
+      payeeRelationship: PayeeRelationship.SPOUSE_OR_PARTNER,
+      decisionReset: false,
+    });
+  });
+
+  it("keeps the closer of the two declarations", () => {
+    expect(closerRelationship(PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE, PayeeRelationship.NONE)).toBe(PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE);
+    expect(closerRelationship(PayeeRelationship.NONE, PayeeRelationship.SPOUSE_OR_PARTNER)).toBe(PayeeRelationship.SPOUSE_OR_PARTNER);
+  });
+
+  it("asks the commissioner approving a relative payee to record why", () => {
+    expect(approvalNeedsNote([ApprovalReason.RELATIVE_PAYEE], "  ")).toMatchObject({ code: "INVALID_VALUE", field: ["note"] });
+    expect(approvalNeedsNote([ApprovalReason.RELATIVE_PAYEE], "The only carer she accepts")).toBeNull();
+    expect(approvalNeedsNote([ApprovalReason.LIFE_IMPROVING_ABOVE_THRESHOLD], "")).toBeNull();
   });
 });

@@ -2,13 +2,18 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { transactionResult } from "../../shared/db";
-import { failAll, notFound, ok, type Result } from "../../shared/errors";
+import { fail, failAll, notFound, ok, UserErrorCode, type Result } from "../../shared/errors";
 import type { Clock } from "../../shared/time";
 import { canManage, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
 import type { BookingDecisionCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
-import { ApprovalDecision, BookingStatus } from "./booking.enums";
-import { invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
+import { ApprovalDecision, BookingStatus, PayeeRelationship } from "./booking.enums";
+import { approvalNeedsNote, confirmation, invalidTransition, targetStatus, TRANSITIONS, type BookingAction } from "./booking.rules";
+
+/** What an action does beyond its transition (the status it leads to, other columns), or why it may not. */
+type Shape = (booking: BookingEntity) => Result<{ to?: BookingStatus; set?: Partial<Pick<BookingEntity, ShapedColumn>> }>;
+type ShapedColumn =
+  "payeeRelationship" | "payeeDeclaredByProvider" | "approvalReasons" | "approvalDecision" | "approvalDecidedBy" | "approvalDecidedAt" | "approvalNote";
 
 /** Who may see a booking (BookingService). */
 export interface BookingAccess {
@@ -24,8 +29,24 @@ export class BookingLifecycle {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The provider accepts a REQUESTED booking, declaring who its worker (the payee) is to the client
+   * (reg. 3; none when it says nothing). A declaration the council must agree to, not yet agreed,
+   * sends the booking to PENDING_APPROVAL instead (booking.rules.ts confirmation).
+   */
   confirm(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
-    return this.transition(viewer, command, "confirm", (b) => viewer.providerId === b.providerId);
+    const declared = command.payeeRelationship ?? PayeeRelationship.NONE;
+    return this.transition(
+      viewer,
+      command,
+      "confirm",
+      (b) => viewer.providerId === b.providerId,
+      (booking) => {
+        const { status, payeeRelationship, approvalReasons, decisionReset } = confirmation(booking, declared);
+        const reset = decisionReset ? { approvalDecision: null, approvalDecidedBy: null, approvalDecidedAt: null, approvalNote: "" } : {};
+        return ok({ to: status, set: { payeeRelationship, payeeDeclaredByProvider: declared, approvalReasons, ...reset } });
+      },
+    );
   }
 
   decline(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
@@ -36,8 +57,19 @@ export class BookingLifecycle {
     return this.transition(viewer, command, "cancel", (b, c) => this.access.isVisibleTo(viewer, b, c));
   }
 
+  /** A commissioner records that a PENDING_APPROVAL booking may go ahead; a relative payee's agreement needs its reason in the note (reg. 3). */
   approve(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
-    return this.transition(viewer, command, "approve", (_b, c) => canManage(viewer, c));
+    return this.transition(
+      viewer,
+      command,
+      "approve",
+      (_b, c) => canManage(viewer, c),
+      (booking) => {
+        // Only a booking still waiting (else the transition's own refusal says why).
+        const missing = booking.status === BookingStatus.PENDING_APPROVAL ? approvalNeedsNote(booking.approvalReasons, command.note) : null;
+        return missing ? failAll([missing]) : ok({});
+      },
+    );
   }
 
   reject(viewer: Viewer, command: BookingDecisionCommand): Promise<Result<BookingEntity>> {
@@ -53,8 +85,16 @@ export class BookingLifecycle {
     command: BookingDecisionCommand,
     action: BookingAction,
     allowed: (booking: BookingEntity, client: ClientView) => boolean,
+    shape?: Shape,
   ): Promise<Result<BookingEntity>> {
-    return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note));
+    if (action !== "confirm" && command.payeeRelationship !== undefined) {
+      return Promise.resolve(
+        fail(UserErrorCode.INVALID_VALUE, "Only the provider's confirmation (confirmBooking) declares who the payee is; leave payeeRelationship out.", [
+          "payeeRelationship",
+        ]),
+      );
+    }
+    return transactionResult(this.db, (tx) => this.transitionIn(tx, viewer, command.bookingId, action, allowed, command.note, shape));
   }
 
   /** `transition` inside the caller's transaction (a package cancels its bookings with its own). */
@@ -65,11 +105,15 @@ export class BookingLifecycle {
     action: BookingAction,
     allowed: (booking: BookingEntity, client: ClientView) => boolean,
     note = "",
+    shape: Shape = () => ok({}),
   ): Promise<Result<BookingEntity>> {
     const found = await this.access.findVisible(viewer, bookingId, tx);
     if (!found || !allowed(found.booking, found.client)) return notFound("The booking", ["bookingId"]);
     const { booking } = found;
-    const to = targetStatus(action, booking.quoteId !== null);
+    const shaped = shape(booking);
+    if (!shaped.ok) return shaped;
+    // The provider already agreed: the booking came from its quote, or it confirmed before the approval.
+    const to = shaped.value.to ?? targetStatus(action, booking.quoteId !== null || booking.payeeDeclaredByProvider !== null);
     const decision = action === "approve" ? ApprovalDecision.APPROVED : action === "reject" ? ApprovalDecision.REJECTED : null;
     const now = this.clock.now();
     const releases = to === BookingStatus.DECLINED || to === BookingStatus.CANCELLED;
@@ -79,6 +123,7 @@ export class BookingLifecycle {
       .createQueryBuilder()
       .update(BookingEntity)
       .set({
+        ...shaped.value.set,
         status: to,
         updatedAt: now,
         ...(decision ? { approvalDecision: decision, approvalDecidedBy: viewer.userId, approvalDecidedAt: now, approvalNote: note } : {}),

@@ -12,15 +12,17 @@ import { newId } from "../../shared/ids";
 import { costPence, formatPounds, MAX_PENCE } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
-import { earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
-import type { ListingService, ListingTerms } from "../listings";
+import { BudgetManagement, earmarksUnder, type BudgetService, type ClientView, type LockedBudget } from "../budgets";
+import { settingRefusal, type ListingService, type ListingTerms } from "../listings";
 import { savingPence, snapshotOn, type ReferenceRateService, type VisitSnapshot } from "../pricing";
 import { isSinglePerson, type ProviderRecord, type ProviderService } from "../providers";
-import type { FundingBodyRecord, ReferenceService, ServiceCategoryRecord } from "../reference";
+import { firstOutsideBand, outsideBandMessage, type FundingBodyRecord, type ReferenceService, type ServiceCategoryRecord } from "../reference";
 import type { BookingRequest, CreateBookingCommand } from "./booking.commands";
 import { BookingEntity } from "./booking.entity";
-import { VisitStatus, type ApprovalReason } from "./booking.enums";
-import { assessBooking, initialStatus } from "./booking.rules";
+import { PayeeRelationship, VisitStatus, type ApprovalReason } from "./booking.enums";
+import { BOOKED_UNITS_BY_WEEK, lockedCareHomeStays } from "./booking.queries";
+import { assessBooking, closerRelationship, initialStatus } from "./booking.rules";
+import { isCareHomePlace, type Stay } from "./care-home.rules";
 import { firstWeekOver, noCapacityMessage, unitsByWeek } from "./capacity.rules";
 import { scheduleFields, visitMinutes, visitStarts } from "./schedule.rules";
 import { VisitEntity } from "./visit.entity";
@@ -91,7 +93,7 @@ export class BookingPlacement {
 
   /**
    * Everything a booking would be, checked against every rule but the money and the diary, without
-   * writing. The budget is locked first (its gain policy prices the earmarks; its period bounds
+   * writing: the setting where the client lives (rule 11) and each visit's time band (rule 12) among them. The budget is locked first (its gain policy prices the earmarks; its period bounds
    * the visits), and stays locked to the end of the caller's transaction.
    */
   async prepare(tx: EntityManager, viewer: Viewer, request: BookingRequest): Promise<Result<PreparedBooking>> {
@@ -103,9 +105,13 @@ export class BookingPlacement {
     const terms = request.listingId ? await this.termsOf(tx, request.listingId, budget.fundingBodyCode) : null;
     if (!terms) return notFound("The listing", ["listingId"]);
     const { listing, provider, category, fundingBody } = terms;
+    const setting = settingRefusal({ ...listing, providerKind: provider.kind }, client);
+    if (setting) return fail(UserErrorCode.SETTING_MISMATCH, setting, ["listingId"]);
     const unitPricePence = request.unitPricePence ?? listing.pricePence;
     const times = this.visitsOf(request, budget, listing, unitPricePence);
     if (!times.ok) return times;
+    const outside = firstOutsideBand(times.value, listing.rateType, fundingBody);
+    if (outside) return fail(UserErrorCode.OUTSIDE_TIME_BAND, outsideBandMessage(listing.title, outside, listing.rateType, fundingBody), ["startsAt"]);
     const capacity = await this.withinCapacity(tx, listing, times.value);
     if (!capacity.ok) return capacity;
     const totalCostPence = times.value.reduce((sum, v) => sum + v.costPence, 0);
@@ -115,13 +121,27 @@ export class BookingPlacement {
       provider,
       listing,
       visits: times.value,
-      payeeRelationship: request.payeeRelationship,
+      otherCareHomeStays: await this.otherCareHomeStays(tx, budget, client, listing, times.value),
+      // The closer of the booker's and (with its quote) the provider's declarations.
+      payeeRelationship: closerRelationship(request.payeeRelationship, request.payeeDeclaredByProvider ?? PayeeRelationship.NONE),
       totalCostPence,
       lifeImprovingThresholdPence: fundingBody.lifeImprovingApprovalThresholdPence,
     });
     if (assessment.refusals.length > 0) return failAll(assessment.refusals);
     const visits = await this.priceVisits(tx, budget, listing, fundingBody.referenceFallback, times.value, unitPricePence);
     return ok({ request, budget, client, listing, provider, unitPricePence, visits, approvalReasons: assessment.approvalReasons, totalCostPence });
+  }
+
+  /**
+   * A direct-payment booking of a care-home place: the client's other such stays within twelve
+   * months either side (all reg. 8 can weigh with these), under the client's care-home lock.
+   */
+  private async otherCareHomeStays(tx: EntityManager, budget: LockedBudget, client: ClientView, listing: ListingTerms, visits: Stay[]): Promise<Stay[]> {
+    if (budget.management !== BudgetManagement.DIRECT_PAYMENT || !isCareHomePlace(listing.categoryCode, listing.setting)) return [];
+    const year = 366 * 86_400_000;
+    const from = new Date(visits[0].startsAt.getTime() - year);
+    const to = new Date(visits[visits.length - 1].endsAt.getTime() + year);
+    return lockedCareHomeStays(tx, client.id, from, to);
   }
 
   /** The active listing booked, through the listings and providers modules, and the reference data its rules need. */
@@ -239,20 +259,6 @@ export class BookingPlacement {
   }
 }
 
-/**
- * A listing's booked units per London week (Monday, "YYYY-MM-DD") from $2 to before $3: its
- * bookings' scheduled and delivered visits, a group session's (one per participant, same start) once.
- */
-const BOOKED_UNITS_BY_WEEK = `
-  SELECT s.week, SUM(s.units)::text AS units FROM (
-    SELECT DISTINCT ON (COALESCE(b.group_booking_id, b.id), v.starts_at)
-           to_char(date_trunc('week', v.starts_at AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD') AS week, v.units
-      FROM visits v JOIN bookings b ON b.id = v.booking_id
-     WHERE b.listing_id = $1 AND v.status IN ('SCHEDULED', 'DELIVERED')
-       AND v.starts_at >= ($2::date::timestamp AT TIME ZONE 'Europe/London') AND v.starts_at < ($3::date::timestamp AT TIME ZONE 'Europe/London')
-     ORDER BY COALESCE(b.group_booking_id, b.id), v.starts_at
-  ) s GROUP BY s.week`;
-
 /** The booking row of a prepared booking: its status from the approval reasons, its price and schedule fixed. */
 function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Date): BookingEntity {
   const { request, budget, client, listing, provider } = prepared;
@@ -269,7 +275,8 @@ function bookingRow(prepared: PreparedBooking, createdByUserId: string, now: Dat
     status: initialStatus(prepared.approvalReasons, Boolean(request.quoteId)),
     ...scheduleFields(request),
     unitPricePence: prepared.unitPricePence,
-    payeeRelationship: request.payeeRelationship,
+    payeeRelationship: closerRelationship(request.payeeRelationship, request.payeeDeclaredByProvider ?? PayeeRelationship.NONE),
+    payeeDeclaredByProvider: request.payeeDeclaredByProvider ?? null,
     approvalReasons: prepared.approvalReasons,
     approvalDecision: null,
     approvalDecidedBy: null,

@@ -7,6 +7,8 @@ export interface BookingRequest extends Schedule {
   listingId: string | null;
   budgetId: string | null;
   payeeRelationship: PayeeRelationship;
+  /** What the provider declared already of who the payee is (with its quote, reg. 3); the booking then needs no confirmation. */
+  payeeDeclaredByProvider?: PayeeRelationship;
   /** A quoted price instead of the listing's. */
   unitPricePence?: number;
   /** What each visit costs this budget, when it is not units × price (a share of a group session). */
@@ -33,6 +35,8 @@ export interface BookingDecisionCommand {
   bookingId: string | null;
   /** Why: kept with the booking. */
   note: string;
+  /** confirm only: who the provider declares its worker (the payee) is to the client (reg. 3). */
+  payeeRelationship?: PayeeRelationship;
 }
 
 export interface RecordVisitCommand {

@@ -75,6 +75,13 @@ export class BookingEntity implements Schedule {
   @Column({ type: "enum", enum: PayeeRelationship, enumName: "payee_relationship", default: PayeeRelationship.NONE })
   payeeRelationship!: PayeeRelationship;
 
+  /**
+   * What the provider declared, when it confirmed, of who its worker (the payee) is to the client
+   * (reg. 3); null until it confirms. payeeRelationship is the closer of the two declarations.
+   */
+  @Column({ type: "enum", enum: PayeeRelationship, enumName: "payee_relationship", nullable: true })
+  payeeDeclaredByProvider!: PayeeRelationship | null;
+
   @Column({ type: "enum", enum: ApprovalReason, enumName: "approval_reason", array: true, default: () => "'{}'" })
   approvalReasons!: ApprovalReason[];
 

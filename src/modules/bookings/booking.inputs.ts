@@ -37,9 +37,20 @@ export class BookingDecisionInput {
   @Field(() => ID)
   bookingId!: string;
 
-  @Field({ defaultValue: "", description: "Why: kept with the booking." })
+  @Field({
+    defaultValue: "",
+    description: "Why: kept with the booking. Approving a relative payee needs one: the council records why it is necessary (reg. 3).",
+  })
   @MaxLength(500)
   note!: string;
+
+  @Field(() => PayeeRelationship, {
+    nullable: true,
+    description:
+      "confirmBooking only: who the provider's worker (the payee) is to the client (Care and Support (Direct Payments) Regulations 2014, reg. 3); confirming without it declares NONE. A spouse or partner, or a close relative in the same household, waits for a commissioner's approval unless one is recorded already.",
+  })
+  @IsOptional()
+  payeeRelationship?: PayeeRelationship | null;
 }
 
 export { VisitOutcome };

@@ -65,7 +65,10 @@ export class BookingMutations {
   }
 
   @Authorized(Role.PROVIDER)
-  @Mutation(() => ConfirmBookingPayload, { description: "The provider accepts a REQUESTED booking." })
+  @Mutation(() => ConfirmBookingPayload, {
+    description:
+      "The provider accepts a REQUESTED booking and declares who its worker is to the client (payeeRelationship, reg. 3): CONFIRMED, or PENDING_APPROVAL when the council must first agree to a relative payee.",
+  })
   async confirmBooking(@Arg("input") input: BookingDecisionInput, @Ctx() { viewer, services }: Context) {
     return toInputPayload("booking", await services.bookings.confirm(signedIn(viewer), decisionOf(input)));
   }
@@ -111,7 +114,8 @@ function createBookingCommand(input: CreateBookingInput): CreateBookingCommand {
 }
 
 function decisionOf(input: BookingDecisionInput): BookingDecisionCommand {
-  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note };
+  const declared = input.payeeRelationship ? { payeeRelationship: input.payeeRelationship } : {};
+  return { bookingId: uuidOf(input.bookingId, "Booking"), note: input.note, ...declared };
 }
 
 function searchOf(filter: BookingFilter | null): BookingSearch {

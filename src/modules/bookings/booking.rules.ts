@@ -7,8 +7,9 @@ import { formatPounds } from "../../shared/money";
 import { londonDate } from "../../shared/time";
 import { BudgetManagement } from "../budgets";
 import { BudgetKind, CategoryPurpose } from "../reference";
-import { ListingSetting } from "../listings";
-import { ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
+import type { ListingSetting } from "../listings";
+import { ApprovalDecision, ApprovalReason, BookingStatus, PayeeRelationship } from "./booking.enums";
+import { careHomeExcess, careHomeRefusal, isCareHomePlace, type Stay } from "./care-home.rules";
 
 export type BookingAction = "approve" | "reject" | "confirm" | "decline" | "cancel" | "complete";
 
@@ -27,9 +28,70 @@ export function isFinalStatus(status: BookingStatus): boolean {
   return !Object.values(TRANSITIONS).some((t) => t.from.includes(status));
 }
 
-/** Where an action leads; an approved booking the provider already agreed to (from a quote) is confirmed. */
-export function targetStatus(action: BookingAction, fromQuote: boolean): BookingStatus {
-  return action === "approve" && fromQuote ? BookingStatus.CONFIRMED : TRANSITIONS[action].to;
+/**
+ * Where an action leads; an approved booking the provider already agreed to (it came from a quote,
+ * or the provider confirmed it and its declaration sent it for approval) is confirmed.
+ */
+export function targetStatus(action: BookingAction, providerAgreed: boolean): BookingStatus {
+  return action === "approve" && providerAgreed ? BookingStatus.CONFIRMED : TRANSITIONS[action].to;
+}
+
+/** A payee the council must agree to (reg. 3): a spouse or partner, or a close relative in the same household. */
+export function needsCouncilAgreement(relationship: PayeeRelationship): boolean {
+  return relationship === PayeeRelationship.SPOUSE_OR_PARTNER || relationship === PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD;
+}
+
+const CLOSENESS: PayeeRelationship[] = [
+  PayeeRelationship.NONE,
+  PayeeRelationship.CLOSE_RELATIVE_ELSEWHERE,
+  PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD,
+  PayeeRelationship.SPOUSE_OR_PARTNER,
+];
+
+/** The closer of two declarations of who the payee is: what the booking's rules and reports go by. */
+export function closerRelationship(a: PayeeRelationship, b: PayeeRelationship): PayeeRelationship {
+  return CLOSENESS.indexOf(a) >= CLOSENESS.indexOf(b) ? a : b;
+}
+
+/** What a provider's confirmation does to a REQUESTED booking, given what it declares of its worker. */
+export interface Confirmation {
+  status: BookingStatus;
+  payeeRelationship: PayeeRelationship;
+  approvalReasons: ApprovalReason[];
+  /** The council's earlier decision no longer covers the booking: a new one is needed. */
+  decisionReset: boolean;
+}
+
+/**
+ * The provider declares too, at confirmation, who the payee is to the client (reg. 3): whichever
+ * side declares a payee the council must agree to, the booking is confirmed only once a
+ * commissioner has recorded that agreement (approveBooking, with a note). A booking already
+ * approved for a relative payee stays approved; otherwise it goes back to PENDING_APPROVAL.
+ */
+export function confirmation(
+  booking: { payeeRelationship: PayeeRelationship; approvalReasons: ApprovalReason[]; approvalDecision: ApprovalDecision | null },
+  declared: PayeeRelationship,
+): Confirmation {
+  const payeeRelationship = closerRelationship(booking.payeeRelationship, declared);
+  const agreed = booking.approvalDecision === ApprovalDecision.APPROVED && booking.approvalReasons.includes(ApprovalReason.RELATIVE_PAYEE);
+  if (!needsCouncilAgreement(declared) || agreed) {
+    return { status: BookingStatus.CONFIRMED, payeeRelationship, approvalReasons: booking.approvalReasons, decisionReset: false };
+  }
+  const approvalReasons = booking.approvalReasons.includes(ApprovalReason.RELATIVE_PAYEE)
+    ? booking.approvalReasons
+    : [...booking.approvalReasons, ApprovalReason.RELATIVE_PAYEE];
+  return { status: BookingStatus.PENDING_APPROVAL, payeeRelationship, approvalReasons, decisionReset: true };
+}
+
+/** The council's agreement to a relative payee is recorded with its reason (reg. 3): approving one needs a note. */
+export function approvalNeedsNote(approvalReasons: ApprovalReason[], note: string): UserErrorData | null {
+  if (!approvalReasons.includes(ApprovalReason.RELATIVE_PAYEE) || note.trim() !== "") return null;
+  return {
+    code: UserErrorCode.INVALID_VALUE,
+    message:
+      "Paying a spouse, partner or close relative in the same household needs the council to record that it is necessary (Care and Support (Direct Payments) Regulations 2014, reg. 3): say why in the note.",
+    field: ["note"],
+  };
 }
 
 /** The status of a new booking. */
@@ -55,16 +117,18 @@ const PAST: Record<BookingAction, string> = {
   complete: "completed",
 };
 
-/** Care and Support (Direct Payments) Regulations 2014 reg. 8: care-home stays by direct payment up to 4 weeks. */
-export const MAX_DIRECT_PAYMENT_CARE_HOME_DAYS = 28;
-
 export interface BookingFacts {
   budget: { kind: BudgetKind; management: BudgetManagement; periodStart: string; periodEnd: string; coveredCategories: string[] };
-  category: { code: string; name: string; purpose: CategoryPurpose; regulated: boolean; allowedFor: BudgetKind[] };
+  category: { code: string; name: string; purpose: CategoryPurpose; regulated: boolean; allowedFor: BudgetKind[]; exclusionNote?: string };
   provider: { cqcLocationId: string | null };
   listing: { setting: ListingSetting };
   /** In time order, at least one. */
   visits: { startsAt: Date; endsAt: Date }[];
+  /**
+   * The client's other care-home stays paid by direct payment (care-home.rules.ts), read under the
+   * lock by the caller when this booking is one; none otherwise.
+   */
+  otherCareHomeStays?: Stay[];
   payeeRelationship: PayeeRelationship;
   totalCostPence: number;
   /** The funding body's threshold above which a life-improving purchase needs approval; null for none. */
@@ -88,12 +152,7 @@ export function assessBooking(facts: BookingFacts): Assessment {
     );
   }
   if (!category.allowedFor.includes(budget.kind)) {
-    refuse(
-      UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
-      budget.kind === BudgetKind.PERSONAL_HEALTH_BUDGET
-        ? `A personal health budget may not pay for ${category.name} (National Health Service (Direct Payments) Regulations 2013).`
-        : `A personal budget may not pay for ${category.name}.`,
-    );
+    refuse(UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND, notAllowedMessage(budget.kind, category));
   }
   if (category.regulated && !provider.cqcLocationId) {
     refuse(
@@ -109,19 +168,14 @@ export function assessBooking(facts: BookingFacts): Assessment {
       field: ["startsAt"],
     });
   }
-  const careHomePlace = category.code === "RESIDENTIAL_CARE" || (category.code === "NURSING" && listing.setting === ListingSetting.CARE_HOME);
-  const stayDays = (visits[visits.length - 1].endsAt.getTime() - visits[0].startsAt.getTime()) / 86_400_000;
-  if (budget.management === BudgetManagement.DIRECT_PAYMENT && careHomePlace && stayDays > MAX_DIRECT_PAYMENT_CARE_HOME_DAYS) {
-    refuse(
-      UserErrorCode.CARE_HOME_PLACEMENT_NOT_ALLOWED,
-      `A direct payment may pay for a care-home stay of at most ${MAX_DIRECT_PAYMENT_CARE_HOME_DAYS} days (Care and Support (Direct Payments) Regulations 2014, reg. 8); this one lasts ${Math.ceil(stayDays)}. A long-term place is arranged by the council.`,
-    );
+  if (budget.management === BudgetManagement.DIRECT_PAYMENT && isCareHomePlace(category.code, listing.setting)) {
+    // reg. 8: this booking's stays with the client's others, four weeks in twelve months (care-home.rules.ts).
+    const excess = careHomeExcess(facts.otherCareHomeStays ?? [], visits);
+    if (excess) refusals.push(careHomeRefusal(excess));
   }
 
   const approvalReasons: ApprovalReason[] = [];
-  if (facts.payeeRelationship === PayeeRelationship.SPOUSE_OR_PARTNER || facts.payeeRelationship === PayeeRelationship.CLOSE_RELATIVE_SAME_HOUSEHOLD) {
-    approvalReasons.push(ApprovalReason.RELATIVE_PAYEE);
-  }
+  if (needsCouncilAgreement(facts.payeeRelationship)) approvalReasons.push(ApprovalReason.RELATIVE_PAYEE);
   if (
     category.purpose === CategoryPurpose.LIFE_IMPROVING &&
     facts.lifeImprovingThresholdPence !== null &&
@@ -132,8 +186,17 @@ export function assessBooking(facts: BookingFacts): Assessment {
   return { refusals, approvalReasons };
 }
 
+/** Why a budget of this kind may not buy the category: the category's own note (with its source), or the general rule. */
+export function notAllowedMessage(kind: BudgetKind, category: { name: string; exclusionNote?: string }): string {
+  const budget = kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "A personal health budget" : "A personal budget";
+  const source = kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? " (National Health Service (Direct Payments) Regulations 2013)" : "";
+  return category.exclusionNote
+    ? `${budget} may not pay for ${category.name}. ${category.exclusionNote}`
+    : `${budget} may not pay for ${category.name}${source}.`;
+}
+
 export function approvalExplanation(reason: ApprovalReason, thresholdPence: number | null): string {
   return reason === ApprovalReason.RELATIVE_PAYEE
-    ? "The payee is a spouse or partner, or a close relative in the same household: the council must record that this is necessary (Care and Support (Direct Payments) Regulations 2014, reg. 3)."
+    ? "The payee is a spouse or partner, or a close relative in the same household (declared when booked, or by the provider when it confirmed): the council must record that this is necessary (Care and Support (Direct Payments) Regulations 2014, reg. 3)."
     : `A life-improving purchase above ${formatPounds(thresholdPence ?? 0)} needs a commissioner's sign-off.`;
 }

@@ -32,8 +32,11 @@ export class Booking extends Node {
   @Field(() => Pence, { description: "The agreed price of one unit, fixed when booked." })
   unitPricePence!: number;
 
-  @Field(() => PayeeRelationship)
+  @Field(() => PayeeRelationship, { description: "Who the payee is to the client: the closer of the booker's and the provider's declarations." })
   payeeRelationship!: PayeeRelationship;
+
+  @Field(() => PayeeRelationship, { nullable: true, description: "What the provider declared when it confirmed (reg. 3); null until it confirms." })
+  payeeDeclaredByProvider!: PayeeRelationship | null;
 
   @Field()
   createdAt!: Date;

@@ -112,7 +112,7 @@ export class GroupBookingService {
       if (!one.ok) return refusedFor(participant, one.errors, (await this.budgets.findVisible(viewer, participant.budgetId, tx))?.client.displayName);
       const { client } = one.value;
       const refusal = joinRefusal(client, session.careHome, prepared);
-      if (refusal) return refusedFor(participant, [{ code: UserErrorCode.INVALID_VALUE, message: refusal }], client.displayName);
+      if (refusal) return refusedFor(participant, [{ code: refusal.code, message: refusal.message }], client.displayName);
       prepared.push(one.value);
     }
     return ok(prepared);
@@ -204,10 +204,12 @@ function shareRequest(session: Session, participant: Participant, sharePence: nu
   };
 }
 
-/** Why a client cannot join the session: not a resident of its care home, or already in it; null if they can. */
-function joinRefusal(client: ClientView, careHome: ProviderRecord, joined: PreparedBooking[]): string | null {
-  if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) return `does not live at ${careHome.name}, where the session is.`;
-  return joined.some((p) => p.client.id === client.id) ? "is already in this session." : null;
+/** Why a client cannot join the session: not a resident of its care home (rule 11), or already in it; null if they can. */
+function joinRefusal(client: ClientView, careHome: ProviderRecord, joined: PreparedBooking[]): UserErrorData | null {
+  if (client.setting !== ClientSetting.CARE_HOME || client.careHomeId !== careHome.id) {
+    return { code: UserErrorCode.SETTING_MISMATCH, message: `does not live at ${careHome.name}, where the session is: name its residents only.` };
+  }
+  return joined.some((p) => p.client.id === client.id) ? { code: UserErrorCode.INVALID_VALUE, message: "is already in this session." } : null;
 }
 
 /** A participant's refusal, named so the broker knows whose budget, plan or rules said no. */

@@ -18,7 +18,7 @@ export type * from "./booking.commands";
 export { VisitService } from "./visit.service";
 export { DeliveryPricing } from "./delivery-pricing";
 export { createBookingLoaders, type BookingLoaders } from "./booking.loaders";
-export { groupSchedule, scheduleFields, scheduleOf, visitStarts, type Schedule } from "./schedule.rules";
+export { groupSchedule, scheduleFields, scheduleOf, visitMinutes, visitStarts, type Schedule } from "./schedule.rules";
 export { isFinalStatus as isFinalBookingStatus } from "./booking.rules";
 export type { Context as BookingsContext, BookingsServices } from "./context";
 

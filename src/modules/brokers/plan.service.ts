@@ -87,7 +87,7 @@ export class PlanService {
     if (errors.length) return failAll(errors);
     const horizon = this.horizon(budget);
     if (!horizon) return fail(UserErrorCode.OUTSIDE_BUDGET_PERIOD, "The budget period has ended.", ["budgetId"]);
-    const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start };
+    const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start, careHomeId: client.careHomeId };
     const rows = await this.listings.candidatesFor(input.needs, area);
     const problem: BudgetedProblem = {
       needs: input.needs,

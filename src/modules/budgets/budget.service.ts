@@ -69,6 +69,9 @@ export class BudgetService {
    *      id order (ListingService.lockForBooking: their bookings take turns, none passes the capacity);
    *   3. budgets, here, FOR NO KEY UPDATE; several one by one in id order (compareIds: a group
    *      booking prepares its participants sorted so);
+   *   3½. a client's care-home lock (a transaction-level advisory lock), taken only by a
+   *      direct-payment booking of a care-home place, right after its budget's: that client's
+   *      stays take turns (bookings' lockedCareHomeStays, reg. 8);
    *   4. bookings (compare-and-swap on status, or inserted), then their visits;
    *   5. ledger entries, appended by the verbs (commit, release, spend, charge) under the lock of step 3.
    * A budget is read under its lock before anything is computed from it (its totals, its gain
@@ -312,7 +315,9 @@ export class BudgetService {
       else if (!category.allowedFor.includes(command.kind)) {
         errors.push({
           code: UserErrorCode.NOT_ALLOWED_FOR_BUDGET_KIND,
-          message: `${category.name} cannot be paid for by a ${command.kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.`,
+          message:
+            `${category.name} cannot be paid for by a ${command.kind === BudgetKind.PERSONAL_HEALTH_BUDGET ? "personal health budget (NHS (Direct Payments) Regulations 2013)" : "personal budget"}.` +
+            (category.exclusionNote ? ` ${category.exclusionNote}` : ""),
           field,
         });
       }

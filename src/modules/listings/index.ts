@@ -14,6 +14,8 @@ export type { Context as ListingsContext, ListingsServices } from "./context";
 /** The package planner's read: ListingService.candidatesFor(needs, area). */
 export type { CandidateArea, CandidateNeed } from "./listing.commands";
 export type { ListingCandidate } from "./listing.models";
+/** Rule 11, setting matches where the client lives: the rule and its SQL. */
+export { CARE_HOME_STAY_CATEGORIES, settingMatchesSql, settingRefusal, type Residence, type SettingTerms } from "./setting.rules";
 
 export const listingsModule = {
   entities: [ListingEntity],

@@ -81,4 +81,6 @@ export interface CandidateArea {
   fundingBodyCode: string;
   postcodeDistrict: string;
   on: string;
+  /** Where the client lives (rule 11): their care home, or null for their own home. */
+  careHomeId: string | null;
 }

@@ -11,6 +11,7 @@ import { normalisePostcodeDistrict } from "../providers";
 import type { Unit } from "../reference";
 import type { CandidateArea, CandidateNeed, ListingSearch } from "./listing.commands";
 import { ListingOrder } from "./listing.enums";
+import { settingMatchesSql } from "./setting.rules";
 import type { ListingCandidate } from "./listing.models";
 
 /** Saving against the funding body's rate, in basis points of the rate (an integer: exact in cursors). */
@@ -143,7 +144,8 @@ export function countStatement(filter: ListingSearch): SearchStatement {
 
 /**
  * The package planner's candidates: active listings that could meet each need (category, unit or
- * visits pro rata for an hourly need, days, hours, the client's area, rating), with the funding
+ * visits pro rata for an hourly need, days, hours, the client's area, rating, the setting where
+ * the client lives: rule 11), with the funding
  * body's rate per unit on the day; one statement for all needs, each need's cheapest first.
  */
 export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea): SearchStatement {
@@ -167,9 +169,10 @@ export function candidatesStatement(needs: CandidateNeed[], area: CandidateArea)
      JOIN providers p ON p.id = l.provider_id
        AND (p.service_areas @> ARRAY[$2]::varchar[] OR p.postcode_districts @> ARRAY[$3]::varchar[] OR l.setting = 'REMOTE')
        AND (n.min_rating IS NULL OR p.cqc_rating >= n.min_rating)
+       AND ${settingMatchesSql("l", "p", "$5::uuid")}
      LEFT JOIN LATERAL ${councilRateLateral("l", "$2", "$4::date")} cr ON true
      ORDER BY n.i, l.price_pence, l.id`;
-  return { sql, params: [JSON.stringify(rows), area.fundingBodyCode, area.postcodeDistrict, area.on] };
+  return { sql, params: [JSON.stringify(rows), area.fundingBodyCode, area.postcodeDistrict, area.on, area.careHomeId] };
 }
 
 /** A row of candidatesStatement. */

@@ -22,6 +22,8 @@ export interface SubmitQuoteCommand extends Schedule {
   unitPricePence: number;
   validUntil: Date;
   note: string;
+  /** The provider's declaration of who its worker is to the client (reg. 3). */
+  payeeRelationship: PayeeRelationship;
 }
 
 /** Withdraw (the provider) or decline (the client's side) one quote. */

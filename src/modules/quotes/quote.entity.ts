@@ -1,5 +1,6 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence, numericQuantity } from "../../shared/money";
+import { PayeeRelationship } from "../bookings";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 
 /** A client's request for prices: visible to providers serving their area and category, or named. */
@@ -105,6 +106,10 @@ export class QuoteEntity {
 
   @Column({ type: "varchar", length: 2000, default: "" })
   note!: string;
+
+  /** What the provider declared, with its quote, of who its worker (the payee) is to the client (reg. 3). */
+  @Column({ type: "enum", enum: PayeeRelationship, enumName: "payee_relationship", default: PayeeRelationship.NONE })
+  payeeDeclaredByProvider!: PayeeRelationship;
 
   @Column({ type: "timestamptz", default: () => "now()" })
   createdAt!: Date;

@@ -65,6 +65,13 @@ export class SubmitQuoteInput {
   @Field({ defaultValue: "" })
   @MaxLength(2000)
   note!: string;
+
+  @Field(() => PayeeRelationship, {
+    defaultValue: PayeeRelationship.NONE,
+    description:
+      "Who your worker (the payee) is to the client (Care and Support (Direct Payments) Regulations 2014, reg. 3): a booking accepted from this quote waits for the council's agreement to a spouse or partner, or a close relative in the same household.",
+  })
+  payeeRelationship!: PayeeRelationship;
 }
 
 @InputType()

@@ -184,6 +184,7 @@ function submitCommandOf(input: SubmitQuoteInput): SubmitQuoteCommand {
     ...scheduleOf(input.startsAt, input.recurrence, input.unitsPerVisit),
     validUntil: input.validUntil,
     note: input.note,
+    payeeRelationship: input.payeeRelationship,
   };
 }
 

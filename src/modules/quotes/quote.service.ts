@@ -8,11 +8,11 @@ import { costPence } from "../../shared/money";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { londonDate, type Clock } from "../../shared/time";
 import { isUnits, Quantity, unitsRule } from "../../shared/units";
-import { scheduleFields, visitStarts, type BookingService, type BookingView } from "../bookings";
+import { scheduleFields, visitMinutes, visitStarts, type BookingService, type BookingView } from "../bookings";
 import { canActFor, restrictToActFor, type BudgetService, type ClientView } from "../budgets";
-import type { ListingService, ListingTerms } from "../listings";
+import { settingRefusal, type ListingService, type ListingTerms } from "../listings";
 import type { ProviderService } from "../providers";
-import type { ReferenceService } from "../reference";
+import { firstOutsideBand, outsideBandMessage, type ReferenceService } from "../reference";
 import { QuoteEntity, QuoteRequestEntity } from "./quote.entity";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 import type { AcceptQuoteCommand, QuoteDecisionCommand, QuoteRequestSearch, RequestQuoteCommand, SubmitQuoteCommand } from "./quote.commands";
@@ -89,6 +89,8 @@ export class QuoteService {
     if (!listing || listing.providerId !== viewer.providerId || !listing.active) return notFound("The listing", ["listingId"]);
     const starts = this.visitsQuoted(request, listing, command);
     if (!starts.ok) return starts;
+    const fits = await this.fitsClient(request, listing, command, starts.value);
+    if (!fits.ok) return fits;
     return this.insertQuote(
       this.quotes.create({
         id: newId(),
@@ -102,6 +104,7 @@ export class QuoteService {
         validUntil: command.validUntil,
         status: QuoteStatus.SUBMITTED,
         note: command.note.trim(),
+        payeeDeclaredByProvider: command.payeeRelationship,
         createdAt: this.clock.now(),
       }),
     );
@@ -175,6 +178,25 @@ export class QuoteService {
     return errors.length || !starts.ok ? failAll(errors) : starts;
   }
 
+  /**
+   * The quoted listing suits where the request's client lives (rule 11), and every quoted visit
+   * falls in the time band of its rate type (rule 12): what acceptQuote's booking would refuse,
+   * refused before the client sees the quote.
+   */
+  private async fitsClient(request: QuoteRequestEntity, listing: ListingTerms, command: SubmitQuoteCommand, starts: Date[]): Promise<Result<true>> {
+    const client = await this.budgets.findClient(this.db.manager, request.clientId);
+    const provider = await this.providers.byId(this.db.manager, listing.providerId);
+    const fundingBody = await this.reference.findFundingBody(request.fundingBodyCode);
+    if (!client || !provider || !fundingBody) throw new Error(`quote request ${request.id}: client, provider or funding body missing`);
+    const setting = settingRefusal({ ...listing, providerKind: provider.kind }, client);
+    if (setting) return fail(UserErrorCode.SETTING_MISMATCH, setting, ["listingId"]);
+    const minutes = visitMinutes(listing.unit, listing.visitMinutes, command.unitsPerVisit);
+    const visits = starts.map((startsAt) => ({ startsAt, endsAt: new Date(startsAt.getTime() + minutes * 60_000) }));
+    const outside = firstOutsideBand(visits, listing.rateType, fundingBody);
+    if (outside) return fail(UserErrorCode.OUTSIDE_TIME_BAND, outsideBandMessage(listing.title, outside, listing.rateType, fundingBody), ["startsAt"]);
+    return ok(true);
+  }
+
   private async insertQuote(quote: QuoteEntity): Promise<Result<QuoteEntity>> {
     try {
       await insertRows(this.db.manager, QuoteEntity, [quote]);
@@ -202,6 +224,7 @@ export class QuoteService {
       budgetId: command.budgetId,
       unitPricePence: quote.unitPricePence,
       payeeRelationship: command.payeeRelationship,
+      payeeDeclaredByProvider: quote.payeeDeclaredByProvider,
       quoteId: quote.id,
       lastDay: request.endsOn,
     });

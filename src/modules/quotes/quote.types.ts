@@ -4,7 +4,7 @@ import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
 import { LocalDate } from "../../shared/time";
-import { Booking } from "../bookings";
+import { Booking, PayeeRelationship } from "../bookings";
 import { QuoteRequestStatus, QuoteStatus } from "./quote.enums";
 
 registerEnumType(QuoteRequestStatus, { name: "QuoteRequestStatus" });
@@ -59,6 +59,9 @@ export class Quote extends Node {
 
   @Field()
   note!: string;
+
+  @Field(() => PayeeRelationship, { description: "What the provider declared of who its worker (the payee) is to the client (reg. 3)." })
+  payeeDeclaredByProvider!: PayeeRelationship;
 
   @Field()
   createdAt!: Date;

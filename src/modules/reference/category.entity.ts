@@ -23,4 +23,8 @@ export class ServiceCategoryEntity {
 
   @Column({ type: "smallint" })
   sortOrder!: number;
+
+  /** Why some budget kinds may not pay for it, with the source; empty when every kind may. */
+  @Column({ type: "varchar", length: 400 })
+  exclusionNote!: string;
 }

@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, PrimaryColumn } from "typeorm";
 import { BrokerageChargedTo, BrokerageMode, FundingBodyKind } from "./reference.enums";
 
 /** A council or an NHS integrated care board, keyed by its ONS/ODS code. */
 @Entity("funding_bodies")
+@Check("chk_funding_bodies_evening_from_hour", "evening_from_hour BETWEEN 12 AND 23")
 export class FundingBodyEntity {
   @PrimaryColumn({ type: "varchar", length: 9 })
   code!: string;
@@ -26,6 +27,10 @@ export class FundingBodyEntity {
 
   @Column({ type: "enum", enum: BrokerageChargedTo, enumName: "brokerage_charged_to", default: BrokerageChargedTo.FUNDING_BODY })
   brokerageChargedTo!: BrokerageChargedTo;
+
+  /** EVENING visits start at or after this London hour (time-band.rules). */
+  @Column({ type: "smallint", default: 18 })
+  eveningFromHour!: number;
 
   /**
    * Where it publishes no rate for a rate type (EVENING, WEEKEND…), prices of that type are compared

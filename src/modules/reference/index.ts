@@ -10,6 +10,19 @@ export * from "./reference.enums";
 export { FundingBody, ServiceCategory } from "./reference.types";
 export { ReferenceService, type FundingBodyRecord, type ServiceCategoryRecord } from "./reference.service";
 export type { UpdateFundingBodySettingsCommand } from "./reference.commands";
+/** Time bands (rule 12): when a visit of each rate type may happen. */
+export {
+  BANK_HOLIDAYS,
+  bandDescription,
+  DEFAULT_EVENING_FROM_HOUR,
+  firstOutsideBand,
+  isBankHoliday,
+  NIGHT_FROM_HOUR,
+  NIGHT_UNTIL_HOUR,
+  outsideBandMessage,
+  visitInBand,
+  type BandSettings,
+} from "./time-band.rules";
 export { createReferenceLoaders, type ReferenceLoaders } from "./reference.loaders";
 export type { Context as ReferenceContext, ReferenceServices } from "./context";
 

@@ -8,5 +8,7 @@ export interface UpdateFundingBodySettingsCommand {
   brokerageMode?: BrokerageMode | null;
   brokerageFeePence?: number | null;
   brokerageChargedTo?: BrokerageChargedTo | null;
+  /** The London hour (12–23) from which EVENING visits may start. */
+  eveningFromHour?: number | null;
   referenceFallback?: boolean | null;
 }

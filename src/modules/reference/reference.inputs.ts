@@ -1,5 +1,5 @@
-import { IsOptional, MaxLength, Min } from "class-validator";
-import { Field, InputType } from "type-graphql";
+import { IsOptional, Max, MaxLength, Min } from "class-validator";
+import { Field, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { BrokerageChargedTo, BrokerageMode } from "./reference.enums";
 
@@ -24,6 +24,12 @@ export class UpdateFundingBodySettingsInput {
 
   @Field(() => BrokerageChargedTo, { nullable: true })
   brokerageChargedTo?: BrokerageChargedTo | null;
+
+  @Field(() => Int, { nullable: true, description: "The London hour (12 to 23) from which EVENING-rate visits may start." })
+  @IsOptional()
+  @Min(12)
+  @Max(23)
+  eveningFromHour?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: "false: a rate type without a published rate has no reference (no STANDARD fallback)." })
   referenceFallback?: boolean | null;

@@ -38,6 +38,7 @@ export class ReferenceMutations {
       brokerageMode: input.brokerageMode,
       brokerageFeePence: input.brokerageFeePence,
       brokerageChargedTo: input.brokerageChargedTo,
+      eveningFromHour: input.eveningFromHour,
       referenceFallback: input.referenceFallback,
     });
     if (result.ok) loaders.fundingBodyByCode.clear(result.value.code).prime(result.value.code, result.value);

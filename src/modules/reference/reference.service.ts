@@ -16,6 +16,8 @@ export interface ServiceCategoryRecord {
   readonly regulated: boolean;
   readonly allowedFor: BudgetKind[];
   readonly sortOrder: number;
+  /** Why some budget kinds may not pay for it, with the source; empty when every kind may. */
+  readonly exclusionNote: string;
 }
 
 /** A funding body and its rules, as other modules read them. */
@@ -27,6 +29,7 @@ export interface FundingBodyRecord {
   readonly brokerageMode: BrokerageMode;
   readonly brokerageFeePence: number;
   readonly brokerageChargedTo: BrokerageChargedTo;
+  readonly eveningFromHour: number;
   /** Its STANDARD rate stands in where it publishes none for a rate type. */
   readonly referenceFallback: boolean;
 }
@@ -65,6 +68,7 @@ export class ReferenceService {
     if (command.brokerageMode != null) body.brokerageMode = command.brokerageMode;
     if (command.brokerageFeePence != null) body.brokerageFeePence = command.brokerageFeePence;
     if (command.brokerageChargedTo != null) body.brokerageChargedTo = command.brokerageChargedTo;
+    if (command.eveningFromHour != null) body.eveningFromHour = command.eveningFromHour;
     if (command.referenceFallback != null) body.referenceFallback = command.referenceFallback;
     await this.fundingBodies.save(body);
     return ok(body);

@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
 import { Pence } from "../../shared/money";
@@ -33,8 +33,11 @@ export class ServiceCategory extends Node {
   @Field({ description: "Providing it is regulated by the Care Quality Commission: providers need a CQC location." })
   regulated!: boolean;
 
-  @Field(() => [BudgetKind], { description: "The budget kinds that may pay for it." })
+  @Field(() => [BudgetKind], { description: "The budget kinds that may pay for it (none: listed so that it can be refused)." })
   allowedFor!: BudgetKind[];
+
+  @Field({ description: "Why the other budget kinds may not pay for it, with the source; empty when every kind may." })
+  exclusionNote!: string;
 }
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A council or NHS body that funds personal budgets." })
@@ -59,6 +62,9 @@ export class FundingBody extends Node {
 
   @Field(() => BrokerageChargedTo)
   brokerageChargedTo!: BrokerageChargedTo;
+
+  @Field(() => Int, { description: "EVENING-rate visits start at or after this hour, London time (18 unless the funding body states another)." })
+  eveningFromHour!: number;
 
   @Field({
     description:
