@@ -1,23 +1,29 @@
 /**
  * `npm run bench`: seeds a large catalogue (5,016 providers, 50,160 listings) and a year of
  * activity (2,000 budgets, 10,000 bookings, 100,000 delivered visits) into a separate database,
- * serves the API in production mode, and drives it with autocannon:
- * - search: 20 listings with each one's provider name and rating. The same answers come from a
- *   plain Node.js + pg server with one hand-written SQL statement (the baseline), in the same run;
- * - report: a commissioner's efficiency report for the year, by category and month;
- * - plan: a broker's planPackage for 5 needs over the thousands of listings serving the client,
- *   one request at a time (its latency is what a broker waits; the goal is under a second);
- * - payment run: createPaymentRun over the 100,000 visits, all confirmed (the goal is under 5 s),
- *   then its remittance CSV, streamed (in-process, on a clock set after the year).
+ * and serves it three ways, each one Node process, NODE_ENV=production, pool 10:
+ * - the API (Apollo + type-graphql + TypeORM), as users run it;
+ * - raw: plain node:http + pg, one hand-written SQL statement per query, the same bytes out;
+ * - peer: PostGraphile 5 over views (bench/peer-views.ts), one statement per query.
+ * Answers are compared before load. Then Q1, Q2 (issue #15) and the lighter search run at 20
+ * connections, 3 rounds, the servers' order rotating each round; the load average is printed
+ * before each round, ratios per round, medians at the end, with p99, server CPU per request and
+ * RSS. Then: the search's p99 with and without a planner loop (HiGHS off the event loop), the
+ * efficiency report, planPackage's latency, and a payment run over the year's 100,000 visits
+ * (createPaymentRun, goal under 5 s, then its remittance CSV, streamed). Figures go to bench/results/<time>.json.
  *
- * BENCH_SECONDS (10) and BENCH_CONNECTIONS (10) tune the load; DATABASE_URL picks the server
- * (default: a throwaway embedded PostgreSQL); BENCH_ONLY=plan measures the planner alone.
+ * Flags: --quick (short runs, no report or planner), --soak=SECONDS (Q1 on the API only, RSS
+ * sampled: prints the slope), --variants=a,b (extra API servers with API_TUNING=a, b...: each
+ * optimisation ablated in the same interleaved run; or NAME=value+NAME=value settings, such as
+ * PLANNER_WORKERS=0, for the planner check alone). Env: BENCH_SECONDS (10), BENCH_CONNECTIONS
+ * (20), BENCH_ROUNDS (3), DATABASE_URL (default: a throwaway embedded PostgreSQL),
+ * BENCH_DATABASE (market_bench), BENCH_REUSE=1 (keep an already seeded database).
  */
 import "reflect-metadata";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { loadavg, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import type { DataSource } from "typeorm";
@@ -35,23 +41,26 @@ import { runMigrations } from "../src/shared/db";
 import { newId, toGlobalId } from "../src/shared/ids";
 import { systemClock } from "../src/shared/time";
 import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
+import { PEER_VIEWS } from "./peer-views";
+import { bodies, peerAsApi, SCENARIOS, type Scenario, type ServerKind } from "./queries";
 
 interface PlanAnswer {
   data?: { planPackage?: { plan?: { candidates: number; providers: number; feasible: boolean } | null } | null } | null;
 }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const DATABASE = "market_bench";
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? "" : undefined);
+const QUICK = flag("quick") !== undefined;
+const SOAK_SECONDS = flag("soak") !== undefined ? Number(flag("soak") || 600) : 0;
+const VARIANTS = (flag("variants") ?? "").split(",").filter((v) => v !== "");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 4 : 10));
+const WARMUP_SECONDS = QUICK ? 1 : 2;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DATABASE = process.env.BENCH_DATABASE ?? "market_bench";
 const ROOT = path.join(__dirname, "..");
+const CLOCK_TICKS_PER_SECOND = 100;
 
-const SEARCH = /* GraphQL */ `
-  query Search($filter: ListingFilter) {
-    listings(filter: $filter, first: 20) {
-      edges { node { id title pricePence unit provider { name cqcRating } } }
-    }
-  }
-`;
 const REPORT = /* GraphQL */ `
   { efficiencyReport(fundingBodyCode: "E09000024", from: "2026-04-01", to: "2027-03-31", groupBy: [CATEGORY, MONTH]) {
       rows { group { categoryCode month } measures { sourcedPence referencePence savingPence premiumPence returnedPence reservedPence absorbedPence clients } }
@@ -72,18 +81,34 @@ const NEEDS = [
 const SECRET = randomBytes(32).toString("hex");
 const COMMISSIONER = "bench-commissioner@example.org";
 const BROKER = "bench-broker@example.org";
-const FILTERS = ["PA_SUPPORT", "PERSONAL_CARE", "DOMESTIC", "GARDENING"].map((category) => ({
-  categoryCodes: [category],
-  fundingBodyCode: "E09000024",
-}));
+
+interface Target {
+  name: string;
+  kind: ServerKind;
+  url: string;
+  pid: number;
+}
 
 interface Measure {
-  name: string;
+  scenario: string;
+  server: string;
   connections: number;
+  seconds: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** Server CPU (user + system) per answered request. */
+  cpuMsPerRequest: number;
+  /** Peak resident set size of the server process during the run. */
+  rssMb: number;
   errors: number;
+}
+
+interface Round {
+  round: number;
+  loadAverage: number[];
+  order: string[];
+  runs: Measure[];
 }
 
 async function main(): Promise<void> {
@@ -92,50 +117,353 @@ async function main(): Promise<void> {
     : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
   const children: ChildProcess[] = [];
   try {
-    const { url, planFor } = await seed(server.url);
-    const api = await start("API (Apollo + type-graphql + TypeORM)", ["src/server.ts"], url, children, "/readyz");
-    const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 24 * 60 * 60 });
-    const as = async (subject: string) => ({ "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` });
-    if (process.env.BENCH_ONLY !== "plan") {
-      const baseline = await start("baseline (node:http + pg, one SQL)", ["bench/baseline-server.ts"], url, children);
-      await sameAnswers(api.url, baseline.url);
+    console.log("building (tsconfig.bench.json)…");
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.bench.json"], { cwd: ROOT, stdio: "inherit" });
+    const { url, planFor, providers } = await seed(server.url);
+    const api = await start("API", "api", ["src/server.ts"], url, children, "/readyz");
+    if (SOAK_SECONDS > 0) return void (await soak(api, providers));
+    const raw = await start("raw", "raw", ["bench/baseline-server.ts"], url, children);
+    const peer = await start("PostGraphile", "peer", ["bench/postgraphile-server.ts"], url, children);
+    // A variant is an API_TUNING value (in the rounds), or NAME=value settings joined by "+" (the planner check only).
+    const variants: Target[] = [];
+    const settings: Target[] = [];
+    for (const variant of VARIANTS) {
+      const env = variant.includes("=") ? Object.fromEntries(variant.split("+").map((kv) => kv.split("=") as [string, string])) : { API_TUNING: variant };
+      (variant.includes("=") ? settings : variants).push(await start(`API[${variant}]`, "api", ["src/server.ts"], url, children, "/readyz", env));
+    }
+    const targets = [raw, api, peer, ...variants];
+    for (const target of targets) await sameAnswers(target, raw, providers);
+    console.log(`answers checked: ${targets.map((t) => t.name).join(", ")} agree with raw on every query`);
 
-      const results: Measure[] = [];
-      for (const target of [baseline, api]) results.push(await load(target.name, `${target.url}${target === api ? "/graphql" : "/"}`, searchRequests()));
-      report("listing search, 20 results with provider name and rating", results, true);
-
-      const reportRun = await load("API: efficiencyReport(groupBy: [CATEGORY, MONTH])", `${api.url}/graphql`, [
-        { method: "POST", headers: await as(COMMISSIONER), body: JSON.stringify({ query: REPORT }) },
-      ]);
-      report("efficiency report over 100,000 delivered visits (12 months × categories)", [reportRun], false);
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = rotate(targets, round - 1);
+      const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
+      console.log(`\nround ${round}/${ROUNDS}: load average ${loadAverage.join(" ")} (${cpus().length} cores); order ${order.map((t) => t.name).join(" → ")}`);
+      const runs: Measure[] = [];
+      for (const { name: scenario } of SCENARIOS) {
+        for (const target of order) runs.push(await load(scenario, target, requestsFor(scenario, target, providers)));
+      }
+      rounds.push({ round, loadAverage, order: order.map((t) => t.name), runs });
+      printRound(rounds[rounds.length - 1], targets);
     }
 
-    const plan = {
-      method: "POST" as const,
-      headers: await as(BROKER),
-      body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }),
-    };
-    const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json() as Promise<PlanAnswer>);
-    if (!answer.data?.planPackage?.plan) throw new Error(`planPackage failed: ${JSON.stringify(answer)}`);
-    const { candidates, providers, feasible } = answer.data.planPackage.plan;
-    console.log(
-      `\nplanPackage: ${NEEDS.length} needs, ${candidates} candidate listings; the plan is ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s)`,
-    );
-    const planRun = await load("API: planPackage, one broker at a time", `${api.url}/graphql`, [plan], 1);
-    report(`planPackage over ${candidates} candidate listings`, [planRun], false);
-
-    await paymentRun(url);
+    const extra: Record<string, unknown> = {};
+    if (!QUICK) {
+      extra.plannerInterference = {};
+      for (const target of [api, ...settings]) (extra.plannerInterference as Record<string, object>)[target.name] = await plannerInterference(target, planFor);
+      extra.report = await reportRun(api);
+      extra.plan = await planRun(api, planFor);
+      await paymentRun(url);
+    }
+    const summary = summarise(rounds, targets);
+    printSummary(summary, rounds);
+    await saveResults({ rounds, summary, ...extra });
   } finally {
     await Promise.all(children.map(stopChild));
-    if (process.env.DATABASE_URL) await dropDatabases(server.url, DATABASE);
+    if (process.env.DATABASE_URL && process.env.BENCH_REUSE !== "1") await dropDatabases(server.url, DATABASE);
     await server.stop();
   }
 }
 
-export async function seed(serverUrl: string): Promise<{ url: string; planFor: { clientId: string; budgetId: string } }> {
+function rotate<T>(items: T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function requestsFor(scenario: Scenario, target: Target, providers: { globalId: string; uuid: string }[]): autocannon.Request[] {
+  return bodies(scenario, target.kind, providers).map((body) => ({ method: "POST" as const, headers: { "content-type": "application/json" }, body }));
+}
+
+function pathOf(target: Target): string {
+  return target.kind === "raw" ? "/" : "/graphql";
+}
+
+/** Every server answers every request of every scenario as raw does (PostGraphile's answers mapped onto the API's shape). */
+async function sameAnswers(target: Target, raw: Target, providers: { globalId: string; uuid: string }[]): Promise<void> {
+  if (target === raw) return;
+  for (const { name: scenario } of SCENARIOS) {
+    const mine = bodies(scenario, target.kind, providers);
+    const theirs = bodies(scenario, "raw", providers);
+    for (let i = 0; i < mine.length; i++) {
+      const post = (t: Target, body: string) =>
+        fetch(`${t.url}${pathOf(t)}`, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text());
+      const [answer, expected] = await Promise.all([post(target, mine[i]), post(raw, theirs[i])]);
+      const got = target.kind === "peer" ? peerAsApi(scenario, answer) : answer;
+      if (got !== expected) {
+        let at = 0;
+        while (got[at] === expected[at]) at++;
+        const around = (text: string) => text.slice(Math.max(0, at - 300), at + 200);
+        throw new Error(`${target.name} and raw disagree on ${scenario} (${theirs[i]}) at character ${at}:\n${around(got)}\n${around(expected)}`);
+      }
+    }
+  }
+}
+
+/** utime + stime of a process, in clock ticks. */
+async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function load(scenario: string, target: Target, requests: autocannon.Request[], connections = CONNECTIONS, seconds = SECONDS): Promise<Measure> {
+  const url = `${target.url}${pathOf(target)}`;
+  await autocannon({ url, connections, duration: WARMUP_SECONDS, requests }); // warm-up: JIT, caches, pool
+  let peak = await rssMb(target.pid);
+  const sampler = setInterval(
+    () =>
+      void rssMb(target.pid).then(
+        (mb) => (peak = Math.max(peak, mb)),
+        () => undefined,
+      ),
+    250,
+  );
+  const before = await cpuTicks(target.pid);
+  const result = await autocannon({ url, connections, duration: seconds, requests });
+  const ticks = (await cpuTicks(target.pid)) - before;
+  clearInterval(sampler);
+  const answered = Math.max(1, result.requests.total);
+  return {
+    scenario,
+    server: target.name,
+    connections,
+    seconds,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMsPerRequest: Math.round(((ticks * 1000) / CLOCK_TICKS_PER_SECOND / answered) * 1000) / 1000,
+    rssMb: Math.max(peak, await rssMb(target.pid)),
+    errors: result.errors + result.non2xx,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function printRound(round: Round, targets: Target[]): void {
+  const rows: Record<string, string | number>[] = [];
+  for (const { name: scenario } of SCENARIOS) {
+    const of = (name: string) => round.runs.find((r) => r.scenario === scenario && r.server === name)!;
+    for (const target of targets.filter((t) => t.kind === "api")) {
+      const api = of(target.name);
+      rows.push({
+        round: round.round,
+        query: scenario,
+        server: target.name,
+        "req/s": api.requestsPerSecond,
+        "× raw": ratio(api.requestsPerSecond, of("raw").requestsPerSecond),
+        "× PostGraphile": ratio(api.requestsPerSecond, of("PostGraphile").requestsPerSecond),
+      });
+    }
+  }
+  console.table(rows);
+}
+
+interface Summary {
+  scenario: string;
+  server: string;
+  requestsPerSecond: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  rssMb: number;
+  errors: number;
+  vsRaw: number;
+  vsPeer: number;
+  vsRawPerRound: number[];
+  vsPeerPerRound: number[];
+}
+
+function summarise(rounds: Round[], targets: Target[]): Summary[] {
+  const out: Summary[] = [];
+  for (const { name: scenario } of SCENARIOS) {
+    for (const target of targets) {
+      const runs = rounds.map((r) => r.runs.find((m) => m.scenario === scenario && m.server === target.name)!);
+      const perRound = (other: string) =>
+        rounds.map((r, i) => ratio(runs[i].requestsPerSecond, r.runs.find((m) => m.scenario === scenario && m.server === other)!.requestsPerSecond));
+      const vsRawPerRound = perRound("raw");
+      const vsPeerPerRound = perRound("PostGraphile");
+      out.push({
+        scenario,
+        server: target.name,
+        requestsPerSecond: median(runs.map((m) => m.requestsPerSecond)),
+        p99: median(runs.map((m) => m.p99)),
+        cpuMsPerRequest: median(runs.map((m) => m.cpuMsPerRequest)),
+        rssMb: Math.max(...runs.map((m) => m.rssMb)),
+        errors: runs.reduce((sum, m) => sum + m.errors, 0),
+        vsRaw: median(vsRawPerRound),
+        vsPeer: median(vsPeerPerRound),
+        vsRawPerRound,
+        vsPeerPerRound,
+      });
+    }
+  }
+  return out;
+}
+
+function printSummary(summary: Summary[], rounds: Round[]): void {
+  console.log(
+    `\nmedians of ${rounds.length} round(s), ${CONNECTIONS} connections, ${SECONDS} s each; load average before each round: ${rounds.map((r) => r.loadAverage[0]).join(", ")}`,
+  );
+  console.table(
+    summary.map((s) => ({
+      query: s.scenario,
+      server: s.server,
+      "req/s": s.requestsPerSecond,
+      "p99 ms": s.p99,
+      "CPU ms/req": s.cpuMsPerRequest,
+      "RSS MB": s.rssMb,
+      errors: s.errors,
+      "× raw (rounds)": s.server === "raw" ? "" : `${s.vsRaw} (${s.vsRawPerRound.join(" ")})`,
+      "× PostGraphile (rounds)": s.server === "PostGraphile" ? "" : `${s.vsPeer} (${s.vsPeerPerRound.join(" ")})`,
+    })),
+  );
+}
+
+async function saveResults(results: object): Promise<void> {
+  const dir = path.join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
+  const meta = { node: process.version, cpus: cpus().length, quick: QUICK, seconds: SECONDS, connections: CONNECTIONS, variants: VARIANTS };
+  await writeFile(file, `${JSON.stringify({ ...meta, ...results }, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+}
+
+async function tokenHeaders(subject: string): Promise<Record<string, string>> {
+  const tokens = new TokenService({ secret: SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxAgeSeconds: 24 * 60 * 60 });
+  return { "content-type": "application/json", authorization: `Bearer ${await tokens.issue(subject)}` };
+}
+
+async function planRequest(planFor: { clientId: string; budgetId: string }): Promise<{ method: "POST"; headers: Record<string, string>; body: string }> {
+  return { method: "POST", headers: await tokenHeaders(BROKER), body: JSON.stringify({ query: PLAN, variables: { input: { ...planFor, needs: NEEDS } } }) };
+}
+
+/** The search's p99 alone and with a broker's planPackage loop beside it, twice each, interleaved. */
+async function plannerInterference(api: Target, planFor: { clientId: string; budgetId: string }): Promise<object> {
+  const search = requestsFor("search", api, []);
+  const plan = await planRequest(planFor);
+  const alone: Measure[] = [];
+  const withPlanner: Measure[] = [];
+  for (let i = 0; i < 2; i++) {
+    alone.push(await load("search alone", api, search));
+    const planner = autocannon({ url: `${api.url}/graphql`, connections: 1, duration: SECONDS + WARMUP_SECONDS + 1, requests: [plan] });
+    withPlanner.push(await load("search + planner loop", api, search));
+    const planned = await planner;
+    console.log(`  planner loop beside it: ${planned.requests.total} plans, p99 ${planned.latency.p99} ms`);
+  }
+  const p99Alone = median(alone.map((m) => m.p99));
+  const p99WithPlanner = median(withPlanner.map((m) => m.p99));
+  console.log(`\n${api.name}: search p99 alone ${p99Alone} ms, with a planner loop ${p99WithPlanner} ms (× ${ratio(p99WithPlanner, p99Alone)}; goal ≤ 1.2)`);
+  return { alone, withPlanner, p99Alone, p99WithPlanner, ratio: ratio(p99WithPlanner, p99Alone) };
+}
+
+async function reportRun(api: Target): Promise<Measure> {
+  const measure = await load(
+    "efficiencyReport(groupBy: [CATEGORY, MONTH])",
+    api,
+    [{ method: "POST", headers: await tokenHeaders(COMMISSIONER), body: JSON.stringify({ query: REPORT }) }],
+    10,
+  );
+  console.log(`efficiency report over 100,000 visits: ${measure.requestsPerSecond} req/s, p99 ${measure.p99} ms`);
+  return measure;
+}
+
+async function planRun(api: Target, planFor: { clientId: string; budgetId: string }): Promise<Measure> {
+  const plan = await planRequest(planFor);
+  const answer = await fetch(`${api.url}/graphql`, plan).then((r) => r.json() as Promise<PlanAnswer>);
+  if (!answer.data?.planPackage?.plan) throw new Error(`planPackage failed: ${JSON.stringify(answer)}`);
+  const { candidates, providers, feasible } = answer.data.planPackage.plan;
+  const measure = await load("planPackage, one broker at a time", api, [plan], 1);
+  console.log(
+    `planPackage: ${NEEDS.length} needs, ${candidates} candidates, ${feasible ? "feasible" : "not feasible"} with ${providers} provider(s): p50 ${measure.p50} ms, p99 ${measure.p99} ms`,
+  );
+  return measure;
+}
+
+/** Q1 on the API for SOAK_SECONDS, RSS sampled every 5 s: the slope (least squares) says whether memory stays flat. */
+async function soak(api: Target, providers: { globalId: string; uuid: string }[]): Promise<void> {
+  const samples: { seconds: number; rssMb: number }[] = [];
+  const started = Date.now();
+  console.log(
+    `soak: Q1 at ${CONNECTIONS} connections for ${SOAK_SECONDS} s; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  const sampler = setInterval(() => {
+    void rssMb(api.pid).then((mb) => {
+      samples.push({ seconds: (Date.now() - started) / 1000, rssMb: mb });
+      if (samples.length % 6 === 0) console.log(`  ${Math.round(samples[samples.length - 1].seconds)} s: RSS ${mb} MB`);
+    });
+  }, 5_000);
+  const result = await autocannon({ url: `${api.url}/graphql`, connections: CONNECTIONS, duration: SOAK_SECONDS, requests: requestsFor("Q1", api, providers) });
+  clearInterval(sampler);
+  // The first minute (or fifth) is warm-up: heaps grow to their working size.
+  const settled = samples.filter((s) => s.seconds >= Math.min(60, SOAK_SECONDS / 5));
+  const n = settled.length;
+  const mx = settled.reduce((a, s) => a + s.seconds, 0) / n;
+  const my = settled.reduce((a, s) => a + s.rssMb, 0) / n;
+  const slope = settled.reduce((a, s) => a + (s.seconds - mx) * (s.rssMb - my), 0) / settled.reduce((a, s) => a + (s.seconds - mx) ** 2, 0);
+  const soakResult = {
+    seconds: SOAK_SECONDS,
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    rssMbFirst: samples[0]?.rssMb,
+    rssMbLast: samples[samples.length - 1]?.rssMb,
+    rssMbPeak: Math.max(...samples.map((s) => s.rssMb)),
+    slopeMbPerMinute: Math.round(slope * 60 * 100) / 100,
+    samples,
+  };
+  console.log(
+    `\nsoak ${SOAK_SECONDS} s: ${soakResult.requests} requests (${soakResult.requestsPerSecond} req/s, p99 ${soakResult.p99} ms, ${soakResult.errors} errors); RSS ${soakResult.rssMbFirst} → ${soakResult.rssMbLast} MB (peak ${soakResult.rssMbPeak}); slope after warm-up ${soakResult.slopeMbPerMinute} MB/min`,
+  );
+  await saveResults({ soak: soakResult });
+}
+
+interface Seeded {
+  url: string;
+  planFor: { clientId: string; budgetId: string };
+  /** Providers that Q2 asks for. */
+  providers: { globalId: string; uuid: string }[];
+}
+
+export async function seed(serverUrl: string): Promise<Seeded> {
+  const url = databaseUrl(serverUrl, DATABASE);
+  if (process.env.BENCH_REUSE === "1" && process.env.DATABASE_URL) {
+    const db = createDataSource({ url, poolSize: 2 });
+    const reused = await db.initialize().then(
+      async () => {
+        const [client] = await db.query<{ id: string; budget: string }[]>(
+          "SELECT c.id, b.id AS budget FROM clients c JOIN budgets b ON b.client_id = c.id JOIN users u ON u.id = c.broker_user_id WHERE u.subject = $1",
+          [BROKER],
+        );
+        if (!client) return null;
+        await runMigrations(db);
+        if (SOAK_SECONDS === 0) await peerViews(db); // a soak serves no peer (and leaves a running bench's views alone)
+        return { url, planFor: { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", client.budget) }, providers: await q2Providers(db) };
+      },
+      () => null,
+    );
+    if (db.isInitialized) await db.destroy();
+    if (reused) {
+      console.log(`reusing the seeded database ${DATABASE}`);
+      return reused;
+    }
+  }
   await dropDatabases(serverUrl, DATABASE);
   await ensureDatabase(serverUrl, DATABASE);
-  const url = databaseUrl(serverUrl, DATABASE);
   const db = createDataSource({ url, poolSize: 2 });
   await db.initialize();
   const started = Date.now();
@@ -145,11 +473,23 @@ export async function seed(serverUrl: string): Promise<{ url: string; planFor: {
   await seedActivity(db);
   await db.query("VACUUM ANALYZE");
   const planFor = await brokersClient(db);
+  await peerViews(db);
+  const providers = await q2Providers(db);
   await db.destroy();
   console.log(
     `seeded ${catalogue.providers.length} providers, ${catalogue.listings.length} listings and a year of activity in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  return { url, planFor };
+  return { url, planFor, providers };
+}
+
+async function peerViews(db: DataSource): Promise<void> {
+  for (const statement of PEER_VIEWS) await db.query(statement);
+}
+
+/** Four providers with listings, for Q2. */
+async function q2Providers(db: DataSource): Promise<{ globalId: string; uuid: string }[]> {
+  const rows = await db.query<{ id: string }[]>("SELECT DISTINCT provider_id AS id FROM listings WHERE active ORDER BY provider_id LIMIT 4");
+  return rows.map((r) => ({ globalId: toGlobalId("Provider", r.id), uuid: r.id }));
 }
 
 /** A broker, and the client (and budget) they plan for. */
@@ -285,34 +625,50 @@ createPaymentRun over ${confirmed} confirmed visits: ${(elapsed / 1000).toFixed(
   }
 }
 
-async function start(name: string, args: string[], databaseUrl: string, children: ChildProcess[], readyPath = "/"): Promise<{ name: string; url: string }> {
+async function start(
+  name: string,
+  kind: ServerKind,
+  args: [string],
+  databaseUrl: string,
+  children: ChildProcess[],
+  readyPath = "/",
+  env: Record<string, string> = {},
+): Promise<Target> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
+  // What users run: the compiled JavaScript (`npm start`), not ts-node.
+  const script = path.join("dist", args[0].replace(/\.ts$/, ".js"));
+  const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: "10",
       PORT: String(port),
       HOST: "127.0.0.1",
       NODE_ENV: "production",
       JWT_SECRET: SECRET,
       DEMO_DATA: "false",
       LOG_LEVEL: "warn",
+      ...env,
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
+  let ready = false;
+  child.once("message", () => (ready = true));
+  for (let attempt = 0; attempt < 150; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    if (readyPath !== "/" || attempt > 5) {
-      const ok = await fetch(`${url}${readyPath}`, readyPath === "/" ? { method: "POST", body: body(FILTERS[0]) } : {}).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return { name, url };
-    }
+    // The raw server and the peer say when they listen; the API answers /readyz once its database is.
+    const ok =
+      readyPath === "/"
+        ? ready
+        : await fetch(`${url}${readyPath}`).then(
+            (r) => r.ok,
+            () => false,
+          );
+    if (ok) return { name, kind, url, pid: child.pid! };
   }
   throw new Error(`${name} did not start`);
 }
@@ -323,53 +679,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
   });
-}
-
-function body(filter: object): string {
-  return JSON.stringify({ query: SEARCH, variables: { filter } });
-}
-
-async function sameAnswers(apiUrl: string, baselineUrl: string): Promise<void> {
-  for (const filter of FILTERS) {
-    const post = (url: string) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: body(filter) }).then((r) => r.json());
-    const [fromApi, fromBaseline] = await Promise.all([post(`${apiUrl}/graphql`), post(baselineUrl)]);
-    if (JSON.stringify(fromApi) !== JSON.stringify(fromBaseline)) {
-      throw new Error(`The API and the baseline disagree for ${JSON.stringify(filter)}:\n${JSON.stringify(fromApi)}\n${JSON.stringify(fromBaseline)}`);
-    }
-  }
-  console.log("the API and the baseline give identical answers");
-}
-
-function searchRequests(): autocannon.Request[] {
-  return FILTERS.map((filter) => ({ method: "POST" as const, headers: { "content-type": "application/json" }, body: body(filter) }));
-}
-
-async function load(name: string, url: string, requests: autocannon.Request[], connections = CONNECTIONS): Promise<Measure> {
-  await autocannon({ url, connections, duration: 3, requests }); // warm-up: JIT, caches, pool
-  const result = await autocannon({ url, connections, duration: SECONDS, requests });
-  return {
-    name,
-    connections,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
-
-function report(title: string, results: Measure[], againstBaseline: boolean): void {
-  const baseline = results[0].requestsPerSecond;
-  console.log(`\n${title}; ${results[0].connections} connection(s), ${SECONDS} s each\n`);
-  console.table(
-    results.map((r) => ({
-      server: r.name,
-      "requests/s": Math.round(r.requestsPerSecond),
-      "p50 ms": r.p50,
-      "p99 ms": r.p99,
-      errors: r.errors,
-      ...(againstBaseline ? { "vs baseline": `${((r.requestsPerSecond / baseline) * 100).toFixed(0)}%` } : {}),
-    })),
-  );
 }
 
 if (require.main === module) {

@@ -19,7 +19,7 @@ import { viewerFromHeader } from "./context";
 import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
-import { createPackageLoaders, PackageService, PlanService } from "./modules/brokers";
+import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
 import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
 import { EventPolicy, EventService, WebhookDispatcher, WebhookService, type Visibility } from "./modules/events";
 import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
@@ -30,6 +30,7 @@ import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
 import { ConfirmationService, createSettlementLoaders, PaymentRunService, remittanceCsv } from "./modules/settlement";
 import { createSchema } from "./schema";
+import { apolloHandler } from "./shared/apollo-http";
 import type { Viewer } from "./shared/auth";
 import { cors } from "./shared/cors";
 import {
@@ -40,9 +41,11 @@ import {
   serviceUnavailableBody,
   serviceUnavailablePlugin,
 } from "./shared/errors";
+import { jitGateway } from "./shared/jit";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { systemClock, type Clock } from "./shared/time";
+import { setTuning, tuned } from "./shared/tuning";
 
 /** One request's context: the viewer, every module's services and a fresh set of loaders. */
 export type Context = SchemaContext;
@@ -77,16 +80,20 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const logger = createLogger(config.logLevel);
   const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
-  const services = createServices(db, config, clock);
+  setTuning(config.tuning);
+  const solverPool = config.plannerWorkers > 0 ? new PlanSolverPool(config.plannerWorkers) : null;
+  const services = createServices(db, config, clock, solverPool);
+  const loadersFor = tuned("lazyLoaders") ? lazyLoaders(db) : () => createLoaders(db);
   const dispatcher = createDispatcher(db, services, config, clock, logger);
-  const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: createLoaders(db) });
+  const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: loadersFor() });
 
   const logUnavailable = (error: unknown) => logger.warn("database unavailable", { reason: error instanceof Error ? error.message : String(error) });
   const app = express();
   const http = createServer(app);
   const production = config.environment === "production";
+  const schema = await createSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await createSchema(),
+    ...(tuned("jit") ? { gateway: jitGateway(schema) } : { schema }),
     validationRules: queryLimitRules(config.limits),
     parseOptions: PARSE_OPTIONS,
     introspection: !production,
@@ -111,6 +118,17 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   });
   await apollo.start();
 
+  const requestContext = async ({ req }: { req: express.Request }): Promise<Context> => {
+    try {
+      return contextFor(await viewerFromHeader(services, req.headers.authorization));
+    } catch (error) {
+      // Apollo answers 500 to any other error from here; a lost database is a 503.
+      if (!isServiceUnavailable(error)) throw error;
+      logUnavailable(error);
+      throw serviceUnavailable();
+    }
+  };
+
   app.disable("x-powered-by");
   // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
   app.use("/openreferral", openReferralRouter(services.openReferral));
@@ -132,18 +150,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     "/graphql",
     express.json({ limit: "1mb" }),
     refuseCostlyShapes(PARSE_OPTIONS.maxTokens),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return contextFor(await viewerFromHeader(services, req.headers.authorization));
-        } catch (error) {
-          // Apollo answers 500 to any other error from here; a lost database is a 503.
-          if (!isServiceUnavailable(error)) throw error;
-          logUnavailable(error);
-          throw serviceUnavailable();
-        }
-      },
-    }),
+    tuned("http") ? apolloHandler(apollo, requestContext) : expressMiddleware(apollo, { context: requestContext }),
   );
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: "Not found. The API is at /graphql.", extensions: { code: "NOT_FOUND" } }] });
@@ -164,11 +171,12 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.destroy();
+      await solverPool?.close();
     },
   };
 }
 
-function createServices(db: DataSource, config: Config, clock: Clock): Services {
+function createServices(db: DataSource, config: Config, clock: Clock, solverPool: PlanSolverPool | null): Services {
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
@@ -191,7 +199,7 @@ function createServices(db: DataSource, config: Config, clock: Clock): Services 
   const visits = new VisitService(db, budgets, events, clock, new DeliveryPricing(reference, rates, listings, budgets));
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
-  const plans = new PlanService(reference, budgets, listings, bookings, clock);
+  const plans = new PlanService(reference, budgets, listings, bookings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, clock);
   const paymentRuns = new PaymentRunService(db, reference, clock);
   const reports = new ReportService(db, rates);
@@ -237,21 +245,45 @@ function createDispatcher(db: DataSource, services: Services, config: Config, cl
   return new WebhookDispatcher(db, services.users, new EventPolicy(visibility), config.webhooks, clock, logger);
 }
 
+const LOADER_FACTORIES: ((db: DataSource) => object)[] = [
+  createReferenceLoaders,
+  createUserLoaders,
+  createPricingLoaders,
+  createProviderLoaders,
+  createListingLoaders,
+  createBudgetLoaders,
+  createBookingLoaders,
+  createQuoteLoaders,
+  createPackageLoaders,
+  createSettlementLoaders,
+  createReportLoaders,
+];
+
 /** New DataLoaders for one request, so that nothing cached outlives it or leaks to another viewer. */
 export function createLoaders(db: DataSource): Loaders {
-  return {
-    ...createReferenceLoaders(db),
-    ...createUserLoaders(db),
-    ...createPricingLoaders(db),
-    ...createProviderLoaders(db),
-    ...createListingLoaders(db),
-    ...createBudgetLoaders(db),
-    ...createBookingLoaders(db),
-    ...createQuoteLoaders(db),
-    ...createPackageLoaders(db),
-    ...createSettlementLoaders(db),
-    ...createReportLoaders(db),
-  };
+  return Object.assign({}, ...LOADER_FACTORIES.map((create) => create(db))) as Loaders;
+}
+
+/**
+ * The same loaders, each module's made on its first use in the request (tuning `lazyLoaders`): a
+ * search touches two modules' loaders of ten. One class per app, whose prototype has a getter per
+ * loader name; an instance holds the modules' loaders it has made.
+ */
+function lazyLoaders(db: DataSource): () => Loaders {
+  class LazyLoaders {
+    readonly made: (Record<string, unknown> | undefined)[] = [];
+  }
+  LOADER_FACTORIES.forEach((create, i) => {
+    for (const name of Object.keys(create(db))) {
+      Object.defineProperty(LazyLoaders.prototype, name, {
+        enumerable: true,
+        get(this: LazyLoaders) {
+          return (this.made[i] ??= create(db) as Record<string, unknown>)[name];
+        },
+      });
+    }
+  });
+  return () => new LazyLoaders() as unknown as Loaders;
 }
 
 /**

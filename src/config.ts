@@ -3,6 +3,8 @@
  * is reported with what was expected, so a misconfigured server refuses to start instead of failing
  * on its first request.
  */
+import { parseTuning, type Tuning } from "./shared/tuning";
+
 export type Environment = "development" | "test" | "production";
 
 export interface Config {
@@ -24,6 +26,10 @@ export interface Config {
   corsOrigins: string[];
   logLevel: LogLevel;
   webhooks: WebhookSettings;
+  /** Worker threads that solve planPackage's problems off the event loop (0: on it). */
+  plannerWorkers: number;
+  /** API_TUNING: the performance measures on (all by default; the bench turns them off one by one). */
+  tuning: Set<Tuning>;
 }
 
 export interface WebhookSettings {
@@ -77,6 +83,9 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const tuning = parseTuning(env.API_TUNING);
+  if (tuning.problem) problems.push(tuning.problem);
+
   const config: Config = {
     environment,
     host: read.string("HOST") ?? "0.0.0.0",
@@ -106,6 +115,8 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: read.integer("WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
       pollMs: read.integer("WEBHOOK_POLL_MS", 1_000, 10, 60_000),
     },
+    plannerWorkers: read.integer("PLANNER_WORKERS", 1, 0, 16),
+    tuning: tuning.tunings,
   };
   if (environment === "production" && config.webhooks.allowPrivate)
     problems.push("WEBHOOK_ALLOW_PRIVATE is for development and tests: unset it in production.");

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type Pool } from "pg";
 import type { Result } from "./errors";
+import { tuned } from "./tuning";
 import { connectionFailureReason, isConnectionError } from "./connection-errors";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityMetadata, type ObjectLiteral, type QueryDeepPartialEntity } from "typeorm";
 
@@ -84,13 +85,48 @@ export function selectColumns(metadata: EntityMetadata, alias: string): string {
   return metadata.columns.map((c) => `${alias}.${c.databaseName} AS "${alias}.${c.databaseName}"`).join(", ");
 }
 
+/**
+ * Column types whose values pg already parses into what the entity holds (src/shared/pg-types.ts),
+ * for which TypeORM's `prepareHydratedValue` would only copy: assigned as they come (tuning `rawLoaders`).
+ */
+const AS_PARSED = new Set<unknown>([
+  "uuid",
+  "varchar",
+  "character varying",
+  "text",
+  "int",
+  "integer",
+  "int4",
+  "smallint",
+  "boolean",
+  "bool",
+  Boolean,
+  String,
+  "timestamptz",
+  "timestamp with time zone",
+  "jsonb",
+  "json",
+]);
+
+function parsedAsIs(column: EntityMetadata["columns"][number]): boolean {
+  if (column.transformer) return false;
+  if (column.type === "enum" || column.type === "simple-enum") return !column.isArray && !(column.enum ?? []).some((v) => typeof v === "number");
+  return AS_PARSED.has(column.type);
+}
+
 /** Turns rows selected with `selectColumns(metadata, alias)` into entities, transformers applied. */
 export function hydrator<T extends ObjectLiteral>(metadata: EntityMetadata, alias: string): (row: Record<string, unknown>) => T {
   const driver = metadata.connection.driver;
-  const fields = metadata.columns.map((column) => ({ key: `${alias}.${column.databaseName}`, property: column.propertyName, column }));
+  const fast = tuned("rawLoaders");
+  const fields = metadata.columns.map((column) => ({
+    key: `${alias}.${column.databaseName}`,
+    property: column.propertyName,
+    column,
+    asIs: fast && parsedAsIs(column),
+  }));
   return (row) => {
     const entity = metadata.create() as Record<string, unknown>;
-    for (const { key, property, column } of fields) entity[property] = driver.prepareHydratedValue(row[key], column);
+    for (const { key, property, column, asIs } of fields) entity[property] = asIs ? row[key] : driver.prepareHydratedValue(row[key], column);
     return entity as T;
   };
 }
@@ -144,6 +180,18 @@ export async function insertRows<T extends ObjectLiteral>(tx: EntityManager, ent
   if (rows.length > 0) await tx.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }
 
+/** Names of prepared statements by their text (a hash each time would cost more than the look-up). */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `q${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
+    if (statementNames.size < 10_000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /**
  * A read outside any transaction, as a named prepared statement: PostgreSQL parses and plans each
  * distinct statement once per connection instead of on every request. For hot, complex reads (the
@@ -153,7 +201,7 @@ export async function preparedQuery<T = Record<string, unknown>>(db: DataSource,
   db.logger.logQuery(sql, params);
   const pool = (db.driver as unknown as { master: Pool }).master;
   try {
-    const result = await pool.query({ name: `q${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`, text: sql, values: params });
+    const result = await pool.query({ name: statementName(sql), text: sql, values: params });
     return result.rows as T[];
   } catch (error) {
     throw new QueryFailedError(sql, params, error as Error);

@@ -3,7 +3,9 @@
  * null (or an empty list) for keys that matched nothing, as DataLoader requires.
  */
 import DataLoader from "dataloader";
-import { In, type FindOptionsWhere, type ObjectLiteral, type Repository } from "typeorm";
+import { In, type EntityMetadata, type FindOptionsWhere, type ObjectLiteral, type Repository } from "typeorm";
+import { hydrator, preparedQuery, selectColumns } from "./db";
+import { tuned } from "./tuning";
 
 export function inKeyOrder<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
   const byKey = new Map<K, V>();
@@ -45,8 +47,40 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && "then" in value;
 }
 
+interface KeyRead {
+  sql: string;
+  hydrate: (row: Record<string, unknown>) => ObjectLiteral;
+}
+
+/** Per entity and key column: the statement and hydrator of a batch, built once per process. */
+const keyReads = new WeakMap<EntityMetadata, Map<string, KeyRead>>();
+
+function keyRead(metadata: EntityMetadata, key: string): KeyRead {
+  let reads = keyReads.get(metadata);
+  if (!reads) keyReads.set(metadata, (reads = new Map<string, KeyRead>()));
+  let read = reads.get(key);
+  if (!read) {
+    const column = metadata.findColumnWithPropertyName(key);
+    if (!column) throw new Error(`${metadata.name} has no column ${key}`);
+    const table = metadata.tablePath
+      .split(".")
+      .map((part) => `"${part}"`)
+      .join(".");
+    read = { sql: `SELECT ${selectColumns(metadata, "t")} FROM ${table} t WHERE t.${column.databaseName} = ANY($1)`, hydrate: hydrator(metadata, "t") };
+    reads.set(key, read);
+  }
+  return read;
+}
+
 /** A loader of entities by a unique column (usually the primary key). */
 export function loaderByKey<E extends ObjectLiteral, K extends keyof E & string>(repository: Repository<E>, key: K): PrimedLoader<E[K], E | null> {
+  if (tuned("rawLoaders")) {
+    const { sql, hydrate } = keyRead(repository.metadata, key);
+    return new PrimedLoader<E[K], E | null>(async (keys) => {
+      const rows = (await preparedQuery(repository.manager.connection, sql, [keys])).map(hydrate) as E[];
+      return inKeyOrder(keys, rows, (row) => row[key]);
+    });
+  }
   return new PrimedLoader<E[K], E | null>(async (keys) => {
     const rows = await repository.find({ where: { [key]: In(keys as E[K][]) } as FindOptionsWhere<E> });
     return inKeyOrder(keys, rows, (row) => row[key]);

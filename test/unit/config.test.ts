@@ -36,6 +36,19 @@ describe("configuration", () => {
     ]);
   });
 
+  it("turns performance measures off by API_TUNING, refusing names it does not know; PLANNER_WORKERS sizes the solver pool", () => {
+    expect([...loadConfig({}).tuning].sort()).toEqual(["http", "jit", "lazyLoaders", "rawLoaders"]);
+    expect([...loadConfig({ API_TUNING: "none" }).tuning]).toEqual([]);
+    expect([...loadConfig({ API_TUNING: "-jit,-http" }).tuning].sort()).toEqual(["lazyLoaders", "rawLoaders"]);
+    expect([...loadConfig({ API_TUNING: "jit" }).tuning]).toEqual(["jit"]);
+    expect(problemsOf({ API_TUNING: "-jit,turbo" })).toEqual([
+      'API_TUNING names http, jit, lazyLoaders, rawLoaders (or all, none; "-name" to leave one out), not "turbo".',
+    ]);
+    expect(loadConfig({}).plannerWorkers).toBe(1);
+    expect(loadConfig({ PLANNER_WORKERS: "0" }).plannerWorkers).toBe(0);
+    expect(problemsOf({ PLANNER_WORKERS: "many" })).toEqual(['PLANNER_WORKERS must be a whole number from 0 to 16 (got "many").']);
+  });
+
   it("never prints a database password", () => {
     expect(problemsOf({ DATABASE_URL: "mysql://app:s3cret@host/db" }).join()).not.toContain("s3cret");
   });

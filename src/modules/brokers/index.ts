@@ -16,6 +16,7 @@ export type {
   PackageRef,
   PackageSearch,
 } from "./package.commands";
+export { PlanSolverPool } from "./plan-solver.pool";
 export { PlanService, type PackagePlanRecord, type PlannedItemRecord, type UnmetNeedRecord } from "./plan.service";
 export type { Need, PlanPackageCommand } from "./plan.commands";
 export { UnmetReason } from "./plan.enums";

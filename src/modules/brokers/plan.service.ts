@@ -70,7 +70,19 @@ export class PlanService {
     private readonly listings: ListingService,
     private readonly bookings: BookingService,
     private readonly clock: Clock,
+    /** Where the solve runs (a worker pool, plan-solver.pool.ts); by default here, on the event loop. */
+    private readonly solveElsewhere?: (...args: Parameters<PlanService["solveProblem"]>) => Promise<PackagePlanRecord>,
   ) {}
+
+  /** A planner that only solves (in a worker thread of plan-solver.pool.ts). */
+  static solverOnly(): PlanService {
+    return new PlanService(null as never, null as never, null as never, null as never, null as never);
+  }
+
+  /** The solve step of `plan`, for a worker thread. */
+  solveProblem(input: PlanPackageCommand, problem: BudgetedProblem, rows: PlanRow[]): Promise<PackagePlanRecord> {
+    return this.solve(input, problem, rows);
+  }
 
   /** HiGHS compiles its WebAssembly once, on first use. */
   private solver(): Promise<Highs> {
@@ -98,7 +110,7 @@ export class PlanService {
       weeks: horizon.weeks,
       availablePence: availableOf(budget),
     };
-    return ok(await this.solve(input, problem, rows));
+    return ok(await (this.solveElsewhere ? this.solveElsewhere(input, problem, rows) : this.solve(input, problem, rows)));
   }
 
   /**

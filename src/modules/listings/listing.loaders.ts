@@ -1,8 +1,9 @@
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
-import { hydrator, selectColumns } from "../../shared/db";
+import { hydrator, preparedQuery, selectColumns } from "../../shared/db";
 import { groupedInKeyOrder, loaderByKey } from "../../shared/loaders";
 import { afterCursor, cursorIn, type Keyset } from "../../shared/pagination";
+import { tuned } from "../../shared/tuning";
 import { ListingEntity } from "./listing.entity";
 
 export interface ProviderListingsArgs {
@@ -58,13 +59,11 @@ async function pagesOfProviders(db: DataSource, providerIds: readonly string[], 
   if (!includeInactive) conditions.push("l.active");
   if (after) conditions.push(afterCursor(PROVIDER_NEWEST, after, (value) => `$${params.push(value)}`));
   const metadata = db.getMetadata(ListingEntity);
-  const rows: Record<string, unknown>[] = await db.query(
-    `SELECT ${selectColumns(metadata, "l")} FROM (
+  const sql = `SELECT ${selectColumns(metadata, "l")} FROM (
        SELECT l.*, row_number() OVER (PARTITION BY l.provider_id ORDER BY l.id DESC) AS n
        FROM listings l WHERE ${conditions.join(" AND ")}
-     ) l WHERE l.n <= $2 ORDER BY l.id DESC`,
-    params,
-  );
+     ) l WHERE l.n <= $2 ORDER BY l.id DESC`;
+  const rows: Record<string, unknown>[] = tuned("rawLoaders") ? await preparedQuery(db, sql, params) : await db.query(sql, params);
   const listings = rows.map(hydrator<ListingEntity>(metadata, "l"));
   return groupedInKeyOrder(providerIds, listings, (l) => l.providerId);
 }

@@ -1,0 +1,118 @@
+/**
+ * planPackage's solve off the event loop: HiGHS runs in a pool of worker threads (PLANNER_WORKERS,
+ * src/config.ts), so a broker's plan does not hold up every other request while it searches. Each
+ * worker solves one problem at a time (HiGHS keeps its own time limit, SOLVER_SECONDS a solve);
+ * one that has not answered by the pool's deadline is ended and replaced, and its caller told.
+ * Workers start with the pool and take problems once loaded.
+ * Problems wait in order when every worker is busy.
+ */
+import { Worker } from "node:worker_threads";
+import path from "node:path";
+import type { PlanService } from "./plan.service";
+import { SOLVER_SECONDS } from "./plan.rules";
+
+export type SolveArgs = Parameters<PlanService["solveProblem"]>;
+export type SolveResult = Awaited<ReturnType<PlanService["solveProblem"]>>;
+
+/** A plan tries at most a handful of solves (cost, fewest providers, without the budget). */
+const DEADLINE_MS = 4 * SOLVER_SECONDS * 1000 + 5_000;
+
+interface Task {
+  args: SolveArgs;
+  resolve: (result: SolveResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Loaded (its first message): only then does it take problems, and the deadline count. */
+  ready: boolean;
+  task: Task | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export class PlanSolverPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private closed = false;
+
+  constructor(
+    size: number,
+    private readonly deadlineMs = DEADLINE_MS,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  solve(...args: SolveArgs): Promise<SolveResult> {
+    if (this.closed) return Promise.reject(new Error("The planner's solver pool is closed."));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ args, resolve, reject });
+      this.next();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error("The planner's solver pool is closed."));
+    await Promise.all(this.slots.map((slot) => this.finish(slot, new Error("The planner's solver pool is closed."))));
+  }
+
+  private spawn(): Slot {
+    // Compiled, the worker is JavaScript beside this file; under ts-node or jest it is TypeScript.
+    const typescript = __filename.endsWith(".ts");
+    const file = path.join(__dirname, `plan-solver.worker${typescript ? ".ts" : ".js"}`);
+    const worker = new Worker(file, { execArgv: typescript ? ["-r", "ts-node/register/transpile-only"] : [] });
+    worker.unref();
+    const slot: Slot = { worker, ready: false, task: null, timer: null };
+    worker.on("message", (message: { ready?: true; result?: SolveResult; error?: string }) => {
+      if (message.ready) {
+        slot.ready = true;
+        return this.next();
+      }
+      const task = this.release(slot);
+      if (message.error !== undefined) task?.reject(new Error(message.error));
+      else task?.resolve(message.result!);
+      this.next();
+    });
+    worker.on("error", (error) => void this.replace(slot, error));
+    worker.on("exit", (code) => {
+      if (!this.closed && this.slots.includes(slot)) void this.replace(slot, new Error(`The planner's solver stopped (exit code ${code}).`));
+    });
+    return slot;
+  }
+
+  private next(): void {
+    const slot = this.slots.find((s) => s.ready && s.task === null);
+    if (!slot || this.queue.length === 0) return;
+    const task = this.queue.shift()!;
+    slot.task = task;
+    slot.timer = setTimeout(() => void this.replace(slot, new Error(`The planner took longer than ${this.deadlineMs / 1000} s.`)), this.deadlineMs);
+    slot.worker.ref();
+    slot.worker.postMessage(task.args);
+  }
+
+  private release(slot: Slot): Task | null {
+    const task = slot.task;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.task = null;
+    slot.timer = null;
+    slot.worker.unref();
+    return task;
+  }
+
+  private async finish(slot: Slot, error: Error): Promise<void> {
+    this.release(slot)?.reject(error);
+    await slot.worker.terminate();
+  }
+
+  /** Ends a worker that failed or overran, tells its caller, and starts another in its place. */
+  private async replace(slot: Slot, error: Error): Promise<void> {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    await this.finish(slot, error);
+    if (this.closed) return;
+    this.slots.push(this.spawn());
+    this.next();
+  }
+}
