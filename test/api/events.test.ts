@@ -12,7 +12,8 @@ import { EventPolicy, EventType, WebhookDispatcher, WebhookService } from "../..
 import { toGlobalId } from "../../src/shared/ids";
 import { aKey, testConfig, useApi, viewerFor } from "../support/api";
 import { workerDatabaseUrl } from "../support/db";
-import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aWorld, book as bookVisits, confirmVisit, createPaymentRun, disputeVisit, expectNoErrors, markPaid, recordVisit } from "../support/settlement";
 import { Receiver, verifies, type Received } from "../support/receiver";
 
 const CREATE_WEBHOOK = /* GraphQL */ `
@@ -243,6 +244,73 @@ describe("events and webhooks", () => {
     await decide("cancelBooking", { bookingId: booking!.id }, w.holder);
     await api.app.dispatcher.drain();
     expect(receiver.at("/a")).toHaveLength(1);
+  });
+
+  it("settlement: VISIT_DISPUTED reaches the provider, the broker and the commissioner; PAYMENT_RUN_PAID the commissioner once, each provider its own statement", async () => {
+    const world = await aWorld(api);
+    const other = await aPersonalAssistant(api.db, 2000);
+    const rival = await aProviderMember(api.db);
+    const types = [EventType.VISIT_DISPUTED, EventType.PAYMENT_RUN_PAID];
+    await subscribe(world.pa.user, "/pa", types);
+    await subscribe(other.user, "/other", types);
+    await subscribe(world.commissioner, "/merton", types);
+    await subscribe(world.broker, "/broker", types);
+    await subscribe(rival.user, "/rival", types);
+
+    api.clock.set("2026-04-06T05:00:00Z");
+    const [disputed] = await bookVisits(api, world.pa, world.holder, world.budget, "2026-04-06T06:00:00Z", 1);
+    const [paidVisit] = await bookVisits(api, world.pa, world.holder, world.budget, "2026-04-06T09:00:00Z", 1);
+    const [otherVisit] = await bookVisits(api, other, world.holder, world.budget, "2026-04-06T09:00:00Z", 1);
+    api.clock.set("2026-04-06T11:00:00Z");
+    for (const [pa, visit] of [
+      [world.pa, disputed],
+      [world.pa, paidVisit],
+      [other, otherVisit],
+    ] as const) {
+      expectNoErrors((await recordVisit(api, pa.user, visit)).userErrors);
+    }
+    expectNoErrors((await disputeVisit(api, world.holder, disputed, "Nobody came")).userErrors);
+    // A refused dispute (already disputed) records nothing.
+    expect((await disputeVisit(api, world.broker, disputed)).userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
+    expectNoErrors((await confirmVisit(api, world.holder, paidVisit)).userErrors);
+    expectNoErrors((await confirmVisit(api, world.holder, otherVisit)).userErrors);
+    api.clock.set("2026-04-07T10:00:00Z");
+    const run = await createPaymentRun(api, world.commissioner, "2026-04-06");
+    expectNoErrors(run.userErrors);
+    expect(run.paymentRun!.statementCount).toBe(2);
+    // Another funding body's commissioner cannot mark the run paid: nothing recorded.
+    expect((await markPaid(api, await aCommissioner(api.db, LEICESTERSHIRE), run.paymentRun!.id, "2026-04-08")).userErrors.map((e) => e.code)).toEqual([
+      "NOT_FOUND",
+    ]);
+    expectNoErrors((await markPaid(api, world.commissioner, run.paymentRun!.id, "2026-04-08")).userErrors);
+    expect((await markPaid(api, world.commissioner, run.paymentRun!.id, "2026-04-09")).userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
+
+    await deliverUntil(6);
+    const heard = (path: string) => receiver.at(path).map((r) => ({ type: bodyOf(r).type, data: bodyOf(r).data }));
+    const statementOf = (providerId: string) => run.paymentRun!.statements.nodes.find((s) => s.provider.id === toGlobalId("Provider", providerId))!.id;
+    const disputedEvent = {
+      type: "VISIT_DISPUTED",
+      data: {
+        visitId: disputed,
+        bookingId: expect.any(String),
+        providerId: toGlobalId("Provider", world.pa.provider.id),
+        startsAt: "2026-04-06T06:00:00.000Z",
+      },
+    };
+    const statementEvent = (providerId: string) => ({
+      type: "PAYMENT_RUN_PAID",
+      data: { paymentRunId: run.paymentRun!.id, statementId: statementOf(providerId), providerId: toGlobalId("Provider", providerId), paidOn: "2026-04-08" },
+    });
+    expect(heard("/pa")).toEqual([disputedEvent, statementEvent(world.pa.provider.id)]);
+    expect(heard("/other")).toEqual([statementEvent(other.provider.id)]);
+    expect(heard("/merton")).toEqual([
+      disputedEvent,
+      { type: "PAYMENT_RUN_PAID", data: { paymentRunId: run.paymentRun!.id, fundingBodyCode: MERTON, paidOn: "2026-04-08", statementCount: 2 } },
+    ]);
+    expect(heard("/broker")).toEqual([disputedEvent]);
+    expect(heard("/rival")).toEqual([]);
+    // No personal data: the dispute's reason and the client's name stay out of every body.
+    expect(receiver.received.some((r) => r.body.includes("Nobody came") || r.body.includes("Margaret"))).toBe(false);
   });
 
   it("writes the outbox row in the change's transaction: a refused booking leaves none, a rolled-back transaction none", async () => {
