@@ -170,7 +170,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       await dispatcher.stop();
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      await db.destroy();
+      if (db.isInitialized) await db.destroy(); // a test may have taken the database away already
       await solverPool?.close();
     },
   };

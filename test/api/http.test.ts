@@ -293,7 +293,7 @@ describe("HTTP", () => {
       const ready = await fetch(`${appUrl}/readyz`);
       expect(ready.status).toBe(503);
     } finally {
-      await app.apollo.stop();
+      await app.stop();
     }
   });
 });
