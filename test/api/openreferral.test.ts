@@ -235,6 +235,30 @@ describe("the Open Referral UK feed", () => {
     await expectTotal(1);
   });
 
+  it("keeps the total exact under concurrent writes of one provider and of several", async () => {
+    const CREATE = "mutation ($input: CreateListingInput!) { createListing(input: $input) { listing { id } userErrors { code } } }";
+    const ACTIVE = "mutation ($input: SetListingActiveInput!) { setListingActive(input: $input) { userErrors { code } } }";
+    const input = { categoryCode: "PERSONAL_CARE", title: "Care visit", unit: "VISIT", visitMinutes: 45, pricePence: 1650, setting: "HOME" };
+    const members = [await aProviderMember(api.db), await aProviderMember(api.db), await aProviderMember(api.db)];
+    // Each provider's first listings race to insert its counts row; then withdrawals race with creations.
+    const created = await Promise.all(
+      members.flatMap(({ user }) => Array.from({ length: 6 }, () => api.data<{ createListing: { listing: { id: string } } }>(CREATE, { input }, { as: user }))),
+    );
+    await Promise.all([
+      ...created
+        .filter((_, i) => i % 2 === 0)
+        .map(({ createListing }, i) =>
+          api.data(ACTIVE, { input: { listingId: createListing.listing.id, active: false } }, { as: members[Math.floor((i * 2) / 6)].user }),
+        ),
+      ...members.map(({ user }) => api.data(CREATE, { input }, { as: user })),
+    ]);
+    const [{ n }] = await api.db.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM listings l JOIN providers p ON p.id = l.provider_id WHERE l.active AND p.verified",
+    );
+    expect(n).toBe(3 * 6 - 9 + 3);
+    expect((await get<Page<{ id: string }>>("/services?per_page=1")).body!.total_items).toBe(n);
+  });
+
   it("validates for the demo data", async () => {
     await loadDemoData(api.app);
     const services = await validateAll("/services", SERVICE_LIST, 500);
