@@ -3,11 +3,13 @@
  * demo generator's catalogue at benchmark size (5,016 providers, 50,160 listings; OPENREFERRAL_ROUNDS
  * scales it) into a separate database, then asks `GET /openreferral/services` for pages spread over
  * the whole list (first, middle, last; per_page 50 and 500; with a taxonomy term and a postcode),
- * one request at a time, and prints p50/p99 per kind of request. DATABASE_URL picks the server
- * (its `openreferral_bench` database is replaced).
+ * one request at a time, and prints p50/p99 per kind of request with the load average. DATABASE_URL
+ * picks the server (its `openreferral_bench` database is replaced). `npm run bench` runs it too, after
+ * its rounds (openReferralBench), on the bench's server.
  */
 import "reflect-metadata";
 import type { AddressInfo } from "node:net";
+import { cpus, loadavg } from "node:os";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { generateCatalogue } from "../src/demo/catalogue";
@@ -24,9 +26,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL;
-  if (!server) throw new Error("Set DATABASE_URL to a PostgreSQL server (its openreferral_bench database is replaced).");
+/** One kind of request's latencies, in milliseconds. */
+export interface FeedMeasure {
+  kind: string;
+  requests: number;
+  p50: number;
+  p99: number;
+}
+
+/** Seeds the catalogue into `openreferral_bench` on the server, measures, prints and returns the figures. */
+export async function openReferralBench(server: string): Promise<{ listings: number; inFeed: number; loadAverage: number[]; measures: FeedMeasure[] }> {
   const admin = createDataSource({ url: server, poolSize: 1 });
   await admin.initialize();
   await admin.query("DROP DATABASE IF EXISTS openreferral_bench WITH (FORCE)");
@@ -54,7 +63,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}/openreferral/services`;
   const first = (await (await fetch(`${base}?per_page=50`)).json()) as { total_items: number; total_pages: number };
-  console.log(`${catalogue.listings.length} listings, ${first.total_items} in the feed (${first.total_pages} pages of 50)`);
+  const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
+  console.log(
+    `\nOpen Referral feed: ${catalogue.listings.length} listings, ${first.total_items} in the feed (${first.total_pages} pages of 50); load average ${loadAverage.join(" ")} (${cpus().length} cores)`,
+  );
+  const measures: FeedMeasure[] = [];
   const kinds: Record<string, (i: number) => string> = {
     "page spread over the list, per_page=50": (i) => `?per_page=50&page=${1 + ((i * 7919) % first.total_pages)}`,
     "last page, per_page=50": () => `?per_page=50&page=${first.total_pages}`,
@@ -71,12 +84,23 @@ async function main(): Promise<void> {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    console.log(`${kind.padEnd(42)} p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (${REQUESTS} requests)`);
+    const measure = { kind, requests: REQUESTS, p50: round1(percentile(times, 50)), p99: round1(percentile(times, 99)) };
+    measures.push(measure);
+    console.log(`${kind.padEnd(42)} p50 ${measure.p50.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms  (${REQUESTS} requests)`);
   }
   await app.stop();
+  return { listings: catalogue.listings.length, inFeed: first.total_items, loadAverage, measures };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+if (require.main === module) {
+  const server = process.env.DATABASE_URL;
+  if (!server) throw new Error("Set DATABASE_URL to a PostgreSQL server (its openreferral_bench database is replaced).");
+  openReferralBench(server).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

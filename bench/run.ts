@@ -41,6 +41,7 @@ import { runMigrations } from "../src/shared/db";
 import { newId, toGlobalId } from "../src/shared/ids";
 import { systemClock } from "../src/shared/time";
 import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
+import { openReferralBench } from "./openreferral";
 import { PEER_VIEWS } from "./peer-views";
 import { bodies, peerAsApi, SCENARIOS, type Scenario, type ServerKind } from "./queries";
 
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
       extra.plan = await planRun(api, planFor);
       await paymentRun(url);
     }
+    // Issue #13's gate: a page of the Open Referral feed over 50,000 listings (its own database).
+    extra.openReferral = await openReferralBench(server.url);
     const summary = summarise(rounds, targets);
     printSummary(summary, rounds);
     await saveResults({ rounds, summary, ...extra });

@@ -13,8 +13,9 @@ import { loadDemoData } from "../../src/demo/demo-data";
 import { ListingSetting } from "../../src/modules/listings";
 import { termIdOf } from "../../src/modules/listings/openreferral.rules";
 import { Unit } from "../../src/modules/reference";
+import { toGlobalId, uuidOf } from "../../src/shared/ids";
 import { useApi } from "../support/api";
-import { aListing, aProvider } from "../support/factories";
+import { anAdmin, aListing, aProvider, aProviderMember } from "../support/factories";
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -156,6 +157,106 @@ describe("the Open Referral UK feed", () => {
       const { statements } = await api.sql.during(() => get(`/services?per_page=${perPage}`));
       expect(statements.filter((s) => !/service_categories ORDER BY sort_order/.test(s))).toHaveLength(1);
     }
+  });
+
+  it("keeps the unfiltered total exact as listings are created, withdrawn, moved and deleted and providers unverified", async () => {
+    const CREATE = "mutation ($input: CreateListingInput!) { createListing(input: $input) { listing { id } userErrors { code } } }";
+    const ACTIVE = "mutation ($input: SetListingActiveInput!) { setListingActive(input: $input) { userErrors { code } } }";
+    const VERIFIED = "mutation ($input: SetProviderVerifiedInput!) { setProviderVerified(input: $input) { userErrors { code } } }";
+    const admin = await anAdmin(api.db);
+    // The maintained total must agree with a count of the feed itself, filtered or not.
+    const expectTotal = async (expected: number) => {
+      const { body } = await get<Page<{ id: string }>>("/services?per_page=1");
+      const shown = await api.db.query<{ id: string }[]>(
+        "SELECT l.id FROM listings l JOIN providers p ON p.id = l.provider_id WHERE l.active AND p.verified ORDER BY l.provider_id, l.id",
+      );
+      const counted = [{ n: shown.length }];
+      // Pages of 2 (each starting from the counts, across providers' boundaries) give every shown listing once, in order.
+      const paged: string[] = [];
+      for (let page = 1; page <= Math.ceil(expected / 2); page++) {
+        paged.push(...(await get<Page<{ id: string }>>(`/services?per_page=2&page=${page}`)).body!.contents.map((c) => c.id));
+      }
+      expect(paged).toEqual(shown.map((l) => l.id));
+      expect({ total: body!.total_items, pages: body!.total_pages, counted: counted[0].n }).toEqual({
+        total: expected,
+        pages: Math.max(1, expected),
+        counted: expected,
+      });
+    };
+    await expectTotal(0);
+    const { listings, hidden } = await awkwardCatalogue();
+    await expectTotal(3);
+
+    const { user, provider } = await aProviderMember(api.db);
+    const input = { categoryCode: "PERSONAL_CARE", title: "Care visit", unit: "VISIT", visitMinutes: 45, pricePence: 1650, setting: "HOME" };
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { createListing } = await api.data<{ createListing: { listing: { id: string }; userErrors: unknown[] } }>(CREATE, { input }, { as: user });
+      expect(createListing.userErrors).toEqual([]);
+      created.push(createListing.listing.id);
+    }
+    await expectTotal(6);
+
+    const setActive = (listingId: string, active: boolean) => api.data(ACTIVE, { input: { listingId, active } }, { as: user });
+    await setActive(created[0], false);
+    await expectTotal(5);
+    await setActive(created[0], false);
+    await expectTotal(5);
+    await setActive(created[0], true);
+    await expectTotal(6);
+
+    const setVerified = (providerId: string, verified: boolean) =>
+      api.data(VERIFIED, { input: { providerId: toGlobalId("Provider", providerId), verified } }, { as: admin });
+    await setVerified(provider.id, false);
+    await expectTotal(3);
+    await setActive(created[1], false);
+    await expectTotal(3);
+    await setVerified(provider.id, true);
+    await expectTotal(5);
+    await setVerified(hidden.providerId, true);
+    await expectTotal(6);
+
+    // Writes no mutation makes today still keep it: a listing moved between providers, deletes, a bulk update.
+    await api.db.query("UPDATE listings SET provider_id = $1 WHERE id = $2", [hidden.providerId, listings[0].id]);
+    await expectTotal(6);
+    await api.db.query("UPDATE providers SET verified = false WHERE id = $1", [hidden.providerId]);
+    await expectTotal(4);
+    await api.db.query("DELETE FROM listings WHERE id = ANY($1::uuid[])", [[uuidOf(created[0], "Listing"), uuidOf(created[1], "Listing")]]);
+    await expectTotal(3);
+    // Every listing flips: of the verified providers' listings only the inactive one becomes active.
+    await api.db.query("UPDATE listings SET active = NOT active");
+    await expectTotal(1);
+    // A change rolled back leaves the count as it was.
+    const rolledBack = api.db.transaction(async (tx) => {
+      await tx.query("UPDATE listings SET active = true");
+      throw new Error("rolled back");
+    });
+    await expect(rolledBack).rejects.toThrow("rolled back");
+    await expectTotal(1);
+  });
+
+  it("keeps the total exact under concurrent writes of one provider and of several", async () => {
+    const CREATE = "mutation ($input: CreateListingInput!) { createListing(input: $input) { listing { id } userErrors { code } } }";
+    const ACTIVE = "mutation ($input: SetListingActiveInput!) { setListingActive(input: $input) { userErrors { code } } }";
+    const input = { categoryCode: "PERSONAL_CARE", title: "Care visit", unit: "VISIT", visitMinutes: 45, pricePence: 1650, setting: "HOME" };
+    const members = [await aProviderMember(api.db), await aProviderMember(api.db), await aProviderMember(api.db)];
+    // Each provider's first listings race to insert its counts row; then withdrawals race with creations.
+    const created = await Promise.all(
+      members.flatMap(({ user }) => Array.from({ length: 6 }, () => api.data<{ createListing: { listing: { id: string } } }>(CREATE, { input }, { as: user }))),
+    );
+    await Promise.all([
+      ...created
+        .filter((_, i) => i % 2 === 0)
+        .map(({ createListing }, i) =>
+          api.data(ACTIVE, { input: { listingId: createListing.listing.id, active: false } }, { as: members[Math.floor((i * 2) / 6)].user }),
+        ),
+      ...members.map(({ user }) => api.data(CREATE, { input }, { as: user })),
+    ]);
+    const [{ n }] = await api.db.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM listings l JOIN providers p ON p.id = l.provider_id WHERE l.active AND p.verified",
+    );
+    expect(n).toBe(3 * 6 - 9 + 3);
+    expect((await get<Page<{ id: string }>>("/services?per_page=1")).body!.total_items).toBe(n);
   });
 
   it("validates for the demo data", async () => {

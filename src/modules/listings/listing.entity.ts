@@ -11,7 +11,7 @@ import { ListingSetting } from "./listing.enums";
 @Index("idx_listings_active_price", { synchronize: false }) // (price_pence, id) WHERE active
 @Index("idx_listings_active_category_price", { synchronize: false }) // (category_code, price_pence, id) WHERE active
 @Index("idx_listings_search", { synchronize: false }) // GIN full-text over title and description
-@Index("idx_listings_feed", { synchronize: false }) // (id) INCLUDE (provider_id, category_code) WHERE active: the Open Referral feed
+@Index("idx_listings_feed", { synchronize: false }) // (provider_id, id) INCLUDE (category_code) WHERE active: the Open Referral feed
 @Index("idx_listings_provider_id_id", ["providerId", "id"]) // a provider's listings, newest first
 @Check("chk_listings_price_positive", "price_pence > 0")
 @Check("chk_listings_group_capacity", "group_capacity BETWEEN 1 AND 100")

@@ -1,7 +1,8 @@
 /**
  * The Open Referral feed's statements: one per page, whatever its size. The page's ids come from the
- * feed index (id order, active listings, carrying provider and category) joined with verified
- * providers; the total is a count over the same index; the rows are then read by primary key.
+ * feed index (provider then id order, active listings, carrying the category) joined with verified
+ * providers; the total is the maintained per-provider counts' sum (or, filtered, a count over the same
+ * index); the rows are then read by primary key.
  */
 import { listedSql } from "./listing.queries";
 import { termIdOf } from "./openreferral.rules";
@@ -37,20 +38,45 @@ function conditions(filter: FeedFilter, params: unknown[]): string {
   return parts.join(" AND ");
 }
 
-/** One statement: the total matching and the page's rows (none past the last page: the total still comes). */
+function unfiltered(filter: FeedFilter): boolean {
+  return !filter.text && !filter.categoryCodes && !filter.district && !filter.organizationId;
+}
+
+/**
+ * One statement: the total matching and the page's rows (none past the last page: the total still comes),
+ * in provider then id order. Unfiltered (the hot path), both come from the maintained counts (migration
+ * FeedCounts): the total is their sum over verified providers, and the page starts at the provider whose
+ * running sum passes the offset, skipping only that provider's earlier listings. A filter counts and
+ * skips the listings it matches.
+ */
 export function feedPageStatement(filter: FeedFilter, pageNumber: number, perPage: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const where = conditions(filter, params);
   const limit = `$${params.push(perPage)}`;
   const offset = `$${params.push((pageNumber - 1) * perPage)}`;
-  const sql = `SELECT t.total, r.* FROM
-      (SELECT count(*)::int AS total FROM listings l JOIN providers p ON p.id = l.provider_id WHERE ${where}) t
-    LEFT JOIN LATERAL (
+  const rows = (ids: string) => `LEFT JOIN LATERAL (
       SELECT ${ROW_COLUMNS}
-      FROM (SELECT l.id FROM listings l JOIN providers p ON p.id = l.provider_id WHERE ${where} ORDER BY l.id LIMIT ${limit} OFFSET ${offset}) ids
+      FROM (${ids}) ids
       JOIN listings l ON l.id = ids.id JOIN providers p ON p.id = l.provider_id JOIN service_categories c ON c.code = l.category_code
     ) r ON true
-    ORDER BY r.id`;
+    ORDER BY r.provider_id, r.id`;
+  if (!unfiltered(filter)) {
+    const sql = `SELECT t.total, r.* FROM
+      (SELECT count(*)::int AS total FROM listings l JOIN providers p ON p.id = l.provider_id WHERE ${where}) t
+    ${rows(`SELECT l.id FROM listings l JOIN providers p ON p.id = l.provider_id WHERE ${where} ORDER BY l.provider_id, l.id LIMIT ${limit} OFFSET ${offset}`)}`;
+    return { sql, params };
+  }
+  const sql = `WITH counts AS MATERIALIZED (
+      SELECT fc.provider_id, fc.active_listings AS n, sum(fc.active_listings) OVER (ORDER BY fc.provider_id) AS upto
+      FROM listing_feed_counts fc JOIN providers p ON p.id = fc.provider_id
+      WHERE p.verified AND fc.active_listings > 0
+    ), start AS (
+      SELECT provider_id, (${offset} - (upto - n))::int AS skip FROM counts WHERE upto > ${offset} ORDER BY provider_id LIMIT 1
+    )
+    SELECT t.total, r.* FROM (SELECT coalesce(max(upto), 0)::int AS total FROM counts) t
+    ${rows(`SELECT l.id FROM listings l JOIN providers p ON p.id = l.provider_id
+        WHERE ${where} AND l.provider_id >= (SELECT provider_id FROM start)
+        ORDER BY l.provider_id, l.id LIMIT ${limit} OFFSET (SELECT skip FROM start)`)}`;
   return { sql, params };
 }
 
