@@ -10,6 +10,7 @@ import { PlansAndApprovals1795542000000 } from "./1795542000000-PlansAndApproval
 import { Settlement1795545000000 } from "./1795545000000-Settlement";
 import { Events1795546000000 } from "./1795546000000-Events";
 import { Marketplace1795547000000 } from "./1795547000000-Marketplace";
+import { PeriodClose1795550000000 } from "./1795550000000-PeriodClose";
 
 export const migrations = [
   Foundation1795531047651,
@@ -23,4 +24,5 @@ export const migrations = [
   Settlement1795545000000,
   Events1795546000000,
   Marketplace1795547000000,
+  PeriodClose1795550000000,
 ];
