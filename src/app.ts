@@ -200,8 +200,8 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
   const plans = new PlanService(reference, budgets, listings, bookings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
-  const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, clock);
-  const paymentRuns = new PaymentRunService(db, reference, clock);
+  const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
+  const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
   const reports = new ReportService(db, rates);
   return {

@@ -12,7 +12,8 @@ import { EventPolicy, EventType, WebhookDispatcher, WebhookService } from "../..
 import { toGlobalId } from "../../src/shared/ids";
 import { aKey, testConfig, useApi, viewerFor } from "../support/api";
 import { workerDatabaseUrl } from "../support/db";
-import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, LEICESTERSHIRE, MERTON } from "../support/factories";
+import { aWorld, book as bookVisits, confirmVisit, createPaymentRun, disputeVisit, expectNoErrors, markPaid, recordVisit } from "../support/settlement";
 import { Receiver, verifies, type Received } from "../support/receiver";
 
 const CREATE_WEBHOOK = /* GraphQL */ `
@@ -245,6 +246,73 @@ describe("events and webhooks", () => {
     expect(receiver.at("/a")).toHaveLength(1);
   });
 
+  it("settlement: VISIT_DISPUTED reaches the provider, the broker and the commissioner; PAYMENT_RUN_PAID the commissioner once, each provider its own statement", async () => {
+    const world = await aWorld(api);
+    const other = await aPersonalAssistant(api.db, 2000);
+    const rival = await aProviderMember(api.db);
+    const types = [EventType.VISIT_DISPUTED, EventType.PAYMENT_RUN_PAID];
+    await subscribe(world.pa.user, "/pa", types);
+    await subscribe(other.user, "/other", types);
+    await subscribe(world.commissioner, "/merton", types);
+    await subscribe(world.broker, "/broker", types);
+    await subscribe(rival.user, "/rival", types);
+
+    api.clock.set("2026-04-06T05:00:00Z");
+    const [disputed] = await bookVisits(api, world.pa, world.holder, world.budget, "2026-04-06T06:00:00Z", 1);
+    const [paidVisit] = await bookVisits(api, world.pa, world.holder, world.budget, "2026-04-06T09:00:00Z", 1);
+    const [otherVisit] = await bookVisits(api, other, world.holder, world.budget, "2026-04-06T09:00:00Z", 1);
+    api.clock.set("2026-04-06T11:00:00Z");
+    for (const [pa, visit] of [
+      [world.pa, disputed],
+      [world.pa, paidVisit],
+      [other, otherVisit],
+    ] as const) {
+      expectNoErrors((await recordVisit(api, pa.user, visit)).userErrors);
+    }
+    expectNoErrors((await disputeVisit(api, world.holder, disputed, "Nobody came")).userErrors);
+    // A refused dispute (already disputed) records nothing.
+    expect((await disputeVisit(api, world.broker, disputed)).userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
+    expectNoErrors((await confirmVisit(api, world.holder, paidVisit)).userErrors);
+    expectNoErrors((await confirmVisit(api, world.holder, otherVisit)).userErrors);
+    api.clock.set("2026-04-07T10:00:00Z");
+    const run = await createPaymentRun(api, world.commissioner, "2026-04-06");
+    expectNoErrors(run.userErrors);
+    expect(run.paymentRun!.statementCount).toBe(2);
+    // Another funding body's commissioner cannot mark the run paid: nothing recorded.
+    expect((await markPaid(api, await aCommissioner(api.db, LEICESTERSHIRE), run.paymentRun!.id, "2026-04-08")).userErrors.map((e) => e.code)).toEqual([
+      "NOT_FOUND",
+    ]);
+    expectNoErrors((await markPaid(api, world.commissioner, run.paymentRun!.id, "2026-04-08")).userErrors);
+    expect((await markPaid(api, world.commissioner, run.paymentRun!.id, "2026-04-09")).userErrors.map((e) => e.code)).toEqual(["INVALID_TRANSITION"]);
+
+    await deliverUntil(6);
+    const heard = (path: string) => receiver.at(path).map((r) => ({ type: bodyOf(r).type, data: bodyOf(r).data }));
+    const statementOf = (providerId: string) => run.paymentRun!.statements.nodes.find((s) => s.provider.id === toGlobalId("Provider", providerId))!.id;
+    const disputedEvent = {
+      type: "VISIT_DISPUTED",
+      data: {
+        visitId: disputed,
+        bookingId: expect.any(String),
+        providerId: toGlobalId("Provider", world.pa.provider.id),
+        startsAt: "2026-04-06T06:00:00.000Z",
+      },
+    };
+    const statementEvent = (providerId: string) => ({
+      type: "PAYMENT_RUN_PAID",
+      data: { paymentRunId: run.paymentRun!.id, statementId: statementOf(providerId), providerId: toGlobalId("Provider", providerId), paidOn: "2026-04-08" },
+    });
+    expect(heard("/pa")).toEqual([disputedEvent, statementEvent(world.pa.provider.id)]);
+    expect(heard("/other")).toEqual([statementEvent(other.provider.id)]);
+    expect(heard("/merton")).toEqual([
+      disputedEvent,
+      { type: "PAYMENT_RUN_PAID", data: { paymentRunId: run.paymentRun!.id, fundingBodyCode: MERTON, paidOn: "2026-04-08", statementCount: 2 } },
+    ]);
+    expect(heard("/broker")).toEqual([disputedEvent]);
+    expect(heard("/rival")).toEqual([]);
+    // No personal data: the dispute's reason and the client's name stay out of every body.
+    expect(receiver.received.some((r) => r.body.includes("Nobody came") || r.body.includes("Margaret"))).toBe(false);
+  });
+
   it("writes the outbox row in the change's transaction: a refused booking leaves none, a rolled-back transaction none", async () => {
     const w = await world();
     const poor = await aBudget(api.db, w.client, { allocatedPence: 100 });
@@ -407,26 +475,29 @@ describe("events and webhooks", () => {
   });
 
   describe("a burst, with two workers", () => {
+    /** The issue's figure: 1,000 bookings in a burst, spread over budgets (each budget's lock serialises its bookings). */
+    const BURST = 1_000;
+    const BUDGETS = 50;
     let second: App;
     beforeAll(async () => {
       second = await createApp(testConfig({ WEBHOOK_ALLOW_PRIVATE: "true" }), { databaseUrl: await workerDatabaseUrl(), clock: api.clock });
     });
     afterAll(() => second?.stop());
 
-    it("500 bookings at once: 500 BOOKING_REQUESTED deliveries per subscriber, none lost, none twice, in event order, two workers sharing the work", async () => {
+    it(`${BURST} bookings at once: ${BURST} BOOKING_REQUESTED deliveries per subscriber, none lost, none twice, in event order, two workers sharing the work`, async () => {
       const w = await world();
-      const budgets = await Promise.all(Array.from({ length: 25 }, () => aBudget(api.db, w.client)));
+      const budgets = await Promise.all(Array.from({ length: BUDGETS }, () => aBudget(api.db, w.client)));
       const commissioner = await aCommissioner(api.db);
       await subscribe(w.a.user, "/a", [EventType.BOOKING_REQUESTED]);
       await subscribe(commissioner, "/merton", [EventType.BOOKING_REQUESTED]);
       const answers = await Promise.all(
-        Array.from({ length: 500 }, (_, i) =>
+        Array.from({ length: BURST }, (_, i) =>
           api.executeRetrying<{ createBooking: { booking: { id: string } | null } }>(
             CREATE_BOOKING,
             {
               input: {
                 listingId: toGlobalId("Listing", w.listing.id),
-                budgetId: toGlobalId("Budget", budgets[i % 25].id),
+                budgetId: toGlobalId("Budget", budgets[i % BUDGETS].id),
                 startsAt: new Date(Date.UTC(2026, 3, 1, 8) + i * 3_600_000).toISOString(),
                 unitsPerVisit: 1,
                 idempotencyKey: `burst${i}`,
@@ -436,17 +507,17 @@ describe("events and webhooks", () => {
           ),
         ),
       );
-      expect(answers.filter((a) => a.data?.createBooking.booking).length).toBe(500);
+      expect(answers.filter((a) => a.data?.createBooking.booking).length).toBe(BURST);
 
       // Two workers on two connection pools (two API processes), each taking one webhook's queue at a time.
       const worker = (app: App) =>
         new WebhookDispatcher(app.db, app.services.users, policyOf(app), { allowPrivate: true, timeoutMs: 5_000, pollMs: 10, parallel: 1, run: 50 }, api.clock);
       const workers = [worker(api.app), worker(second)];
       const sent = [0, 0];
-      const deadline = Date.now() + 120_000;
+      const deadline = Date.now() + 240_000;
       await Promise.all(
         workers.map(async (w, i) => {
-          while (receiver.received.length < 1000 && Date.now() < deadline) {
+          while (receiver.received.length < 2 * BURST && Date.now() < deadline) {
             const attempted = await w.drain();
             sent[i] += attempted;
             if (attempted === 0) await sleep(5);
@@ -455,16 +526,16 @@ describe("events and webhooks", () => {
       );
       expect(sent[0]).toBeGreaterThan(0);
       expect(sent[1]).toBeGreaterThan(0);
-      expect(sent[0] + sent[1]).toBe(1000);
+      expect(sent[0] + sent[1]).toBe(2 * BURST);
 
       const order = (await api.db.query<{ id: string }[]>("SELECT id FROM events ORDER BY tx_id, id")).map((e) => e.id);
-      expect(order).toHaveLength(500);
+      expect(order).toHaveLength(BURST);
       for (const path of ["/a", "/merton"]) {
         const ids = receiver.at(path).map((r) => String(r.headers["webhook-id"]));
-        expect(ids).toHaveLength(500); // exactly once
+        expect(ids).toHaveLength(BURST); // exactly once
         expect(ids).toEqual(order); // in event order
       }
-      expect(await api.db.getRepository(WebhookDeliveryEntity).countBy({ status: "DELIVERED" as never })).toBe(1000);
-    });
+      expect(await api.db.getRepository(WebhookDeliveryEntity).countBy({ status: "DELIVERED" as never })).toBe(2 * BURST);
+    }, 300_000);
   });
 });

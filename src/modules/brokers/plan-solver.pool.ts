@@ -71,7 +71,7 @@ export class PlanSolverPool {
       }
       const task = this.release(slot);
       if (message.error !== undefined) task?.reject(new Error(message.error));
-      else task?.resolve(message.result!);
+      else task?.resolve(revived(message.result!));
       this.next();
     });
     worker.on("error", (error) => void this.replace(slot, error));
@@ -115,4 +115,13 @@ export class PlanSolverPool {
     this.slots.push(this.spawn());
     this.next();
   }
+}
+
+/**
+ * A plan as the worker sent it, its dates made this realm's: structured cloning gives the main
+ * context's Date, which is not the Date of a VM context (jest's), and GraphQL's DateTime asks
+ * `instanceof Date`.
+ */
+function revived(result: SolveResult): SolveResult {
+  return { ...result, items: result.items.map((item) => ({ ...item, schedule: { ...item.schedule, startsAt: new Date(item.schedule.startsAt.getTime()) } })) };
 }

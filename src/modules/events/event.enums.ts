@@ -6,12 +6,12 @@ export enum EventType {
   QUOTE_REQUESTED = "QUOTE_REQUESTED",
   QUOTE_SUBMITTED = "QUOTE_SUBMITTED",
   VISIT_RECORDED = "VISIT_RECORDED",
-  /**
-   * Settlement (issue #11: confirmVisit / disputeVisit). Declared so that subscriptions may name it;
-   * recorded once the settlement module records it (one `events.record` call in disputeVisit).
-   */
+  /** A client (or their broker) disputed a delivered visit: its provider, those who act for the client, the funding body's commissioners. */
   VISIT_DISPUTED = "VISIT_DISPUTED",
-  /** Settlement (issue #11: markPaymentRunPaid): declared, recorded once the settlement module lands. */
+  /**
+   * A payment run was marked paid: one event for the funding body's commissioners (the run), and one
+   * for each provider whose statement it paid (that statement alone).
+   */
   PAYMENT_RUN_PAID = "PAYMENT_RUN_PAID",
   /** For commissioners: a listing or quote price rose past the funding body's alert threshold or above its reference rate. */
   PRICE_RISE = "PRICE_RISE",

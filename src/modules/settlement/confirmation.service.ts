@@ -12,10 +12,12 @@ import { newId } from "../../shared/ids";
 import type { Clock } from "../../shared/time";
 import { VisitStatus, type BookingService, type BookingView, type VisitService, type VisitView } from "../bookings";
 import { canManage, type BudgetService, type ClientView } from "../budgets";
+import type { EventService } from "../events";
 import type { ReferenceService } from "../reference";
 import type { ConfirmVisitCommand, CorrectVisitCommand, DisputeVisitCommand, ResolveVisitDisputeCommand } from "./settlement.commands";
 import { ConfirmationStatus, DisputeResolution } from "./settlement.enums";
 import { canAnswerFor, isAnswered, isReversible, isWindowClosed, reversalPence } from "./settlement.rules";
+import { visitDisputed } from "./settlement.events";
 import { VisitConfirmationEntity } from "./visit-confirmation.entity";
 import { VisitCorrectionEntity } from "./visit-correction.entity";
 
@@ -36,6 +38,7 @@ export class ConfirmationService {
     private readonly budgets: BudgetService,
     private readonly bookings: BookingService,
     private readonly visits: VisitService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -68,7 +71,7 @@ export class ConfirmationService {
         async () => {
           const found = await this.delivered(tx, viewer, command.visitId, (client) => canAnswerFor(viewer, client));
           if (!found.ok) return found;
-          const { visit, windowDays } = found.value;
+          const { visit, booking, windowDays } = found.value;
           const now = this.clock.now();
           const existing = await tx.findOneBy(VisitConfirmationEntity, { visitId: visit.id });
           if (existing) return this.refusal(tx, existing, operation);
@@ -79,6 +82,7 @@ export class ConfirmationService {
             [visit.id, status, viewer.userId, now, reason],
           );
           if (inserted.length === 0) return this.refusal(tx, await tx.findOneByOrFail(VisitConfirmationEntity, { visitId: visit.id }), operation);
+          if (status === ConfirmationStatus.DISPUTED) await this.events.record(tx, visitDisputed(visit, booking));
           return ok(visit);
         },
         (visit) => visit.id,

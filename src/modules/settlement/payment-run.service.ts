@@ -13,11 +13,13 @@ import { newId } from "../../shared/ids";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { restrictTo } from "../../shared/scope";
 import { londonDate, type Clock } from "../../shared/time";
+import type { EventService } from "../events";
 import type { ReferenceService } from "../reference";
 import { PaymentRunEntity } from "./payment-run.entity";
 import { ProviderStatementEntity } from "./provider-statement.entity";
 import type { CreatePaymentRunCommand, MarkPaymentRunPaidCommand, PaymentRunSearch, StatementSearch } from "./settlement.commands";
 import { PaymentRunStatus, StatementPayer, StatementStatus } from "./settlement.enums";
+import { paymentRunPaid, statementPaid } from "./settlement.events";
 import { GATHER } from "./settlement.queries";
 
 const NEWEST_RUNS: Keyset<PaymentRunEntity> = { name: "PAYMENT_RUNS", keys: [{ sql: "r.id", cast: "uuid", of: (r) => r.id }], direction: "DESC" };
@@ -35,6 +37,7 @@ export class PaymentRunService {
   constructor(
     private readonly db: DataSource,
     private readonly reference: ReferenceService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -131,7 +134,12 @@ export class PaymentRunService {
           );
           if (changed.affected !== 1) return fail(UserErrorCode.INVALID_TRANSITION, "This payment run is already paid.", ["paymentRunId"]);
           await tx.update(ProviderStatementEntity, { paymentRunId: run.id, payer: StatementPayer.FUNDING_BODY }, { status: StatementStatus.PAID });
-          return ok(await tx.findOneByOrFail(PaymentRunEntity, { id: run.id }));
+          const paid = await tx.findOneByOrFail(PaymentRunEntity, { id: run.id });
+          // The commissioners hear of the run; each provider of its own statement paid (in id order).
+          await this.events.record(tx, paymentRunPaid(paid));
+          const statements = await tx.find(ProviderStatementEntity, { where: { paymentRunId: run.id, status: StatementStatus.PAID }, order: { id: "ASC" } });
+          for (const statement of statements) await this.events.record(tx, statementPaid(paid, statement));
+          return ok(paid);
         },
         (r) => r.id,
         (id) => tx.findOneBy(PaymentRunEntity, { id }),
