@@ -11,6 +11,7 @@ import { Settlement1795545000000 } from "./1795545000000-Settlement";
 import { Events1795546000000 } from "./1795546000000-Events";
 import { Marketplace1795547000000 } from "./1795547000000-Marketplace";
 import { FeedCounts1795549500000 } from "./1795549500000-FeedCounts";
+import { PeriodClose1795550000000 } from "./1795550000000-PeriodClose";
 
 export const migrations = [
   Foundation1795531047651,
@@ -25,4 +26,5 @@ export const migrations = [
   Events1795546000000,
   Marketplace1795547000000,
   FeedCounts1795549500000,
+  PeriodClose1795550000000,
 ];

@@ -28,7 +28,7 @@ import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVer
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
 import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
-import { ConfirmationService, createSettlementLoaders, PaymentRunService, remittanceCsv } from "./modules/settlement";
+import { ConfirmationService, createSettlementLoaders, PaymentRunService, PeriodCloseService, remittanceCsv } from "./modules/settlement";
 import { createSchema } from "./schema";
 import { apolloHandler } from "./shared/apollo-http";
 import type { Viewer } from "./shared/auth";
@@ -202,6 +202,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const plans = new PlanService(reference, budgets, listings, bookings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
+  const periodClose = new PeriodCloseService(db, budgets, clock);
   const reports = new ReportService(db, rates);
   return {
     clock,
@@ -226,6 +227,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
     plans,
     confirmations,
     paymentRuns,
+    periodClose,
     reports,
   };
 }

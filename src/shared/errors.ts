@@ -57,6 +57,12 @@ export enum UserErrorCode {
   ALREADY_PAID = "ALREADY_PAID",
   /** A payment run found no confirmed, unpaid visit up to its day. */
   NOTHING_TO_PAY = "NOTHING_TO_PAY",
+  /** The budget's period is closed: it takes no new commitments and cannot be closed again. */
+  BUDGET_CLOSED = "BUDGET_CLOSED",
+  /** The budget's period has not ended yet, so it cannot be closed. */
+  PERIOD_NOT_OVER = "PERIOD_NOT_OVER",
+  /** Some of the budget's visits are still scheduled, awaiting confirmation or disputed. */
+  VISITS_UNSETTLED = "VISITS_UNSETTLED",
 }
 registerEnumType(UserErrorCode, { name: "UserErrorCode", description: "Why a mutation could not do what was asked." });
 

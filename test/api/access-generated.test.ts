@@ -705,6 +705,16 @@ const MUTATIONS: Record<string, MutationRule> = {
     allowed: CLIENT_SIDE,
     slots: { packageId: "owned" },
   },
+  closeBudget: {
+    input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), disposal: "RECLAIM", idempotencyKey: "closeBudget" }),
+    allowed: MANAGERS,
+    // nextBudgetId (CARRY_FORWARD) of someone else's: test/api/period-close.test.ts.
+    slots: { budgetId: "owned", nextBudgetId: "owned" },
+    prepare: async (api) => {
+      await api.db.query("UPDATE visits SET status = 'CANCELLED'");
+    },
+    at: "2027-04-02T09:00:00Z",
+  },
   confirmVisit: {
     input: (w, side) => ({ visitId: s(w, side).visitId, idempotencyKey: "confirmVisit" }),
     allowed: ["clientA", "brokerA"],

@@ -6,7 +6,10 @@ import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { aKey, useApi, type TestApi } from "../support/api";
+import { closeBudget } from "../support/period-close";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
+
+const uuid = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
 
 const BUDGET = `query ($id: ID!) { budget(id: $id) { allocatedPence committedPence spentPence returnedPence availablePence
   efficiency { referenceCostPence sourcedCostPence referencePence sourcedPence savingPence premiumPence returnedPence reservedPence absorbedPence visitsWithoutReference } } }`;
@@ -85,6 +88,15 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     return { commissioner, client, budgetId, holder, atBooking: atBooking.budget };
   }
 
+  /** The year carried to the end (issue 12): the window confirms every visit, then the commissioner reclaims the surplus. */
+  async function closeYear(budgetId: string, commissioner: UserEntity) {
+    api.clock.set("2027-05-01T10:00:00Z");
+    await api.app.services.confirmations.confirmDue();
+    const result = await closeBudget(api, commissioner, uuid(budgetId), { disposal: "RECLAIM", reason: "Year end" });
+    expect(result.userErrors).toEqual([]);
+    return result.budget;
+  }
+
   const after = async (budgetId: string, as: UserEntity) => (await api.data<{ budget: Record<string, unknown> }>(BUDGET, { id: budgetId }, { as })).budget;
 
   it("RETURN: commits 1,016,600 at booking; after a year spent 780,000, returned 236,600, available 0", async () => {
@@ -109,6 +121,8 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
         visitsWithoutReference: 0,
       },
     });
+    // Closing the year: nothing is left to reclaim.
+    expect(await closeYear(budgetId, commissioner)).toMatchObject({ status: "CLOSED", surplusPence: 0, reclaimedPence: 0, availablePence: 0 });
   });
 
   it("RETAIN, nothing else bought: available 236,600, reserved 236,600, absorbed 0", async () => {
@@ -120,6 +134,9 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
       availablePence: 236_600,
       efficiency: { savingPence: 236_600, returnedPence: 0, reservedPence: 236_600, absorbedPence: 0 },
     });
+    // Closing the year reclaims the unspent saving: a CLAWBACK of 236,600p.
+    expect(await closeYear(budgetId, commissioner)).toMatchObject({ status: "CLOSED", surplusPence: 236_600, reclaimedPence: 236_600, availablePence: 0 });
+    expect(await api.db.query("SELECT amount_pence::int AS amount FROM ledger_entries WHERE kind = 'CLAWBACK'")).toEqual([{ amount: 236_600 }]);
   });
 
   it("RETAIN, the 236,600 spent on gardening: available 0, reserved 0, absorbed 236,600", async () => {
@@ -147,6 +164,8 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
       availablePence: 0,
       efficiency: { savingPence: 236_600, reservedPence: 0, absorbedPence: 236_600, visitsWithoutReference: 10 },
     });
+    // The saving was absorbed: nothing is reclaimed at close.
+    expect(await closeYear(budgetId, commissioner)).toMatchObject({ status: "CLOSED", surplusPence: 0, reclaimedPence: 0 });
   });
 
   it("SHARE 50%: returned 118,300, retained 118,300 (reserved while unspent)", async () => {

@@ -187,16 +187,19 @@ export async function aPersonalAssistant(db: DataSource, pricePence = 1500): Pro
 /** Every budget's totals against the sums of its ledger; returns the budgets that disagree. */
 export async function ledgerMismatches(db: DataSource): Promise<unknown[]> {
   return db.query(`
-    SELECT b.id, b.allocated_pence, b.committed_pence, b.spent_pence, b.returned_pence, l.*
+    SELECT b.id, b.allocated_pence, b.committed_pence, b.spent_pence, b.returned_pence, b.reclaimed_pence, b.carried_forward_pence, l.*
     FROM budgets b LEFT JOIN LATERAL (
-      SELECT coalesce(sum(amount_pence) FILTER (WHERE kind IN ('ALLOCATION', 'TOP_UP')), 0) AS allocated,
+      SELECT coalesce(sum(amount_pence) FILTER (WHERE kind IN ('ALLOCATION', 'TOP_UP', 'CARRY_FORWARD_IN')), 0) AS allocated,
              coalesce(sum(CASE kind WHEN 'COMMITMENT' THEN amount_pence WHEN 'RELEASE' THEN -amount_pence
                                     WHEN 'SPEND' THEN -amount_pence WHEN 'RETURN_TO_FUNDER' THEN -amount_pence END), 0) AS committed,
              coalesce(sum(CASE kind WHEN 'SPEND' THEN amount_pence WHEN 'FEE' THEN amount_pence WHEN 'REFUND' THEN -amount_pence WHEN 'REVERSAL' THEN -amount_pence END), 0) AS spent,
-             coalesce(sum(amount_pence) FILTER (WHERE kind = 'RETURN_TO_FUNDER'), 0) AS returned
+             coalesce(sum(amount_pence) FILTER (WHERE kind = 'RETURN_TO_FUNDER'), 0) AS returned,
+             coalesce(sum(amount_pence) FILTER (WHERE kind = 'CLAWBACK'), 0) AS reclaimed,
+             coalesce(sum(amount_pence) FILTER (WHERE kind = 'CARRY_FORWARD_OUT'), 0) AS carried_forward
       FROM ledger_entries e WHERE e.budget_id = b.id) l ON true
     WHERE b.allocated_pence <> l.allocated OR b.committed_pence <> l.committed OR b.spent_pence <> l.spent
-       OR b.returned_pence <> l.returned OR b.allocated_pence - b.committed_pence - b.spent_pence - b.returned_pence < 0`);
+       OR b.returned_pence <> l.returned OR b.reclaimed_pence <> l.reclaimed OR b.carried_forward_pence <> l.carried_forward
+       OR b.allocated_pence - b.committed_pence - b.spent_pence - b.returned_pence - b.reclaimed_pence - b.carried_forward_pence < 0`);
 }
 
 /** A booking with one scheduled visit, inserted directly (no commitment posted: for read-only tests). */

@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { available, deltaOf, EFFECTS, earmarkChange, LedgerKind } from "../../src/modules/budgets";
 import { apportion, costPence, isHundredths } from "../../src/shared/money";
 
+const NO_CLOSE = { reclaimed: 0, carriedForward: 0 };
+
 describe("ledger effects", () => {
   it("move the totals as DOMAIN.md says", () => {
     expect(
@@ -9,15 +11,31 @@ describe("ledger effects", () => {
         { kind: LedgerKind.ALLOCATION, amountPence: 1000 },
         { kind: LedgerKind.COMMITMENT, amountPence: 300 },
       ]),
-    ).toEqual({ allocated: 1000, committed: 300, spent: 0, returned: 0 });
-    expect(deltaOf([{ kind: LedgerKind.SPEND, amountPence: 200 }])).toEqual({ allocated: 0, committed: -200, spent: 200, returned: 0 });
-    expect(deltaOf([{ kind: LedgerKind.RETURN_TO_FUNDER, amountPence: 50 }])).toEqual({ allocated: 0, committed: -50, spent: 0, returned: 50 });
+    ).toEqual({ allocated: 1000, committed: 300, spent: 0, returned: 0, ...NO_CLOSE });
+    expect(deltaOf([{ kind: LedgerKind.SPEND, amountPence: 200 }])).toEqual({ allocated: 0, committed: -200, spent: 200, returned: 0, ...NO_CLOSE });
+    expect(deltaOf([{ kind: LedgerKind.RETURN_TO_FUNDER, amountPence: 50 }])).toEqual({ allocated: 0, committed: -50, spent: 0, returned: 50, ...NO_CLOSE });
     expect(
       deltaOf([
         { kind: LedgerKind.FEE, amountPence: 70 },
         { kind: LedgerKind.REFUND, amountPence: 20 },
       ]),
-    ).toEqual({ allocated: 0, committed: 0, spent: 50, returned: 0 });
+    ).toEqual({ allocated: 0, committed: 0, spent: 50, returned: 0, ...NO_CLOSE });
+  });
+
+  it("close a period: CLAWBACK reclaims, CARRY_FORWARD_OUT carries, CARRY_FORWARD_IN allocates; each takes from available", () => {
+    const zero = { allocated: 0, committed: 0, spent: 0, returned: 0, reclaimed: 0, carriedForward: 0 };
+    expect(deltaOf([{ kind: LedgerKind.CLAWBACK, amountPence: 40 }])).toEqual({ ...zero, reclaimed: 40 });
+    expect(deltaOf([{ kind: LedgerKind.CARRY_FORWARD_OUT, amountPence: 30 }])).toEqual({ ...zero, carriedForward: 30 });
+    expect(deltaOf([{ kind: LedgerKind.CARRY_FORWARD_IN, amountPence: 30 }])).toEqual({ ...zero, allocated: 30 });
+    expect(
+      available(
+        deltaOf([
+          { kind: LedgerKind.ALLOCATION, amountPence: 100 },
+          { kind: LedgerKind.CLAWBACK, amountPence: 40 },
+          { kind: LedgerKind.CARRY_FORWARD_OUT, amountPence: 30 },
+        ]),
+      ),
+    ).toBe(30);
   });
 
   it("cover every kind", () => {

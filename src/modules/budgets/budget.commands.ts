@@ -1,6 +1,6 @@
 /** What budgets' services are asked to do: plain commands (raw uuids, domain types), no GraphQL. */
 import type { BudgetKind } from "../reference";
-import type { BudgetManagement, ClientSetting, GainMode } from "./budget.enums";
+import type { BudgetManagement, ClientSetting, GainMode, SurplusDisposal } from "./budget.enums";
 
 /** What a new booking holds: its whole cost and the saving earmarked from it. */
 export interface Commitment {
@@ -11,7 +11,8 @@ export interface Commitment {
 }
 
 export interface Release {
-  bookingId: string;
+  /** Null: a release of no one booking's (a period's close). */
+  bookingId: string | null;
   amountPence: number;
   memo: string;
 }
@@ -79,4 +80,19 @@ export interface AssignBrokerCommand {
   clientId: string | null;
   /** The broker to assign (userId null: the id named is no user's), or null to remove the broker. */
   broker: { userId: string | null } | null;
+}
+
+/** How a period ends (BudgetService.close): what becomes of the surplus, and how much of it. */
+export interface PeriodClose {
+  disposal: SurplusDisposal;
+  /** RECLAIM and CARRY_FORWARD: the whole surplus when null. KEEP: null. */
+  amountPence: number | null;
+  reason: string;
+}
+
+export interface CloseBudgetCommand extends PeriodClose {
+  budgetId: string | null;
+  /** CARRY_FORWARD: the next period's budget of the same client (null: named nothing; undefined: not named). */
+  nextBudgetId?: string | null;
+  idempotencyKey: string;
 }

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { bigintPence } from "../../shared/money";
 import { BudgetKind } from "../reference";
-import { BudgetManagement, GainMode } from "./budget.enums";
+import { BudgetManagement, BudgetStatus, GainMode, SurplusDisposal } from "./budget.enums";
 import { ClientEntity } from "./client.entity";
 
 /**
@@ -11,8 +11,12 @@ import { ClientEntity } from "./client.entity";
 @Entity("budgets")
 @Index("idx_budgets_client_id", ["clientId"])
 @Index("idx_budgets_funding_body_code_id", ["fundingBodyCode", "id"])
-@Check("chk_budgets_available", "allocated_pence - committed_pence - spent_pence - returned_pence >= 0")
-@Check("chk_budgets_totals", "allocated_pence >= 0 AND committed_pence >= 0 AND spent_pence >= 0 AND returned_pence >= 0")
+@Check("chk_budgets_available", "allocated_pence - committed_pence - spent_pence - returned_pence - reclaimed_pence - carried_forward_pence >= 0")
+@Check(
+  "chk_budgets_totals",
+  "allocated_pence >= 0 AND committed_pence >= 0 AND spent_pence >= 0 AND returned_pence >= 0 AND reclaimed_pence >= 0 AND carried_forward_pence >= 0",
+)
+@Check("chk_budgets_closed", "status = 'OPEN' OR (committed_pence = 0 AND surplus_pence IS NOT NULL AND closed_at IS NOT NULL AND disposal IS NOT NULL)")
 @Check("chk_budgets_period", "period_end >= period_start")
 @Check(
   "chk_budgets_gain_policy",
@@ -69,6 +73,28 @@ export class BudgetEntity {
   /** The share of each saving returned to the funder: 0 (RETAIN), 100 (RETURN), 1–99 (SHARE). */
   @Column({ type: "smallint", default: 0 })
   gainReturnPercent!: number;
+
+  /** Closed: a closed budget takes no new commitments (chk_budgets_closed: nothing committed). */
+  @Column({ type: "enum", enum: BudgetStatus, enumName: "budget_status", default: BudgetStatus.OPEN })
+  status!: BudgetStatus;
+
+  /** Fixed at close: what was available once every commitment was released. */
+  @Column({ type: "bigint", nullable: true, transformer: bigintPence })
+  surplusPence!: number | null;
+
+  /** Repaid to the funder (CLAWBACK entries). */
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  reclaimedPence!: number;
+
+  /** Moved to the next period's budget (CARRY_FORWARD_OUT entries). */
+  @Column({ type: "bigint", default: 0, transformer: bigintPence })
+  carriedForwardPence!: number;
+
+  @Column({ type: "enum", enum: SurplusDisposal, enumName: "surplus_disposal", nullable: true })
+  disposal!: SurplusDisposal | null;
+
+  @Column({ type: "timestamptz", nullable: true })
+  closedAt!: Date | null;
 
   @Column({ type: "timestamptz", default: () => "now()" })
   createdAt!: Date;

@@ -29,6 +29,28 @@ export enum LedgerKind {
   FEE = "FEE",
   /** Spend reversed: a dispute upheld, or a commissioner's correction of a confirmed visit. */
   REVERSAL = "REVERSAL",
+  /** A closed period's surplus the funder requires repaid (Care Act 2014 s.33(5); Direct Payments Regulations 2014 reg. 7). */
+  CLAWBACK = "CLAWBACK",
+  /** A closed period's surplus moved to the next period's budget (its CARRY_FORWARD_IN). */
+  CARRY_FORWARD_OUT = "CARRY_FORWARD_OUT",
+  /** A surplus carried in from the previous period's budget. */
+  CARRY_FORWARD_IN = "CARRY_FORWARD_IN",
+}
+
+/** A budget period: OPEN takes commitments; CLOSED (closeBudget) has its surplus fixed and disposed of. */
+export enum BudgetStatus {
+  OPEN = "OPEN",
+  CLOSED = "CLOSED",
+}
+
+/** What a closed period's surplus becomes. */
+export enum SurplusDisposal {
+  /** Repaid to the funder: a CLAWBACK entry. */
+  RECLAIM = "RECLAIM",
+  /** Moved to the next period's budget, in the same transaction. */
+  CARRY_FORWARD = "CARRY_FORWARD",
+  /** Left with the person. */
+  KEEP = "KEEP",
 }
 
 /** The fate of savings against the reference rate (DOMAIN.md, "Savings accounting"). */

@@ -9,8 +9,18 @@ import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest }
 import { addDays, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
-import { GainMode, LedgerKind } from "./budget.enums";
-import type { Charge, Commitment, Rearmark, CreateBudgetCommand, Release, SetGainPolicyCommand, Spend, TopUpBudgetCommand } from "./budget.commands";
+import { BudgetStatus, GainMode, LedgerKind, SurplusDisposal } from "./budget.enums";
+import type {
+  Charge,
+  Commitment,
+  Rearmark,
+  CreateBudgetCommand,
+  PeriodClose,
+  Release,
+  SetGainPolicyCommand,
+  Spend,
+  TopUpBudgetCommand,
+} from "./budget.commands";
 import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
@@ -219,6 +229,12 @@ export class BudgetService {
             committedPence: 0,
             spentPence: 0,
             returnedPence: 0,
+            reclaimedPence: 0,
+            carriedForwardPence: 0,
+            status: BudgetStatus.OPEN,
+            surplusPence: null,
+            disposal: null,
+            closedAt: null,
             gainMode: GainMode.RETAIN,
             gainReturnPercent: 0,
             createdAt: this.clock.now(),
@@ -279,7 +295,16 @@ export class BudgetService {
       committedPence: budget.committedPence + delta.committed,
       spentPence: budget.spentPence + delta.spent,
       returnedPence: budget.returnedPence + delta.returned,
+      reclaimedPence: budget.reclaimedPence + delta.reclaimed,
+      carriedForwardPence: budget.carriedForwardPence + delta.carriedForward,
     };
+    if (budget.status === BudgetStatus.CLOSED && delta.committed > 0) {
+      return fail(
+        UserErrorCode.BUDGET_CLOSED,
+        `The budget's period closed on ${budget.closedAt?.toISOString().slice(0, 10) ?? "an earlier day"}: it takes no new commitments. Book from the next period's budget.`,
+        ["budgetId"],
+      );
+    }
     if (availableOf(next) < 0) {
       const needed = delta.committed + delta.spent + delta.returned - delta.allocated;
       return fail(
@@ -289,8 +314,9 @@ export class BudgetService {
     }
     await tx.query(
       `UPDATE budgets SET allocated_pence = allocated_pence + $2, committed_pence = committed_pence + $3,
-         spent_pence = spent_pence + $4, returned_pence = returned_pence + $5 WHERE id = $1`,
-      [budget.id, delta.allocated, delta.committed, delta.spent, delta.returned],
+         spent_pence = spent_pence + $4, returned_pence = returned_pence + $5,
+         reclaimed_pence = reclaimed_pence + $6, carried_forward_pence = carried_forward_pence + $7 WHERE id = $1`,
+      [budget.id, delta.allocated, delta.committed, delta.spent, delta.returned, delta.reclaimed, delta.carriedForward],
     );
     const now = this.clock.now();
     await insertRows(
@@ -310,6 +336,88 @@ export class BudgetService {
         })),
     );
     return ok({ ...budget, ...next });
+  }
+
+  /**
+   * Closes a budget's period, both budgets locked by the caller (in id order: compareIds): releases
+   * what is still committed, fixes the surplus (what is then available) and disposes of it: a
+   * CLAWBACK entry (RECLAIM), a CARRY_FORWARD_OUT here and a CARRY_FORWARD_IN on `next`
+   * (CARRY_FORWARD), or nothing (KEEP); the part of the surplus not reclaimed or carried stays.
+   * Whether the period is over and its visits settled is the caller's to check (settlement knows).
+   */
+  async close(
+    tx: EntityManager,
+    budget: LockedBudget,
+    close: PeriodClose,
+    next: LockedBudget | null,
+    actorUserId: string,
+  ): Promise<Result<{ budget: LockedBudget; next: LockedBudget | null }>> {
+    if (budget.status === BudgetStatus.CLOSED) {
+      return fail(UserErrorCode.BUDGET_CLOSED, "This budget's period is already closed: nothing more to do.", ["budgetId"]);
+    }
+    const carrying = close.disposal === SurplusDisposal.CARRY_FORWARD;
+    if (close.disposal === SurplusDisposal.KEEP && close.amountPence !== null) {
+      return fail(UserErrorCode.INVALID_VALUE, "KEEP leaves the whole surplus with the person: leave amountPence out.", ["amountPence"]);
+    }
+    if (carrying !== (next !== null)) {
+      return fail(
+        UserErrorCode.INVALID_VALUE,
+        carrying ? "Name the next period's budget to carry the surplus to." : "Only CARRY_FORWARD names a next budget: leave nextBudgetId out.",
+        ["nextBudgetId"],
+      );
+    }
+    if (next) {
+      const why =
+        next.id === budget.id
+          ? "A budget cannot carry its surplus to itself."
+          : next.clientId !== budget.clientId
+            ? "The next budget must be the same person's."
+            : next.status === BudgetStatus.CLOSED
+              ? "The next budget's period is closed too: carry to an open one."
+              : next.periodStart <= budget.periodEnd
+                ? `The next budget must start after this period ends (${budget.periodEnd}).`
+                : null;
+      if (why) return fail(UserErrorCode.INVALID_VALUE, why, ["nextBudgetId"]);
+    }
+    const released = await this.release(
+      tx,
+      budget,
+      { bookingId: null, amountPence: budget.committedPence, memo: "Period closed: what was still committed is released" },
+      actorUserId,
+    );
+    if (!released.ok) return released;
+    let closed = released.value;
+    const surplusPence = availableOf(closed);
+    const amountPence = close.disposal === SurplusDisposal.KEEP ? 0 : (close.amountPence ?? surplusPence);
+    if (amountPence < 0 || amountPence > surplusPence) {
+      return fail(
+        UserErrorCode.INVALID_VALUE,
+        `The surplus is ${formatPounds(surplusPence)}: give an amount from £0.00 to that, or leave it out for the whole surplus.`,
+        ["amountPence"],
+      );
+    }
+    const memo = close.reason.trim() || `Period ${budget.periodStart} to ${budget.periodEnd} closed`;
+    let carried: LockedBudget | null = next;
+    if (amountPence > 0 && next) {
+      const out = await this.post(tx, closed, [{ kind: LedgerKind.CARRY_FORWARD_OUT, amountPence, memo: `${memo}: carried forward` }], actorUserId);
+      if (!out.ok) return out;
+      const into = await this.post(
+        tx,
+        next,
+        [{ kind: LedgerKind.CARRY_FORWARD_IN, amountPence, memo: `${memo}: carried in from ${budget.periodStart} to ${budget.periodEnd}` }],
+        actorUserId,
+      );
+      if (!into.ok) return into;
+      closed = out.value;
+      carried = into.value;
+    } else if (amountPence > 0) {
+      const clawback = await this.post(tx, closed, [{ kind: LedgerKind.CLAWBACK, amountPence, memo: `${memo}: reclaimed by the funder` }], actorUserId);
+      if (!clawback.ok) return clawback;
+      closed = clawback.value;
+    }
+    const closedAt = this.clock.now();
+    await tx.update(BudgetEntity, { id: budget.id }, { status: BudgetStatus.CLOSED, surplusPence, disposal: close.disposal, closedAt });
+    return ok({ budget: { ...closed, status: BudgetStatus.CLOSED, surplusPence, disposal: close.disposal, closedAt }, next: carried });
   }
 
   ledger(budgetId: string, page: PageRequest): Promise<Connection<LedgerEntryEntity>> {

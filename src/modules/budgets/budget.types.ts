@@ -5,7 +5,7 @@ import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
 import { LocalDate } from "../../shared/time";
 import { BudgetKind } from "../reference";
-import { AgeBand, BudgetManagement, ClientSetting, GainMode, LedgerKind } from "./budget.enums";
+import { AgeBand, BudgetManagement, BudgetStatus, ClientSetting, GainMode, LedgerKind, SurplusDisposal } from "./budget.enums";
 
 registerEnumType(ClientSetting, { name: "ClientSetting" });
 registerEnumType(AgeBand, { name: "AgeBand" });
@@ -18,6 +18,21 @@ registerEnumType(BudgetManagement, {
   },
 });
 registerEnumType(LedgerKind, { name: "LedgerKind", description: "What a ledger entry did to the budget's money." });
+registerEnumType(BudgetStatus, {
+  name: "BudgetStatus",
+  valuesConfig: {
+    OPEN: { description: "The period is running, or ended and not yet closed: the budget takes commitments." },
+    CLOSED: { description: "Closed (closeBudget): the surplus is fixed and disposed of; no new commitments." },
+  },
+});
+registerEnumType(SurplusDisposal, {
+  name: "SurplusDisposal",
+  valuesConfig: {
+    RECLAIM: { description: "Repaid to the funder: a CLAWBACK entry (Care Act 2014 s.33(5), Direct Payments Regulations 2014 reg. 7)." },
+    CARRY_FORWARD: { description: "Moved to the next period's budget, in the same transaction." },
+    KEEP: { description: "Left with the person." },
+  },
+});
 registerEnumType(GainMode, {
   name: "GainMode",
   valuesConfig: {
@@ -79,6 +94,24 @@ export class Budget extends Node {
 
   @Field(() => Pence, { description: "Handed back to the funder." })
   returnedPence!: number;
+
+  @Field(() => BudgetStatus)
+  status!: BudgetStatus;
+
+  @Field(() => Pence, { nullable: true, description: "Fixed at close: what was left once every commitment was released. Null while OPEN." })
+  surplusPence!: number | null;
+
+  @Field(() => Pence, { description: "Surplus repaid to the funder at close (CLAWBACK)." })
+  reclaimedPence!: number;
+
+  @Field(() => Pence, { description: "Surplus moved to the next period's budget at close (CARRY_FORWARD_OUT)." })
+  carriedForwardPence!: number;
+
+  @Field(() => SurplusDisposal, { nullable: true, description: "What the close did with the surplus. Null while OPEN." })
+  disposal!: SurplusDisposal | null;
+
+  @Field(() => Date, { nullable: true })
+  closedAt!: Date | null;
 
   @Field()
   createdAt!: Date;

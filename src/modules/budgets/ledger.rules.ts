@@ -1,7 +1,7 @@
 /**
  * What each ledger entry does to a budget's totals. The totals on the budget row are the sums of
  * these effects over the ledger, always (a test checks it after every scenario).
- *   available = allocated − committed − spent − returned, never negative.
+ *   available = allocated − committed − spent − returned − reclaimed − carriedForward, never negative.
  */
 import { apportion } from "../../shared/money";
 import { GainMode, LedgerKind } from "./budget.enums";
@@ -12,6 +12,8 @@ export interface Totals {
   committed: number;
   spent: number;
   returned: number;
+  reclaimed: number;
+  carriedForward: number;
 }
 
 type Effect = { [K in keyof Totals]?: 1 | -1 };
@@ -33,6 +35,12 @@ export const EFFECTS: Record<LedgerKind, Effect> = {
   [LedgerKind.FEE]: { spent: 1 },
   /** Delivered spend reversed (a dispute upheld, a correction): the money is available again. */
   [LedgerKind.REVERSAL]: { spent: -1 },
+  /** A closed period's surplus repaid to the funder. */
+  [LedgerKind.CLAWBACK]: { reclaimed: 1 },
+  /** A closed period's surplus moved to the next period's budget... */
+  [LedgerKind.CARRY_FORWARD_OUT]: { carriedForward: 1 },
+  /** ...where it adds to the allocation. */
+  [LedgerKind.CARRY_FORWARD_IN]: { allocated: 1 },
 };
 
 export interface Posting {
@@ -41,7 +49,7 @@ export interface Posting {
 }
 
 export function deltaOf(postings: Posting[]): Totals {
-  const delta: Totals = { allocated: 0, committed: 0, spent: 0, returned: 0 };
+  const delta: Totals = { allocated: 0, committed: 0, spent: 0, returned: 0, reclaimed: 0, carriedForward: 0 };
   for (const { kind, amountPence } of postings) {
     for (const [total, sign] of Object.entries(EFFECTS[kind]) as [keyof Totals, 1 | -1][]) delta[total] += sign * amountPence;
   }
@@ -49,12 +57,28 @@ export function deltaOf(postings: Posting[]): Totals {
 }
 
 export function available(totals: Totals): number {
-  return totals.allocated - totals.committed - totals.spent - totals.returned;
+  return totals.allocated - totals.committed - totals.spent - totals.returned - totals.reclaimed - totals.carriedForward;
 }
 
-/** What a budget row (or any row with its four totals) has available: allocated − committed − spent − returned. */
-export function availableOf(row: { allocatedPence: number; committedPence: number; spentPence: number; returnedPence: number }): number {
-  return available({ allocated: row.allocatedPence, committed: row.committedPence, spent: row.spentPence, returned: row.returnedPence });
+export interface BudgetTotalsRow {
+  allocatedPence: number;
+  committedPence: number;
+  spentPence: number;
+  returnedPence: number;
+  reclaimedPence: number;
+  carriedForwardPence: number;
+}
+
+/** What a budget row has available: allocated − committed − spent − returned − reclaimed − carriedForward. */
+export function availableOf(row: BudgetTotalsRow): number {
+  return available({
+    allocated: row.allocatedPence,
+    committed: row.committedPence,
+    spent: row.spentPence,
+    returned: row.returnedPence,
+    reclaimed: row.reclaimedPence,
+    carriedForward: row.carriedForwardPence,
+  });
 }
 
 /** The share of savings returned under a gain policy, or a reason the policy is malformed. */

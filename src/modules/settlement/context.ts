@@ -6,11 +6,13 @@ import type { Extend } from "../../context";
 import type { BrokersContext } from "../brokers";
 import type { ConfirmationService } from "./confirmation.service";
 import type { PaymentRunService } from "./payment-run.service";
+import type { PeriodCloseService } from "./period-close.service";
 import type { SettlementLoaders } from "./settlement.loaders";
 
 export interface SettlementServices {
   confirmations: ConfirmationService;
   paymentRuns: PaymentRunService;
+  periodClose: PeriodCloseService;
 }
 
 export type Context = Extend<BrokersContext, SettlementServices, SettlementLoaders>;

@@ -14,6 +14,7 @@ import {
   VisitConfirmationFields,
   VisitSettlementFields,
 } from "./settlement.resolver";
+import { PeriodCloseMutations } from "./period-close.resolver";
 import { StatementLineEntity } from "./statement-line.entity";
 import { VisitConfirmationEntity } from "./visit-confirmation.entity";
 import { VisitCorrectionEntity } from "./visit-correction.entity";
@@ -23,6 +24,8 @@ export * from "./settlement.enums";
 export { ConfirmationService } from "./confirmation.service";
 /** Verbs: create, markPaid, findRun, findStatement, listRuns, listStatements, statementBatch. */
 export { PaymentRunService } from "./payment-run.service";
+/** Verbs: close (closeBudget). */
+export { PeriodCloseService } from "./period-close.service";
 export type * from "./settlement.commands";
 export { createSettlementLoaders, type SettlementLoaders } from "./settlement.loaders";
 export { initialsOf, isWindowClosed, confirmationDueAt, reversalPence } from "./settlement.rules";
@@ -34,6 +37,7 @@ export const settlementModule = {
   resolvers: [
     SettlementMutations,
     SettlementQueries,
+    PeriodCloseMutations,
     VisitSettlementFields,
     VisitConfirmationFields,
     ProviderStatementFields,

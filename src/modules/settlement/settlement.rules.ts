@@ -61,3 +61,13 @@ export function initialsOf(displayName: string): string {
 export function initialsSql(column: string): string {
   return `left(coalesce((SELECT string_agg(upper(left(w, 1)), '') FROM regexp_split_to_table(btrim(${column}), '\\s+') AS w WHERE w <> ''), ''), 12)`;
 }
+
+/** Why a period cannot close yet, from its visits still scheduled, awaiting an answer, or disputed; null when none. */
+export function unsettledMessage(scheduled: number, awaiting: number, disputed: number): string | null {
+  const reasons = [
+    scheduled > 0 ? `${scheduled} visit(s) still scheduled: record them as delivered or missed, or cancel their bookings` : null,
+    awaiting > 0 ? `${awaiting} delivered visit(s) awaiting confirmation: the client confirms them, or the window does` : null,
+    disputed > 0 ? `${disputed} visit(s) disputed: resolve the disputes` : null,
+  ].filter((r): r is string => r !== null);
+  return reasons.length ? `The period cannot close yet: ${reasons.join("; ")}.` : null;
+}

@@ -5,6 +5,7 @@ import { Pence } from "../../shared/money";
 import { connectionType } from "../../shared/pagination";
 import { LocalDate } from "../../shared/time";
 import { Visit } from "../bookings";
+import { Budget } from "../budgets";
 import { ConfirmationStatus, DisputeResolution, PaymentRunStatus, StatementPayer, StatementStatus } from "./settlement.enums";
 
 registerEnumType(ConfirmationStatus, { name: "ConfirmationStatus", description: "Where a delivered visit stands with the person who received it." });
@@ -165,3 +166,4 @@ export const ResolveVisitDisputePayload = payloadType("ResolveVisitDisputePayloa
 export const CorrectVisitPayload = payloadType("CorrectVisitPayload", "visit", Visit);
 export const CreatePaymentRunPayload = payloadType("CreatePaymentRunPayload", "paymentRun", PaymentRun);
 export const MarkPaymentRunPaidPayload = payloadType("MarkPaymentRunPaidPayload", "paymentRun", PaymentRun);
+export const CloseBudgetPayload = payloadType("CloseBudgetPayload", "budget", Budget);
