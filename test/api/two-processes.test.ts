@@ -9,7 +9,7 @@ import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import type { ClientEntity } from "../../src/modules/budgets/client.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { useApi, type GraphQLResponse } from "../support/api";
-import { startApiProcess, type ApiProcess } from "../support/api-process";
+import { removeBuild, startApiProcess, type ApiProcess } from "../support/api-process";
 import { workerDatabaseUrl } from "../support/db";
 import { aBudget, aClientUser, aListing, aPersonalAssistant, aProvider, ledgerMismatches } from "../support/factories";
 
@@ -30,6 +30,7 @@ describe("two API processes over one database", () => {
   }, 60_000);
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    await removeBuild();
   });
   afterEach(async () => {
     expect(await ledgerMismatches(api.db)).toEqual([]);
