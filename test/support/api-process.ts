@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const BUILD = path.join(ROOT, "node_modules", ".cache", "market-api-process", String(process.pid));
 const SOURCES = ["src", "migrations", "ormconfig.ts"];
 /** Generous: a loaded two-core machine (other suites running) starts a server slowly. */
-const START_DEADLINE_MS = 45_000;
+const START_DEADLINE_MS = 90_000;
 const RETRIES_WHEN_UNAVAILABLE = 5;
 
 export interface ApiProcess {
