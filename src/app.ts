@@ -203,7 +203,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
-  const reports = new ReportService(db, rates);
+  const reports = new ReportService(db, rates, clock);
   return {
     clock,
     reference,
