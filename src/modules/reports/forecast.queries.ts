@@ -36,8 +36,7 @@ export function forecastLateral(today: string): string {
 }
 
 /** What is available now, on the budget row (bu): DOMAIN.md's `available`. */
-export const AVAILABLE_SQL =
-  "(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence - bu.reclaimed_pence - bu.carried_forward_pence)";
+export const AVAILABLE_SQL = "(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence - bu.reclaimed_pence - bu.carried_forward_pence)";
 
 /** Many budgets' forecasts in one statement; closed budgets have none. */
 export async function forecastsOf(db: DataSource, budgetIds: readonly string[], today: string): Promise<(BudgetForecastRecord | null)[]> {

@@ -211,7 +211,9 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     ),
     allotted AS (
       SELECT s.*, ${BUDGET_FIGURES.map(
-        ({ figure: f }) => `sign(s.budget_${f}) * (s.${f}_base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.${f}_remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
+        ({
+          figure: f,
+        }) => `sign(s.budget_${f}) * (s.${f}_base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.${f}_remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
                    <= abs(s.budget_${f}) - sum(s.${f}_base) OVER (PARTITION BY s.budget_id) THEN 1 ELSE 0 END) AS ${f}`,
       ).join(",\n             ")}
       FROM shares s

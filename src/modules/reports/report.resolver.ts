@@ -49,7 +49,10 @@ export class BudgetEfficiencyField {
       : null;
   }
 
-  @FieldResolver(() => BudgetForecast, { nullable: true, description: "The forecast to period end (open budgets; null when closed). Same viewers as efficiency." })
+  @FieldResolver(() => BudgetForecast, {
+    nullable: true,
+    description: "The forecast to period end (open budgets; null when closed). Same viewers as efficiency.",
+  })
   async forecast(@Root() budget: BudgetView, @Ctx() { viewer, loaders, services }: Context): Promise<BudgetForecastRecord | null> {
     const client = await loaders.clientById.load(budget.clientId);
     return client && viewer && canActFor(viewer, client)

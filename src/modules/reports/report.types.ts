@@ -116,8 +116,7 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
   paidPence!: number;
 
   @Field(() => Pence, {
-    description:
-      "Closed budgets' surplus fixed at close: a budget's figure, shared over its groups by its delivered visits in each (as are the three below).",
+    description: "Closed budgets' surplus fixed at close: a budget's figure, shared over its groups by its delivered visits in each (as are the three below).",
   })
   surplusPence!: number;
 
