@@ -1,4 +1,4 @@
-import { parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { loadConfig } from "../../src/config";
 import type { Logger } from "../../src/shared/logger";
 import { FallbackStore, MemoryStore, movesMoney, RateLimiter, takeToken, type BucketStore } from "../../src/shared/rate-limit";
@@ -87,9 +87,9 @@ describe("movesMoney", () => {
   const money = new Set(["createBooking"]);
   const check = (source: string, name?: string) => {
     const document = parse(source);
-    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
+    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     const fragments = Object.fromEntries(
-      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === "FragmentDefinition").map((f) => [f.name.value, f]),
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
     );
     return movesMoney(operations.find((o) => o.name?.value === name) ?? operations[0], fragments, money);
   };
