@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
 import { createApp, type App } from "../../src/app";
 import { toGlobalId } from "../../src/shared/ids";
-import { testConfig, useApi } from "../support/api";
+import { TestClock, testConfig, useApi } from "../support/api";
 import { workerDatabaseUrl } from "../support/db";
 import { aBudget, aClient, aCommissioner, aUser } from "../support/factories";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
@@ -30,13 +30,23 @@ async function post(url: string, body: object, headers: Record<string, string> =
   return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Answer["body"] };
 }
 
-async function limitedApp(env: Record<string, string>): Promise<{ app: App; url: string }> {
-  const app = await createApp(testConfig({ RATE_LIMIT: "true", ...env }), { databaseUrl: await workerDatabaseUrl() });
+/**
+ * An app whose limits are on, its clock stopped: no bucket refills during a test, however slowly a
+ * loaded machine runs it (a token every 15 s would otherwise come back mid-test).
+ */
+async function limitedApp(env: Record<string, string>, clock = stoppedClock()): Promise<{ app: App; url: string }> {
+  const app = await createApp(testConfig({ RATE_LIMIT: "true", ...env }), { databaseUrl: await workerDatabaseUrl(), clock });
   await new Promise<void>((resolve) => app.http.listen(0, "127.0.0.1", resolve));
   return { app, url: `http://127.0.0.1:${(app.http.address() as AddressInfo).port}` };
 }
 
 const api = useApi();
+
+function stoppedClock(): TestClock {
+  const clock = new TestClock();
+  clock.set(new Date());
+  return clock;
+}
 const bearer = async (user: UserEntity) => ({ authorization: `Bearer ${await api.app.services.tokens.issue(user.subject)}` });
 
 describe("rate limits", () => {
@@ -137,7 +147,8 @@ if (REDIS_URL === undefined) {
     it("holds one viewer's limit across two API processes", async () => {
       expect(await redis.ping()).toBe("PONG"); // a REDIS_URL that does not answer fails here, not silently in memory
       const env = { RATE_LIMIT_PER_MINUTE: "4", REDIS_URL, RATE_LIMIT_PREFIX: prefix };
-      const [one, two] = await Promise.all([limitedApp(env), limitedApp(env)]);
+      const clock = stoppedClock(); // one instant for both: the shared bucket cannot refill between them
+      const [one, two] = await Promise.all([limitedApp(env, clock), limitedApp(env, clock)]);
       try {
         const user = await aUser(api.db);
         const headers = await bearer(user);
