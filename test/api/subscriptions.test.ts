@@ -37,7 +37,7 @@ describe("subscriptions", () => {
   });
   beforeEach(() => api.clock.set("2026-03-01T10:00:00Z"));
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
   });
 
   const bearer = async (user: UserEntity) => `Bearer ${await api.app.services.tokens.issue(user.subject)}`;
@@ -147,7 +147,7 @@ describe("subscriptions", () => {
       await expect(inbox.next()).rejects.toBeDefined();
       expect(other.services.feed.size).toBe(0);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
       await other.stop();
     }
   });
