@@ -22,7 +22,7 @@ import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
 import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
-import { EventPolicy, EventService, WebhookDispatcher, WebhookService, type Visibility } from "./modules/events";
+import { EventFeed, EventPolicy, EventService, WebhookDispatcher, WebhookService } from "./modules/events";
 import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
 import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
@@ -43,6 +43,7 @@ import {
   serviceUnavailablePlugin,
 } from "./shared/errors";
 import { jitGateway } from "./shared/jit";
+import { serveSubscriptions } from "./shared/graphql-ws";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
 import { connectRedis, FallbackStore, MemoryStore, moneyMutationsOf, movesMoney, RateLimiter, RedisStore, type BucketStore } from "./shared/rate-limit";
@@ -84,7 +85,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await db.initialize();
   setTuning(config.tuning);
   const solverPool = config.plannerWorkers > 0 ? new PlanSolverPool(config.plannerWorkers) : null;
-  const services = createServices(db, config, clock, solverPool);
+  const services = createServices(db, config, clock, solverPool, { databaseUrl, logger });
   const loadersFor = tuned("lazyLoaders") ? lazyLoaders(db) : () => createLoaders(db);
   const dispatcher = createDispatcher(db, services, config, clock, logger);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: loadersFor() });
@@ -121,6 +122,14 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     ],
   });
   await apollo.start();
+  await services.feed.start();
+  const subscriptions = serveSubscriptions(http, schema, {
+    limits: config.limits,
+    maxTokens: PARSE_OPTIONS.maxTokens,
+    viewerFor: (authorization) => viewerFromHeader(services, authorization),
+    contextFor,
+    onConnectError: logUnavailable,
+  });
 
   const requestContext = async ({ req }: { req: express.Request }): Promise<Context> => {
     // The address first, before the token is verified, so that a flood costs no signature checks.
@@ -177,6 +186,8 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     contextFor,
     async stop() {
       await dispatcher.stop();
+      await subscriptions.close();
+      await services.feed.stop();
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       if (db.isInitialized) await db.destroy(); // a test may have taken the database away already
@@ -215,7 +226,13 @@ function moneyLimitPlugin(limiter: RateLimiter, money: Set<string>): ApolloServe
   };
 }
 
-function createServices(db: DataSource, config: Config, clock: Clock, solverPool: PlanSolverPool | null): Services {
+function createServices(
+  db: DataSource,
+  config: Config,
+  clock: Clock,
+  solverPool: PlanSolverPool | null,
+  live: { databaseUrl: string; logger: Logger },
+): Services {
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
@@ -243,6 +260,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
   const reports = new ReportService(db, rates, clock);
+  const feed = new EventFeed(db, live.databaseUrl, eventPolicy(budgets, quotes), live.logger);
   return {
     clock,
     reference,
@@ -252,6 +270,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
     providers,
     events,
     webhooks,
+    feed,
     verifications,
     cqcRegister,
     listings,
@@ -272,18 +291,23 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
 }
 
 /**
- * The webhook worker. Who hears an event is asked of the modules that own the objects (late-bound
- * here, as the events module sits below them): budgets' client policy, quotes' request visibility.
+ * Who hears an event, for webhooks and subscriptions alike, asked of the modules that own the
+ * objects (passed in here, as the events module sits below them): budgets' client policy, quotes'
+ * request visibility.
  */
-function createDispatcher(db: DataSource, services: Services, config: Config, clock: Clock, logger: Logger): WebhookDispatcher {
-  const visibility: Visibility = {
+function eventPolicy(budgets: BudgetService, quotes: QuoteService): EventPolicy {
+  return new EventPolicy({
     client: async (tx, viewer, clientId) => {
-      const client = await services.budgets.findClient(tx, clientId);
+      const client = await budgets.findClient(tx, clientId);
       return client !== null && canActFor(viewer, client);
     },
-    quoteRequest: async (tx, viewer, quoteRequestId) => (await services.quotes.findVisibleRequest(viewer, quoteRequestId, tx)) !== null,
-  };
-  return new WebhookDispatcher(db, services.users, new EventPolicy(visibility), config.webhooks, clock, logger);
+    quoteRequest: async (tx, viewer, quoteRequestId) => (await quotes.findVisibleRequest(viewer, quoteRequestId, tx)) !== null,
+  });
+}
+
+/** The webhook worker. */
+function createDispatcher(db: DataSource, services: Services, config: Config, clock: Clock, logger: Logger): WebhookDispatcher {
+  return new WebhookDispatcher(db, services.users, eventPolicy(services.budgets, services.quotes), config.webhooks, clock, logger);
 }
 
 const LOADER_FACTORIES: ((db: DataSource) => object)[] = [
