@@ -28,7 +28,7 @@ import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
 import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
 import { createQuoteLoaders, QuoteService } from "./modules/quotes";
 import { createReferenceLoaders, ReferenceService } from "./modules/reference";
-import { createReportLoaders, efficiencyCsv, ReportService } from "./modules/reports";
+import { createReportLoaders, efficiencyCsv, marketGapsCsv, ReportService } from "./modules/reports";
 import { ConfirmationService, createSettlementLoaders, PaymentRunService, PeriodCloseService, remittanceCsv } from "./modules/settlement";
 import { createSchema } from "./schema";
 import { apolloHandler } from "./shared/apollo-http";
@@ -163,6 +163,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     }
   });
   app.get("/reports/efficiency.csv", efficiencyCsv(services));
+  app.get("/reports/market-gaps.csv", marketGapsCsv(services));
   app.get("/payments/:paymentRunId.csv", remittanceCsv(services));
   app.use(
     "/graphql",
@@ -255,7 +256,7 @@ function createServices(
   const visits = new VisitService(db, budgets, events, clock, new DeliveryPricing(reference, rates, listings, budgets));
   const quotes = new QuoteService(db, reference, budgets, providers, listings, bookings, events, clock);
   const packages: PackageService = new PackageService(db, reference, budgets, bookings, listings, clock);
-  const plans = new PlanService(reference, budgets, listings, bookings, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
+  const plans = new PlanService(reference, budgets, listings, bookings, db, clock, solverPool ? (...args) => solverPool.solve(...args) : undefined);
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);

@@ -2,6 +2,7 @@
 import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { PackageEntity, PackageItemEntity } from "./package.entity";
+import { PlanningRefusalEntity } from "./planning-refusal.entity";
 import { PackageDecisions, PackageFields, PackageItemFields, PackageMutations, PackageQueries } from "./package.resolver";
 import { PlanMutations, PlannedItemFields } from "./plan.resolver";
 
@@ -24,7 +25,7 @@ export { createPackageLoaders, type PackageLoaders } from "./package.loaders";
 export type { Context as BrokersContext, BrokersServices } from "./context";
 
 export const brokersModule = {
-  entities: [PackageEntity, PackageItemEntity],
+  entities: [PackageEntity, PackageItemEntity, PlanningRefusalEntity],
   resolvers: [PackageQueries, PackageMutations, PackageDecisions, PackageFields, PackageItemFields, PlanMutations, PlannedItemFields],
   nodes: {
     Package: async (id, { viewer, services }) => (isUuid(id) ? ((await services.packages.findVisible(viewer, id))?.pkg ?? null) : null),

@@ -1,6 +1,8 @@
 import loadHighs, { type Highs } from "highs";
+import type { DataSource } from "typeorm";
 import type { Viewer } from "../../shared/auth";
 import { fail, failAll, ok, UserErrorCode, type Result, type UserErrorData } from "../../shared/errors";
+import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { addDays, londonDate, type Clock } from "../../shared/time";
 import { availableOf, type BudgetService, type BudgetView } from "../budgets";
@@ -10,6 +12,7 @@ import { savingPence } from "../pricing";
 import { DEFAULT_EVENING_FROM_HOUR, Unit, type ReferenceService } from "../reference";
 import type { Need, PlanPackageCommand } from "./plan.commands";
 import { UnmetReason } from "./plan.enums";
+import { PlanningRefusalEntity } from "./planning-refusal.entity";
 import { scheduleFrom, weeklyBand, weeklySlots, type BandTest, type PlannedSchedule, type WeeklySlots } from "./plan-schedule.rules";
 import { fewestProviders, solvePlan, type PlanCandidate, type PlanProblem } from "./plan.rules";
 
@@ -52,6 +55,9 @@ export interface PackagePlanRecord {
   unmet: UnmetNeedRecord[];
 }
 
+/** The reasons that say the market has no supply (not the budget's or the broker's limits). */
+const MARKET_FAILURES = new Set([UnmetReason.NO_PROVIDER, UnmetReason.NO_CAPACITY]);
+
 /** Weekly slots by ask (pure, so kept between plans; bounded): listings share a few kinds of terms. */
 const SLOTS = new Map<string, WeeklySlots | null>();
 
@@ -69,6 +75,7 @@ export class PlanService {
     private readonly budgets: BudgetService,
     private readonly listings: ListingService,
     private readonly bookings: BookingService,
+    private readonly db: DataSource,
     private readonly clock: Clock,
     /** Where the solve runs (a worker pool, plan-solver.pool.ts); by default here, on the event loop. */
     private readonly solveElsewhere?: (...args: Parameters<PlanService["solveProblem"]>) => Promise<PackagePlanRecord>,
@@ -76,7 +83,7 @@ export class PlanService {
 
   /** A planner that only solves (in a worker thread of plan-solver.pool.ts). */
   static solverOnly(): PlanService {
-    return new PlanService(null as never, null as never, null as never, null as never, null as never);
+    return new PlanService(null as never, null as never, null as never, null as never, null as never, null as never);
   }
 
   /** The solve step of `plan`, for a worker thread. */
@@ -110,7 +117,32 @@ export class PlanService {
       weeks: horizon.weeks,
       availablePence: availableOf(budget),
     };
-    return ok(await (this.solveElsewhere ? this.solveElsewhere(input, problem, rows) : this.solve(input, problem, rows)));
+    const plan = await (this.solveElsewhere ? this.solveElsewhere(input, problem, rows) : this.solve(input, problem, rows));
+    await this.recordRefusals(input, plan, { clientId: client.id, fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict });
+    return ok(plan);
+  }
+
+  /**
+   * Needs that found no supply (no listing, or too little capacity) are kept for marketGaps: one
+   * row a need (a refusal of the plan as a whole, one a category asked). A plan otherwise changes
+   * nothing, so this is its only write: one INSERT, atomic on its own.
+   */
+  private async recordRefusals(
+    input: PlanPackageCommand,
+    plan: PackagePlanRecord,
+    where: Pick<PlanningRefusalEntity, "clientId" | "fundingBodyCode" | "postcodeDistrict">,
+  ): Promise<void> {
+    const refusedAt = this.clock.now();
+    const rows = plan.unmet
+      .filter((u) => MARKET_FAILURES.has(u.reason))
+      .flatMap((u) =>
+        (u.need === null ? [...new Set(input.needs.map((n) => n.categoryCode))] : [input.needs[u.need].categoryCode]).map((categoryCode) => ({
+          categoryCode,
+          reason: u.reason,
+        })),
+      )
+      .map((r) => ({ id: newId(), ...where, ...r, refusedAt }));
+    if (rows.length) await this.db.getRepository(PlanningRefusalEntity).insert(rows);
   }
 
   /**

@@ -17,6 +17,7 @@ export { parseCsv } from "./reference-rate.rules";
 export type { ImportReferenceRatesCommand, SetReferenceRateCommand } from "./reference-rate.commands";
 export { createPricingLoaders, comparisonKey, type PricingLoaders, type ComparisonKey, type RatesFor } from "./pricing.loaders";
 export {
+  categoryRateLateral,
   councilRateLateral,
   belowMinimumSql,
   bookingBelowMinimumSql,

@@ -42,6 +42,21 @@ export function councilRateLateral(l: string, fundingBody: string, on: string): 
   return lateral(l, fundingBody, on, COUNCIL_KIND_LIST, fallback);
 }
 
+/**
+ * LATERAL: the funding body's STANDARD council rate in force for a category (SQL expressions), when no
+ * listing's terms are there to match: an hourly rate first (the unit most care is bought in), a
+ * direct-payment rate before a framework rate. Columns: `pence`, `unit`.
+ */
+export function categoryRateLateral(category: string, fundingBody: string, on: string): string {
+  return `(
+    SELECT r.rate_pence AS pence, r.unit FROM reference_rates r
+    WHERE r.funding_body_code = ${fundingBody} AND r.category_code = ${category} AND r.rate_type = '${RateType.STANDARD}'
+      AND r.source_kind IN (${COUNCIL_KIND_LIST})
+      AND r.valid_from <= ${on} AND (r.valid_to IS NULL OR r.valid_to >= ${on})
+    ORDER BY (r.unit = '${Unit.HOUR}') DESC, r.source_kind, r.valid_from DESC
+    LIMIT 1)`;
+}
+
 export function minimumPriceLateral(l: string, on: string): string {
   return lateral(l, `'${NATIONAL_CODE}'`, on, `'${SourceKind.MINIMUM_PRICE}'::reference_source_kind`, "false");
 }

@@ -1,4 +1,4 @@
-/** Reports for commissioners: the efficiency report, each budget's efficiency, the price distribution. */
+/** Reports for commissioners: the efficiency report, each budget's efficiency, the price distribution, market gaps. */
 import type { Context } from "./context";
 import type { NodeFetcher } from "../../shared/ids";
 import { BudgetEfficiencyField, ReportQueries } from "./report.resolver";
@@ -8,14 +8,16 @@ export {
   type DistributionRecord,
   type EfficiencyReportRecord,
   type EfficiencyRowRecord,
+  type MarketGapsRecord,
   type PriceBandRecord,
   type PriceDistributionRecord,
 } from "./report.service";
-export type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
+export type { EfficiencyQuery, MarketGapsQuery, PriceDistributionQuery } from "./report.commands";
 export type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
 export { ReportDimension } from "./report.enums";
 export { createReportLoaders, type ReportLoaders } from "./report.loaders";
-export { efficiencyCsv } from "./report.http";
+export { efficiencyCsv, marketGapsCsv } from "./report.http";
+export type { MarketGapRecord } from "./market-gaps.queries";
 export type { Context as ReportsContext, ReportsServices } from "./context";
 
 export const reportsModule = {

@@ -17,3 +17,10 @@ export interface PriceDistributionQuery {
   /** A London day. */
   on: string;
 }
+
+/** Needs that found no supply from `from` to `to` (London days, inclusive). */
+export interface MarketGapsQuery {
+  fundingBodyCode: string;
+  from: string;
+  to: string;
+}

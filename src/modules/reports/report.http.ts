@@ -1,14 +1,16 @@
 /**
- * GET /reports/efficiency.csv?fundingBodyCode=…&from=…&to=…&groupBy=CATEGORY,MONTH, with the same
- * bearer token as the API: the efficiency report for spreadsheets.
+ * GET /reports/efficiency.csv?fundingBodyCode=…&from=…&to=…&groupBy=CATEGORY,MONTH and
+ * GET /reports/market-gaps.csv?fundingBodyCode=…&from=…&to=…, with the same bearer token as the
+ * API: the reports for spreadsheets.
  */
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import { GraphQLError } from "graphql";
 import { viewerFromHeader } from "../../context";
 import { isValidText } from "../../shared/validation";
 import { isDate } from "../pricing";
 import type { Context } from "./context";
-import type { EfficiencyQuery } from "./report.commands";
+import type { MarketGapRecord } from "./market-gaps.queries";
+import type { EfficiencyQuery, MarketGapsQuery } from "./report.commands";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
 
@@ -40,10 +42,7 @@ export function efficiencyCsv(services: Context["services"]): RequestHandler {
         .attachment(`efficiency-${fundingBodyCode}-${from}-${to}.csv`)
         .send(`${lines.join("\r\n")}\r\n`);
     } catch (error) {
-      if (error instanceof GraphQLError) {
-        const code = String(error.extensions.code);
-        return void res.status(code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 400).json(errorBody(error.message, code));
-      }
+      if (error instanceof GraphQLError) return void refuse(res, error);
       next(error);
     }
   };
@@ -58,6 +57,49 @@ function efficiencyQueryOf(params: Record<string, unknown>): EfficiencyQuery | n
   // Object.hasOwn, not `in`: `toString` is in every object, and a dimension names SQL.
   if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to) || dimensions.some((d) => !Object.hasOwn(ReportDimension, d))) return null;
   return { fundingBodyCode, from, to, groupBy: dimensions as ReportDimension[] };
+}
+
+const GAP_COLUMNS: (keyof MarketGapRecord)[] = [
+  "categoryCode",
+  "postcodeDistrict",
+  "quoteRequestsUnanswered",
+  "planningRefusals",
+  "clientsAffected",
+  "referenceRatePence",
+  "referenceRateUnit",
+];
+
+export function marketGapsCsv(services: Context["services"]): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const viewer = await viewerFromHeader(services, req.headers.authorization);
+      if (!viewer) return void res.status(401).json(errorBody("Sign in: send a valid bearer token.", "UNAUTHENTICATED"));
+      const query = periodQueryOf(req.query);
+      if (!query) return void res.status(400).json(errorBody("Give fundingBodyCode, from and to (YYYY-MM-DD).", "BAD_USER_INPUT"));
+      const report = await services.reports.marketGaps(viewer, query);
+      const lines = [GAP_COLUMNS.join(","), ...report.rows.map((row) => GAP_COLUMNS.map((c) => csvCell(row[c] ?? "")).join(","))];
+      res
+        .type("text/csv")
+        .attachment(`market-gaps-${query.fundingBodyCode}-${query.from}-${query.to}.csv`)
+        .send(`${lines.join("\r\n")}\r\n`);
+    } catch (error) {
+      if (error instanceof GraphQLError) return void refuse(res, error);
+      next(error);
+    }
+  };
+}
+
+/** A report's GraphQLError as the HTTP answer: 401, 403 or 400 with the same body the API gives. */
+function refuse(res: Response, error: GraphQLError): void {
+  const code = String(error.extensions.code);
+  res.status(code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 400).json(errorBody(error.message, code));
+}
+
+function periodQueryOf(params: Record<string, unknown>): MarketGapsQuery | null {
+  if (Object.values(params).some((value) => typeof value !== "string" || !isValidText(value))) return null;
+  const { fundingBodyCode, from, to } = params as Record<string, string | undefined>;
+  if (!fundingBodyCode || !from || !to || !isDate(from) || !isDate(to)) return null;
+  return { fundingBodyCode, from, to };
 }
 
 function csvCell(value: string | number): string {

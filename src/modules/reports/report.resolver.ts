@@ -5,9 +5,9 @@ import { londonDate, LocalDate } from "../../shared/time";
 import { Budget, canActFor, type BudgetView } from "../budgets";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyMeasuresRecord } from "./report.queries";
-import type { EfficiencyReportRecord, PriceDistributionRecord } from "./report.service";
+import type { EfficiencyReportRecord, MarketGapsRecord, PriceDistributionRecord } from "./report.service";
 import type { BudgetForecastRecord } from "./forecast.queries";
-import { BudgetForecast, EfficiencyMeasures, EfficiencyReport, PriceDistribution } from "./report.types";
+import { BudgetForecast, EfficiencyMeasures, EfficiencyReport, MarketGaps, PriceDistribution } from "./report.types";
 
 @Authorized(Role.COMMISSIONER, Role.ADMIN)
 @Resolver()
@@ -21,6 +21,18 @@ export class ReportQueries {
     @Ctx() { viewer, services }: Context,
   ): Promise<EfficiencyReportRecord> {
     return services.reports.efficiency(signedIn(viewer), { fundingBodyCode, from, to, groupBy });
+  }
+
+  @Query(() => MarketGaps, {
+    description: "Where the market fails (Care Act 2014 s.5): needs left without supply between two days, by category and postcode district.",
+  })
+  marketGaps(
+    @Arg("fundingBodyCode") fundingBodyCode: string,
+    @Arg("from", () => LocalDate) from: string,
+    @Arg("to", () => LocalDate) to: string,
+    @Ctx() { viewer, services }: Context,
+  ): Promise<MarketGapsRecord> {
+    return services.reports.marketGaps(signedIn(viewer), { fundingBodyCode, from, to });
   }
 
   @Query(() => PriceDistribution, {

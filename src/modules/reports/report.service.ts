@@ -14,7 +14,8 @@ import {
   type ReferenceRateView,
 } from "../pricing";
 import { ReportDimension } from "./report.enums";
-import type { EfficiencyQuery, PriceDistributionQuery } from "./report.commands";
+import type { EfficiencyQuery, MarketGapsQuery, PriceDistributionQuery } from "./report.commands";
+import { runMarketGaps, type MarketGapRecord } from "./market-gaps.queries";
 import {
   brokerageSplitsBy,
   measuresOf,
@@ -68,6 +69,13 @@ export interface PriceDistributionRecord {
   bookings: DistributionRecord;
 }
 
+export interface MarketGapsRecord {
+  fundingBodyCode: string;
+  from: string;
+  to: string;
+  rows: MarketGapRecord[];
+}
+
 const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroupRecord> = {
   [ReportDimension.CATEGORY]: "categoryCode",
   [ReportDimension.MONTH]: "month",
@@ -103,6 +111,14 @@ export class ReportService {
     );
     if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
     return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
+  }
+
+  /** Where the market failed: needs left without supply in the period, by category and postcode district. */
+  async marketGaps(viewer: Viewer, { fundingBodyCode, from, to }: MarketGapsQuery): Promise<MarketGapsRecord> {
+    this.assertMayRead(viewer, fundingBodyCode);
+    if (to < from) throw badUserInput("`to` is before `from`.", "to");
+    const scope = { fundingBodyCode, from, to, fromInstant: startOfDay(from), toInstant: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
+    return { fundingBodyCode, from, to, rows: await runMarketGaps(this.db, scope) };
   }
 
   /** How listing and booked prices of a category sit around the funding body's rate on a day. */

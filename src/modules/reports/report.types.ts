@@ -2,10 +2,12 @@ import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { ReferenceRate } from "../pricing";
+import { Unit } from "../reference";
+import type { MarketGapRecord } from "./market-gaps.queries";
 import { ReportDimension } from "./report.enums";
 import type { BudgetForecastRecord } from "./forecast.queries";
 import type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
-import type { DistributionRecord, EfficiencyReportRecord, EfficiencyRowRecord, PriceBandRecord } from "./report.service";
+import type { DistributionRecord, EfficiencyReportRecord, EfficiencyRowRecord, MarketGapsRecord, PriceBandRecord } from "./report.service";
 
 registerEnumType(ReportDimension, { name: "ReportDimension" });
 
@@ -245,4 +247,46 @@ export class PriceDistribution {
 
   @Field(() => Distribution, { description: "Unit prices of the funding body's bookings (not declined or cancelled), on their first visit's day." })
   bookings!: Distribution;
+}
+
+@ObjectType({ description: "Needs of one category in one postcode district that found no supply in the period." })
+export class MarketGap implements MarketGapRecord {
+  @Field()
+  categoryCode!: string;
+
+  @Field()
+  postcodeDistrict!: string;
+
+  @Field(() => Int, { description: "Quote requests whose wanted start day passed in the period without any quote (cancelled ones aside)." })
+  quoteRequestsUnanswered!: number;
+
+  @Field(() => Int, { description: "Needs planPackage refused in the period for NO_PROVIDER or NO_CAPACITY." })
+  planningRefusals!: number;
+
+  @Field(() => Int, { description: "Distinct clients behind those requests and refusals." })
+  clientsAffected!: number;
+
+  @Field(() => Pence, {
+    nullable: true,
+    description: "The funding body's STANDARD rate for the category in force on the period's last day (hourly first); null without one.",
+  })
+  referenceRatePence!: number | null;
+
+  @Field(() => Unit, { nullable: true, description: "The unit of referenceRatePence." })
+  referenceRateUnit!: Unit | null;
+}
+
+@ObjectType({ description: "Where the market fails: needs that found no supply in a period, by category and postcode district." })
+export class MarketGaps implements MarketGapsRecord {
+  @Field()
+  fundingBodyCode!: string;
+
+  @Field(() => LocalDate)
+  from!: string;
+
+  @Field(() => LocalDate)
+  to!: string;
+
+  @Field(() => [MarketGap], { description: "By category, then postcode district; only where something went unmet." })
+  rows!: MarketGap[];
 }
