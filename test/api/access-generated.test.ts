@@ -516,6 +516,7 @@ const QUERIES: Record<string, QueryRule> = {
   client: { slots: { id: owned("Client") } },
   clients: { slots: {} },
   efficiencyReport: { slots: { fundingBodyCode: owned("FundingBody") }, args: { from: "2026-04-01", to: "2027-03-31" } },
+  marketGaps: { slots: { fundingBodyCode: owned("FundingBody") }, args: { from: "2026-04-01", to: "2027-03-31" } },
   fundingBodies: { slots: {} },
   fundingBody: { slots: { code: open(() => MERTON) } },
   groupBooking: { slots: { id: owned("GroupBooking") } },
