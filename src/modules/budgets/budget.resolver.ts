@@ -29,7 +29,7 @@ import {
 import { ClientEntity } from "./client.entity";
 import { ageBandOf, canActFor } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { reviewOverdueOf } from "./review.service";
+import { reviewOverdueOf } from "./review.rules";
 import { availableOf } from "./ledger.rules";
 
 @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)

@@ -25,7 +25,7 @@ import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
-import { FIRST_REVIEW_MONTHS } from "./review.service";
+import { FIRST_REVIEW_MONTHS } from "./review.rules";
 import { availableOf, deltaOf, earmarkChange, returnPercentOf, type Posting } from "./ledger.rules";
 
 /** A ledger's order: newest first (ids are time-ordered). */

@@ -17,10 +17,7 @@ import { BudgetStatus, type ReviewOutcome } from "./budget.enums";
 import type { BudgetService } from "./budget.service";
 import { canManage } from "./client.rules";
 import { BudgetReviewEntity } from "./review.entity";
-
-export const MAX_REVIEW_NOTES = 2000;
-/** reg. 7: a review at least every twelve months. */
-export const REVIEW_INTERVAL_MONTHS = 12;
+import { MAX_REVIEW_NOTES, REVIEW_INTERVAL_MONTHS } from "./review.rules";
 
 export interface RecordReviewCommand {
   budgetId: string | null;
@@ -50,14 +47,6 @@ const LATEST_FIRST: Keyset<BudgetReviewEntity> = {
   ],
   direction: "DESC",
 };
-
-/** reg. 7: the first review within six months of the budget's start. */
-export const FIRST_REVIEW_MONTHS = 6;
-
-/** Overdue: an open budget whose review date has passed (mirrored in SQL by overdue() and the efficiency report). */
-export function reviewOverdueOf(budget: Pick<BudgetEntity, "status" | "reviewDueOn">, today: string): boolean {
-  return budget.status === BudgetStatus.OPEN && budget.reviewDueOn < today;
-}
 
 export class ReviewService {
   constructor(
