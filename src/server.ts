@@ -13,6 +13,7 @@ import { connectionFailureReason, isConnectionError } from "./shared/connection-
 import { pgError, runMigrations, waitForDatabase } from "./shared/db";
 import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
 import { createLogger, type Logger } from "./shared/logger";
+import { MovableClock } from "./shared/time";
 
 const EMBEDDED_DATABASE = "market";
 /** A stop that takes longer (a request or a connection that does not let go) ends the process anyway. */
@@ -47,12 +48,14 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
     signal: lifecycle.signal,
     onWait: (reason) => logger.warn("waiting for the database", { reason, upTo: `${config.databaseWaitSeconds} s (DATABASE_WAIT_SECONDS)` }),
   });
-  const app = await createApp(config, { databaseUrl: url });
+  // Real time; the demo data moves it while it lives through last year, before the server listens.
+  const clock = new MovableClock();
+  const app = await createApp(config, { databaseUrl: url, clock });
   lifecycle.onStop(() => app.stop());
 
   const migrations = await runMigrations(app.db);
   if (migrations > 0) logger.info("migrated", { migrations });
-  if (config.demoData && (await loadDemoData(app))) logger.info("demo data loaded into the empty database");
+  if (config.demoData && (await loadDemoData(app, clock))) logger.info("demo data loaded into the empty database");
 
   await listen(app.http, config);
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it

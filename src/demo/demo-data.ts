@@ -3,23 +3,25 @@
  * funding body), one user of every role, budget holders with budgets for this financial year (Carol
  * at home; Mr Ahmed and two neighbours in a care home, all with Bola Broker), the published
  * reference rates, a booking, a group session at the care home and a draft package, so a newcomer
- * can search, sign in and look around at once (`npm run token -- client@example.org`).
+ * can search, sign in and look around at once (`npm run token -- client@example.org`). Last year
+ * lived through, delivered, paid and closed, and this year so far: demo-year.ts.
  */
 import type { EntityManager, ObjectLiteral } from "typeorm";
 import type { App } from "../app";
 import { viewerOf, type UserView } from "../modules/auth";
 import { GroupSplit, PayeeRelationship } from "../modules/bookings";
 import { BudgetManagement, ClientSetting, type BudgetView, type ClientView, type CreateClientCommand } from "../modules/budgets";
-import { ListingSetting } from "../modules/listings";
+import { ListingSetting, type ListingView } from "../modules/listings";
 import { parseCsv } from "../modules/pricing";
 import { parseRegister, ProviderKind, type ProviderView } from "../modules/providers";
 import { BudgetKind, RateType, Unit } from "../modules/reference";
 import { Role, type Viewer } from "../shared/auth";
 import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
-import { addDays, fromLondonWallClock, londonDate } from "../shared/time";
+import { addDays, fromLondonWallClock, londonDate, type MovableClock } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
 import { registerCsvOf } from "./cqc-register";
+import { liveThroughTheYears, type YearCast, type YearHolder } from "./demo-year";
 import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";
 
 type Services = App["services"];
@@ -34,15 +36,20 @@ export const DEMO_USERS: { email: string; displayName: string; roles: Role[] }[]
 
 /** The demo's budget holders and their budgets, as the services made them. */
 interface Holders {
-  carol: { client: ClientView; budget: BudgetView };
-  residents: { client: ClientView; budget: BudgetView }[];
+  carol: YearHolder;
+  /** At home too, council-managed: his last year's surplus was carried into this one. */
+  dev: YearHolder;
+  residents: YearHolder[];
 }
 
 /**
  * Loads the demo data if the database has no users yet; true if it did. The catalogue is bulk-inserted
  * with the first administrator; everything else is made through the services, as a user would.
  */
-export async function loadDemoData({ db, services }: Pick<App, "db" | "services">): Promise<boolean> {
+export async function loadDemoData(app: Pick<App, "db" | "services">, clock: MovableClock): Promise<boolean> {
+  const { db, services } = app;
+  // The year is lived through by moving the clock the services read: it must be theirs.
+  if (services.clock !== clock) throw new Error("loadDemoData needs the clock the app's services were made with");
   const seeded = await db.transaction(async (tx) => {
     // Two servers starting together on one empty database must not both load it: the second finds the administrator.
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('marketplace:demo-data'))");
@@ -58,9 +65,11 @@ export async function loadDemoData({ db, services }: Pick<App, "db" | "services"
   const { catalogue, admin } = seeded;
   succeeded("The published reference rates", await services.rates.import(admin, { csv: PUBLISHED_REFERENCE_RATES, dryRun: false }));
   const holders = await createHolders(services, admin, catalogue);
-  const users = await createUsers(services, admin, catalogue, holders.carol.client.id);
+  const pats = patsListing(catalogue);
+  const users = await createUsers(services, admin, pats.providerId, holders.carol.client.id);
   await assignBroker(services, admin, holders, users);
-  await bookDemoVisits(catalogue, users, holders, services);
+  await liveThroughTheYears(app, clock, castOf(users), { carol: holders.carol, dev: holders.dev }, pats);
+  await bookDemoVisits(pats, users, holders, services);
   await arrangeDemoSupport(catalogue, users, holders, services);
   return true;
 }
@@ -103,8 +112,10 @@ async function createHolders(services: Services, admin: Viewer, catalogue: Catal
     succeeded(displayName, await services.clients.create(admin, { displayName, fundingBodyCode: MERTON, ...details }));
   const carol = await client("Carol Client", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, dateOfBirth: "1944-02-11", newToSupport: false });
   // DOMAIN.md's worked example: 10 h/week at Merton's 1955p/h for 52 weeks.
+  const dev = await client("Dev Patel", { postcodeDistrict: "SW19", setting: ClientSetting.OWN_HOME, dateOfBirth: "1952-06-04", newToSupport: false });
   const holders: Holders = {
     carol: { client: carol, budget: await createBudget(services, admin, carol, 1_016_600, BudgetManagement.DIRECT_PAYMENT, CAROLS_NEEDS) },
+    dev: { client: dev, budget: await createBudget(services, admin, dev, 10 * 2 * 1955, BudgetManagement.COUNCIL_MANAGED, ["PA_SUPPORT"]) },
     residents: [],
   };
   for (const [name, dateOfBirth] of RESIDENTS) {
@@ -154,8 +165,8 @@ async function createBudget(
   return succeeded(`${holder.displayName}'s budget`, await services.budgets.create(admin, command));
 }
 
-/** The demo users after the administrator: a commissioner and a broker of Merton, Carol, and a member of the first provider. */
-async function createUsers(services: Services, admin: Viewer, catalogue: Catalogue, carolsClientId: string): Promise<UserView[]> {
+/** The demo users after the administrator: a commissioner and a broker of Merton, Carol, and Pat, the personal assistant. */
+async function createUsers(services: Services, admin: Viewer, patsProviderId: string, carolsClientId: string): Promise<UserView[]> {
   const users: UserView[] = [];
   for (const { email, displayName, roles } of DEMO_USERS.slice(1)) {
     const command = {
@@ -163,7 +174,7 @@ async function createUsers(services: Services, admin: Viewer, catalogue: Catalog
       displayName,
       roles,
       subject: null,
-      providerId: roles.includes(Role.PROVIDER) ? catalogue.providers[0].id : undefined,
+      providerId: roles.includes(Role.PROVIDER) ? patsProviderId : undefined,
       fundingBodyCode: roles.some((r) => r === Role.COMMISSIONER || r === Role.BROKER) ? MERTON : null,
       clientId: roles.includes(Role.CLIENT) ? carolsClientId : undefined,
     };
@@ -173,22 +184,42 @@ async function createUsers(services: Services, admin: Viewer, catalogue: Catalog
 }
 
 /** Bola Broker acts for every demo client. */
-async function assignBroker(services: Services, admin: Viewer, { carol, residents }: Holders, users: UserView[]): Promise<void> {
+async function assignBroker(services: Services, admin: Viewer, { carol, dev, residents }: Holders, users: UserView[]): Promise<void> {
   const broker = users.find((u) => u.roles.includes(Role.BROKER))!;
-  for (const { client } of [carol, ...residents]) {
+  for (const { client } of [carol, dev, ...residents]) {
     succeeded(`${client.displayName}'s broker`, await services.clients.assignBroker(admin, { clientId: client.id, broker: { userId: broker.id } }));
   }
 }
 
-/** Carol books a personal assistant for Monday and Thursday mornings, through the real booking path. */
-async function bookDemoVisits(catalogue: Catalogue, users: UserView[], { carol }: Holders, services: Services): Promise<void> {
+/**
+ * Pat's listing: a personal assistant's daytime support at home in Merton, below Merton's 1955p an
+ * hour (so every visit saves), at the STANDARD rate (rule 12) delivered at home, where Carol lives (rule 11).
+ */
+function patsListing(catalogue: Catalogue): ListingView {
+  const listing = catalogue.listings.find((l) => {
+    const provider = catalogue.providers.find((p) => p.id === l.providerId)!;
+    return (
+      provider.kind === ProviderKind.PERSONAL_ASSISTANT &&
+      provider.serviceAreas.includes(MERTON) &&
+      l.categoryCode === "PA_SUPPORT" &&
+      l.rateType === RateType.STANDARD &&
+      l.setting === ListingSetting.HOME &&
+      l.active &&
+      l.pricePence < 1955
+    );
+  });
+  if (!listing) throw new Error("The demo catalogue has no personal assistant below Merton's rate");
+  return listing;
+}
+
+function castOf(users: UserView[]): YearCast {
+  const withRole = (role: Role) => viewerOf(users.find((u) => u.roles.includes(role))!);
+  return { commissioner: withRole(Role.COMMISSIONER), broker: withRole(Role.BROKER), carol: withRole(Role.CLIENT), pat: withRole(Role.PROVIDER) };
+}
+
+/** Carol books Pat for Monday and Thursday mornings from tomorrow, through the real booking path. */
+async function bookDemoVisits(listing: ListingView, users: UserView[], { carol }: Holders, services: Services): Promise<void> {
   const carolUser = users.find((u) => u.roles.includes(Role.CLIENT))!;
-  const pa = catalogue.providers.find((p) => p.kind === ProviderKind.PERSONAL_ASSISTANT)!;
-  // Daytime visits at home: a STANDARD-rate listing (rule 12) delivered at home, where Carol lives (rule 11).
-  const listing = catalogue.listings.find(
-    (l) => l.providerId === pa.id && l.categoryCode === "PA_SUPPORT" && l.rateType === RateType.STANDARD && l.setting === ListingSetting.HOME && l.active,
-  );
-  if (!listing) return;
   const tomorrow = addDays(londonDate(services.clock.now()), 1);
   const booked = await services.bookings.create(viewerOf(carolUser), {
     listingId: listing.id,

@@ -11,6 +11,30 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Real time until it is set; then the instant it was set to, until it is moved or reset. The tests
+ * move it, and the demo data lives through last year with it before the server listens.
+ */
+export class MovableClock implements Clock {
+  private fixed: number | null = null;
+
+  now(): Date {
+    return new Date(this.fixed ?? Date.now());
+  }
+
+  set(instant: Date | string): void {
+    this.fixed = new Date(instant).getTime();
+  }
+
+  advance(ms: number): void {
+    this.fixed = (this.fixed ?? Date.now()) + ms;
+  }
+
+  reset(): void {
+    this.fixed = null;
+  }
+}
+
 /** The GraphQL scalar of calendar days. */
 export const LocalDate = GraphQLLocalDate;
 

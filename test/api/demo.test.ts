@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadDemoData } from "../../src/demo/demo-data";
 import { UserEntity } from "../../src/modules/auth/user.entity";
 import { ProviderKind } from "../../src/modules/providers";
@@ -8,8 +10,8 @@ describe("demo data", () => {
   const api = useApi();
 
   it("fills an empty database once: providers of every kind, realistic prices, a user of every role", async () => {
-    expect(await loadDemoData(api.app)).toBe(true);
-    expect(await loadDemoData(api.app)).toBe(false);
+    expect(await loadDemoData(api.app, api.clock)).toBe(true);
+    expect(await loadDemoData(api.app, api.clock)).toBe(false);
 
     const kinds: { kind: string; providers: number }[] = await api.db.query("SELECT kind, count(*)::int AS providers FROM providers GROUP BY kind");
     expect(kinds.map((k) => k.kind).sort()).toEqual(Object.values(ProviderKind).sort());
@@ -46,32 +48,68 @@ describe("demo data", () => {
   });
 
   it("is searchable the way the README shows", async () => {
-    await loadDemoData(api.app);
+    await loadDemoData(api.app, api.clock);
     const data = await api.data<{ listings: { edges: { node: { provider: { name: string } } }[] } }>(
       `{ listings(first: 10, filter: { categoryCodes: ["PA_SUPPORT"], fundingBodyCode: "E09000024" }) { edges { node { title pricePence provider { name } } } } }`,
     );
     expect(data.listings.edges.length).toBe(10);
   });
 
-  it("gives the demo client a budget and a booking made the real way", async () => {
-    await loadDemoData(api.app);
+  it("gives the demo client last year's closed budget, this year's, and bookings made the real way", async () => {
+    await loadDemoData(api.app, api.clock);
     const carol = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "client@example.org" });
     const data = await api.data<{
-      viewer: { client: { budgets: { committedPence: number }[] } };
-      bookings: { totalCount: number; nodes: { visits: { totalCount: number } }[] };
+      viewer: { client: { budgets: { status: string; committedPence: number; spentPence: number }[] } };
+      bookings: { totalCount: number; nodes: { status: string; visits: { totalCount: number } }[] };
     }>(
-      "{ viewer { client { displayName budgets { allocatedPence committedPence availablePence } } } bookings { totalCount nodes { status visits { totalCount } } } }",
+      "{ viewer { client { displayName budgets { status allocatedPence committedPence spentPence availablePence } } } bookings { totalCount nodes { status visits { totalCount } } } }",
       {},
       { as: carol },
     );
-    expect(data.viewer.client.budgets[0].committedPence).toBeGreaterThan(0);
-    expect(data.bookings.totalCount).toBe(1);
-    expect(data.bookings.nodes[0].visits.totalCount).toBeGreaterThan(0);
+    const budgets = data.viewer.client.budgets;
+    expect(budgets.map((b) => b.status).sort()).toEqual(["CLOSED", "OPEN"]);
+    const open = budgets.find((b) => b.status === "OPEN")!;
+    expect(open.committedPence).toBeGreaterThan(0);
+    expect(data.bookings.totalCount).toBeGreaterThanOrEqual(2); // last year's, this year's so far (none in its first fortnight), tomorrow's
+    // Lived-through bookings are COMPLETED; tomorrow's waits for Pat to confirm it.
+    const statuses = data.bookings.nodes.map((b) => b.status).sort();
+    expect(statuses).toEqual([...statuses.slice(0, -1).map(() => "COMPLETED"), "REQUESTED"]);
+    expect(data.bookings.nodes.every((b) => b.visits.totalCount > 0)).toBe(true);
     expect(await api.db.query("SELECT count(*)::int AS n FROM reference_rates")).toEqual([{ n: 14 }]);
   });
 
+  it("holds a finished year: savings returned and absorbed, a dispute upheld, a payment run paid, surpluses reclaimed and carried forward", async () => {
+    await loadDemoData(api.app, api.clock);
+    const commissioner = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "commissioner@example.org" });
+    const [{ start }] = await api.db.query("SELECT min(period_start)::text AS start FROM budgets");
+    const end = `${Number(start.slice(0, 4)) + 1}-03-31`;
+    // README's query, for the financial year before today's.
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+    const query = /```graphql\n(\{\n  efficiencyReport[\s\S]*?)```/
+      .exec(readme)![1]
+      .replace(/"\d{4}-04-01"/, `"${start}"`)
+      .replace(/"\d{4}-03-31"/, `"${end}"`);
+    const { efficiencyReport } = await api.data<{ efficiencyReport: { totals: Record<string, number>; rows: unknown[] } }>(query, {}, { as: commissioner });
+    expect(efficiencyReport.rows.length).toBeGreaterThanOrEqual(4); // April to August at least
+    const t = efficiencyReport.totals;
+    expect(t.visits).toBeGreaterThanOrEqual(30);
+    expect(t.savingPence).toBeGreaterThan(0);
+    expect(t.returnedPence).toBeGreaterThan(0);
+    expect(t.absorbedPence).toBeGreaterThan(0);
+    expect(t.upheldPence).toBeGreaterThan(0);
+    expect(t.paidPence).toBeGreaterThan(0);
+    const closed = await api.db.query(
+      "SELECT disposal, reclaimed_pence > 0 AS reclaimed, carried_forward_pence > 0 AS carried FROM budgets WHERE status = 'CLOSED' ORDER BY disposal",
+    );
+    expect(closed).toEqual([
+      { disposal: "RECLAIM", reclaimed: true, carried: false },
+      { disposal: "CARRY_FORWARD", reclaimed: false, carried: true },
+    ]);
+    expect(await api.db.query("SELECT status FROM payment_runs")).toEqual([{ status: "PAID" }]);
+  });
+
   it("gives the demo broker a group session at the care home and a draft package for Carol", async () => {
-    await loadDemoData(api.app);
+    await loadDemoData(api.app, api.clock);
     const broker = await api.db.getRepository(UserEntity).findOneByOrFail({ email: "broker@example.org" });
     const data = await api.data<{
       packages: { nodes: { status: string; client: { displayName: string }; items: unknown[]; fitsBudget: boolean }[] };

@@ -260,7 +260,7 @@ describe("the Open Referral UK feed", () => {
   });
 
   it("validates for the demo data", async () => {
-    await loadDemoData(api.app);
+    await loadDemoData(api.app, api.clock);
     const services = await validateAll("/services", SERVICE_LIST, 500);
     expect(services.errors).toEqual([]);
     expect(services.ids.length).toBeGreaterThan(50);

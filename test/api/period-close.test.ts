@@ -7,7 +7,7 @@ import { toGlobalId } from "../../src/shared/ids";
 import { useApi } from "../support/api";
 import { aBudget, aCommissioner, aUser, LEICESTERSHIRE, ledgerMismatches } from "../support/factories";
 import { budgetFigures, closeBudget } from "../support/period-close";
-import { aWorld, book, confirmVisit, disputeVisit, recordVisit, resolveDispute } from "../support/settlement";
+import { aWorld, book, confirmVisit, correctVisit, disputeVisit, recordVisit, resolveDispute } from "../support/settlement";
 import { Role } from "../../src/shared/auth";
 
 describe("closeBudget", () => {
@@ -159,5 +159,24 @@ describe("closeBudget", () => {
       { as: client },
     );
     expect(asClient.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+  });
+
+  it.each([
+    ["RECLAIM" as const, { reclaimedPence: 995_500, availablePence: 0 }],
+    ["KEEP" as const, { reclaimedPence: 0, availablePence: 995_500 }],
+  ])("a correction after a %s close joins the surplus, reclaimed or kept as the close decided", async (disposal, figures) => {
+    const w = await aYear();
+    api.clock.set("2027-04-01T09:00:00Z");
+    for (const visitId of w.later) expect((await recordVisit(api, w.pa.user, visitId, { outcome: "MISSED" })).userErrors).toEqual([]);
+    await api.app.services.confirmations.confirmDue();
+    expect((await closeBudget(api, w.commissioner, w.budget.id, { disposal })).userErrors).toEqual([]);
+    expect((await correctVisit(api, w.commissioner, w.delivered[0], 1)).userErrors).toEqual([]);
+    expect(await budgetFigures(api, w.commissioner, w.budget.id)).toMatchObject({
+      status: "CLOSED",
+      committedPence: 0,
+      spentPence: 4_500,
+      surplusPence: 995_500,
+      ...figures,
+    });
   });
 });

@@ -11,6 +11,7 @@ import { newcomerViewer, viewerOf } from "../../src/modules/auth";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import type { Viewer } from "../../src/shared/auth";
 import { SERVICE_UNAVAILABLE } from "../../src/shared/errors";
+import { MovableClock } from "../../src/shared/time";
 import { resetDb, workerDatabaseUrl } from "./db";
 import { SqlCounter } from "./sql-counter";
 
@@ -25,25 +26,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** A clock the tests set and move; real time until they do. */
-export class TestClock {
-  private fixed: number | null = null;
-
-  now(): Date {
-    return new Date(this.fixed ?? Date.now());
-  }
-
-  set(instant: Date | string): void {
-    this.fixed = new Date(instant).getTime();
-  }
-
-  advance(ms: number): void {
-    this.fixed = (this.fixed ?? Date.now()) + ms;
-  }
-
-  reset(): void {
-    this.fixed = null;
-  }
-}
+export const TestClock = MovableClock;
+export type TestClock = MovableClock;
 
 const RETRIES_WHEN_UNAVAILABLE = 5;
 

@@ -154,14 +154,23 @@ export class BudgetService {
   /**
    * Delivered spend reversed: a dispute upheld or a commissioner's correction (never an update of
    * the SPEND entry: a REVERSAL entry of its own). The money is available again.
+   *
+   * On a closed budget (a correction after the year end) the refund joins the surplus, and a surplus
+   * that was reclaimed or carried forward is reclaimed by the funder in the same step: the next
+   * period's budget was set when this one closed, and changing it needs a decision of its own.
    */
-  reverse(tx: EntityManager, budget: LockedBudget, reversal: Release, actorUserId: string): Promise<Result<LockedBudget>> {
-    return this.post(
-      tx,
-      budget,
-      [{ kind: LedgerKind.REVERSAL, amountPence: reversal.amountPence, bookingId: reversal.bookingId, memo: reversal.memo }],
-      actorUserId,
-    );
+  async reverse(tx: EntityManager, budget: LockedBudget, reversal: Release, actorUserId: string): Promise<Result<LockedBudget>> {
+    const { amountPence, bookingId, memo } = reversal;
+    const postings: PostingDetail[] = [{ kind: LedgerKind.REVERSAL, amountPence, bookingId, memo }];
+    if (budget.status !== BudgetStatus.CLOSED) return this.post(tx, budget, postings, actorUserId);
+    if (budget.disposal !== SurplusDisposal.KEEP) {
+      postings.push({ kind: LedgerKind.CLAWBACK, amountPence, bookingId, memo: `${memo}: after the period closed, reclaimed by the funder` });
+    }
+    const posted = await this.post(tx, budget, postings, actorUserId);
+    if (!posted.ok) return posted;
+    const surplusPence = (budget.surplusPence ?? 0) + amountPence;
+    await tx.update(BudgetEntity, { id: budget.id }, { surplusPence });
+    return ok({ ...posted.value, surplusPence });
   }
 
   /**
