@@ -925,7 +925,7 @@ const MUTATIONS: Record<string, MutationRule> = {
     },
   },
   recordBudgetReview: {
-    input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), reviewedOn: "2026-04-01", outcome: "CONTINUE", idempotencyKey: "review" }),
+    input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), reviewedOn: "2020-01-01", outcome: "CONTINUE", idempotencyKey: "review" }),
     allowed: MANAGERS,
     slots: { budgetId: "owned" },
   },
