@@ -5,13 +5,14 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { Kind } from "graphql";
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
@@ -44,6 +45,7 @@ import {
 import { jitGateway } from "./shared/jit";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
+import { connectRedis, FallbackStore, MemoryStore, moneyMutationsOf, movesMoney, RateLimiter, RedisStore, type BucketStore } from "./shared/rate-limit";
 import { systemClock, type Clock } from "./shared/time";
 import { setTuning, tuned } from "./shared/tuning";
 
@@ -92,6 +94,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const http = createServer(app);
   const production = config.environment === "production";
   const schema = await createSchema();
+  const limiter = config.rateLimit.enabled ? new RateLimiter(await bucketStore(config, clock, logger), config.rateLimit) : null;
   const apollo = new ApolloServer<Context>({
     ...(tuned("jit") ? { gateway: jitGateway(schema) } : { schema }),
     validationRules: queryLimitRules(config.limits),
@@ -112,6 +115,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       // In-flight requests get 3 s to finish on stop, so that a stop always ends well within 10 s.
       ApolloServerPluginDrainHttpServer({ httpServer: http, stopGracePeriodMillis: 3_000 }),
       serviceUnavailablePlugin,
+      ...(limiter ? [moneyLimitPlugin(limiter, moneyMutationsOf(schema))] : []),
       ApolloServerPluginCacheControlDisabled(), // its per-field hook costs time on every field
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -119,8 +123,12 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await apollo.start();
 
   const requestContext = async ({ req }: { req: express.Request }): Promise<Context> => {
+    // The address first, before the token is verified, so that a flood costs no signature checks.
+    await limiter?.takeAddress(req.ip ?? req.socket.remoteAddress ?? "unknown");
     try {
-      return contextFor(await viewerFromHeader(services, req.headers.authorization));
+      const viewer = await viewerFromHeader(services, req.headers.authorization);
+      if (viewer) await limiter?.takeViewer(viewer.userId);
+      return contextFor(viewer);
     } catch (error) {
       // Apollo answers 500 to any other error from here; a lost database is a 503.
       if (!isServiceUnavailable(error)) throw error;
@@ -130,6 +138,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   };
 
   app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy); // req.ip: the socket's address unless TRUST_PROXY names the proxies
   // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
   app.use("/openreferral", openReferralRouter(services.openReferral));
   app.use(cors(config.corsOrigins));
@@ -172,6 +181,36 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       if (db.isInitialized) await db.destroy(); // a test may have taken the database away already
       await solverPool?.close();
+      await limiter?.close();
+    },
+  };
+}
+
+/** Redis when REDIS_URL is set (memory while it cannot answer), else this process's memory. */
+async function bucketStore(config: Config, clock: Clock, logger: Logger): Promise<BucketStore> {
+  const now = () => clock.now().getTime();
+  const memory = new MemoryStore(now);
+  if (!config.rateLimit.redisUrl) return memory;
+  const { client, ready } = connectRedis(config.rateLimit.redisUrl, logger);
+  await ready;
+  return new FallbackStore(new RedisStore(client, config.rateLimit.redisPrefix, now), memory, logger);
+}
+
+/**
+ * The stricter bucket of money-moving mutations, taken once Apollo has resolved which operation
+ * will run and before it executes (a refusal here runs no resolver).
+ */
+function moneyLimitPlugin(limiter: RateLimiter, money: Set<string>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, contextValue }) {
+          const viewer = contextValue.viewer;
+          if (!viewer || !operation) return; // every money mutation needs a signed-in viewer; the auth check refuses the rest
+          const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+          if (movesMoney(operation, fragments, money)) await limiter.takeMoney(viewer.userId);
+        },
+      };
     },
   };
 }
@@ -204,7 +243,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
-  const reports = new ReportService(db, rates, reviews);
+  const reports = new ReportService(db, rates, clock, reviews);
   return {
     clock,
     reference,

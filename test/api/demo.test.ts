@@ -98,6 +98,9 @@ describe("demo data", () => {
     expect(t.absorbedPence).toBeGreaterThan(0);
     expect(t.upheldPence).toBeGreaterThan(0);
     expect(t.paidPence).toBeGreaterThan(0);
+    expect(t.reclaimedPence).toBeGreaterThan(0);
+    expect(t.carriedForwardPence).toBeGreaterThan(0);
+    expect(t.surplusPence).toBe(t.reclaimedPence + t.carriedForwardPence);
     const closed = await api.db.query(
       "SELECT disposal, reclaimed_pence > 0 AS reclaimed, carried_forward_pence > 0 AS carried FROM budgets WHERE status = 'CLOSED' ORDER BY disposal",
     );

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
-import { addDays, fromLondonWallClock } from "../../shared/time";
+import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
 import type { ReviewService } from "../budgets";
 import { listedSql } from "../listings";
 import {
@@ -82,6 +82,7 @@ export class ReportService {
   constructor(
     private readonly db: DataSource,
     private readonly rates: ReferenceRateService,
+    private readonly clock: Clock,
     private readonly reviews: ReviewService,
   ) {}
 
@@ -96,7 +97,7 @@ export class ReportService {
     this.assertMayRead(viewer, fundingBodyCode);
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
-    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
+    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
     const [rows, brokerage, reviewsOverdue] = await Promise.all([
       runEfficiency(this.db, scope, dimensions),
       runBrokerage(this.db, scope, dimensions),
