@@ -290,6 +290,8 @@ export interface EfficiencyMeasuresRecord {
   carriedForwardPence: number;
   /** Open budgets' projected surplus at period end (forecast.queries.ts); closed budgets count 0. */
   projectedSurplusPence: number;
+  /** Open budgets overdue for review (rule 7): a budget's, not a visit's, so only the totals carry it; null in rows. */
+  reviewsOverdue: number | null;
 }
 
 /** The group a row measures; fields not grouped by are null. */
@@ -347,6 +349,7 @@ export function measuresOf(row: Row, brokerageCostPence: number | null): Efficie
     visitsWithFallbackReference: n.visits_with_fallback_reference,
     fallbackReferenceSpendPence: n.fallback_reference_spend_pence,
     poolingSavingPence: n.pooling_saving_pence,
+    reviewsOverdue: null,
     // Last, so that the CSV's first columns stay where they were.
     sourcedCostPence: n.sourced_pence,
     referenceCostPence: n.reference_pence,
