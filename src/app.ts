@@ -21,7 +21,7 @@ import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
-import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
+import { BudgetService, canActFor, ClientService, createBudgetLoaders, ReviewService } from "./modules/budgets";
 import { EventFeed, EventPolicy, EventService, WebhookDispatcher, WebhookService } from "./modules/events";
 import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
@@ -248,6 +248,7 @@ function createServices(
   const openReferral = new OpenReferralService(db);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
+  const reviews = new ReviewService(db, budgets, clock);
   const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, events, clock, {
     lock: (tx, bookingId) => packages.lockForApproval(tx, bookingId),
     after: (tx, viewer, booking, decision) => packages.afterApproval(tx, viewer, booking, decision),
@@ -260,7 +261,7 @@ function createServices(
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
-  const reports = new ReportService(db, rates, clock);
+  const reports = new ReportService(db, rates, clock, reviews);
   const feed = new EventFeed(db, live.databaseUrl, eventPolicy(budgets, quotes), live.logger);
   return {
     clock,
@@ -278,6 +279,7 @@ function createServices(
     openReferral,
     clients,
     budgets,
+    reviews,
     bookings,
     groupBookings,
     visits,

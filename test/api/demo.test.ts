@@ -109,6 +109,9 @@ describe("demo data", () => {
       { disposal: "CARRY_FORWARD", reclaimed: false, carried: true },
     ]);
     expect(await api.db.query("SELECT status FROM payment_runs")).toEqual([{ status: "PAID" }]);
+    expect(await api.db.query("SELECT outcome, next_review_due_on::text AS next FROM budget_reviews")).toEqual([
+      { outcome: "CONTINUE", next: `${Number(start.slice(0, 4)) + 1}-10-01` },
+    ]);
   });
 
   it("gives the demo broker a group session at the care home and a draft package for Carol", async () => {

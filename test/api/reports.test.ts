@@ -236,7 +236,7 @@ describe("efficiency reports", () => {
     };
   }
 
-  it("answers over 10,000 delivered visits in two statements", async () => {
+  it("answers over 10,000 delivered visits in three statements", async () => {
     const commissioner = await aCommissioner(api.db);
     const { user, client } = await aClientUser(api.db);
     const budget = await aBudget(api.db, client, { allocatedPence: 100_000_000 });
@@ -256,7 +256,7 @@ describe("efficiency reports", () => {
     const { statements, result } = await api.sql.during(() =>
       api.execute<{ efficiencyReport: { totals: Measures } }>(REPORT, { groupBy: ["CATEGORY", "MONTH"] }, { as: commissioner }),
     );
-    expect(statements).toHaveLength(2); // the visits' measures, then brokerage
+    expect(statements).toHaveLength(3); // the visits' measures, brokerage, and the count of overdue reviews
     expect(result.data?.efficiencyReport.totals).toMatchObject({ visits: 10_000, visitsWithoutReference: 1_000, savingPence: 9_000 * 455 });
   });
 

@@ -20,19 +20,31 @@ export interface BudgetForecastRecord {
 
 const DAY = "(v.starts_at AT TIME ZONE 'Europe/London')::date";
 
-/** A LATERAL subquery (alias `fc`) giving `weekly` (the recent weekly rate) and `extra` (the projected uncommitted spend). */
-export function forecastLateral(today: string): string {
+/**
+ * The forecast of every budget (bu) that `budgetFilter` keeps, as a relation (budget_id, weekly,
+ * extra): `weekly` the recent weekly rate, `extra` the projected uncommitted spend. Set-wise, one pass
+ * over those budgets' recent and scheduled visits, so that a report over thousands of budgets joins
+ * it instead of asking per budget.
+ */
+export function forecastRows(budgetFilter: string, today: string): string {
   const t = `${today}::date`;
   const from = `greatest(bu.period_start, ${t} - 28)`;
   const to = `least(${t}, bu.period_end + 1)`;
-  const visitsOf = "FROM bookings fb JOIN visits v ON v.booking_id = fb.id WHERE fb.budget_id = bu.id";
-  return `LATERAL (
-      SELECT CASE WHEN f.days > 0 THEN round(f.spend * 7.0 / f.days)::bigint ELSE 0 END AS weekly,
+  return `(
+      SELECT f.id AS budget_id,
+             CASE WHEN f.days > 0 THEN round(f.spend * 7.0 / f.days)::bigint ELSE 0 END AS weekly,
              CASE WHEN f.days > 0 THEN round(f.spend::numeric * f.uncommitted / f.days)::bigint ELSE 0 END AS extra
-      FROM (SELECT greatest(${to} - ${from}, 0) AS days,
-                   (SELECT coalesce(sum(v.cost_pence), 0) ${visitsOf} AND v.status = 'DELIVERED' AND ${DAY} >= ${from} AND ${DAY} < ${to}) AS spend,
-                   greatest(bu.period_end - greatest((SELECT max(${DAY}) + 6 ${visitsOf} AND v.status = 'SCHEDULED'), ${t} - 1), 0) AS uncommitted) f
-    ) fc`;
+      FROM (SELECT bu.id, greatest(${to} - ${from}, 0) AS days,
+                   coalesce(sum(v.cost_pence) FILTER (WHERE v.status = 'DELIVERED' AND ${DAY} >= ${from} AND ${DAY} < ${to}), 0) AS spend,
+                   greatest(bu.period_end - greatest(max(${DAY}) FILTER (WHERE v.status = 'SCHEDULED') + 6, ${t} - 1), 0) AS uncommitted
+            FROM budgets bu
+            LEFT JOIN bookings fb ON fb.budget_id = bu.id
+            -- Only what the forecast reads: visits still scheduled, and those delivered in the last four weeks.
+            LEFT JOIN visits v ON v.booking_id = fb.id
+                 AND (v.status = 'SCHEDULED' OR (v.status = 'DELIVERED' AND v.starts_at >= ((${t} - 29)::timestamp AT TIME ZONE 'Europe/London')))
+            WHERE ${budgetFilter}
+            GROUP BY bu.id) f
+    )`;
 }
 
 /** What is available now, on the budget row (bu): DOMAIN.md's `available`. */
@@ -42,7 +54,7 @@ export const AVAILABLE_SQL = "(bu.allocated_pence - bu.committed_pence - bu.spen
 export async function forecastsOf(db: DataSource, budgetIds: readonly string[], today: string): Promise<(BudgetForecastRecord | null)[]> {
   const rows: { id: string; open: boolean; weekly: string; spend: string; surplus: string }[] = await db.query(
     `SELECT bu.id, bu.status = 'OPEN' AS open, fc.weekly, bu.spent_pence + bu.committed_pence + fc.extra AS spend, ${AVAILABLE_SQL} - fc.extra AS surplus
-     FROM budgets bu, ${forecastLateral("$2")} WHERE bu.id = ANY($1::uuid[])`,
+     FROM budgets bu JOIN ${forecastRows("bu.id = ANY($1::uuid[])", "$2")} fc ON fc.budget_id = bu.id`,
     [[...budgetIds], today],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -11,7 +11,7 @@
  */
 import type { DataSource } from "typeorm";
 import { savingSql } from "../pricing";
-import { AVAILABLE_SQL, forecastLateral } from "./forecast.queries";
+import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 
 /** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
@@ -194,7 +194,8 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
              coalesce(sum(paid), 0) AS paid
       FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
     ),
-    per_budget AS (
+    -- Materialized: its budget figures are computed once, not again under each window of allotted.
+    per_budget AS MATERIALIZED (
       SELECT b.*, least(b.saved, b.available) AS reserved,
              CASE WHEN bu.status = 'OPEN' THEN b.available - fc.extra ELSE 0 END AS projected_surplus
       FROM (SELECT g.budget_id, sum(g.visits) AS budget_visits, sum(g.saving - g.returned) AS retained,
@@ -203,7 +204,8 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
                    min(${AVAILABLE_SQL}) AS available,
                    coalesce(min(bu.surplus_pence), 0) AS surplus, min(bu.reclaimed_pence) AS reclaimed, min(bu.carried_forward_pence) AS carried_forward
             FROM per_group g JOIN budgets bu ON bu.id = g.budget_id GROUP BY g.budget_id) b
-      JOIN budgets bu ON bu.id = b.budget_id CROSS JOIN ${forecastLateral(param(scope.today))}
+      JOIN budgets bu ON bu.id = b.budget_id
+      JOIN ${forecastRows("bu.id IN (SELECT budget_id FROM per_group)", param(scope.today))} fc ON fc.budget_id = b.budget_id
     ),
     shares AS (
       SELECT g.*, b.budget_visits, ${BUDGET_FIGURES.map(({ figure: f, weight, total }) => `b.${f} AS budget_${f}, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "div")} AS ${f}_base, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "mod")} AS ${f}_remainder`).join(",\n             ")}
@@ -290,6 +292,8 @@ export interface EfficiencyMeasuresRecord {
   carriedForwardPence: number;
   /** Open budgets' projected surplus at period end (forecast.queries.ts); closed budgets count 0. */
   projectedSurplusPence: number;
+  /** Open budgets overdue for review (rule 7): a budget's, not a visit's, so only the totals carry it; null in rows. */
+  reviewsOverdue: number | null;
 }
 
 /** The group a row measures; fields not grouped by are null. */
@@ -347,6 +351,7 @@ export function measuresOf(row: Row, brokerageCostPence: number | null): Efficie
     visitsWithFallbackReference: n.visits_with_fallback_reference,
     fallbackReferenceSpendPence: n.fallback_reference_spend_pence,
     poolingSavingPence: n.pooling_saving_pence,
+    reviewsOverdue: null,
     // Last, so that the CSV's first columns stay where they were.
     sourcedCostPence: n.sourced_pence,
     referenceCostPence: n.reference_pence,

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
+import type { ReviewService } from "../budgets";
 import { listedSql } from "../listings";
 import {
   belowMinimumSql,
@@ -90,6 +91,7 @@ export class ReportService {
     private readonly db: DataSource,
     private readonly rates: ReferenceRateService,
     private readonly clock: Clock,
+    private readonly reviews: ReviewService,
   ) {}
 
   /** Reports are for the funding body's commissioners (and admins). */
@@ -104,11 +106,18 @@ export class ReportService {
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
     const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
-    const [rows, brokerage] = await Promise.all([runEfficiency(this.db, scope, dimensions), runBrokerage(this.db, scope, dimensions)]);
-    const totals = measuresOf(
-      rows.find((r) => r.is_total)!,
-      Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0),
-    );
+    const [rows, brokerage, reviewsOverdue] = await Promise.all([
+      runEfficiency(this.db, scope, dimensions),
+      runBrokerage(this.db, scope, dimensions),
+      this.reviews.countOverdue(fundingBodyCode, from, to),
+    ]);
+    const totals = {
+      ...measuresOf(
+        rows.find((r) => r.is_total)!,
+        Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0),
+      ),
+      reviewsOverdue,
+    };
     if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
     return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
   }

@@ -63,6 +63,13 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
   @Field(() => Int)
   visits!: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Open budgets whose period meets the report's, overdue for review today (rule 7). A budget's, not a visit's: only the totals (and an ungrouped report's row) carry it; null in grouped rows.",
+  })
+  reviewsOverdue!: number | null;
+
   @Field(() => Int, { description: "Delivered visits with no reference rate that day: counted apart." })
   visitsWithoutReference!: number;
 
