@@ -95,7 +95,7 @@ describe("marketGaps", () => {
     expect(planPackage.plan.unmet.map((u) => u.reason)).toEqual(["NO_PROVIDER"]);
   }
 
-  async function gaps(as: UserEntity, vars: object = MARCH): Promise<Gap[]> {
+  async function gaps(as: UserEntity, vars: Record<string, unknown> = MARCH): Promise<Gap[]> {
     return (await api.data<{ marketGaps: { rows: Gap[] } }>(GAPS, vars, { as })).marketGaps.rows;
   }
 
