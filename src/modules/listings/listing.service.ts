@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, type Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { hydrator, insertRows, onReplica, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
+import { hydrator, insertRows, onReplica, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { Connection, type PageRequest } from "../../shared/pagination";
