@@ -57,6 +57,7 @@ export async function openReferralBench(server: string): Promise<{ listings: num
       JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
       DEMO_DATA: "false",
       LOG_LEVEL: "silent",
+      RATE_LIMIT: "false",
     }),
     { databaseUrl: url },
   );

@@ -513,8 +513,8 @@ async function brokersClient(db: DataSource): Promise<{ clientId: string; budget
   return { clientId: toGlobalId("Client", client.id), budgetId: toGlobalId("Budget", budget.id) };
 }
 
-/** Merton's published rates, a commissioner, and 2,000 budgets × 5 bookings × 10 delivered visits over 2026-27. */
-async function seedActivity(db: DataSource): Promise<void> {
+/** Merton's published rates, a commissioner, and `budgets` budgets × 5 bookings × 10 delivered visits over 2026-27 (bench/year.ts scales it). */
+export async function seedActivity(db: DataSource, budgets = 2000): Promise<void> {
   const admin = newId();
   await db.query(
     `INSERT INTO users (id, email, display_name, subject, roles) VALUES ($1, 'bench-admin@example.org', 'Admin', 'bench-admin@example.org', '{ADMIN}'),
@@ -528,9 +528,12 @@ async function seedActivity(db: DataSource): Promise<void> {
     { csv: PUBLISHED_REFERENCE_RATES, dryRun: false },
   );
   if (!imported.ok) throw new Error("rates");
-  await db.query(`
+  await db.query(
+    `
     INSERT INTO clients (id, display_name, postcode_district, funding_body_code, setting, date_of_birth, new_to_support)
-    SELECT gen_random_uuid(), 'Client ' || g, 'SW19', 'E09000024', 'OWN_HOME', date '1930-01-01' + (g * 13 % 20000), g % 4 = 0 FROM generate_series(1, 2000) g`);
+    SELECT gen_random_uuid(), 'Client ' || g, 'SW19', 'E09000024', 'OWN_HOME', date '1930-01-01' + (g * 13 % 20000), g % 4 = 0 FROM generate_series(1, $1::int) g`,
+    [budgets],
+  );
   await db.query(`
     INSERT INTO budgets (id, client_id, funding_body_code, kind, management, period_start, period_end, covered_categories, review_due_on, allocated_pence)
     SELECT gen_random_uuid(), id, 'E09000024', 'PERSONAL_BUDGET', 'DIRECT_PAYMENT', '2026-04-01', '2027-03-31', '{PA_SUPPORT,PERSONAL_CARE,DOMESTIC,GARDENING}', '2026-10-01', 5000000 FROM clients`);
@@ -547,13 +550,12 @@ async function seedActivity(db: DataSource): Promise<void> {
     [admin],
   );
   await db.query(`
-    INSERT INTO visits (id, booking_id, provider_id, single_person, starts_at, ends_at, units, cost_pence, reference_rate_id, reference_cost_pence, status)
+    INSERT INTO visits (id, booking_id, provider_id, single_person, starts_at, ends_at, units, cost_pence, reference_rate_id, reference_cost_pence, status, recorded_at)
     SELECT gen_random_uuid(), bk.id, bk.provider_id, false, bk.starts_at + m * interval '1 month', bk.starts_at + m * interval '1 month' + interval '2 hours', 2, 2 * bk.unit_price_pence,
-           r.id, CASE WHEN r.id IS NULL THEN NULL ELSE 2 * r.rate_pence END, 'DELIVERED'
+           r.id, CASE WHEN r.id IS NULL THEN NULL ELSE 2 * r.rate_pence END, 'DELIVERED', bk.starts_at + m * interval '1 month' + interval '2 hours'
     FROM bookings bk JOIN listings l ON l.id = bk.listing_id CROSS JOIN generate_series(0, 9) m
     LEFT JOIN reference_rates r ON r.funding_body_code = 'E09000024' AND r.category_code = l.category_code AND r.unit = 'HOUR' AND r.rate_type = 'STANDARD'`);
-  // Every visit recorded on its day and confirmed by its client (the payment run's input).
-  await db.query("UPDATE visits SET recorded_at = ends_at WHERE status = 'DELIVERED'");
+  // Every visit recorded on its day (above) and confirmed by its client (the payment run's input).
   await db.query("INSERT INTO visit_confirmations (visit_id, status, at) SELECT id, 'CONFIRMED', ends_at FROM visits WHERE status = 'DELIVERED'");
   await db.query(`
     UPDATE budgets b SET spent_pence = s.spent FROM (SELECT bk.budget_id, sum(v.cost_pence) AS spent FROM visits v JOIN bookings bk ON bk.id = v.booking_id GROUP BY bk.budget_id) s
@@ -580,7 +582,15 @@ export async function paymentRun(url: string): Promise<void> {
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const config = loadConfig({ ...process.env, DATABASE_URL: url, NODE_ENV: "production", JWT_SECRET: SECRET, DEMO_DATA: "false", LOG_LEVEL: "warn" });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: url,
+    NODE_ENV: "production",
+    JWT_SECRET: SECRET,
+    DEMO_DATA: "false",
+    LOG_LEVEL: "warn",
+    RATE_LIMIT: "false",
+  });
   const app = await createApp(config, { databaseUrl: url, clock: { now: () => new Date("2027-04-15T10:00:00Z") }, sqlLogger: counting });
   try {
     const [commissioner] = await app.db.query<{ id: string }[]>("SELECT id FROM users WHERE subject = $1", [COMMISSIONER]);
@@ -652,6 +662,7 @@ async function start(
       JWT_SECRET: SECRET,
       DEMO_DATA: "false",
       LOG_LEVEL: "warn",
+      RATE_LIMIT: "false", // one client address fires thousands a second: the bench measures throughput, not limits
       ...env,
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -12,6 +12,8 @@ import { Events1795546000000 } from "./1795546000000-Events";
 import { Marketplace1795547000000 } from "./1795547000000-Marketplace";
 import { FeedCounts1795549500000 } from "./1795549500000-FeedCounts";
 import { PeriodClose1795550000000 } from "./1795550000000-PeriodClose";
+import { BudgetReviews1795551000000 } from "./1795551000000-BudgetReviews";
+import { OneVisitKeyPerLine1795556000000 } from "./1795556000000-OneVisitKeyPerLine";
 
 export const migrations = [
   Foundation1795531047651,
@@ -27,4 +29,6 @@ export const migrations = [
   Marketplace1795547000000,
   FeedCounts1795549500000,
   PeriodClose1795550000000,
+  BudgetReviews1795551000000,
+  OneVisitKeyPerLine1795556000000,
 ];

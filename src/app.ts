@@ -5,13 +5,14 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { Kind } from "graphql";
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import type { Config } from "./config";
@@ -20,8 +21,8 @@ import type { SchemaContext } from "./modules";
 import { createUserLoaders, TokenService, UserService } from "./modules/auth";
 import { BookingService, createBookingLoaders, DeliveryPricing, GroupBookingService, VisitService } from "./modules/bookings";
 import { createPackageLoaders, PackageService, PlanService, PlanSolverPool } from "./modules/brokers";
-import { BudgetService, canActFor, ClientService, createBudgetLoaders } from "./modules/budgets";
-import { EventPolicy, EventService, WebhookDispatcher, WebhookService, type Visibility } from "./modules/events";
+import { BudgetService, canActFor, ClientService, createBudgetLoaders, ReviewService } from "./modules/budgets";
+import { EventFeed, EventPolicy, EventService, WebhookDispatcher, WebhookService } from "./modules/events";
 import { createListingLoaders, ListingService, OpenReferralService, openReferralRouter } from "./modules/listings";
 import { createPricingLoaders, ReferenceRateService } from "./modules/pricing";
 import { CqcRegisterService, createProviderLoaders, ProviderService, ProviderVerificationService } from "./modules/providers";
@@ -42,8 +43,10 @@ import {
   serviceUnavailablePlugin,
 } from "./shared/errors";
 import { jitGateway } from "./shared/jit";
+import { serveSubscriptions } from "./shared/graphql-ws";
 import { costlyShape, queryLimitRules } from "./shared/limits";
 import { createLogger, type Logger } from "./shared/logger";
+import { connectRedis, FallbackStore, MemoryStore, moneyMutationsOf, movesMoney, RateLimiter, RedisStore, type BucketStore } from "./shared/rate-limit";
 import { systemClock, type Clock } from "./shared/time";
 import { setTuning, tuned } from "./shared/tuning";
 
@@ -82,7 +85,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   await db.initialize();
   setTuning(config.tuning);
   const solverPool = config.plannerWorkers > 0 ? new PlanSolverPool(config.plannerWorkers) : null;
-  const services = createServices(db, config, clock, solverPool);
+  const services = createServices(db, config, clock, solverPool, { databaseUrl, logger });
   const loadersFor = tuned("lazyLoaders") ? lazyLoaders(db) : () => createLoaders(db);
   const dispatcher = createDispatcher(db, services, config, clock, logger);
   const contextFor = (viewer: Viewer | null): Context => ({ requestId: randomUUID(), viewer, services, loaders: loadersFor() });
@@ -92,6 +95,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   const http = createServer(app);
   const production = config.environment === "production";
   const schema = await createSchema();
+  const limiter = config.rateLimit.enabled ? new RateLimiter(await bucketStore(config, clock, logger), config.rateLimit) : null;
   const apollo = new ApolloServer<Context>({
     ...(tuned("jit") ? { gateway: jitGateway(schema) } : { schema }),
     validationRules: queryLimitRules(config.limits),
@@ -112,15 +116,28 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
       // In-flight requests get 3 s to finish on stop, so that a stop always ends well within 10 s.
       ApolloServerPluginDrainHttpServer({ httpServer: http, stopGracePeriodMillis: 3_000 }),
       serviceUnavailablePlugin,
+      ...(limiter ? [moneyLimitPlugin(limiter, moneyMutationsOf(schema))] : []),
       ApolloServerPluginCacheControlDisabled(), // its per-field hook costs time on every field
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
   await apollo.start();
+  await services.feed.start();
+  const subscriptions = serveSubscriptions(http, schema, {
+    limits: config.limits,
+    maxTokens: PARSE_OPTIONS.maxTokens,
+    viewerFor: (authorization) => viewerFromHeader(services, authorization),
+    contextFor,
+    onConnectError: logUnavailable,
+  });
 
   const requestContext = async ({ req }: { req: express.Request }): Promise<Context> => {
+    // The address first, before the token is verified, so that a flood costs no signature checks.
+    await limiter?.takeAddress(req.ip ?? req.socket.remoteAddress ?? "unknown");
     try {
-      return contextFor(await viewerFromHeader(services, req.headers.authorization));
+      const viewer = await viewerFromHeader(services, req.headers.authorization);
+      if (viewer) await limiter?.takeViewer(viewer.userId);
+      return contextFor(viewer);
     } catch (error) {
       // Apollo answers 500 to any other error from here; a lost database is a 503.
       if (!isServiceUnavailable(error)) throw error;
@@ -130,6 +147,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
   };
 
   app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy); // req.ip: the socket's address unless TRUST_PROXY names the proxies
   // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
   app.use("/openreferral", openReferralRouter(services.openReferral));
   app.use(cors(config.corsOrigins));
@@ -168,15 +186,53 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     contextFor,
     async stop() {
       await dispatcher.stop();
+      await subscriptions.close();
+      await services.feed.stop();
       await apollo.stop();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       if (db.isInitialized) await db.destroy(); // a test may have taken the database away already
       await solverPool?.close();
+      await limiter?.close();
     },
   };
 }
 
-function createServices(db: DataSource, config: Config, clock: Clock, solverPool: PlanSolverPool | null): Services {
+/** Redis when REDIS_URL is set (memory while it cannot answer), else this process's memory. */
+async function bucketStore(config: Config, clock: Clock, logger: Logger): Promise<BucketStore> {
+  const now = () => clock.now().getTime();
+  const memory = new MemoryStore(now);
+  if (!config.rateLimit.redisUrl) return memory;
+  const { client, ready } = connectRedis(config.rateLimit.redisUrl, logger);
+  await ready;
+  return new FallbackStore(new RedisStore(client, config.rateLimit.redisPrefix, now), memory, logger);
+}
+
+/**
+ * The stricter bucket of money-moving mutations, taken once Apollo has resolved which operation
+ * will run and before it executes (a refusal here runs no resolver).
+ */
+function moneyLimitPlugin(limiter: RateLimiter, money: Set<string>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, contextValue }) {
+          const viewer = contextValue.viewer;
+          if (!viewer || !operation) return; // every money mutation needs a signed-in viewer; the auth check refuses the rest
+          const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+          if (movesMoney(operation, fragments, money)) await limiter.takeMoney(viewer.userId);
+        },
+      };
+    },
+  };
+}
+
+function createServices(
+  db: DataSource,
+  config: Config,
+  clock: Clock,
+  solverPool: PlanSolverPool | null,
+  live: { databaseUrl: string; logger: Logger },
+): Services {
   const reference = new ReferenceService(db);
   const tokens = new TokenService(config.jwt);
   // Lower modules ask higher ones a question or two, late-bound, so that imports stay one-way.
@@ -191,6 +247,7 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const openReferral = new OpenReferralService(db);
   const clients: ClientService = new ClientService(db, reference, users, providers, clock);
   const budgets = new BudgetService(db, reference, clock);
+  const reviews = new ReviewService(db, budgets, clock);
   const bookings: BookingService = new BookingService(db, reference, budgets, rates, listings, providers, events, clock, {
     lock: (tx, bookingId) => packages.lockForApproval(tx, bookingId),
     after: (tx, viewer, booking, decision) => packages.afterApproval(tx, viewer, booking, decision),
@@ -203,7 +260,8 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
   const confirmations = new ConfirmationService(db, reference, budgets, bookings, visits, events, clock);
   const paymentRuns = new PaymentRunService(db, reference, events, clock);
   const periodClose = new PeriodCloseService(db, budgets, clock);
-  const reports = new ReportService(db, rates);
+  const reports = new ReportService(db, rates, clock, reviews);
+  const feed = new EventFeed(db, live.databaseUrl, eventPolicy(budgets, quotes), live.logger);
   return {
     clock,
     reference,
@@ -213,12 +271,14 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
     providers,
     events,
     webhooks,
+    feed,
     verifications,
     cqcRegister,
     listings,
     openReferral,
     clients,
     budgets,
+    reviews,
     bookings,
     groupBookings,
     visits,
@@ -233,18 +293,23 @@ function createServices(db: DataSource, config: Config, clock: Clock, solverPool
 }
 
 /**
- * The webhook worker. Who hears an event is asked of the modules that own the objects (late-bound
- * here, as the events module sits below them): budgets' client policy, quotes' request visibility.
+ * Who hears an event, for webhooks and subscriptions alike, asked of the modules that own the
+ * objects (passed in here, as the events module sits below them): budgets' client policy, quotes'
+ * request visibility.
  */
-function createDispatcher(db: DataSource, services: Services, config: Config, clock: Clock, logger: Logger): WebhookDispatcher {
-  const visibility: Visibility = {
+function eventPolicy(budgets: BudgetService, quotes: QuoteService): EventPolicy {
+  return new EventPolicy({
     client: async (tx, viewer, clientId) => {
-      const client = await services.budgets.findClient(tx, clientId);
+      const client = await budgets.findClient(tx, clientId);
       return client !== null && canActFor(viewer, client);
     },
-    quoteRequest: async (tx, viewer, quoteRequestId) => (await services.quotes.findVisibleRequest(viewer, quoteRequestId, tx)) !== null,
-  };
-  return new WebhookDispatcher(db, services.users, new EventPolicy(visibility), config.webhooks, clock, logger);
+    quoteRequest: async (tx, viewer, quoteRequestId) => (await quotes.findVisibleRequest(viewer, quoteRequestId, tx)) !== null,
+  });
+}
+
+/** The webhook worker. */
+function createDispatcher(db: DataSource, services: Services, config: Config, clock: Clock, logger: Logger): WebhookDispatcher {
+  return new WebhookDispatcher(db, services.users, eventPolicy(services.budgets, services.quotes), config.webhooks, clock, logger);
 }
 
 const LOADER_FACTORIES: ((db: DataSource) => object)[] = [

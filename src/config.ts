@@ -30,6 +30,10 @@ export interface Config {
   webhooks: WebhookSettings;
   /** Worker threads that solve planPackage's problems off the event loop (0: on it). */
   plannerWorkers: number;
+  /** Token buckets per address, per viewer and (stricter) per viewer for money mutations; off in tests unless asked for. */
+  rateLimit: RateLimitSettings;
+  /** Express `trust proxy`: false (the default: the socket's address is the client's), a hop count, or proxies' addresses. */
+  trustProxy: false | number | string[];
   /** API_TUNING: the performance measures on (all by default; the bench turns them off one by one). */
   tuning: Set<Tuning>;
 }
@@ -43,6 +47,17 @@ export interface WebhookSettings {
   timeoutMs: number;
   /** How often an idle worker looks for events and due retries (ms). */
   pollMs: number;
+}
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  addressPerMinute: number;
+  viewerPerMinute: number;
+  moneyPerMinute: number;
+  /** Absent: buckets in each process's memory. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key (several deployments, or test runs, may share one Redis). */
+  redisPrefix: string;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -119,6 +134,15 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: read.integer("WEBHOOK_POLL_MS", 1_000, 10, 60_000),
     },
     plannerWorkers: read.integer("PLANNER_WORKERS", 1, 0, 16),
+    rateLimit: {
+      enabled: read.boolean("RATE_LIMIT", environment !== "test"),
+      addressPerMinute: read.integer("RATE_LIMIT_ADDRESS_PER_MINUTE", 1_200, 1, 1_000_000),
+      viewerPerMinute: read.integer("RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
+      moneyPerMinute: read.integer("RATE_LIMIT_MONEY_PER_MINUTE", 30, 1, 1_000_000),
+      redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
+      redisPrefix: read.string("RATE_LIMIT_PREFIX") ?? "ratelimit:",
+    },
+    trustProxy: read.trustProxy("TRUST_PROXY"),
     tuning: tuning.tunings,
   };
   if (environment === "production" && config.webhooks.allowPrivate)
@@ -177,6 +201,28 @@ class EnvReader {
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     this.problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}").`);
     return fallback;
+  }
+
+  /**
+   * Express's `trust proxy`, limited to what cannot be spoofed by accident: a number of proxy hops,
+   * or the proxies' addresses and subnets (`loopback`, `10.0.0.0/8`…). `true` would believe any
+   * X-Forwarded-For, so that anyone could pick the address their rate limit is counted under.
+   */
+  trustProxy(name: string): false | number | string[] {
+    const raw = this.string(name);
+    if (raw === undefined || ["false", "0", "off", "no"].includes(raw.toLowerCase())) return false;
+    if (/^\d+$/.test(raw)) return this.integer(name, 0, 0, 10) || false;
+    const listed = raw
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "");
+    if (listed.some((p) => !/^[0-9a-fA-F.:/]+$|^(loopback|linklocal|uniquelocal)$/.test(p))) {
+      this.problems.push(
+        `${name} must be false, the number of proxies in front of the API (e.g. 1), or their addresses (e.g. loopback, 10.0.0.0/8) (got "${raw}").`,
+      );
+      return false;
+    }
+    return listed;
   }
 
   /** A comma-separated list of origins, each `scheme://host[:port]` exactly as browsers send it. */

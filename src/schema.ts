@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { ArrayMaxSize } from "class-validator";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { Arg, Args, ArgsType, Authorized, buildSchema, Ctx, Field, ID, Query, Resolver } from "type-graphql";
+import { Arg, Args, ArgsType, Authorized, buildSchema, Ctx, Field, ID, Query, Resolver, type PubSub } from "type-graphql";
 import { nodeFetchers, resolvers, type SchemaContext as Context } from "./modules";
 import { authChecker, PUBLIC } from "./shared/auth";
 import { Node, parseGlobalId } from "./shared/ids";
@@ -42,12 +42,26 @@ async function fetchNode(id: string, context: Context): Promise<object | null> {
   return parsed && fetch ? fetch(parsed.key, context) : null;
 }
 
+/**
+ * type-graphql insists on a PubSub once there is a subscription; ours are fed by EventFeed
+ * (`subscribe` of each @Subscription), so topics are never used.
+ */
+const NO_PUB_SUB: PubSub = {
+  publish() {
+    throw new Error("Subscriptions are fed by EventFeed, not by topics.");
+  },
+  subscribe() {
+    throw new Error("Subscriptions are fed by EventFeed, not by topics.");
+  },
+};
+
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [NodeResolver, ...resolvers],
     authChecker,
     validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    pubSub: NO_PUB_SUB,
   });
 }
 

@@ -6,14 +6,14 @@
  * Last year: Carol (a direct payment whose savings are RETURNed) and Dev (council-managed, RETAIN,
  * who spent his saving on more hours, so it is absorbed) book Pat, a personal assistant below
  * Merton's rate. Visits are delivered and confirmed, one of Carol's is disputed and upheld in part,
- * a payment run pays them, and at the year end Carol's surplus is reclaimed and Dev's carried
+ * a payment run pays them, Carol's review in October continues her support, and at the year end Carol's surplus is reclaimed and Dev's carried
  * forward. This year: Carol's weekly visits so far, delivered and confirmed.
  */
 import type { DataSource } from "typeorm";
 import type { App } from "../app";
 import { PayeeRelationship, VisitOutcome } from "../modules/bookings";
 import { BudgetKind } from "../modules/reference";
-import { BudgetManagement, GainMode, SurplusDisposal, type BudgetView, type ClientView } from "../modules/budgets";
+import { BudgetManagement, GainMode, ReviewOutcome, SurplusDisposal, type BudgetView, type ClientView } from "../modules/budgets";
 import type { ListingView } from "../modules/listings";
 import { DisputeResolution } from "../modules/settlement";
 import type { Viewer } from "../shared/auth";
@@ -96,6 +96,12 @@ export async function liveThroughTheYears(
     );
     const paid = { paymentRunId: run.id, paidOn: upTo, reference: "BACS MER-0917", idempotencyKey: "demo-run-paid" };
     story.check("the payment run's payment", await services.paymentRuns.markPaid(cast.commissioner, paid));
+
+    const reviewedOn = `${lastYear.slice(0, 4)}-10-01`;
+    clock.set(londonAt(reviewedOn, 11));
+    const review = { budgetId: carols.id, reviewedOn, outcome: ReviewOutcome.CONTINUE, nextReviewDueOn: null, idempotencyKey: key(carols.id, "review") };
+    const notes = "Carol manages her direct payment well and Pat's mornings meet her needs: continue.";
+    story.check("Carol's review", await services.reviews.record(cast.commissioner, { ...review, notes }));
 
     clock.set(earlierOf(londonAt(thisYear, 9), today));
     await story.close(cast.commissioner, carols, SurplusDisposal.RECLAIM);

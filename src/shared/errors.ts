@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError, Field, ObjectType, registerEnumType, type ClassType } from "type-graphql";
 import { isConnectionError } from "./connection-errors";
+import { RATE_LIMITED } from "./rate-limit";
 
 export enum UserErrorCode {
   /** The object does not exist, or the viewer may not see it (existence itself can be private). */
@@ -224,6 +225,7 @@ export function maskInternalErrors(
       return { message: UNAVAILABLE_MESSAGE, locations, path, extensions: { code: SERVICE_UNAVAILABLE } };
     }
     const code = (original instanceof GraphQLError ? original.extensions?.code : undefined) ?? formatted.extensions?.code;
+    if (code === RATE_LIMITED) return { message: formatted.message, extensions: { code, retryAfterSeconds: formatted.extensions?.retryAfterSeconds } };
     if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {
       const field = original instanceof GraphQLError ? original.extensions?.field : undefined;
       return { message: formatted.message, locations, path, extensions: field === undefined ? { code } : { code, field } };

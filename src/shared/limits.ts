@@ -25,17 +25,27 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/**
+ * Where an operation arrived: subscriptions are served over WebSocket (graphql-ws) only, and the
+ * WebSocket carries subscriptions only (queries and mutations keep HTTP's idempotency and errors).
+ */
+export type Transport = "http" | "ws";
+
+export const SUBSCRIPTIONS_OVER_WS = "Subscriptions are served over WebSocket (graphql-ws protocol) at /graphql, not over HTTP POST.";
+export const ONLY_SUBSCRIPTIONS_OVER_WS = "Only subscriptions are served over the WebSocket: send queries and mutations by HTTP POST to /graphql.";
+
 /** `stats` hears how many selections were visited per operation (the linear-work test reads it). */
-export function queryLimitRules(limits: QueryLimits, stats?: (visits: number) => void): ValidationRule[] {
-  return [(context) => limitVisitor(context, limits, stats)];
+export function queryLimitRules(limits: QueryLimits, stats?: (visits: number) => void, transport: Transport = "http"): ValidationRule[] {
+  return [(context) => limitVisitor(context, limits, transport, stats)];
 }
 
-function limitVisitor(context: ValidationContext, limits: QueryLimits, stats?: (visits: number) => void): ASTVisitor {
+function limitVisitor(context: ValidationContext, limits: QueryLimits, transport: Transport, stats?: (visits: number) => void): ASTVisitor {
   const walker = new Walker(context); // one per document: each fragment is measured once, whatever spreads it
   return {
     OperationDefinition(operation: OperationDefinitionNode) {
-      if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
-        context.reportError(limitError("This API offers no subscriptions: ask with a query, or poll."));
+      const subscription = operation.operation === OperationTypeNode.SUBSCRIPTION;
+      if (subscription !== (transport === "ws")) {
+        context.reportError(limitError(subscription ? SUBSCRIPTIONS_OVER_WS : ONLY_SUBSCRIPTIONS_OVER_WS));
         return;
       }
       const { height, cost, aliases } = walker.measure(operation.selectionSet);

@@ -96,6 +96,15 @@ export function addDays(date: string, days: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** The same day `months` later; a day the month lacks (31st, 29 February) becomes its last. */
+export function addMonths(date: string, months: number): string {
+  const index = +date.slice(0, 4) * 12 + (+date.slice(5, 7) - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${pad(month)}-${pad(Math.min(+date.slice(8, 10), lastDay))}`;
+}
+
 /** Whole years between a birth date and a day. */
 export function ageOn(birthDate: string, day: string): number {
   const years = +day.slice(0, 4) - +birthDate.slice(0, 4);

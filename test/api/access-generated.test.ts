@@ -529,6 +529,7 @@ const QUERIES: Record<string, QueryRule> = {
   statement: { slots: { id: owned("ProviderStatement") } },
   statements: { slots: { "filter.paymentRunId": owned("PaymentRun"), "filter.providerId": open((w) => id("Provider", w.sides.A.provider.id)) } },
   packages: { slots: { "filter.clientId": owned("Client") } },
+  overdueReviews: { slots: { fundingBodyCode: owned("FundingBody") } },
   priceAlerts: { slots: { fundingBodyCode: owned("FundingBody") }, args: { from: "2026-03-01", to: "2026-03-31" } },
   priceDistribution: { slots: { fundingBodyCode: owned("FundingBody"), categoryCode: open(() => "PERSONAL_CARE") } },
   provider: { slots: { id: open((w) => id("Provider", w.sides.A.provider.id)) } },
@@ -922,6 +923,11 @@ const MUTATIONS: Record<string, MutationRule> = {
     prepare: async (api) => {
       await api.db.query("UPDATE quotes SET status = 'WITHDRAWN'");
     },
+  },
+  recordBudgetReview: {
+    input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), reviewedOn: "2020-01-01", outcome: "CONTINUE", idempotencyKey: "review" }),
+    allowed: MANAGERS,
+    slots: { budgetId: "owned" },
   },
   topUpBudget: {
     input: (w, side) => ({ budgetId: id("Budget", s(w, side).budget.id), amountPence: 100, idempotencyKey: "top-up" }),

@@ -139,7 +139,7 @@ describe("clients and budgets", () => {
           management: "DIRECT_PAYMENT",
           periodStart: "2026-04-01",
           periodEnd: "2027-03-31",
-          reviewDueOn: "2026-09-30",
+          reviewDueOn: "2026-10-01",
           allocatedPence: 1_016_600,
           committedPence: 0,
           availablePence: 1_016_600,

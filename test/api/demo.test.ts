@@ -98,6 +98,9 @@ describe("demo data", () => {
     expect(t.absorbedPence).toBeGreaterThan(0);
     expect(t.upheldPence).toBeGreaterThan(0);
     expect(t.paidPence).toBeGreaterThan(0);
+    expect(t.reclaimedPence).toBeGreaterThan(0);
+    expect(t.carriedForwardPence).toBeGreaterThan(0);
+    expect(t.surplusPence).toBe(t.reclaimedPence + t.carriedForwardPence);
     const closed = await api.db.query(
       "SELECT disposal, reclaimed_pence > 0 AS reclaimed, carried_forward_pence > 0 AS carried FROM budgets WHERE status = 'CLOSED' ORDER BY disposal",
     );
@@ -106,6 +109,9 @@ describe("demo data", () => {
       { disposal: "CARRY_FORWARD", reclaimed: false, carried: true },
     ]);
     expect(await api.db.query("SELECT status FROM payment_runs")).toEqual([{ status: "PAID" }]);
+    expect(await api.db.query("SELECT outcome, next_review_due_on::text AS next FROM budget_reviews")).toEqual([
+      { outcome: "CONTINUE", next: `${Number(start.slice(0, 4)) + 1}-10-01` },
+    ]);
   });
 
   it("gives the demo broker a group session at the care home and a draft package for Carol", async () => {

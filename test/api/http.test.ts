@@ -265,12 +265,21 @@ describe("HTTP", () => {
     expect({ status, body }).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] } });
   });
 
-  it("says that there are no subscriptions, instead of failing inside", async () => {
-    const { status, body } = await post(url, { query: "subscription { __typename }" });
-    expect({ status, body }).toEqual({
-      status: 400,
-      body: { errors: [{ message: "This API offers no subscriptions: ask with a query, or poll.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
-    });
+  it("refuses a subscription over HTTP POST, pointing to the WebSocket, instead of failing inside", async () => {
+    for (const query of ["subscription { events { id } }", "subscription Live($t: [EventType!]) { events(types: $t) { type } }"]) {
+      const { status, body } = await post(url, { query });
+      expect({ status, body }).toEqual({
+        status: 400,
+        body: {
+          errors: [
+            {
+              message: "Subscriptions are served over WebSocket (graphql-ws protocol) at /graphql, not over HTTP POST.",
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+            },
+          ],
+        },
+      });
+    }
   });
 
   it("masks internal failures: a reference to quote, no stack, and not ready while the database is gone", async () => {

@@ -12,6 +12,7 @@ import addFormats from "ajv-formats";
 import { loadDemoData } from "../../src/demo/demo-data";
 import { ListingSetting } from "../../src/modules/listings";
 import { termIdOf } from "../../src/modules/listings/openreferral.rules";
+import { CATEGORIES_TTL_MS, OpenReferralService } from "../../src/modules/listings/openreferral.service";
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId, uuidOf } from "../../src/shared/ids";
 import { useApi } from "../support/api";
@@ -267,5 +268,23 @@ describe("the Open Referral UK feed", () => {
     const errors: string[] = [];
     for (const id of services.ids.slice(0, 40)) errors.push(...errorsOf(SERVICE, (await get(`/services/${id}`)).body));
     expect(errors).toEqual([]);
+  });
+
+  it("reads the taxonomy again after CATEGORIES_TTL_MS: a category renamed elsewhere reaches every process's feed", async () => {
+    let now = 0;
+    const feed = new OpenReferralService(api.db, () => now);
+    const nameOf = async () => (await feed.taxonomyTerms(1, 100)).contents.find((t) => t.term === "GARDENING")?.name;
+    const before = await nameOf();
+    expect(before).toEqual(expect.any(String));
+    try {
+      // As another process, or the next release's migration, would.
+      await api.db.query("UPDATE service_categories SET name = 'Gardens and grounds' WHERE code = 'GARDENING'");
+      now += CATEGORIES_TTL_MS - 1;
+      expect(await nameOf()).toBe(before);
+      now += 1;
+      expect(await nameOf()).toBe("Gardens and grounds");
+    } finally {
+      await api.db.query("UPDATE service_categories SET name = $1 WHERE code = 'GARDENING'", [before]);
+    }
   });
 });

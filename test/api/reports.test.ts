@@ -4,7 +4,7 @@ import { viewerOf } from "../../src/modules/auth";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { PayeeRelationship } from "../../src/modules/bookings";
 import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
-import { GainMode } from "../../src/modules/budgets";
+import { GainMode, SurplusDisposal } from "../../src/modules/budgets";
 import { aKey, useApi } from "../support/api";
 import { resetDb } from "../support/db";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
@@ -22,6 +22,10 @@ const MONEY = [
   "relativePayeeSpendPence",
   "visits",
   "visitsWithoutReference",
+  "surplusPence",
+  "reclaimedPence",
+  "carriedForwardPence",
+  "projectedSurplusPence",
 ] as const;
 type Measures = Record<(typeof MONEY)[number], number>;
 const REPORT = `query ($groupBy: [ReportDimension!]) { efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2027-03-31", groupBy: $groupBy) {
@@ -64,6 +68,8 @@ describe("efficiency reports", () => {
     allocation: fc.integer({ min: 50_000, max: 400_000 }),
     born: fc.constantFrom("1950-06-01", "1940-01-01", "1990-03-03", "1931-12-31"),
     newToSupport: fc.boolean(),
+    /** How its period is closed, when it can be (none of its visits left scheduled). */
+    close: fc.constantFrom(null, "RECLAIM", "KEEP", "PART"),
     bookings: fc.array(
       fc.record({
         listing: fc.nat(5),
@@ -78,6 +84,7 @@ describe("efficiency reports", () => {
   });
 
   it("adds up: totals are the sum of rows for every grouping, and the sum of the budgets' efficiency", async () => {
+    let closes = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(budgetArb, { minLength: 1, maxLength: 4 }), async (budgets) => {
         await resetDb(api.db);
@@ -95,10 +102,12 @@ describe("efficiency reports", () => {
         ];
         const { bookings, visits } = api.app.services;
         const recordings: { visitId: string; outcome: string; provider: UserEntity }[] = [];
+        const closing: { id: string; close: string | null }[] = [];
         for (const plan of budgets) {
           const { user, client } = await aClientUser(api.db, undefined);
           await api.db.query("UPDATE clients SET date_of_birth = $2, new_to_support = $3 WHERE id = $1", [client.id, plan.born, plan.newToSupport]);
           const budget = await aBudget(api.db, client, { allocatedPence: plan.allocation, coveredCategories: ["PA_SUPPORT", "PERSONAL_CARE", "GARDENING"] });
+          closing.push({ id: budget.id, close: plan.close });
           await api.app.services.budgets.setGainPolicy(viewerOf(commissioner), {
             budgetId: budget.id,
             mode: plan.mode,
@@ -134,12 +143,34 @@ describe("efficiency reports", () => {
             idempotencyKey: aKey(),
           });
 
-        const efficiencies = await api.data<{ clients: { nodes: { budgets: { efficiency: Measures }[] }[] } }>(
-          `{ clients(first: 100) { nodes { budgets { efficiency { ${MONEY.join(" ")} } } } } }`,
-          {},
-          { as: commissioner },
-        );
+        // Close the periods that can close: a whole or part reclaim, or keep (the others stay open, with a forecast).
+        api.clock.set("2027-07-01T10:00:00Z");
+        await api.app.services.confirmations.confirmDue();
+        for (const { id, close } of closing) {
+          if (!close) continue;
+          const [{ available }]: { available: string }[] = await api.db.query(
+            "SELECT allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets WHERE id = $1",
+            [id],
+          );
+          const closed = await api.app.services.periodClose.close(viewerOf(commissioner), {
+            budgetId: id,
+            disposal: close === "KEEP" ? SurplusDisposal.KEEP : SurplusDisposal.RECLAIM,
+            nextBudgetId: undefined,
+            amountPence: close === "PART" ? Math.floor(Number(available) / 3) : null,
+            reason: "",
+            idempotencyKey: aKey(),
+          });
+          if (closed.ok) closes++;
+        }
+
+        const efficiencies = await api.data<{
+          clients: { nodes: { budgets: { efficiency: Measures; forecast: { projectedSurplusPence: number } | null }[] }[] };
+        }>(`{ clients(first: 100) { nodes { budgets { efficiency { ${MONEY.join(" ")} } forecast { projectedSurplusPence } } } } }`, {}, { as: commissioner });
         const byBudget = sum(efficiencies.clients.nodes.flatMap((c) => c.budgets.map((b) => b.efficiency)));
+        // Each budget in the report projects what its own forecast does (open budgets; closed ones none).
+        for (const b of efficiencies.clients.nodes.flatMap((c) => c.budgets)) {
+          if (b.efficiency.visits) expect(b.efficiency.projectedSurplusPence).toBe(b.forecast?.projectedSurplusPence ?? 0);
+        }
         const expected = await independently();
         for (const groupBy of GROUPINGS) {
           const { efficiencyReport } = await api.data<{ efficiencyReport: { rows: { measures: Measures }[]; totals: Measures } }>(
@@ -155,6 +186,7 @@ describe("efficiency reports", () => {
       }),
       { numRuns: 6 },
     );
+    expect(closes).toBeGreaterThan(0); // some periods closed: their surplus, reclaim and reserved were checked
   });
 
   /** The same figures computed in JavaScript from the raw rows, as DOMAIN.md defines them. */
@@ -163,24 +195,48 @@ describe("efficiency reports", () => {
       `SELECT bk.budget_id, v.cost_pence AS cost, v.reference_cost_pence AS reference, v.earmark_pence AS earmark
        FROM visits v JOIN bookings bk ON bk.id = v.booking_id WHERE v.status = 'DELIVERED'`,
     );
-    const budgets: { id: string; available: string }[] = await api.db.query(
-      "SELECT id, allocated_pence - committed_pence - spent_pence - returned_pence AS available FROM budgets",
+    const budgets: { id: string; unspent: string; available: string; surplus: string | null; reclaimed: string; carried: string }[] = await api.db.query(
+      `SELECT id, allocated_pence - committed_pence - spent_pence - returned_pence AS unspent,
+              allocated_pence - committed_pence - spent_pence - returned_pence - reclaimed_pence - carried_forward_pence AS available,
+              surplus_pence AS surplus, reclaimed_pence AS reclaimed, carried_forward_pence AS carried FROM budgets`,
     );
     let saving = 0;
     let returned = 0;
+    let saved = 0;
     let reserved = 0;
+    let surplus = 0;
+    let reclaimed = 0;
+    let carried = 0;
     for (const budget of budgets) {
-      const mine = visits.filter((v) => v.budget_id === budget.id && v.reference !== null);
+      const delivered = visits.filter((v) => v.budget_id === budget.id);
+      const mine = delivered.filter((v) => v.reference !== null);
       const s = mine.reduce((t, v) => t + Math.max(0, v.reference! - v.cost), 0);
       const r = mine.reduce((t, v) => t + v.earmark, 0);
       saving += s;
       returned += r;
-      reserved += Math.min(s - r, Number(budget.available));
+      // The saving unspent before the close; what the close reclaimed or carried of it is no longer reserved.
+      const unspentSaving = Math.min(s - r, Number(budget.unspent));
+      saved += unspentSaving;
+      reserved += Math.min(unspentSaving, Number(budget.available));
+      // The budget's own close figures, for the budgets the report covers (those with delivered visits).
+      if (delivered.length) {
+        surplus += Number(budget.surplus ?? 0);
+        reclaimed += Number(budget.reclaimed);
+        carried += Number(budget.carried);
+      }
     }
-    return { savingPence: saving, returnedPence: returned, reservedPence: reserved, absorbedPence: saving - returned - reserved };
+    return {
+      savingPence: saving,
+      returnedPence: returned,
+      reservedPence: reserved,
+      absorbedPence: saving - returned - saved,
+      surplusPence: surplus,
+      reclaimedPence: reclaimed,
+      carriedForwardPence: carried,
+    };
   }
 
-  it("answers over 10,000 delivered visits in two statements", async () => {
+  it("answers over 10,000 delivered visits in three statements", async () => {
     const commissioner = await aCommissioner(api.db);
     const { user, client } = await aClientUser(api.db);
     const budget = await aBudget(api.db, client, { allocatedPence: 100_000_000 });
@@ -200,7 +256,7 @@ describe("efficiency reports", () => {
     const { statements, result } = await api.sql.during(() =>
       api.execute<{ efficiencyReport: { totals: Measures } }>(REPORT, { groupBy: ["CATEGORY", "MONTH"] }, { as: commissioner }),
     );
-    expect(statements).toHaveLength(2); // the visits' measures, then brokerage
+    expect(statements).toHaveLength(3); // the visits' measures, brokerage, and the count of overdue reviews
     expect(result.data?.efficiencyReport.totals).toMatchObject({ visits: 10_000, visitsWithoutReference: 1_000, savingPence: 9_000 * 455 });
   });
 

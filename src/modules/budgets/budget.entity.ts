@@ -11,6 +11,7 @@ import { ClientEntity } from "./client.entity";
 @Entity("budgets")
 @Index("idx_budgets_client_id", ["clientId"])
 @Index("idx_budgets_funding_body_code_id", ["fundingBodyCode", "id"])
+@Index("idx_budgets_funding_body_code_review_due_on_id", ["fundingBodyCode", "reviewDueOn", "id"])
 @Check("chk_budgets_available", "allocated_pence - committed_pence - spent_pence - returned_pence - reclaimed_pence - carried_forward_pence >= 0")
 @Check(
   "chk_budgets_totals",
@@ -50,7 +51,10 @@ export class BudgetEntity {
   @Column({ type: "varchar", length: 40, array: true })
   coveredCategories!: string[];
 
-  /** Care and Support (Direct Payments) Regulations 2014 reg. 7: within 6 months, then yearly. */
+  /**
+   * Care and Support (Direct Payments) Regulations 2014 reg. 7: within 6 months, then yearly. The
+   * next review due: set at creation, then by each review recorded (the latest's nextReviewDueOn).
+   */
   @Column({ type: "date" })
   reviewDueOn!: string;
 

@@ -62,3 +62,11 @@ export enum GainMode {
   /** returnPercent of each saving is earmarked and returned; the rest is retained. */
   SHARE = "SHARE",
 }
+
+/** What a review decided (DOMAIN.md rule 7). */
+export enum ReviewOutcome {
+  CONTINUE = "CONTINUE",
+  CHANGE_ALLOCATION = "CHANGE_ALLOCATION",
+  SUSPEND = "SUSPEND",
+  STOP = "STOP",
+}

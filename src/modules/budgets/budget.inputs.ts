@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int } from "type-graphql";
 import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { BudgetKind } from "../reference";
-import { BudgetManagement, ClientSetting, GainMode } from "./budget.enums";
+import { BudgetManagement, ClientSetting, GainMode, ReviewOutcome } from "./budget.enums";
 
 @InputType()
 export class CreateClientInput {
@@ -104,4 +104,26 @@ export class SetGainPolicyInput {
 
   @Field(() => Int, { nullable: true, description: "SHARE only: the percentage of each saving returned (1–99)." })
   returnPercent?: number | null;
+}
+
+@InputType()
+export class RecordBudgetReviewInput {
+  @Field(() => ID)
+  budgetId!: string;
+
+  @Field(() => LocalDate, { description: "The day the review took place: today or earlier." })
+  reviewedOn!: string;
+
+  @Field(() => ReviewOutcome)
+  outcome!: ReviewOutcome;
+
+  @Field({ defaultValue: "", description: "What was found and decided; at most 2,000 characters." })
+  notes!: string;
+
+  @Field(() => LocalDate, { nullable: true, description: "Defaults to twelve months after reviewedOn (reg. 7)." })
+  nextReviewDueOn?: string | null;
+
+  @Field()
+  @Length(1, 200)
+  idempotencyKey!: string;
 }

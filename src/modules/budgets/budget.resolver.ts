@@ -29,6 +29,7 @@ import {
 import { ClientEntity } from "./client.entity";
 import { ageBandOf, canActFor } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
+import { reviewOverdueOf } from "./review.rules";
 import { availableOf } from "./ledger.rules";
 
 @Authorized(Role.CLIENT, Role.BROKER, Role.COMMISSIONER, Role.ADMIN)
@@ -200,9 +201,9 @@ export class BudgetFields {
     return { mode: budget.gainMode, returnPercent: budget.gainReturnPercent };
   }
 
-  @FieldResolver(() => Boolean, { description: "The review date has passed." })
+  @FieldResolver(() => Boolean, { description: "Open, and the review date (reviewDueOn) has passed." })
   reviewOverdue(@Root() budget: BudgetEntity, @Ctx() { services }: Context): boolean {
-    return budget.reviewDueOn < londonDate(services.clock.now());
+    return reviewOverdueOf(budget, londonDate(services.clock.now()));
   }
 
   @FieldResolver(() => LedgerEntryConnection, { description: "Every movement of the budget's money, newest first." })

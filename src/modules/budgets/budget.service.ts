@@ -6,7 +6,7 @@ import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
 import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
-import { addDays, type Clock } from "../../shared/time";
+import { addMonths, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
 import { BudgetStatus, GainMode, LedgerKind, SurplusDisposal } from "./budget.enums";
@@ -25,6 +25,7 @@ import type { BudgetView, ClientView, LockedBudget } from "./budget.models";
 import { ClientEntity } from "./client.entity";
 import { canActFor, canManage } from "./client.rules";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
+import { FIRST_REVIEW_MONTHS } from "./review.rules";
 import { availableOf, deltaOf, earmarkChange, returnPercentOf, type Posting } from "./ledger.rules";
 
 /** A ledger's order: newest first (ids are time-ordered). */
@@ -233,7 +234,7 @@ export class BudgetService {
             periodStart: command.periodStart,
             periodEnd: command.periodEnd,
             coveredCategories: [...new Set(command.coveredCategoryCodes)],
-            reviewDueOn: command.reviewDueOn ?? addDays(command.periodStart, 182),
+            reviewDueOn: command.reviewDueOn ?? addMonths(command.periodStart, FIRST_REVIEW_MONTHS),
             allocatedPence: 0,
             committedPence: 0,
             spentPence: 0,

@@ -7,10 +7,12 @@ import type { ListingsContext } from "../listings";
 import type { BudgetLoaders } from "./budget.loaders";
 import type { BudgetService } from "./budget.service";
 import type { ClientService } from "./client.service";
+import type { ReviewService } from "./review.service";
 
 export interface BudgetsServices {
   clients: ClientService;
   budgets: BudgetService;
+  reviews: ReviewService;
 }
 
 export type Context = Extend<ListingsContext, BudgetsServices, BudgetLoaders>;

@@ -4,12 +4,14 @@
  */
 import type { Extend } from "../../context";
 import type { ProvidersContext } from "../providers";
+import type { EventFeed } from "./event.feed";
 import type { EventService } from "./event.service";
 import type { WebhookService } from "./webhook.service";
 
 export interface EventsServices {
   events: EventService;
   webhooks: WebhookService;
+  feed: EventFeed;
 }
 
 export type Context = Extend<ProvidersContext, EventsServices, object>;

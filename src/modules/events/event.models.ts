@@ -47,3 +47,31 @@ export interface Visibility {
   /** May `viewer` see this quote request: quotes' findVisibleRequest. */
   quoteRequest(tx: EntityManager, viewer: Viewer, quoteRequestId: string): Promise<boolean>;
 }
+
+/** The columns a StoredEvent is read from. */
+export const STORED_EVENT_COLUMNS = "id, type, occurred_at, data, provider_id, client_id, funding_body_code, quote_request_id";
+
+/** An events row as SELECTed (`STORED_EVENT_COLUMNS`). */
+export interface StoredEventRow {
+  id: string;
+  type: EventType;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+  provider_id: string | null;
+  client_id: string | null;
+  funding_body_code: string | null;
+  quote_request_id: string | null;
+}
+
+export function storedEvent(row: StoredEventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    occurredAt: new Date(row.occurred_at),
+    data: row.data,
+    providerId: row.provider_id,
+    clientId: row.client_id,
+    fundingBodyCode: row.funding_body_code,
+    quoteRequestId: row.quote_request_id,
+  };
+}

@@ -1,14 +1,16 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "./context";
 import { Role, signedIn } from "../../shared/auth";
 import { toInputPayload } from "../../shared/errors";
 import { toGlobalId, uuidOf } from "../../shared/ids";
 import { PageArgs, type Connection } from "../../shared/pagination";
 import type { DeliveryAttemptRecord, EventEntity, WebhookDeliveryEntity, WebhookEntity } from "./event.entity";
-import { DeliveryStatus, type PriceAlertReason } from "./event.enums";
+import { DeliveryStatus, EventType, type PriceAlertReason } from "./event.enums";
+import type { StoredEvent } from "./event.models";
 import { CreateWebhookInput, DeleteWebhookInput, PriceAlertsArgs, WebhookDeliveriesArgs } from "./event.inputs";
 import {
   CreateWebhookPayload,
+  Event,
   DeleteWebhookPayload,
   PriceAlert,
   PriceAlertConnection,
@@ -158,4 +160,21 @@ export class PriceAlertFields {
 
 function alert(event: EventEntity): PriceAlertData {
   return event.data as unknown as PriceAlertData;
+}
+
+/**
+ * Live events over WebSocket (graphql-ws; the token in `connection_init`): fed by EventFeed from
+ * the outbox in every API process, judged by the webhooks' rule (EventPolicy).
+ */
+@Authorized()
+@Resolver()
+export class EventSubscriptions {
+  @Subscription(() => Event, {
+    description: "Events you may hear, of `types` (all when left out), as they commit: the webhooks' body and rules, at most once.",
+    subscribe: ({ args, context }: { args: { types?: EventType[] | null }; context: Context }) =>
+      context.services.feed.subscribe(signedIn(context.viewer), args.types ?? null),
+  })
+  events(@Root() event: StoredEvent, @Arg("types", () => [EventType], { nullable: true }) _types?: EventType[]): Event {
+    return { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data };
+  }
 }

@@ -9,6 +9,7 @@ import type { ReferenceService } from "../reference";
 import type { Unit, RateType } from "../reference";
 import { EventEntity } from "./event.entity";
 import { EventType } from "./event.enums";
+import { EVENTS_CHANNEL } from "./event.feed";
 import type { NewEvent } from "./event.models";
 import { DEFAULT_PRICE_RISE_ALERT_PERCENT, priceAlertReasons, risePercent } from "./event.rules";
 
@@ -37,15 +38,19 @@ export class EventService {
 
   /**
    * Writes `event` to the outbox inside the caller's transaction: one INSERT, so the event exists
-   * if and only if the change commits. Delivery happens later, outside the request (WebhookDispatcher).
+   * if and only if the change commits. Delivery happens later, outside the request (WebhookDispatcher,
+   * and EventFeed for live subscriptions).
    * `null` records nothing (a builder that found nothing to report).
    */
   async record(tx: EntityManager, event: NewEvent | null): Promise<void> {
     if (!event) return;
     const { providerId = null, clientId = null, fundingBodyCode = null, quoteRequestId = null } = event.audience;
+    // The NOTIFY is transactional too: live subscribers (EventFeed, in every API process) hear of the event on commit only.
     await tx.query(
-      `INSERT INTO events (id, tx_id, type, occurred_at, data, provider_id, client_id, funding_body_code, quote_request_id)
-       VALUES ($1, pg_current_xact_id()::text::bigint, $2, $3, $4, $5, $6, $7, $8)`,
+      `WITH e AS (
+         INSERT INTO events (id, tx_id, type, occurred_at, data, provider_id, client_id, funding_body_code, quote_request_id)
+         VALUES ($1, pg_current_xact_id()::text::bigint, $2, $3, $4, $5, $6, $7, $8) RETURNING id, type)
+       SELECT pg_notify('${EVENTS_CHANNEL}', e.type || ':' || e.id) FROM e`,
       [newId(), event.type, this.clock.now(), JSON.stringify(event.data), providerId, clientId, fundingBodyCode, quoteRequestId],
     );
   }

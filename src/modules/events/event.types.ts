@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { payloadType } from "../../shared/errors";
 import { Node } from "../../shared/ids";
@@ -117,6 +118,21 @@ export class PriceAlert {
 
   @Field(() => [PriceAlertReason])
   reasons!: PriceAlertReason[];
+}
+
+@ObjectType({ description: "An event, as a webhook's body carries it: `{ id type occurredAt data }` (the `events` subscription)." })
+export class Event {
+  @Field(() => ID, { description: "The event's id: a webhook delivery's `webhook-id` (deduplicate on it)." })
+  id!: string;
+
+  @Field(() => EventType)
+  type!: EventType;
+
+  @Field()
+  occurredAt!: Date;
+
+  @Field(() => GraphQLJSONObject, { description: "The type's facts: global ids and the minimum of personal data (API.md, Events)." })
+  data!: Record<string, unknown>;
 }
 
 export const WebhookConnection = connectionType(Webhook);

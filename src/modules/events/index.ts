@@ -5,11 +5,20 @@
 import type { Context } from "./context";
 import { isUuid, type NodeFetcher } from "../../shared/ids";
 import { EventEntity, EventFanoutEntity, WebhookDeliveryEntity, WebhookEntity } from "./event.entity";
-import { PriceAlertFields, PriceAlertQueries, WebhookDeliveryFields, WebhookFields, WebhookMutations, WebhookQueries } from "./event.resolver";
+import {
+  EventSubscriptions,
+  PriceAlertFields,
+  PriceAlertQueries,
+  WebhookDeliveryFields,
+  WebhookFields,
+  WebhookMutations,
+  WebhookQueries,
+} from "./event.resolver";
 
 export { EventType, DeliveryStatus, PriceAlertReason } from "./event.enums";
 export type { EventAudience, NewEvent, StoredEvent, Visibility } from "./event.models";
 export { EventPolicy } from "./event.policy";
+export { EventFeed } from "./event.feed";
 export { EventService, type WatchedPrice } from "./event.service";
 export { WebhookService, type WebhookSafety } from "./webhook.service";
 export { WebhookDispatcher, type DispatcherSettings } from "./webhook.dispatcher";
@@ -18,7 +27,7 @@ export type { Context as EventsContext, EventsServices } from "./context";
 
 export const eventsModule = {
   entities: [EventEntity, WebhookEntity, WebhookDeliveryEntity, EventFanoutEntity],
-  resolvers: [WebhookQueries, WebhookMutations, WebhookFields, WebhookDeliveryFields, PriceAlertQueries, PriceAlertFields],
+  resolvers: [WebhookQueries, WebhookMutations, WebhookFields, WebhookDeliveryFields, PriceAlertQueries, PriceAlertFields, EventSubscriptions],
   nodes: {
     Webhook: async (id, { viewer, services }) => (viewer && isUuid(id) ? services.webhooks.find(viewer, id) : null),
   } satisfies Record<string, NodeFetcher<Context>>,

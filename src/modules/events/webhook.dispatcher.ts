@@ -23,7 +23,7 @@ import type { Clock } from "../../shared/time";
 import { viewerOf, type UserService } from "../auth";
 import { EventFanoutEntity, WebhookDeliveryEntity, type DeliveryAttemptRecord } from "./event.entity";
 import { DeliveryStatus, type EventType } from "./event.enums";
-import type { StoredEvent } from "./event.models";
+import { storedEvent, type StoredEventRow } from "./event.models";
 import type { EventPolicy } from "./event.policy";
 import { isSuccess, nextAttemptAt, signedHeaders } from "./event.rules";
 import { post } from "./webhook.http";
@@ -258,28 +258,4 @@ export class WebhookDispatcher {
     }
     return viewers;
   }
-}
-
-interface StoredEventRow {
-  id: string;
-  type: EventType;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-  provider_id: string | null;
-  client_id: string | null;
-  funding_body_code: string | null;
-  quote_request_id: string | null;
-}
-
-function storedEvent(row: StoredEventRow): StoredEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    occurredAt: new Date(row.occurred_at),
-    data: row.data,
-    providerId: row.provider_id,
-    clientId: row.client_id,
-    fundingBodyCode: row.funding_body_code,
-    quoteRequestId: row.quote_request_id,
-  };
 }

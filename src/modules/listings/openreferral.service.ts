@@ -15,20 +15,34 @@ export interface FeedRequest {
 }
 
 /** The Open Referral UK feed: active listings of verified providers (listedSql), one statement per page. */
+/**
+ * How long one process keeps the categories it read. Bounded, because another process (or a
+ * migration of the next release, run while this one still serves) may change the table: a feed
+ * is at most this far behind, whichever process answers.
+ */
+export const CATEGORIES_TTL_MS = 60_000;
+
 export class OpenReferralService {
-  private categories: Promise<CategoryRow[]> | null = null;
+  private categories: { rows: Promise<CategoryRow[]>; readAt: number } | null = null;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Monotonic milliseconds (tests move it). */
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
-  /** The taxonomy's terms: the service categories (a reference table, read once). */
+  /** The taxonomy's terms: the service categories (a reference table, read again after CATEGORIES_TTL_MS). */
   categoryRows(): Promise<CategoryRow[]> {
-    this.categories ??= this.db
+    const now = this.now();
+    if (this.categories && now - this.categories.readAt < CATEGORIES_TTL_MS) return this.categories.rows;
+    const rows = this.db
       .query<CategoryRow[]>("SELECT code, name, purpose, regulated FROM service_categories ORDER BY sort_order, code")
       .catch((error: unknown) => {
-        this.categories = null;
+        if (this.categories?.rows === rows) this.categories = null;
         throw error;
       });
-    return this.categories;
+    this.categories = { rows, readAt: now };
+    return rows;
   }
 
   async services(request: FeedRequest) {

@@ -12,6 +12,7 @@
 import type { DataSource } from "typeorm";
 import type { ReplicaReader } from "../../shared/db";
 import { savingSql } from "../pricing";
+import { AVAILABLE_SQL, forecastLateral } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 
 /** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
@@ -75,6 +76,8 @@ export interface ReportScope {
   /** Instants: visits starting in [from, to). */
   from?: Date;
   to?: Date;
+  /** The London day the forecasts are made on (projectedSurplusPence). */
+  today: string;
 }
 
 export const MEASURES = [
@@ -102,10 +105,32 @@ export const MEASURES = [
   "disputed_pence",
   "upheld_pence",
   "paid_pence",
+  "surplus_pence",
+  "reclaimed_pence",
+  "carried_forward_pence",
+  "projected_surplus_pence",
 ] as const;
+
+/**
+ * Budget-level figures shared out over a budget's groups by largest remainder (of the magnitude: a
+ * projected surplus may be negative), so that rows add up to the budget's own figure: the retained
+ * saving still unspent before any close (`saved`: min(retained, allocated − committed − spent −
+ * returned), what absorbed is measured against) and what of it is still reserved, in proportion to
+ * each group's retained saving; the close's figures and the forecast, to its delivered visits.
+ */
+const BUDGET_FIGURES: { figure: string; weight: string; total: string }[] = [
+  { figure: "saved", weight: "(g.saving - g.returned)", total: "b.retained" },
+  { figure: "reserved", weight: "(g.saving - g.returned)", total: "b.retained" },
+  ...["surplus", "reclaimed", "carried_forward", "projected_surplus"].map((figure) => ({ figure, weight: "g.visits", total: "b.budget_visits" })),
+];
 
 /** A delivered visit's saving (negative: a premium); without a reference rate NULL, which greatest() skips. */
 const SAVING = savingSql("reference_cost_pence", "cost_pence");
+
+/** div or mod of a share, 0 where the budget's total weight is not positive. */
+function shareOf(numerator: string, total: string, op: "div" | "mod"): string {
+  return `CASE WHEN ${total} > 0 THEN ${op}(${numerator}, ${total}) ELSE 0 END`;
+}
 
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
 export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
@@ -171,25 +196,35 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
     ),
     per_budget AS (
-      SELECT g.budget_id, sum(g.saving - g.returned) AS retained,
-             greatest(least(sum(g.saving - g.returned), min(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence)), 0) AS reserved
-      FROM per_group g JOIN budgets bu ON bu.id = g.budget_id GROUP BY g.budget_id
+      SELECT b.*, least(b.saved, b.available) AS reserved,
+             CASE WHEN bu.status = 'OPEN' THEN b.available - fc.extra ELSE 0 END AS projected_surplus
+      FROM (SELECT g.budget_id, sum(g.visits) AS budget_visits, sum(g.saving - g.returned) AS retained,
+                   greatest(least(sum(g.saving - g.returned), min(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence)), 0) AS saved,
+                   -- After a close, the saving reclaimed or carried forward is no longer reserved: it left with the surplus.
+                   min(${AVAILABLE_SQL}) AS available,
+                   coalesce(min(bu.surplus_pence), 0) AS surplus, min(bu.reclaimed_pence) AS reclaimed, min(bu.carried_forward_pence) AS carried_forward
+            FROM per_group g JOIN budgets bu ON bu.id = g.budget_id GROUP BY g.budget_id) b
+      JOIN budgets bu ON bu.id = b.budget_id CROSS JOIN ${forecastLateral(param(scope.today))}
     ),
     shares AS (
-      SELECT g.*, b.reserved AS budget_reserved,
-             CASE WHEN b.retained > 0 THEN div(b.reserved::numeric * (g.saving - g.returned), b.retained) ELSE 0 END AS base,
-             CASE WHEN b.retained > 0 THEN mod(b.reserved::numeric * (g.saving - g.returned), b.retained) ELSE 0 END AS remainder
+      SELECT g.*, b.budget_visits, ${BUDGET_FIGURES.map(({ figure: f, weight, total }) => `b.${f} AS budget_${f}, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "div")} AS ${f}_base, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "mod")} AS ${f}_remainder`).join(",\n             ")}
       FROM per_group g JOIN per_budget b ON b.budget_id = g.budget_id
     ),
     allotted AS (
-      SELECT s.*, s.base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
-                                   <= s.budget_reserved - sum(s.base) OVER (PARTITION BY s.budget_id) THEN 1 ELSE 0 END AS reserved
+      SELECT s.*, ${BUDGET_FIGURES.map(
+        ({
+          figure: f,
+        }) => `sign(s.budget_${f}) * (s.${f}_base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.${f}_remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
+                   <= abs(s.budget_${f}) - sum(s.${f}_base) OVER (PARTITION BY s.budget_id) THEN 1 ELSE 0 END) AS ${f}`,
+      ).join(",\n             ")}
       FROM shares s
     ),
     money AS (
       SELECT ${keyList} ${isTotal} AS is_total,
              sum(sourced) AS sourced_pence, sum(reference) AS reference_pence, sum(saving) AS saving_pence, sum(premium) AS premium_pence,
-             sum(returned) AS returned_pence, sum(reserved) AS reserved_pence, sum(saving - returned - reserved) AS absorbed_pence,
+             sum(returned) AS returned_pence, sum(reserved) AS reserved_pence, sum(saving - returned - saved) AS absorbed_pence,
+             sum(surplus) AS surplus_pence, sum(reclaimed) AS reclaimed_pence, sum(carried_forward) AS carried_forward_pence,
+             sum(projected_surplus) AS projected_surplus_pence,
              sum(visits) AS visits, sum(without_reference) AS visits_without_reference, sum(spend_without_reference) AS spend_without_reference_pence,
              sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence,
              sum(fallback_visits) AS visits_with_fallback_reference, sum(fallback_spend) AS fallback_reference_spend_pence,
@@ -250,6 +285,14 @@ export interface EfficiencyMeasuresRecord {
   disputedPence: number;
   upheldPence: number;
   paidPence: number;
+  /** Period close (budget-level, shared over the budget's groups by its delivered visits): surplus fixed, reclaimed, carried forward. */
+  surplusPence: number;
+  reclaimedPence: number;
+  carriedForwardPence: number;
+  /** Open budgets' projected surplus at period end (forecast.queries.ts); closed budgets count 0. */
+  projectedSurplusPence: number;
+  /** Open budgets overdue for review (rule 7): a budget's, not a visit's, so only the totals carry it; null in rows. */
+  reviewsOverdue: number | null;
 }
 
 /** The group a row measures; fields not grouped by are null. */
@@ -268,8 +311,8 @@ export function runEfficiency(db: ReplicaReader, scope: ReportScope, dimensions:
 }
 
 /** Each budget's efficiency over all its delivered visits and agreed packages: two statements for many budgets. */
-export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[]): Promise<EfficiencyMeasuresRecord[]> {
-  const scope = { budgetIds: [...budgetIds] };
+export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[], today: string): Promise<EfficiencyMeasuresRecord[]> {
+  const scope = { budgetIds: [...budgetIds], today };
   const [rows, brokerage] = await Promise.all([runEfficiency(db, scope, ["BUDGET"]), runBrokerage(db, scope, ["BUDGET"])]);
   const feeOf = new Map(brokerage.filter((r) => !r.is_total).map((r) => [r.g0 as string, Number(r.brokerage_pence)]));
   const byBudget = new Map(rows.filter((r) => !r.is_total).map((r) => [r.g0 as string, r]));
@@ -307,8 +350,13 @@ export function measuresOf(row: Row, brokerageCostPence: number | null): Efficie
     visitsWithFallbackReference: n.visits_with_fallback_reference,
     fallbackReferenceSpendPence: n.fallback_reference_spend_pence,
     poolingSavingPence: n.pooling_saving_pence,
+    reviewsOverdue: null,
     // Last, so that the CSV's first columns stay where they were.
     sourcedCostPence: n.sourced_pence,
     referenceCostPence: n.reference_pence,
+    surplusPence: n.surplus_pence,
+    reclaimedPence: n.reclaimed_pence,
+    carriedForwardPence: n.carried_forward_pence,
+    projectedSurplusPence: n.projected_surplus_pence,
   };
 }

@@ -6,7 +6,8 @@ import { Budget, canActFor, type BudgetView } from "../budgets";
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyMeasuresRecord } from "./report.queries";
 import type { EfficiencyReportRecord, PriceDistributionRecord } from "./report.service";
-import { EfficiencyMeasures, EfficiencyReport, PriceDistribution } from "./report.types";
+import type { BudgetForecastRecord } from "./forecast.queries";
+import { BudgetForecast, EfficiencyMeasures, EfficiencyReport, PriceDistribution } from "./report.types";
 
 @Authorized(Role.COMMISSIONER, Role.ADMIN)
 @Resolver()
@@ -41,8 +42,21 @@ export class BudgetEfficiencyField {
     nullable: true,
     description: "Where this budget's savings went, over its delivered visits (for its client's side; commissioners, brokers, the client).",
   })
-  async efficiency(@Root() budget: BudgetView, @Ctx() { viewer, loaders }: Context): Promise<EfficiencyMeasuresRecord | null> {
+  async efficiency(@Root() budget: BudgetView, @Ctx() { viewer, loaders, services }: Context): Promise<EfficiencyMeasuresRecord | null> {
     const client = await loaders.clientById.load(budget.clientId);
-    return client && viewer && canActFor(viewer, client) ? loaders.efficiencyOfBudget.load(budget.id) : null;
+    return client && viewer && canActFor(viewer, client)
+      ? loaders.efficiencyOfBudget.load({ budgetId: budget.id, today: londonDate(services.clock.now()) })
+      : null;
+  }
+
+  @FieldResolver(() => BudgetForecast, {
+    nullable: true,
+    description: "The forecast to period end (open budgets; null when closed). Same viewers as efficiency.",
+  })
+  async forecast(@Root() budget: BudgetView, @Ctx() { viewer, loaders, services }: Context): Promise<BudgetForecastRecord | null> {
+    const client = await loaders.clientById.load(budget.clientId);
+    return client && viewer && canActFor(viewer, client)
+      ? loaders.forecastOfBudget.load({ budgetId: budget.id, today: londonDate(services.clock.now()) })
+      : null;
   }
 }

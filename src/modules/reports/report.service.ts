@@ -2,7 +2,8 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { onReplica } from "../../shared/db";
 import { badUserInput, forbidden } from "../../shared/errors";
-import { addDays, fromLondonWallClock } from "../../shared/time";
+import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
+import type { ReviewService } from "../budgets";
 import { listedSql } from "../listings";
 import {
   belowMinimumSql,
@@ -82,6 +83,8 @@ export class ReportService {
   constructor(
     private readonly db: DataSource,
     private readonly rates: ReferenceRateService,
+    private readonly clock: Clock,
+    private readonly reviews: ReviewService,
   ) {}
 
   /** Reports are for the funding body's commissioners (and admins). */
@@ -95,15 +98,19 @@ export class ReportService {
     this.assertMayRead(viewer, fundingBodyCode);
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
-    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
+    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
     // Reports tolerate replication lag: a replica serves them when there is one.
-    const [rows, brokerage] = await onReplica(this.db, (replica) =>
-      Promise.all([runEfficiency(replica, scope, dimensions), runBrokerage(replica, scope, dimensions)]),
-    );
-    const totals = measuresOf(
-      rows.find((r) => r.is_total)!,
-      Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0),
-    );
+    const [[rows, brokerage], reviewsOverdue] = await Promise.all([
+      onReplica(this.db, (replica) => Promise.all([runEfficiency(replica, scope, dimensions), runBrokerage(replica, scope, dimensions)])),
+      this.reviews.countOverdue(fundingBodyCode, from, to),
+    ]);
+    const totals = {
+      ...measuresOf(
+        rows.find((r) => r.is_total)!,
+        Number(brokerage.find((r) => r.is_total)?.brokerage_pence ?? 0),
+      ),
+      reviewsOverdue,
+    };
     if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
     return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
   }

@@ -3,6 +3,7 @@ import { Pence } from "../../shared/money";
 import { LocalDate } from "../../shared/time";
 import { ReferenceRate } from "../pricing";
 import { ReportDimension } from "./report.enums";
+import type { BudgetForecastRecord } from "./forecast.queries";
 import type { EfficiencyGroupRecord, EfficiencyMeasuresRecord } from "./report.queries";
 import type { DistributionRecord, EfficiencyReportRecord, EfficiencyRowRecord, PriceBandRecord } from "./report.service";
 
@@ -60,6 +61,13 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
   @Field(() => Int)
   visits!: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Open budgets whose period meets the report's, overdue for review today (rule 7). A budget's, not a visit's: only the totals (and an ungrouped report's row) carry it; null in grouped rows.",
+  })
+  reviewsOverdue!: number | null;
+
   @Field(() => Int, { description: "Delivered visits with no reference rate that day: counted apart." })
   visitsWithoutReference!: number;
 
@@ -113,6 +121,32 @@ export class EfficiencyMeasures implements EfficiencyMeasuresRecord {
 
   @Field(() => Pence, { description: "Paid on statements the funding body has paid (corrections deducted)." })
   paidPence!: number;
+
+  @Field(() => Pence, {
+    description: "Closed budgets' surplus fixed at close: a budget's figure, shared over its groups by its delivered visits in each (as are the three below).",
+  })
+  surplusPence!: number;
+
+  @Field(() => Pence, { description: "Surplus repaid to the funder at close (CLAWBACK)." })
+  reclaimedPence!: number;
+
+  @Field(() => Pence, { description: "Surplus carried to the next period's budget at close." })
+  carriedForwardPence!: number;
+
+  @Field(() => Pence, { description: "Open budgets' projected surplus at period end (Budget.forecast); negative: an overspend ahead." })
+  projectedSurplusPence!: number;
+}
+
+@ObjectType({ description: "An open budget's forecast to its period's end (DOMAIN.md, \"Forecasts\")." })
+export class BudgetForecast implements BudgetForecastRecord {
+  @Field(() => Pence, { description: "Delivered spend over the four complete weeks before today (within the period), per week." })
+  weeklySpendPence!: number;
+
+  @Field(() => Pence, { description: "Spent + committed + the weekly rate over the days no scheduled visit covers, to period end." })
+  projectedSpendPence!: number;
+
+  @Field(() => Pence, { description: "available − the weekly rate over those days; negative: an overspend ahead." })
+  projectedSurplusPence!: number;
 }
 
 @ObjectType({ description: "The group a row measures; fields not grouped by are null." })

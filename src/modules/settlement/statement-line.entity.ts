@@ -8,10 +8,12 @@ import { numericQuantity } from "../../shared/money";
  */
 @Entity("statement_lines")
 @Unique("uq_statement_lines_visit_id", ["visitId"])
-@Unique("uq_statement_lines_correction_id", ["correctionId"])
+// Partial: most lines are visits' (no correction), and a run inserts them all at once.
+@Index("uq_statement_lines_correction_id", ["correctionId"], { unique: true, where: "correction_id IS NOT NULL" })
 @Index("idx_statement_lines_statement_id", ["statementId", "deliveredOn", "id"])
 @Index("idx_statement_lines_subject_visit_id", ["subjectVisitId"])
 @Check("chk_statement_lines_source", "(visit_id IS NULL) <> (correction_id IS NULL)")
+@Check("chk_statement_lines_visit_subject", "visit_id IS NULL OR visit_id = subject_visit_id")
 export class StatementLineEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -20,8 +22,10 @@ export class StatementLineEntity {
   @Column({ type: "uuid" })
   statementId!: string;
 
-  /** The visit this line pays; null on a correction's line. */
-  @ForeignKey("visits", { onDelete: "RESTRICT" })
+  /**
+   * The visit this line pays; null on a correction's line. No foreign key of its own: it equals
+   * subject_visit_id (a CHECK), whose key holds it, and a payment run inserts 100,000 lines at once.
+   */
   @Column({ type: "uuid", nullable: true })
   visitId!: string | null;
 
