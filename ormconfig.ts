@@ -10,14 +10,21 @@ import { pgTypes, SESSION_OPTIONS } from "./src/shared/pg-types";
 
 interface DataSourceSettings {
   url: string;
+  /** Streaming replicas; TypeORM reads on the primary unless a read asks for one (`onReplica`). */
+  replicaUrls?: string[];
   poolSize?: number;
   logger?: Logger;
 }
 
-export function createDataSource({ url, poolSize = 10, logger }: DataSourceSettings): DataSource {
+export function createDataSource({ url, replicaUrls = [], poolSize = 10, logger }: DataSourceSettings): DataSource {
+  // With replicas every read stays on the primary by default (a viewer sees their own writes);
+  // only the reads that tolerate lag go to a replica, through `onReplica` in src/shared/db.ts.
+  const connection = replicaUrls.length
+    ? { replication: { master: { url }, slaves: replicaUrls.map((u) => ({ url: u })), defaultMode: "master" as const } }
+    : { url };
   return new DataSource({
     type: "postgres",
-    url,
+    ...connection,
     entities,
     migrations,
     migrationsTransactionMode: "each",

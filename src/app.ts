@@ -81,7 +81,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, { databaseUrl, sqlLogger, clock = systemClock }: AppOptions): Promise<App> {
   const logger = createLogger(config.logLevel);
-  const db = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, logger: sqlLogger });
+  const db = createDataSource({ url: databaseUrl, replicaUrls: config.databaseReplicaUrls, poolSize: config.databasePoolSize, logger: sqlLogger });
   await db.initialize();
   setTuning(config.tuning);
   const solverPool = config.plannerWorkers > 0 ? new PlanSolverPool(config.plannerWorkers) : null;

@@ -13,6 +13,8 @@ export interface Config {
   port: number;
   /** Absent: an embedded PostgreSQL is started under `dataDir`. */
   databaseUrl: string | undefined;
+  /** Streaming replicas for reads that tolerate lag (search, the feed, reports); empty: all on the primary. */
+  databaseReplicaUrls: string[];
   databasePoolSize: number;
   /** How long a start waits for a database that is still starting (seconds). */
   databaseWaitSeconds: number;
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string("HOST") ?? "0.0.0.0",
     port: read.integer("PORT", 4000, 0, 65535),
     databaseUrl,
+    databaseReplicaUrls: read.urls("DATABASE_REPLICA_URLS", ["postgres:", "postgresql:"]),
     databasePoolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 200),
     databaseWaitSeconds: read.integer("DATABASE_WAIT_SECONDS", 30, 0, 3600),
     dataDir: read.string("DATA_DIR") ?? ".data",
@@ -235,9 +238,23 @@ class EnvReader {
     return listed.filter(isOrigin);
   }
 
+  /** A comma-separated list of URLs; each bad one is reported. */
+  urls(name: string, protocols: string[]): string[] {
+    const raw = this.string(name);
+    if (raw === undefined) return [];
+    return raw
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean)
+      .flatMap((u) => this.checkedUrl(name, u, protocols) ?? []);
+  }
+
   url(name: string, protocols: string[]): string | undefined {
     const raw = this.string(name);
-    if (raw === undefined) return undefined;
+    return raw === undefined ? undefined : this.checkedUrl(name, raw, protocols);
+  }
+
+  private checkedUrl(name: string, raw: string, protocols: string[]): string | undefined {
     try {
       const url = new URL(raw);
       if (protocols.includes(url.protocol)) return raw;

@@ -198,8 +198,38 @@ function statementName(sql: string): string {
  * catalogue search). Logged like every TypeORM query, so statement counts stay honest.
  */
 export async function preparedQuery<T = Record<string, unknown>>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  return preparedOn((db.driver as unknown as { master: Pool }).master, db, sql, params);
+}
+
+/** Where a read that tolerates lag runs: `query` on a replica when there is one, else the primary. */
+export interface ReplicaReader {
+  query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Runs `read` on a streaming replica (DATABASE_REPLICA_URLS), for reads that tolerate lag: catalogue
+ * search, the Open Referral feed, reports. Everything else reads the primary, so a viewer sees their
+ * own writes. A replica that cannot be reached falls back to the primary for that read, and the
+ * primary being down does not stop a replica read. Without replicas it is the primary.
+ */
+export async function onReplica<T>(db: DataSource, read: (reader: ReplicaReader) => Promise<T>): Promise<T> {
+  const { master, slaves } = db.driver as unknown as { master: Pool; slaves: Pool[] };
+  if (!slaves.length) return read(poolReader(db, master));
+  const replica = slaves[Math.floor(Math.random() * slaves.length)];
+  try {
+    return await read(poolReader(db, replica));
+  } catch (error) {
+    if (!isConnectionError(error)) throw error;
+    return read(poolReader(db, master));
+  }
+}
+
+function poolReader(db: DataSource, pool: Pool): ReplicaReader {
+  return { query: (sql, params) => preparedOn(pool, db, sql, params) };
+}
+
+async function preparedOn<T>(pool: Pool, db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
   db.logger.logQuery(sql, params);
-  const pool = (db.driver as unknown as { master: Pool }).master;
   try {
     const result = await pool.query({ name: statementName(sql), text: sql, values: params });
     return result.rows as T[];

@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, type Repository } from "typeorm";
 import type { Viewer } from "../../shared/auth";
-import { hydrator, insertRows, preparedQuery, selectColumns, transactionResult } from "../../shared/db";
+import { hydrator, insertRows, onReplica, selectColumns, transactionResult } from "../../shared/db";
 import { failAll, notFound, ok, type Result } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { Connection, type PageRequest } from "../../shared/pagination";
@@ -203,7 +203,8 @@ export class ListingService {
   ): Promise<SearchResult> {
     const comparing = Boolean(filter?.fundingBodyCode) && (compare || order === ListingOrder.SAVING_DESC);
     const { sql, params } = searchStatement(this.searchColumns, filter ?? {}, order, first, after, on, comparing, ownProviderId);
-    const rows = await preparedQuery(this.db, sql, params);
+    // Search tolerates replication lag: a replica serves it when there is one.
+    const rows = await onReplica(this.db, (replica) => replica.query(sql, params));
     const listings = rows.map(this.toListing);
     const rates = comparing ? new Map<ListingEntity, RatesFor>() : null;
     const savings = new Map<ListingEntity, number | null>();
@@ -217,7 +218,7 @@ export class ListingService {
     });
     const count = async () => {
       const counted = countStatement(filter ?? {}, ownProviderId);
-      const [{ count }] = await preparedQuery<{ count: number }>(this.db, counted.sql, counted.params);
+      const [{ count }] = await onReplica(this.db, (replica) => replica.query<{ count: number }>(counted.sql, counted.params));
       return count;
     };
     const cursor = (l: ListingEntity) => cursorOf(order, { pricePence: l.pricePence, id: l.id, savingBasisPoints: savings.get(l) ?? null });

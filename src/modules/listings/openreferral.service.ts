@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { preparedQuery } from "../../shared/db";
+import { onReplica } from "../../shared/db";
 import { categoryCodesOf, feedPageStatement, feedServiceStatement, type FeedFilter } from "./openreferral.queries";
 import { page, service, serviceAtLocation, serviceSummary, taxonomy, taxonomyTerm, TAXONOMY_ID, type CategoryRow, type FeedRow } from "./openreferral.rules";
 
@@ -57,7 +57,7 @@ export class OpenReferralService {
 
   async service(id: string) {
     const { sql, params } = feedServiceStatement(id);
-    const [row] = await preparedQuery<FeedRow>(this.db, sql, params);
+    const [row] = await onReplica(this.db, (replica) => replica.query<FeedRow>(sql, params));
     return row ? service(row) : null;
   }
 
@@ -83,7 +83,7 @@ export class OpenReferralService {
       if (!filter.categoryCodes.length) return { rows: [], total: 0 };
     }
     const { sql, params } = feedPageStatement(filter, request.page, request.perPage);
-    const result = await preparedQuery<FeedRow & { total: number }>(this.db, sql, params);
+    const result = await onReplica(this.db, (replica) => replica.query<FeedRow & { total: number }>(sql, params)); // the feed tolerates lag
     return { rows: result.filter((r) => r.id !== null), total: result[0]?.total ?? 0 };
   }
 }

@@ -10,6 +10,7 @@
  * (what the resident would pay alone) less their share.
  */
 import type { DataSource } from "typeorm";
+import type { ReplicaReader } from "../../shared/db";
 import { savingSql } from "../pricing";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
@@ -50,7 +51,7 @@ export function brokerageSplitsBy(dimensions: Dimension[]): boolean {
 }
 
 /** Brokerage of packages agreed in the scope: per group when `brokerageSplitsBy(dimensions)`, and in total. */
-export function runBrokerage(db: DataSource, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
+export function runBrokerage(db: ReplicaReader, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = ["k.agreed_at IS NOT NULL"];
@@ -306,9 +307,9 @@ export interface EfficiencyGroupRecord {
   purpose: string | null;
 }
 
-export function runEfficiency(db: DataSource, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
+export function runEfficiency(db: ReplicaReader, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
   const { sql, params } = efficiencyStatement(scope, dimensions);
-  return db.query(sql, params);
+  return db.query<Row>(sql, params);
 }
 
 /** Each budget's efficiency over all its delivered visits and agreed packages: two statements for many budgets. */

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
+import { onReplica } from "../../shared/db";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
 import type { ReviewService } from "../budgets";
@@ -106,9 +107,9 @@ export class ReportService {
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
     const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
-    const [rows, brokerage, reviewsOverdue] = await Promise.all([
-      runEfficiency(this.db, scope, dimensions),
-      runBrokerage(this.db, scope, dimensions),
+    // Reports tolerate replication lag: a replica serves them when there is one.
+    const [[rows, brokerage], reviewsOverdue] = await Promise.all([
+      onReplica(this.db, (replica) => Promise.all([runEfficiency(replica, scope, dimensions), runBrokerage(replica, scope, dimensions)])),
       this.reviews.countOverdue(fundingBodyCode, from, to),
     ]);
     const totals = {
@@ -133,8 +134,10 @@ export class ReportService {
   /** How listing and booked prices of a category sit around the funding body's rate on a day. */
   async priceDistribution(viewer: Viewer, { fundingBodyCode, categoryCode, on }: PriceDistributionQuery): Promise<PriceDistributionRecord> {
     this.assertMayRead(viewer, fundingBodyCode);
-    const rows: { what: string; band: number | null; n: string; at_rate: string; below_minimum: string }[] = await this.db.query(
-      `WITH priced AS (
+    type Banded = { what: string; band: number | null; n: string; at_rate: string; below_minimum: string };
+    const rows = await onReplica(this.db, (replica) =>
+      replica.query<Banded>(
+        `WITH priced AS (
          SELECT 'listings' AS what, l.price_pence AS price, cr.pence AS reference, ${belowMinimumSql("l.price_pence", "mp.pence")} AS below_minimum
          FROM listings l JOIN providers p ON p.id = l.provider_id
          LEFT JOIN LATERAL ${councilRateLateral("l", "$1", "$3::date")} cr ON true
@@ -152,7 +155,8 @@ export class ReportService {
               count(*) FILTER (WHERE price = reference) AS at_rate,
               count(*) FILTER (WHERE below_minimum) AS below_minimum
        FROM priced GROUP BY what, band ORDER BY what, band`,
-      [fundingBodyCode, categoryCode, on],
+        [fundingBodyCode, categoryCode, on],
+      ),
     );
     const distribution = (what: string): DistributionRecord => {
       const mine = rows.filter((r) => r.what === what);
