@@ -6,7 +6,7 @@
  * Last year: Carol (a direct payment whose savings are RETURNed) and Dev (council-managed, RETAIN,
  * who spent his saving on more hours, so it is absorbed) book Pat, a personal assistant below
  * Merton's rate. Visits are delivered and confirmed, one of Carol's is disputed and upheld in part,
- * a payment run pays them, Carol's review in October continues her support, and at the year end Carol's surplus is reclaimed and Dev's carried
+ * a payment run pays them (and Carol's request for a night carer goes unanswered: a market gap), Carol's review in October continues her support, and at the year end Carol's surplus is reclaimed and Dev's carried
  * forward. This year: Carol's weekly visits so far, delivered and confirmed.
  */
 import type { DataSource } from "typeorm";
@@ -55,6 +55,11 @@ export async function liveThroughTheYears(
     const carols = await story.budget(cast.commissioner, holders.carol.client, lastYear, 1_016_600, BudgetManagement.DIRECT_PAYMENT, GainMode.RETURN);
     // Dev's assessed need: 2 hours a week for ten weeks at Merton's rate. He buys more hours with the saving.
     const devs = await story.budget(cast.commissioner, holders.dev.client, lastYear, 10 * 2 * 1955, BudgetManagement.COUNCIL_MANAGED, GainMode.RETAIN);
+    // Carol asks for a sleep-in night carer for the summer; no provider in Merton offers one, and the request lapses unanswered (marketGaps).
+    const nights = { clientId: holders.carol.client.id, categoryCode: "NIGHT_CARE", unitsPerWeek: 2, providerIds: [] };
+    const wanted = { startsOn: addDays(lastYear, 60), endsOn: addDays(lastYear, 150), schedule: "Two nights a week, 22:00 to 07:00" };
+    const description = "A sleep-in carer while my daughter is away";
+    story.check("Carol's request for night care", await services.quotes.request(cast.carol, { ...nights, ...wanted, description }));
     const carolsVisits = await story.book(cast.carol, cast.pat, listing, carols, firstDay(lastYear, 1, 9), 20);
     const devsVisits = await story.book(
       cast.broker,

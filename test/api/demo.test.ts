@@ -109,6 +109,12 @@ describe("demo data", () => {
       { disposal: "CARRY_FORWARD", reclaimed: false, carried: true },
     ]);
     expect(await api.db.query("SELECT status FROM payment_runs")).toEqual([{ status: "PAID" }]);
+    const { marketGaps } = await api.data<{ marketGaps: { rows: { categoryCode: string; quoteRequestsUnanswered: number; clientsAffected: number }[] } }>(
+      `query ($from: LocalDate!, $to: LocalDate!) { marketGaps(fundingBodyCode: "E09000024", from: $from, to: $to) { rows { categoryCode quoteRequestsUnanswered clientsAffected } } }`,
+      { from: start, to: end },
+      { as: commissioner },
+    );
+    expect(marketGaps.rows).toEqual([{ categoryCode: "NIGHT_CARE", quoteRequestsUnanswered: 1, clientsAffected: 1 }]);
     expect(await api.db.query("SELECT outcome, next_review_due_on::text AS next FROM budget_reviews")).toEqual([
       { outcome: "CONTINUE", next: `${Number(start.slice(0, 4)) + 1}-10-01` },
     ]);
