@@ -5,7 +5,8 @@
  * token is closed (4403) before any operation. Every operation passes the same shape check and
  * limits as over HTTP (limits.ts), and only subscriptions are served here.
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -30,7 +31,17 @@ export interface SubscriptionServer {
 const refused = (message: string) => [new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })];
 
 export function serveSubscriptions<C>(http: Server, schema: GraphQLSchema, options: SubscriptionServerOptions<C>): SubscriptionServer {
-  const wss = new WebSocketServer({ server: http, path: "/graphql" });
+  // noServer: attached to the HTTP server, ws would re-emit its errors (a port in use) as its own,
+  // logged with a stack; the server's start reports those itself.
+  const wss = new WebSocketServer({ noServer: true });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? "/", "http://localhost").pathname !== "/graphql") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  };
+  http.on("upgrade", onUpgrade);
   const rules = [...specifiedRules, ...queryLimitRules(options.limits, undefined, "ws")];
   const server = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
@@ -73,6 +84,7 @@ export function serveSubscriptions<C>(http: Server, schema: GraphQLSchema, optio
   let closing: Promise<void> | null = null;
   return {
     close() {
+      http.off("upgrade", onUpgrade);
       closing ??= Promise.resolve(server.dispose()); // once: app.stop may be called again
       return closing;
     },

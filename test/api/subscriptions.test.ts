@@ -6,6 +6,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Client } from "graphql-ws";
+import WebSocket from "ws";
 import { createApp, type App } from "../../src/app";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { toGlobalId } from "../../src/shared/ids";
@@ -121,6 +122,16 @@ describe("subscriptions", () => {
       await expect(connect(url, authorization)).rejects.toThrow(/"code":4403/);
     }
     expect(api.app.services.feed.size).toBe(0);
+  });
+
+  it("answers a WebSocket upgrade anywhere but /graphql with 404", async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const socket = new WebSocket(`${url.replace("http", "ws")}/elsewhere`);
+      socket.on("unexpected-response", (_request, response) => resolve(response.statusCode));
+      socket.on("open", () => reject(new Error("a socket opened at /elsewhere")));
+      socket.on("error", () => undefined); // the 404 also surfaces as an error; the status says it
+    });
+    expect(status).toBe(404);
   });
 
   it("applies the query limits to WebSocket operations and serves subscriptions only there", async () => {
