@@ -16,11 +16,11 @@ import { parseCsv } from "../modules/pricing";
 import { parseRegister, ProviderKind, type ProviderView } from "../modules/providers";
 import { BudgetKind, RateType, Unit } from "../modules/reference";
 import { Role, type Viewer } from "../shared/auth";
-import type { Result } from "../shared/errors";
 import { newId } from "../shared/ids";
-import { addDays, fromLondonWallClock, londonDate, type MovableClock } from "../shared/time";
+import { addDays, londonDate, type MovableClock } from "../shared/time";
 import { generateCatalogue, MERTON, type Catalogue } from "./catalogue";
 import { registerCsvOf } from "./cqc-register";
+import { londonAt, succeeded } from "./steps";
 import { liveThroughTheYears, type YearCast, type YearHolder } from "./demo-year";
 import { PUBLISHED_REFERENCE_RATES } from "./reference-rates";
 
@@ -282,16 +282,6 @@ async function draftPackage(catalogue: Catalogue, { carol }: Holders, services: 
       payeeRelationship: PayeeRelationship.NONE,
     });
   }
-}
-
-function londonAt(day: string, hour: number): Date {
-  return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour, minute: 0 });
-}
-
-/** The value of a step the demo cannot do without: a refusal is a bug in the demo data, said plainly. */
-function succeeded<T>(what: string, result: Result<T>): T {
-  if (!result.ok) throw new Error(`${what} did not load: ${result.errors.map((e) => e.message).join("; ")}`);
-  return result.value;
 }
 
 /** Inserts rows into another module's table by its name (its entity is that module's own), 500 a statement. */

@@ -17,8 +17,8 @@ import { BudgetManagement, GainMode, ReviewOutcome, SurplusDisposal, type Budget
 import type { ListingView } from "../modules/listings";
 import { DisputeResolution } from "../modules/settlement";
 import type { Viewer } from "../shared/auth";
-import type { Result } from "../shared/errors";
-import { addDays, fromLondonWallClock, londonDate, type MovableClock } from "../shared/time";
+import { addDays, londonDate, type MovableClock } from "../shared/time";
+import { londonAt, succeeded } from "./steps";
 
 type Services = App["services"];
 
@@ -59,7 +59,7 @@ export async function liveThroughTheYears(
     const nights = { clientId: holders.carol.client.id, categoryCode: "NIGHT_CARE", unitsPerWeek: 2, providerIds: [] };
     const wanted = { startsOn: addDays(lastYear, 60), endsOn: addDays(lastYear, 150), schedule: "Two nights a week, 22:00 to 07:00" };
     const description = "A sleep-in carer while my daughter is away";
-    story.check("Carol's request for night care", await services.quotes.request(cast.carol, { ...nights, ...wanted, description }));
+    succeeded("Carol's request for night care", await services.quotes.request(cast.carol, { ...nights, ...wanted, description }));
     const carolsVisits = await story.book(cast.carol, cast.pat, listing, carols, firstDay(lastYear, 1, 9), 20);
     const devsVisits = await story.book(
       cast.broker,
@@ -74,8 +74,8 @@ export async function liveThroughTheYears(
     for (const visitId of [...carolsVisits, ...devsVisits]) await story.deliver(cast.pat, visitId);
     const [disputed, ...confirmed] = carolsVisits;
     for (const visitId of confirmed.slice(0, 10))
-      story.check("Carol's confirmation", await services.confirmations.confirm(cast.carol, { visitId, idempotencyKey: key(visitId, "confirm") }));
-    story.check(
+      succeeded("Carol's confirmation", await services.confirmations.confirm(cast.carol, { visitId, idempotencyKey: key(visitId, "confirm") }));
+    succeeded(
       "Carol's dispute",
       await services.confirmations.dispute(cast.carol, {
         visitId: disputed,
@@ -90,23 +90,23 @@ export async function liveThroughTheYears(
       reason: "Pat agrees: one hour was not delivered",
       idempotencyKey: key(disputed, "resolve"),
     };
-    story.check("the dispute's resolution", await services.confirmations.resolve(cast.commissioner, resolution));
+    succeeded("the dispute's resolution", await services.confirmations.resolve(cast.commissioner, resolution));
     clock.advance(15 * DAY); // the window passes: the job confirms what nobody answered
     await services.confirmations.confirmDue();
 
     const upTo = londonDate(clock.now());
-    const run = story.check(
+    const run = succeeded(
       "the payment run",
       await services.paymentRuns.create(cast.commissioner, { fundingBodyCode: "E09000024", upTo, idempotencyKey: "demo-run" }),
     );
     const paid = { paymentRunId: run.id, paidOn: upTo, reference: "BACS MER-0917", idempotencyKey: "demo-run-paid" };
-    story.check("the payment run's payment", await services.paymentRuns.markPaid(cast.commissioner, paid));
+    succeeded("the payment run's payment", await services.paymentRuns.markPaid(cast.commissioner, paid));
 
     const reviewedOn = `${lastYear.slice(0, 4)}-10-01`;
     clock.set(londonAt(reviewedOn, 11));
     const review = { budgetId: carols.id, reviewedOn, outcome: ReviewOutcome.CONTINUE, nextReviewDueOn: null, idempotencyKey: key(carols.id, "review") };
     const notes = "Carol manages her direct payment well and Pat's mornings meet her needs: continue.";
-    story.check("Carol's review", await services.reviews.record(cast.commissioner, { ...review, notes }));
+    succeeded("Carol's review", await services.reviews.record(cast.commissioner, { ...review, notes }));
 
     clock.set(earlierOf(londonAt(thisYear, 9), today));
     await story.close(cast.commissioner, carols, SurplusDisposal.RECLAIM);
@@ -118,7 +118,7 @@ export async function liveThroughTheYears(
   }
 }
 
-/** The service calls of the story, each one's refusal a bug in the demo said plainly. */
+/** The service calls of the story. */
 class Story {
   constructor(
     private readonly db: DataSource,
@@ -145,8 +145,8 @@ class Story {
       coveredCategoryCodes: ["PA_SUPPORT"],
       idempotencyKey: key(client.id, periodStart),
     };
-    const budget = this.check(`${client.displayName}'s budget from ${periodStart}`, await this.services.budgets.create(commissioner, command));
-    return this.check("the gain policy", await this.services.budgets.setGainPolicy(commissioner, { budgetId: budget.id, mode, returnPercent: null }));
+    const budget = succeeded(`${client.displayName}'s budget from ${periodStart}`, await this.services.budgets.create(commissioner, command));
+    return succeeded("the gain policy", await this.services.budgets.setGainPolicy(commissioner, { budgetId: budget.id, mode, returnPercent: null }));
   }
 
   /** A weekly two-hour visit, booked by `as` and confirmed by Pat; the visits' ids in order. */
@@ -160,21 +160,21 @@ class Story {
       payeeRelationship: PayeeRelationship.NONE,
       idempotencyKey: key(budget.id, startsAt.toISOString()),
     };
-    const booking = this.check("a booking", await this.services.bookings.create(as, command));
+    const booking = succeeded("a booking", await this.services.bookings.create(as, command));
     const confirm = { bookingId: booking.id, note: "", idempotencyKey: key(booking.id, "confirm"), payeeRelationship: PayeeRelationship.NONE };
-    this.check("Pat's confirmation", await this.services.bookings.confirm(pat, confirm));
+    succeeded("Pat's confirmation", await this.services.bookings.confirm(pat, confirm));
     const visits: { id: string }[] = await this.db.query("SELECT id FROM visits WHERE booking_id = $1 ORDER BY starts_at", [booking.id]);
     return visits.map((v) => v.id);
   }
 
   async close(commissioner: Viewer, budget: BudgetView, disposal: SurplusDisposal, nextBudgetId?: string): Promise<void> {
     const command = { budgetId: budget.id, disposal, nextBudgetId, amountPence: null, reason: "Year end", idempotencyKey: key(budget.id, "close") };
-    this.check(`closing the year of budget ${budget.id}`, await this.services.periodClose.close(commissioner, command));
+    succeeded(`closing the year of budget ${budget.id}`, await this.services.periodClose.close(commissioner, command));
   }
 
   async deliver(pat: Viewer, visitId: string): Promise<void> {
     const record = { visitId, outcome: VisitOutcome.DELIVERED, startedAt: null, endedAt: null, units: null, note: "", idempotencyKey: key(visitId, "record") };
-    this.check("a visit", await this.services.visits.record(pat, record));
+    succeeded("a visit", await this.services.visits.record(pat, record));
   }
 
   /** Carol's Thursday afternoons since April, up to a fortnight ago, delivered; the job confirms them. */
@@ -189,11 +189,6 @@ class Story {
     this.clock.set(today);
     await this.services.confirmations.confirmDue();
   }
-
-  check<T>(what: string, result: Result<T>): T {
-    if (!result.ok) throw new Error(`${what} did not load: ${result.errors.map((e) => e.message).join("; ")}`);
-    return result.value;
-  }
 }
 
 /** The first given weekday (1 Monday … 7 Sunday) in the week after `day`, at `hour` London time. */
@@ -201,10 +196,6 @@ function firstDay(day: string, weekday: number, hour: number): Date {
   let date = addDays(day, 7);
   while (((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7) + 1 !== weekday) date = addDays(date, 1);
   return londonAt(date, hour);
-}
-
-function londonAt(day: string, hour: number): Date {
-  return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour, minute: 0 });
 }
 
 function earlierOf(a: Date, b: Date): Date {
