@@ -68,6 +68,11 @@ export interface App {
   logger: Logger;
   /** A request context for `viewer`, as the HTTP layer would build it (tests, scripts). */
   contextFor(viewer: Viewer | null): Context;
+  /**
+   * The first step of a stop behind a load balancer: /readyz answers 503 and every response
+   * closes its connection, while requests are still served, so the balancer sends no more.
+   */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -148,6 +153,11 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
 
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy); // req.ip: the socket's address unless TRUST_PROXY names the proxies
+  let draining = false;
+  app.use((_req, res, next) => {
+    if (draining) res.set("connection", "close"); // a kept-alive connection would carry the balancer's next request here
+    next();
+  });
   // Open to every origin (CORS *), as Open Referral directories are: mounted before the API's allow-list.
   app.use("/openreferral", openReferralRouter(services.openReferral));
   app.use(cors(config.corsOrigins));
@@ -155,6 +165,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     res.json({ status: "ok" });
   });
   app.get("/readyz", async (_req, res) => {
+    if (draining) return void res.status(503).json({ status: "draining", reason: "the process is stopping" });
     try {
       await db.query("SELECT 1");
       res.json({ status: "ready" });
@@ -185,6 +196,7 @@ export async function createApp(config: Config, { databaseUrl, sqlLogger, clock 
     dispatcher,
     logger,
     contextFor,
+    drain: () => void (draining = true),
     async stop() {
       await dispatcher.stop();
       await subscriptions.close();

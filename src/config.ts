@@ -18,6 +18,8 @@ export interface Config {
   databasePoolSize: number;
   /** How long a start waits for a database that is still starting (seconds). */
   databaseWaitSeconds: number;
+  /** How long a stopping process keeps serving, not ready, so a load balancer stops sending to it first (seconds). */
+  drainSeconds: number;
   dataDir: string;
   /** `maxAgeSeconds`: the longest lifetime (exp − iat) a token may have. */
   jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined; maxAgeSeconds: number };
@@ -111,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseReplicaUrls: read.urls("DATABASE_REPLICA_URLS", ["postgres:", "postgresql:"]),
     databasePoolSize: read.integer("DATABASE_POOL_SIZE", 10, 1, 200),
     databaseWaitSeconds: read.integer("DATABASE_WAIT_SECONDS", 30, 0, 3600),
+    drainSeconds: read.integer("DRAIN_SECONDS", 0, 0, 5),
     dataDir: read.string("DATA_DIR") ?? ".data",
     jwt: {
       secret,

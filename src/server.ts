@@ -58,6 +58,11 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
   if (config.demoData && (await loadDemoData(app, clock))) logger.info("demo data loaded into the empty database");
 
   await listen(app.http, config);
+  // Registered last, so run first when a stop begins: not ready, still serving, for DRAIN_SECONDS.
+  lifecycle.onStop(async () => {
+    app.drain();
+    await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
+  });
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
   scheduleConfirmations(app, logger, lifecycle);
   const address = app.http.address();
@@ -102,7 +107,8 @@ interface Lifecycle {
 
 /**
  * SIGINT and SIGTERM stop the process from its first moment: everything registered is closed
- * (the HTTP server drains, the pool ends, the embedded PostgreSQL stops), then it exits. A stop
+ * (the process drains: not ready for DRAIN_SECONDS, then the HTTP server finishes its requests;
+ * the pool ends, the embedded PostgreSQL stops), then it exits. A stop
  * that has not finished after STOP_DEADLINE_MS exits anyway, and a second signal exits at once.
  */
 function handleSignals(logger: Logger): Lifecycle {

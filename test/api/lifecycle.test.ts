@@ -173,6 +173,25 @@ describe("the server process", () => {
     }
   });
 
+  it("drains on SIGTERM for DRAIN_SECONDS: not ready, still answering (closing each connection), then exits 0", async () => {
+    const port = await freePort();
+    const server = start({ DATABASE_URL: await scratchDatabaseUrl("drain"), PORT: String(port), DRAIN_SECONDS: "4" });
+    await until("it serves", serving(server));
+    expect(await status(port, "/readyz")).toBe(200);
+    const sent = Date.now();
+    server.child.kill("SIGTERM");
+    await until("/readyz says it is draining", async () => (await status(port, "/readyz")) === 503, 4_000);
+    const answer = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect([answer.status, answer.headers.get("connection"), await answer.json()]).toEqual([200, "close", { data: { __typename: "Query" } }]);
+    expect(await exitedWithin(server, STOP_LIMIT_MS)).toBe(0);
+    stops["draining 4 s"] = Date.now() - sent;
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(3_900); // timers may fire a millisecond early, never a second
+  });
+
   it("restarts its embedded PostgreSQL when it dies, and stops it on SIGTERM", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "market-lifecycle-"));
     await chmod(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user
