@@ -83,7 +83,7 @@ const SECRET = randomBytes(32).toString("hex");
 const COMMISSIONER = "bench-commissioner@example.org";
 const BROKER = "bench-broker@example.org";
 
-interface Target {
+export interface Target {
   name: string;
   kind: ServerKind;
   url: string;
@@ -638,7 +638,8 @@ createPaymentRun over ${confirmed} confirmed visits: ${(elapsed / 1000).toFixed(
   }
 }
 
-async function start(
+/** Starts one server from dist/, ready when it answers readyPath; env may name its PORT (else a random one). */
+export async function start(
   name: string,
   kind: ServerKind,
   args: [string],
@@ -647,7 +648,7 @@ async function start(
   readyPath = "/",
   env: Record<string, string> = {},
 ): Promise<Target> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = Number(env.PORT ?? 20000 + Math.floor(Math.random() * 20000));
   // What users run: the compiled JavaScript (`npm start`), not ts-node.
   const script = path.join("dist", args[0].replace(/\.ts$/, ".js"));
   const child = spawn(process.execPath, [script], {
@@ -687,7 +688,7 @@ async function start(
   throw new Error(`${name} did not start`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
