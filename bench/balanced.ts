@@ -11,15 +11,14 @@
  *    new one starts on its port; the load runs throughout. Goal: 0 failed requests.
  * Figures go to bench/results/balanced-<time>.json.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
-import { startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
 import { bodies } from "./queries";
-import { seed, start, stopChild, type Target } from "./run";
+import { benchPostgres, buildForBench, seed, start, stopChild, type Target } from "./run";
 
 const args = process.argv.slice(2);
 const PROCESSES = Number(args.find((a) => a.startsWith("--processes="))?.split("=")[1] ?? cpus().length);
@@ -50,12 +49,10 @@ interface Throughput {
 }
 
 async function main(): Promise<void> {
-  const server: PostgresServer = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
+  const server = await benchPostgres();
   const children: ChildProcess[] = [];
   try {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.bench.json"], { cwd: ROOT, stdio: "inherit" });
+    buildForBench();
     const { url } = await seed(server.url);
     const backends: Backend[] = [];
     for (let i = 0; i < PROCESSES; i++) backends.push(await backend(`API ${i + 1}`, 21000 + i, url, children));

@@ -11,9 +11,7 @@
  */
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
-import path from "node:path";
+import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type App } from "../src/app";
 import { loadConfig } from "../src/config";
@@ -21,11 +19,12 @@ import { viewerOf } from "../src/modules/auth";
 import type { Viewer } from "../src/shared/auth";
 import { EventType } from "../src/modules/events";
 import { runMigrations } from "../src/shared/db";
-import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
+import { databaseUrl, dropDatabases, ensureDatabase } from "../src/shared/embedded-postgres";
 import { toGlobalId } from "../src/shared/ids";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember } from "../test/support/factories";
 import { connect, subscribe } from "../test/support/live";
 import { Receiver } from "../test/support/receiver";
+import { benchPostgres } from "./run";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -49,9 +48,7 @@ const EVENTS = /* GraphQL */ `
 `;
 
 async function main(): Promise<void> {
-  const server: PostgresServer = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
+  const server = await benchPostgres();
   await dropDatabases(server.url, DATABASE);
   await ensureDatabase(server.url, DATABASE);
   const config = loadConfig({

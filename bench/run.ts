@@ -83,6 +83,18 @@ const SECRET = randomBytes(32).toString("hex");
 const COMMISSIONER = "bench-commissioner@example.org";
 const BROKER = "bench-broker@example.org";
 
+/** DATABASE_URL's server, or a throwaway embedded PostgreSQL (every bench's database server). */
+export async function benchPostgres(): Promise<PostgresServer> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  return startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
+}
+
+/** Compiles src and bench into dist/ (`tsc -b`, incremental): the servers run as `npm start` runs them. */
+export function buildForBench(): void {
+  console.log("building (tsconfig.bench.json)…");
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.bench.json"], { cwd: ROOT, stdio: "inherit" });
+}
+
 export interface Target {
   name: string;
   kind: ServerKind;
@@ -113,13 +125,10 @@ interface Round {
 }
 
 async function main(): Promise<void> {
-  const server: PostgresServer = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-bench-pg-")), persistent: false });
+  const server = await benchPostgres();
   const children: ChildProcess[] = [];
   try {
-    console.log("building (tsconfig.bench.json)…");
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.bench.json"], { cwd: ROOT, stdio: "inherit" });
+    buildForBench();
     const { url, planFor, providers } = await seed(server.url);
     const api = await start("API", "api", ["src/server.ts"], url, children, "/readyz");
     if (SOAK_SECONDS > 0) return void (await soak(api, providers));

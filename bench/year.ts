@@ -13,8 +13,8 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { buildSchema, GraphQLObjectType } from "graphql";
 import type { DataSource } from "typeorm";
@@ -25,8 +25,8 @@ import { generateCatalogue } from "../src/demo/catalogue";
 import { insertCatalogue } from "../src/demo/demo-data";
 import { Role } from "../src/shared/auth";
 import { runMigrations } from "../src/shared/db";
-import { databaseUrl, dropDatabases, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
-import { seedActivity } from "./run";
+import { databaseUrl, dropDatabases, ensureDatabase } from "../src/shared/embedded-postgres";
+import { benchPostgres, seedActivity } from "./run";
 
 const SIZES = (process.env.YEAR_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 const REPEATS = Number(process.env.YEAR_REPEATS ?? 5);
@@ -47,9 +47,7 @@ interface SizeResult {
 }
 
 async function main(): Promise<void> {
-  const server: PostgresServer = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dir: await mkdtemp(path.join(tmpdir(), "market-year-pg-")), persistent: false });
+  const server = await benchPostgres();
   const results: SizeResult[] = [];
   try {
     console.log(`year-end bench: ${SIZES.join(", ")} visits; ${cpus().length} cores`);

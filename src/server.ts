@@ -6,6 +6,7 @@
  */
 import "reflect-metadata";
 import type { Server } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type App } from "./app";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, redact, type Config } from "./config";
 import { loadDemoData } from "./demo/demo-data";
@@ -61,7 +62,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
   // Registered last, so run first when a stop begins: not ready, still serving, for DRAIN_SECONDS.
   lifecycle.onStop(async () => {
     app.drain();
-    await new Promise((resolve) => setTimeout(resolve, config.drainSeconds * 1000));
+    await sleep(config.drainSeconds * 1000);
   });
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
   scheduleConfirmations(app, logger, lifecycle);
