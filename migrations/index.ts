@@ -15,6 +15,7 @@ import { PeriodClose1795550000000 } from "./1795550000000-PeriodClose";
 import { BudgetReviews1795551000000 } from "./1795551000000-BudgetReviews";
 import { PlanningRefusals1795553000000 } from "./1795553000000-PlanningRefusals";
 import { OneVisitKeyPerLine1795556000000 } from "./1795556000000-OneVisitKeyPerLine";
+import { ReportFacts1795557000000 } from "./1795557000000-ReportFacts";
 
 export const migrations = [
   Foundation1795531047651,
@@ -33,4 +34,5 @@ export const migrations = [
   BudgetReviews1795551000000,
   PlanningRefusals1795553000000,
   OneVisitKeyPerLine1795556000000,
+  ReportFacts1795557000000,
 ];

@@ -66,6 +66,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
   });
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
   scheduleConfirmations(app, logger, lifecycle);
+  scheduleReportFacts(app, logger, lifecycle);
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });
@@ -78,6 +79,21 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
 
 /** How often the confirmation job runs: confirming visits nobody answered within their funding body's window. */
 const CONFIRMATION_JOB_INTERVAL_MS = 5 * 60_000;
+
+/** How often the report's facts are brought up to date (until then the report computes the changed ones live). */
+const REPORT_FACTS_INTERVAL_MS = 30_000;
+
+/** Refreshes the report's facts now and on an interval; like the confirmation job, one process works at a time. */
+function scheduleReportFacts(app: App, logger: Logger, lifecycle: Lifecycle): void {
+  const run = () =>
+    app.services.reports
+      .refreshFacts()
+      .catch((error: unknown) => logger.warn("report facts refresh failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }));
+  void run();
+  const timer = setInterval(() => void run(), REPORT_FACTS_INTERVAL_MS);
+  timer.unref();
+  lifecycle.onStop(async () => clearInterval(timer));
+}
 
 /**
  * Runs the confirmation job now and on an interval. Every API process runs it; the job itself

@@ -7,6 +7,7 @@ import { VisitEntity } from "../../src/modules/bookings/visit.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { aKey, useApi, type TestApi } from "../support/api";
 import { closeBudget } from "../support/period-close";
+import { expectFactsCurrent } from "../support/report-facts";
 import { aBudget, aClientUser, aCommissioner, aListing, aPersonalAssistant, aProvider, aProviderMember, ledgerMismatches, MERTON } from "../support/factories";
 
 const uuid = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
@@ -97,7 +98,14 @@ describe("savings accounting (DOMAIN.md's worked example)", () => {
     return result.budget;
   }
 
-  const after = async (budgetId: string, as: UserEntity) => (await api.data<{ budget: Record<string, unknown> }>(BUDGET, { id: budgetId }, { as })).budget;
+  /** The budget as the report computes it live, which must equal what it reads once the facts are stored. */
+  const after = async (budgetId: string, as: UserEntity) => {
+    const read = async () => (await api.data<{ budget: Record<string, unknown> }>(BUDGET, { id: budgetId }, { as })).budget;
+    const live = await read();
+    await expectFactsCurrent(api);
+    expect(await read()).toEqual(live);
+    return live;
+  };
 
   it("RETURN: commits 1,016,600 at booking; after a year spent 780,000, returned 236,600, available 0", async () => {
     const { commissioner, budgetId, atBooking } = await example("RETURN");

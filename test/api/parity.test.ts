@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { type AgeBand, ageBandOf } from "../../src/modules/budgets";
 import { councilRateLateral, minimumPriceLateral, pickRate, SourceKind, COUNCIL_KINDS, type RateVersion } from "../../src/modules/pricing";
 import { RateType, Unit } from "../../src/modules/reference";
-import { ageBandOn } from "../../src/modules/reports/report.queries";
+import { ageBandOn } from "../../src/modules/reports/report-facts.queries";
 import { useApi } from "../support/api";
 
 const RUNS = 150;

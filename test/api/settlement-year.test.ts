@@ -8,6 +8,7 @@ import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { BudgetManagement } from "../../src/modules/budgets";
 import { addDays, londonDate } from "../../src/shared/time";
 import { useApi } from "../support/api";
+import { expectFactsCurrent } from "../support/report-facts";
 import { aPersonalAssistant, ledgerMismatches } from "../support/factories";
 import {
   aWorld,
@@ -63,6 +64,7 @@ describe("a year of delivery and settlement", () => {
           expectNoErrors(run.userErrors);
           runs.push(run.paymentRun!.id);
           expectNoErrors((await markPaid(api, world.commissioner, run.paymentRun!.id, londonDate(api.clock.now()))).userErrors);
+          await expectFactsCurrent(api); // the report's facts follow the month's answers, window and payment
           nextRunOn = `${addDays(`${runDay.slice(0, 7)}-28`, 7).slice(0, 7)}-01`;
         }
         const recorded = await recordVisit(api, c.pa.user, visitId, { note: `week ${week + 1}` });

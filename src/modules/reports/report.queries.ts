@@ -1,38 +1,53 @@
 /**
  * The efficiency report as one SQL statement over delivered visits (DOMAIN.md, "Savings
- * accounting"): per visit with a reference rate, reference cost, sourced cost, saving or premium,
- * and the earmark returned; per budget, retained = savings − returned, reserved = min(retained,
- * available), absorbed = retained − reserved, shared out over the report's groups by largest
- * remainder so that every column adds up to the penny. Visits without a rate are counted apart;
- * visits priced against the STANDARD fallback (basis FALLBACK_STANDARD, frozen on the visit) count
- * as referenced everywhere and are also counted apart, so a commissioner sees how much rests on it.
- * The care-home pooling saving: per delivered share of a group session, the whole session's price
- * (what the resident would pay alone) less their share.
+ * accounting"), read from the monthly facts (report-facts.queries.ts): per booking, month and age
+ * band, reference cost, sourced cost, saving or premium, the earmark returned and settlement. Stored
+ * facts serve the months a period covers whole; the keys still queued for refresh and the months it
+ * covers in part are computed live from the visits, by the same definition.
+ * Per budget, retained = savings − returned, saved = the retained saving still unspent (what
+ * absorbed is measured against), reserved = min(saved, available): shared over the report's rows in
+ * proportion to each row's retained saving, and the close's figures and the forecast in proportion
+ * to its delivered visits. Each row's share is the sum of its budgets' exact shares; the rows' total,
+ * which is the budgets' own total, is then apportioned by largest remainder, so that every column
+ * adds up to the penny. Visits without a rate are counted apart; visits priced against the STANDARD
+ * fallback (basis FALLBACK_STANDARD, frozen on the visit) count as referenced everywhere and are
+ * also counted apart, so a commissioner sees how much rests on it. The care-home pooling saving:
+ * per delivered share of a group session, the whole session's price (what the resident would pay
+ * alone) less their share.
  */
 import type { DataSource } from "typeorm";
 import type { ReplicaReader } from "../../shared/db";
-import { savingSql } from "../pricing";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
+import { ageBandOn, FACT_COLUMNS, factsOf, monthStart, visitsOfKeys } from "./report-facts.queries";
 
-/** Each dimension's expression over the joined visit (v), booking (bk), client (c), budget (bu), category (sc), provider (p). */
+/** Each dimension's expression over a fact (f) and its booking (bk), budget (bu), listing (l), category (sc), provider (p). */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
   [ReportDimension.CATEGORY]: "l.category_code::text",
-  [ReportDimension.MONTH]: "to_char(v.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM')",
+  [ReportDimension.MONTH]: "to_char(f.month, 'YYYY-MM')",
   [ReportDimension.PROVIDER_KIND]: "p.kind::text",
   [ReportDimension.BUDGET_KIND]: "bu.kind::text",
-  [ReportDimension.AGE_BAND]: ageBandOn("(v.starts_at AT TIME ZONE 'Europe/London')::date"),
+  [ReportDimension.AGE_BAND]: "f.age_band::text",
   [ReportDimension.PURPOSE]: "sc.purpose::text",
-  BUDGET: "bk.budget_id::text",
+  BUDGET: "f.budget_id::text",
+};
+
+/** The joins a dimension reads, beyond the fact's booking and client. */
+const DIMENSION_JOINS: Partial<Record<Dimension, string[]>> = {
+  [ReportDimension.CATEGORY]: ["l"],
+  [ReportDimension.PROVIDER_KIND]: ["p"],
+  [ReportDimension.BUDGET_KIND]: ["bu"],
+  [ReportDimension.PURPOSE]: ["l", "sc"],
+};
+
+const JOINS: Record<string, string> = {
+  l: "JOIN listings l ON l.id = bk.listing_id",
+  sc: "JOIN service_categories sc ON sc.code = l.category_code",
+  p: "JOIN providers p ON p.id = bk.provider_id",
+  bu: "JOIN budgets bu ON bu.id = f.budget_id",
 };
 
 export type Dimension = ReportDimension | "BUDGET";
-
-/** Mirrors ageBandOf in budgets/client.rules.ts (test/api/parity.test.ts proves they agree): the client's (c) age band on a day. */
-export function ageBandOn(day: string): string {
-  return `(SELECT CASE WHEN a < 18 THEN 'UNDER_18' WHEN a < 65 THEN 'AGE_18_64' WHEN a < 75 THEN 'AGE_65_74' WHEN a < 85 THEN 'AGE_75_84' ELSE 'AGE_85_PLUS' END
-      FROM (SELECT extract(year FROM age(${day}, c.date_of_birth)) AS a) age)`;
-}
 
 /**
  * Brokerage is a cost of a package (k), counted when it is agreed: it can be grouped by what the
@@ -76,6 +91,8 @@ export interface ReportScope {
   /** Instants: visits starting in [from, to). */
   from?: Date;
   to?: Date;
+  /** The months [from, to) covers whole, as first days [first, end) (first = end: none); with from and to. */
+  months?: { first: string; end: string };
   /** The London day the forecasts are made on (projectedSurplusPence). */
   today: string;
 }
@@ -112,139 +129,121 @@ export const MEASURES = [
 ] as const;
 
 /**
- * Budget-level figures shared out over a budget's groups by largest remainder (of the magnitude: a
- * projected surplus may be negative), so that rows add up to the budget's own figure: the retained
- * saving still unspent before any close (`saved`: min(retained, allocated − committed − spent −
- * returned), what absorbed is measured against) and what of it is still reserved, in proportion to
- * each group's retained saving; the close's figures and the forecast, to its delivered visits.
+ * Budget-level figures, shared over a budget's rows by weight: the retained saving still unspent
+ * before any close (`saved`) and what of it is still reserved, by each row's retained saving; the
+ * close's figures and the forecast, by its delivered visits. A budget whose weights are not
+ * positive shares nothing.
  */
 const BUDGET_FIGURES: { figure: string; weight: string; total: string }[] = [
-  { figure: "saved", weight: "(g.saving - g.returned)", total: "b.retained" },
-  { figure: "reserved", weight: "(g.saving - g.returned)", total: "b.retained" },
-  ...["surplus", "reclaimed", "carried_forward", "projected_surplus"].map((figure) => ({ figure, weight: "g.visits", total: "b.budget_visits" })),
+  { figure: "saved", weight: "(c.saving_pence - c.returned_pence)", total: "retained" },
+  { figure: "reserved", weight: "(c.saving_pence - c.returned_pence)", total: "retained" },
+  ...["surplus", "reclaimed", "carried_forward", "projected_surplus"].map((figure) => ({ figure, weight: "c.visits", total: "weight_visits" })),
 ];
 
-/** A delivered visit's saving (negative: a premium); without a reference rate NULL, which greatest() skips. */
-const SAVING = savingSql("reference_cost_pence", "cost_pence");
+/** A share, exact to six places (a float's sum of a million shares is good to far better), and its floor. */
+const exact = (share: string) => `round(${share}::numeric, 6)`;
 
-/** div or mod of a share, 0 where the budget's total weight is not positive. */
-function shareOf(numerator: string, total: string, op: "div" | "mod"): string {
-  return `CASE WHEN ${total} > 0 THEN ${op}(${numerator}, ${total}) ELSE 0 END`;
+/** The facts in scope: stored where they are current and their month is whole in the period, live otherwise. */
+function factsInScope(scope: ReportScope, param: (value: unknown) => string): string {
+  const stored: string[] = [];
+  const live: string[] = [];
+  if (scope.fundingBodyCode) {
+    const code = param(scope.fundingBodyCode);
+    stored.push(`f.funding_body_code = ${code}`);
+    live.push(`bk.funding_body_code = ${code}`);
+  }
+  if (scope.budgetIds) {
+    const ids = param(scope.budgetIds);
+    stored.push(`f.budget_id = ANY(${ids}::uuid[])`);
+    live.push(`bk.budget_id = ANY(${ids}::uuid[])`);
+  }
+  const queued = ["true"];
+  const parts: string[] = [];
+  if (scope.from && scope.to && scope.months) {
+    const [from, to, first, end] = [param(scope.from), param(scope.to), param(scope.months.first), param(scope.months.end)];
+    stored.push(`f.month >= ${first}::date AND f.month < ${end}::date`);
+    queued.push(`month >= ${first}::date AND month < ${end}::date`);
+    // The months the period covers in part: before its first whole month, and from the end of its last.
+    parts.push(factsOf("visits v", [...live, `v.starts_at >= ${from} AND v.starts_at < least(${to}, ${monthStart(`${first}::date`)})`].join(" AND ")));
+    parts.push(factsOf("visits v", [...live, `v.starts_at >= greatest(${from}, ${monthStart(`${end}::date`)}) AND v.starts_at < ${to}`].join(" AND ")));
+  }
+  const where = (conditions: string[]) => (conditions.length ? conditions.join(" AND ") : "true");
+  return [
+    `SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f
+     WHERE ${where(stored)} AND NOT EXISTS (SELECT 1 FROM report_fact_changes q WHERE q.booking_id = f.booking_id AND q.month = f.month)`,
+    factsOf(visitsOfKeys(`(SELECT DISTINCT booking_id, month FROM report_fact_changes WHERE ${queued.join(" AND ")}) k`), where(live)),
+    ...parts,
+  ].join("\n     UNION ALL\n     ");
 }
 
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
 export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = ["v.status = 'DELIVERED'"];
-  if (scope.fundingBodyCode) where.push(`bk.funding_body_code = ${param(scope.fundingBodyCode)}`);
-  if (scope.budgetIds) where.push(`bk.budget_id = ANY(${param(scope.budgetIds)}::uuid[])`);
-  if (scope.from) where.push(`v.starts_at >= ${param(scope.from)}`);
-  if (scope.to) where.push(`v.starts_at < ${param(scope.to)}`);
-
   const keys = dimensions.map((_d, i) => `g${i}`);
   const keyList = keys.length ? `${keys.join(", ")}, ` : "";
   const sets = keys.length ? `GROUPING SETS ((${keys.join(", ")}), ())` : "()";
   const isTotal = keys.length ? `GROUPING(${keys.join(", ")}) > 0` : "true";
-  const joinOn = keys.length
-    ? keys.map((k) => `money.${k} IS NOT DISTINCT FROM counts.${k}`).join(" AND ") + " AND money.is_total = counts.is_total"
-    : "money.is_total = counts.is_total";
+  const joins = [...new Set(dimensions.flatMap((d) => DIMENSION_JOINS[d] ?? []))].sort((a, b) => Object.keys(JOINS).indexOf(a) - Object.keys(JOINS).indexOf(b));
+  const facts = factsInScope(scope, param);
+  const today = param(scope.today);
 
   const sql = `
-    WITH v AS (
-      SELECT bk.budget_id, bk.id AS booking_id, bk.client_id, c.new_to_support, bk.payee_relationship <> 'NONE' AS relative,
-             v.cost_pence, v.reference_cost_pence, v.earmark_pence, v.below_minimum_price,
-             v.reference_basis = 'FALLBACK_STANDARD' AS fallback,
-             coalesce(gb.session_price_pence - v.cost_pence, 0) AS pooling_saving,
-             -- Settlement (the settlement module's tables): the client's answer, reversals, what was paid.
-             vc.status AS answer, coalesce(vc.upheld_pence, 0) + coalesce(k.pence, 0) AS reversed, coalesce(pd.pence, 0) AS paid
-             ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
-      FROM visits v
-      LEFT JOIN visit_confirmations vc ON vc.visit_id = v.id
-      LEFT JOIN LATERAL (SELECT sum(amount_pence) AS pence FROM visit_corrections WHERE visit_id = v.id) k ON true
-      LEFT JOIN LATERAL (SELECT sum(l.amount_pence) AS pence FROM statement_lines l JOIN provider_statements s ON s.id = l.statement_id
-                         WHERE l.subject_visit_id = v.id AND s.status = 'PAID') pd ON true
-      JOIN bookings bk ON bk.id = v.booking_id
-      JOIN clients c ON c.id = bk.client_id
-      JOIN budgets bu ON bu.id = bk.budget_id
-      JOIN listings l ON l.id = bk.listing_id
-      JOIN service_categories sc ON sc.code = l.category_code
-      JOIN providers p ON p.id = bk.provider_id
-      LEFT JOIN group_bookings gb ON gb.id = bk.group_booking_id
-      WHERE ${where.join(" AND ")}
+    WITH facts AS (
+     ${facts}
     ),
-    per_group AS (
-      SELECT budget_id, ${keyList}
-             coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NOT NULL), 0) AS sourced,
-             coalesce(sum(reference_cost_pence), 0) AS reference,
-             coalesce(sum(greatest(${SAVING}, 0)), 0) AS saving,
-             coalesce(sum(greatest(-${SAVING}, 0)), 0) AS premium,
-             coalesce(sum(earmark_pence), 0) AS returned,
-             count(*) AS visits,
-             count(*) FILTER (WHERE reference_cost_pence IS NULL) AS without_reference,
-             coalesce(sum(cost_pence) FILTER (WHERE reference_cost_pence IS NULL), 0) AS spend_without_reference,
-             coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend,
-             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_spend,
-             count(*) FILTER (WHERE fallback) AS fallback_visits,
-             coalesce(sum(cost_pence) FILTER (WHERE fallback), 0) AS fallback_spend,
-             coalesce(sum(pooling_saving), 0) AS pooling_saving,
-             coalesce(sum(cost_pence - reversed) FILTER (WHERE answer IN ('CONFIRMED', 'REJECTED', 'UPHELD')), 0) AS confirmed,
-             coalesce(sum(cost_pence) FILTER (WHERE answer IS NULL), 0) AS awaiting,
-             coalesce(sum(cost_pence) FILTER (WHERE answer = 'DISPUTED'), 0) AS disputed,
-             coalesce(sum(reversed), 0) AS upheld,
-             coalesce(sum(paid), 0) AS paid
-      FROM v GROUP BY budget_id ${keys.map((k) => `, ${k}`).join("")}
+    weights AS MATERIALIZED (
+      SELECT budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained FROM facts GROUP BY budget_id
     ),
-    -- Materialized: its budget figures are computed once, not again under each window of allotted.
+    -- Each budget's figures (they are the totals), and its rate per unit of weight.
     per_budget AS MATERIALIZED (
-      SELECT b.*, least(b.saved, b.available) AS reserved,
-             CASE WHEN bu.status = 'OPEN' THEN b.available - fc.extra ELSE 0 END AS projected_surplus
-      FROM (SELECT g.budget_id, sum(g.visits) AS budget_visits, sum(g.saving - g.returned) AS retained,
-                   greatest(least(sum(g.saving - g.returned), min(bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence)), 0) AS saved,
-                   -- After a close, the saving reclaimed or carried forward is no longer reserved: it left with the surplus.
-                   min(${AVAILABLE_SQL}) AS available,
-                   coalesce(min(bu.surplus_pence), 0) AS surplus, min(bu.reclaimed_pence) AS reclaimed, min(bu.carried_forward_pence) AS carried_forward
-            FROM per_group g JOIN budgets bu ON bu.id = g.budget_id GROUP BY g.budget_id) b
-      JOIN budgets bu ON bu.id = b.budget_id
-      JOIN ${forecastRows("bu.id IN (SELECT budget_id FROM per_group)", param(scope.today))} fc ON fc.budget_id = b.budget_id
+      SELECT b.*, ${BUDGET_FIGURES.map(({ figure: f, total }) => `CASE WHEN b.${total} > 0 THEN b.${f}::float8 / b.${total} ELSE 0 END AS ${f}_rate`).join(", ")}
+      FROM (SELECT w.*, least(w.saved, w.available) AS reserved,
+                   CASE WHEN w.open THEN w.available - fc.extra ELSE 0 END AS projected_surplus
+            FROM (SELECT w.budget_id, w.weight_visits, w.retained,
+                         greatest(least(w.retained, bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence), 0) AS saved,
+                         -- After a close, the saving reclaimed or carried forward is no longer reserved: it left with the surplus.
+                         ${AVAILABLE_SQL} AS available, bu.status = 'OPEN' AS open,
+                         coalesce(bu.surplus_pence, 0) AS surplus, bu.reclaimed_pence AS reclaimed, bu.carried_forward_pence AS carried_forward
+                  FROM weights w JOIN budgets bu ON bu.id = w.budget_id) w
+            JOIN ${forecastRows("bu.id IN (SELECT budget_id FROM weights)", today)} fc ON fc.budget_id = w.budget_id) b
     ),
-    shares AS (
-      SELECT g.*, b.budget_visits, ${BUDGET_FIGURES.map(({ figure: f, weight, total }) => `b.${f} AS budget_${f}, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "div")} AS ${f}_base, ${shareOf(`abs(b.${f})::numeric * ${weight}`, total, "mod")} AS ${f}_remainder`).join(",\n             ")}
-      FROM per_group g JOIN per_budget b ON b.budget_id = g.budget_id
+    totals AS (
+      SELECT ${BUDGET_FIGURES.map(({ figure: f, total }) => `coalesce(sum(${f}) FILTER (WHERE ${total} > 0), 0) AS ${f}`).join(", ")} FROM per_budget
     ),
-    allotted AS (
-      SELECT s.*, ${BUDGET_FIGURES.map(
-        ({
-          figure: f,
-        }) => `sign(s.budget_${f}) * (s.${f}_base + CASE WHEN row_number() OVER (PARTITION BY s.budget_id ORDER BY s.${f}_remainder DESC ${keys.map((k) => `, s.${k}`).join("")})
-                   <= abs(s.budget_${f}) - sum(s.${f}_base) OVER (PARTITION BY s.budget_id) THEN 1 ELSE 0 END) AS ${f}`,
-      ).join(",\n             ")}
-      FROM shares s
+    c AS (
+      SELECT f.*, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
+      FROM facts f JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id ${joins.map((j) => JOINS[j]).join(" ")}
     ),
     money AS (
       SELECT ${keyList} ${isTotal} AS is_total,
-             sum(sourced) AS sourced_pence, sum(reference) AS reference_pence, sum(saving) AS saving_pence, sum(premium) AS premium_pence,
-             sum(returned) AS returned_pence, sum(reserved) AS reserved_pence, sum(saving - returned - saved) AS absorbed_pence,
-             sum(surplus) AS surplus_pence, sum(reclaimed) AS reclaimed_pence, sum(carried_forward) AS carried_forward_pence,
-             sum(projected_surplus) AS projected_surplus_pence,
-             sum(visits) AS visits, sum(without_reference) AS visits_without_reference, sum(spend_without_reference) AS spend_without_reference_pence,
-             sum(new_to_support_spend) AS new_to_support_spend_pence, sum(relative_spend) AS relative_payee_spend_pence,
-             sum(fallback_visits) AS visits_with_fallback_reference, sum(fallback_spend) AS fallback_reference_spend_pence,
-             sum(pooling_saving) AS pooling_saving_pence,
-             sum(confirmed) AS confirmed_pence, sum(awaiting) AS awaiting_confirmation_pence, sum(disputed) AS disputed_pence,
-             sum(upheld) AS upheld_pence, sum(paid) AS paid_pence
-      FROM allotted GROUP BY ${sets}
-    ),
-    counts AS (
-      SELECT ${keyList} ${isTotal} AS is_total,
+             sum(sourced_pence) AS sourced_pence, sum(reference_pence) AS reference_pence, sum(saving_pence) AS saving_pence, sum(premium_pence) AS premium_pence,
+             sum(returned_pence) AS returned_pence, sum(visits) AS visits, sum(visits_without_reference) AS visits_without_reference,
+             sum(spend_without_reference_pence) AS spend_without_reference_pence,
+             coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend_pence,
+             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_payee_spend_pence,
+             sum(visits_with_fallback_reference) AS visits_with_fallback_reference, sum(fallback_reference_spend_pence) AS fallback_reference_spend_pence,
+             sum(pooling_saving_pence) AS pooling_saving_pence,
+             sum(confirmed_pence) AS confirmed_pence, sum(awaiting_confirmation_pence) AS awaiting_confirmation_pence, sum(disputed_pence) AS disputed_pence,
+             sum(upheld_pence) AS upheld_pence, sum(paid_pence) AS paid_pence,
              count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
              count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
-             count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings
-      FROM v GROUP BY ${sets}
+             count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings,
+             ${BUDGET_FIGURES.map(({ figure: f, weight }) => `${exact(`sum(${weight} * b.${f}_rate)`)} AS ${f}_share`).join(", ")}
+      FROM c JOIN per_budget b ON b.budget_id = c.budget_id
+      GROUP BY ${sets}
+    ),
+    apportioned AS (
+      SELECT m.*, ${BUDGET_FIGURES.map(
+        ({ figure: f }) => `CASE WHEN m.is_total THEN t.${f} ELSE floor(m.${f}_share)
+               + CASE WHEN row_number() OVER (PARTITION BY m.is_total ORDER BY m.${f}_share - floor(m.${f}_share) DESC ${keys.map((k) => `, m.${k}`).join("")})
+                      <= t.${f} - sum(floor(m.${f}_share)) OVER (PARTITION BY m.is_total) THEN 1 ELSE 0 END END AS ${f}`,
+      ).join(",\n             ")}
+      FROM money m CROSS JOIN totals t
     )
-    SELECT ${keys.map((k) => `money.${k}, `).join("")} money.is_total, ${MEASURES.map((m) => `${["bookings", "clients", "new_to_support_clients", "below_minimum_price_bookings"].includes(m) ? "counts" : "money"}.${m}`).join(", ")}
-    FROM money JOIN counts ON ${joinOn}
-    ORDER BY money.is_total ${keys.map((k) => `, money.${k}`).join("")}`;
+    SELECT ${keyList} is_total, ${MEASURES.map((m) => (m === "absorbed_pence" ? "saving_pence - returned_pence - saved AS absorbed_pence" : m.endsWith("_pence") && BUDGET_FIGURES.some(({ figure }) => `${figure}_pence` === m) ? `${m.slice(0, -6)} AS ${m}` : m)).join(", ")}
+    FROM apportioned
+    ORDER BY is_total ${keys.map((k) => `, ${k}`).join("")}`;
   return { sql, params };
 }
 

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { onReplica } from "../../shared/db";
 import { badUserInput, forbidden } from "../../shared/errors";
-import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
+import { addDays, addMonths, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
 import type { ReviewService } from "../budgets";
 import { listedSql } from "../listings";
 import {
@@ -18,6 +18,7 @@ import {
 import { ReportDimension } from "./report.enums";
 import type { EfficiencyQuery, MarketGapsQuery, PriceDistributionQuery } from "./report.commands";
 import { runMarketGaps, type MarketGapRecord } from "./market-gaps.queries";
+import { REFRESH_STEP } from "./report-facts.queries";
 import {
   brokerageSplitsBy,
   measuresOf,
@@ -78,6 +79,12 @@ export interface MarketGapsRecord {
   rows: MarketGapRecord[];
 }
 
+/** The advisory lock the facts' refresh holds: one process refreshes at a time. */
+const FACTS_LOCK = "reports.refreshFacts";
+
+/** Queued changes taken per refresh transaction: short transactions, whatever the backlog. */
+const FACTS_STEP = 5_000;
+
 const GROUP_FIELDS: Record<ReportDimension, keyof EfficiencyGroupRecord> = {
   [ReportDimension.CATEGORY]: "categoryCode",
   [ReportDimension.MONTH]: "month",
@@ -106,7 +113,13 @@ export class ReportService {
     this.assertMayRead(viewer, fundingBodyCode);
     if (to < from) throw badUserInput("`to` is before `from`.", "to");
     const dimensions = [...new Set(groupBy)];
-    const scope: ReportScope = { fundingBodyCode, from: startOfDay(from), to: startOfDay(addDays(to, 1)), today: londonDate(this.clock.now()) };
+    const scope: ReportScope = {
+      fundingBodyCode,
+      from: startOfDay(from),
+      to: startOfDay(addDays(to, 1)),
+      months: wholeMonths(from, to),
+      today: londonDate(this.clock.now()),
+    };
     // Reports tolerate replication lag: a replica serves them when there is one.
     const [[rows, brokerage], reviewsOverdue] = await Promise.all([
       onReplica(this.db, (replica) => Promise.all([runEfficiency(replica, scope, dimensions), runBrokerage(replica, scope, dimensions)])),
@@ -121,6 +134,26 @@ export class ReportService {
     };
     if (!dimensions.length) return { fundingBodyCode, from, to, groupBy: dimensions, rows: [{ group: groupOf({}, []), measures: totals }], totals };
     return { fundingBodyCode, from, to, groupBy: dimensions, rows: groupRows(rows, brokerage, dimensions), totals };
+  }
+
+  /**
+   * The job: brings the report's facts up to date (report-facts.queries.ts), a step of queued
+   * changes per transaction until the queue is empty. Safe on several processes at once: the first
+   * to take the advisory lock does the work, the others return at once. Returns the keys refreshed.
+   */
+  async refreshFacts(step = FACTS_STEP): Promise<number> {
+    let refreshed = 0;
+    for (;;) {
+      const done = await this.db.transaction(async (tx) => {
+        const [{ locked }]: { locked: boolean }[] = await tx.query("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked", [FACTS_LOCK]);
+        if (!locked) return null;
+        const [row]: { taken: number; keys: number }[] = await tx.query(REFRESH_STEP, [step]);
+        return row;
+      });
+      if (!done) return refreshed;
+      refreshed += done.keys;
+      if (done.taken < step) return refreshed;
+    }
   }
 
   /** Where the market failed: needs left without supply in the period, by category and postcode district. */
@@ -179,6 +212,14 @@ export class ReportService {
 /** Midnight at the start of a London day. */
 function startOfDay(day: string): Date {
   return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour: 0, minute: 0 });
+}
+
+/** The months a period of days covers whole, as first days [first, end); first = end when it covers none. */
+export function wholeMonths(from: string, to: string): { first: string; end: string } {
+  const first = from.endsWith("-01") ? from : addMonths(`${from.slice(0, 8)}01`, 1);
+  const after = addDays(to, 1);
+  const end = after.endsWith("-01") ? after : `${after.slice(0, 8)}01`;
+  return { first, end: end > first ? end : first };
 }
 
 /**
