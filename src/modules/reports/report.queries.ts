@@ -143,7 +143,7 @@ const BUDGET_FIGURES: { figure: string; weight: string; total: string }[] = [
 /** A share, exact to six places (a float's sum of a million shares is good to far better), and its floor. */
 const exact = (share: string) => `round(${share}::numeric, 6)`;
 
-/** The facts in scope: stored where they are current and their month is whole in the period, live otherwise. */
+/** The CTEs `queued` and `facts`: the facts in scope, stored where they are current and their month is whole in the period, live otherwise. */
 function factsInScope(scope: ReportScope, param: (value: unknown) => string): string {
   const stored: string[] = [];
   const live: string[] = [];
@@ -168,12 +168,17 @@ function factsInScope(scope: ReportScope, param: (value: unknown) => string): st
     parts.push(factsOf("visits v", [...live, `v.starts_at >= greatest(${from}, ${monthStart(`${end}::date`)}) AND v.starts_at < ${to}`].join(" AND ")));
   }
   const where = (conditions: string[]) => (conditions.length ? conditions.join(" AND ") : "true");
-  return [
-    `SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f
-     WHERE ${where(stored)} AND NOT EXISTS (SELECT 1 FROM report_fact_changes q WHERE q.booking_id = f.booking_id AND q.month = f.month)`,
-    factsOf(visitsOfKeys(`(SELECT DISTINCT booking_id, month FROM report_fact_changes WHERE ${queued.join(" AND ")}) k`), where(live)),
-    ...parts,
-  ].join("\n     UNION ALL\n     ");
+  // The queued keys are read once and anti-joined by hash: probing the queue's index per fact would
+  // walk the dead entries a busy queue leaves until it is vacuumed.
+  return `queued AS MATERIALIZED (SELECT DISTINCT booking_id, month FROM report_fact_changes WHERE ${queued.join(" AND ")}),
+    facts AS (
+     ${[
+       `SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f LEFT JOIN queued q ON q.booking_id = f.booking_id AND q.month = f.month
+     WHERE ${where(stored)} AND q.booking_id IS NULL`,
+       factsOf(visitsOfKeys("queued k"), where(live)),
+       ...parts,
+     ].join("\n     UNION ALL\n     ")}
+    )`;
 }
 
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
@@ -189,9 +194,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   const today = param(scope.today);
 
   const sql = `
-    WITH facts AS (
-     ${facts}
-    ),
+    WITH ${facts},
     weights AS MATERIALIZED (
       SELECT budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained FROM facts GROUP BY budget_id
     ),
