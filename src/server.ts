@@ -88,7 +88,9 @@ function scheduleReportFacts(app: App, logger: Logger, lifecycle: Lifecycle): vo
   const run = () =>
     app.services.reports
       .refreshFacts()
-      .catch((error: unknown) => logger.warn("report facts refresh failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) =>
+        logger.warn("report facts refresh failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }),
+      );
   void run();
   const timer = setInterval(() => void run(), REPORT_FACTS_INTERVAL_MS);
   timer.unref();
