@@ -3,7 +3,8 @@
  * demo generator's catalogue at benchmark size (5,016 providers, 50,160 listings; OPENREFERRAL_ROUNDS
  * scales it) into a separate database, then asks `GET /openreferral/services` for pages spread over
  * the whole list (first, middle, last; per_page 50 and 500; with a taxonomy term and a postcode),
- * one request at a time, and prints p50/p99 per kind of request with the load average. DATABASE_URL
+ * one request at a time, and prints p50/p99 per kind of request with the load average; then validates
+ * every service in the feed against ORUK's schemas (ajv, as the tests do). DATABASE_URL
  * picks the server (its `openreferral_bench` database is replaced). `npm run bench` runs it too, after
  * its rounds (openReferralBench), on the bench's server.
  */
@@ -18,6 +19,7 @@ import { termIdOf } from "../src/modules/listings/openreferral.rules";
 import { createDataSource } from "../ormconfig";
 import { runMigrations } from "../src/shared/db";
 import { databaseUrl } from "../src/shared/embedded-postgres";
+import { errorsOf, SERVICE, SERVICE_LIST } from "../test/support/oruk";
 
 const ROUNDS = Number(process.env.OPENREFERRAL_ROUNDS ?? 114);
 const REQUESTS = Number(process.env.OPENREFERRAL_REQUESTS ?? 200);
@@ -35,7 +37,15 @@ export interface FeedMeasure {
 }
 
 /** Seeds the catalogue into `openreferral_bench` on the server, measures, prints and returns the figures. */
-export async function openReferralBench(server: string): Promise<{ listings: number; inFeed: number; loadAverage: number[]; measures: FeedMeasure[] }> {
+export async function openReferralBench(
+  server: string,
+): Promise<{
+  listings: number;
+  inFeed: number;
+  loadAverage: number[];
+  measures: FeedMeasure[];
+  validation: { pages: number; services: number; errors: number };
+}> {
   const admin = createDataSource({ url: server, poolSize: 1 });
   await admin.initialize();
   await admin.query("DROP DATABASE IF EXISTS openreferral_bench WITH (FORCE)");
@@ -89,8 +99,31 @@ export async function openReferralBench(server: string): Promise<{ listings: num
     measures.push(measure);
     console.log(`${kind.padEnd(42)} p50 ${measure.p50.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms  (${REQUESTS} requests)`);
   }
+  const validation = await validateFeed(base, first.total_items);
   await app.stop();
-  return { listings: catalogue.listings.length, inFeed: first.total_items, loadAverage, measures };
+  return { listings: catalogue.listings.length, inFeed: first.total_items, loadAverage, measures, validation };
+}
+
+/**
+ * Every service of the feed (500 a page) validated against ORUK's service list schema, and every
+ * hundredth fetched whole from /services/{id} against its service schema.
+ */
+async function validateFeed(base: string, total: number): Promise<{ pages: number; services: number; whole: number; errors: number; firstErrors: string[] }> {
+  const pages = Math.ceil(total / 500);
+  const ids: string[] = [];
+  const errors: string[] = [];
+  for (let page = 1; page <= pages; page++) {
+    const body = (await (await fetch(`${base}?per_page=500&page=${page}`)).json()) as { contents: { id: string }[] };
+    ids.push(...body.contents.map((c) => c.id));
+    for (const item of body.contents) errors.push(...errorsOf(SERVICE_LIST, item).map((e) => `${item.id}${e}`));
+  }
+  const sample = ids.filter((_id, i) => i % 100 === 0);
+  for (const id of sample) errors.push(...errorsOf(SERVICE, await (await fetch(`${base}/${id}`)).json()).map((e) => `${id}${e}`));
+  console.log(
+    `feed validated against ORUK's schemas: ${ids.length} services in ${pages} pages (service_list), ${sample.length} fetched whole (service): ${errors.length} errors`,
+  );
+  for (const e of errors.slice(0, 5)) console.log(`  ${e}`);
+  return { pages, services: ids.length, whole: sample.length, errors: errors.length, firstErrors: errors.slice(0, 20) };
 }
 
 function round1(ms: number): number {

@@ -3,12 +3,9 @@
  * awkward values (no description, VISIT units, remote listings, Welsh names, emoji), only active
  * listings of verified providers, ORUK's query parameters, caching headers, one statement per page.
  */
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import Ajv, { type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ValidateFunction } from "ajv";
 import { loadDemoData } from "../../src/demo/demo-data";
 import { ListingSetting } from "../../src/modules/listings";
 import { termIdOf } from "../../src/modules/listings/openreferral.rules";
@@ -16,25 +13,10 @@ import { CATEGORIES_TTL_MS, OpenReferralService } from "../../src/modules/listin
 import { Unit } from "../../src/modules/reference";
 import { toGlobalId, uuidOf } from "../../src/shared/ids";
 import { useApi } from "../support/api";
+import { errorsOf, SERVICE, SERVICE_AT_LOCATION_LIST, SERVICE_LIST, TAXONOMY, TAXONOMY_TERM } from "../support/oruk";
 import { anAdmin, aListing, aProvider, aProviderMember } from "../support/factories";
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addFormat("csv", true);
-const read = (file: string) => JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "oruk", file), "utf8")) as object;
-// The uncompiled schemas name each other by file name.
-for (const file of ["taxonomy.json", "taxonomy_term.json"]) ajv.addSchema(read(file), file);
-const schema = (file: string): ValidateFunction => ajv.getSchema(file) ?? ajv.compile(read(file));
-const SERVICE = schema("service.json");
-const SERVICE_LIST = schema("service_list.json");
-const SERVICE_AT_LOCATION_LIST = schema("service_at_location_list.json");
-const TAXONOMY = schema("taxonomy.json");
-const TAXONOMY_TERM = schema("taxonomy_term.json");
 const PAGE_KEYS = ["contents", "empty", "first_page", "last_page", "page_number", "size", "total_items", "total_pages"];
-
-function errorsOf(validate: ValidateFunction, value: unknown): string[] {
-  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 interface Page<T> {
   total_items: number;
