@@ -202,14 +202,16 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     per_budget AS MATERIALIZED (
       SELECT b.*, ${BUDGET_FIGURES.map(({ figure: f, total }) => `CASE WHEN b.${total} > 0 THEN b.${f}::float8 / b.${total} ELSE 0 END AS ${f}_rate`).join(", ")}
       FROM (SELECT w.*, least(w.saved, w.available) AS reserved,
-                   CASE WHEN w.open THEN w.available - fc.extra ELSE 0 END AS projected_surplus
+                   CASE WHEN w.open THEN w.available - coalesce(fc.extra, 0) ELSE 0 END AS projected_surplus
             FROM (SELECT w.budget_id, w.weight_visits, w.retained,
                          greatest(least(w.retained, bu.allocated_pence - bu.committed_pence - bu.spent_pence - bu.returned_pence), 0) AS saved,
                          -- After a close, the saving reclaimed or carried forward is no longer reserved: it left with the surplus.
                          ${AVAILABLE_SQL} AS available, bu.status = 'OPEN' AS open,
                          coalesce(bu.surplus_pence, 0) AS surplus, bu.reclaimed_pence AS reclaimed, bu.carried_forward_pence AS carried_forward
                   FROM weights w JOIN budgets bu ON bu.id = w.budget_id) w
-            JOIN ${forecastRows("bu.id IN (SELECT budget_id FROM weights)", today)} fc ON fc.budget_id = w.budget_id) b
+            -- A period already over projects nothing more: only open budgets with days left are forecast.
+            LEFT JOIN ${forecastRows(`bu.id IN (SELECT budget_id FROM weights) AND bu.status = 'OPEN' AND bu.period_end >= ${today}::date`, today)} fc
+              ON fc.budget_id = w.budget_id) b
     ),
     totals AS (
       SELECT ${BUDGET_FIGURES.map(({ figure: f, total }) => `coalesce(sum(${f}) FILTER (WHERE ${total} > 0), 0) AS ${f}`).join(", ")} FROM per_budget
