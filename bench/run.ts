@@ -523,7 +523,16 @@ async function brokersClient(db: DataSource): Promise<{ clientId: string; budget
 }
 
 /** Merton's published rates, a commissioner, and `budgets` budgets × 5 bookings × 10 delivered visits over 2026-27 (bench/year.ts scales it). */
-export async function seedActivity(db: DataSource, budgets = 2000): Promise<void> {
+/** How each booking's visits fall: ten monthly (npm run bench's year, and bench:year's default) or fifty weekly. */
+export type ActivityShape = "monthly" | "weekly";
+
+const SHAPES: Record<ActivityShape, { rule: string; every: string; count: number }> = {
+  monthly: { rule: "FREQ=MONTHLY;COUNT=10", every: "1 month", count: 10 },
+  weekly: { rule: "FREQ=WEEKLY;COUNT=50", every: "1 week", count: 50 },
+};
+
+export async function seedActivity(db: DataSource, budgets = 2000, shape: ActivityShape = "monthly"): Promise<void> {
+  const { rule, every, count } = SHAPES[shape];
   const admin = newId();
   await db.query(
     `INSERT INTO users (id, email, display_name, subject, roles) VALUES ($1, 'bench-admin@example.org', 'Admin', 'bench-admin@example.org', '{ADMIN}'),
@@ -553,17 +562,20 @@ export async function seedActivity(db: DataSource, budgets = 2000): Promise<void
          counted AS (SELECT count(*) AS total FROM hourly),
          budgets AS (SELECT b.id, b.client_id, row_number() OVER (ORDER BY b.id) AS n FROM budgets b)
     INSERT INTO bookings (id, client_id, budget_id, funding_body_code, listing_id, provider_id, status, starts_at, recurrence, units_per_visit, unit_price_pence, payee_relationship, created_by_user_id)
-    SELECT gen_random_uuid(), b.client_id, b.id, 'E09000024', h.id, h.provider_id, 'CONFIRMED', timestamptz '2026-04-06 09:00Z' + k * interval '1 day', 'FREQ=MONTHLY;COUNT=10',
+    SELECT gen_random_uuid(), b.client_id, b.id, 'E09000024', h.id, h.provider_id, 'CONFIRMED', timestamptz '2026-04-06 09:00Z' + k * interval '1 day', $2,
            2, h.price_pence, CASE WHEN k = 1 THEN 'CLOSE_RELATIVE_ELSEWHERE' ELSE 'NONE' END::payee_relationship, $1
     FROM budgets b CROSS JOIN generate_series(1, 5) k CROSS JOIN counted JOIN hourly h ON h.n = 1 + (b.n * 5 + k) % counted.total`,
-    [admin],
+    [admin, rule],
   );
-  await db.query(`
+  await db.query(
+    `
     INSERT INTO visits (id, booking_id, provider_id, single_person, starts_at, ends_at, units, cost_pence, reference_rate_id, reference_cost_pence, status, recorded_at)
-    SELECT gen_random_uuid(), bk.id, bk.provider_id, false, bk.starts_at + m * interval '1 month', bk.starts_at + m * interval '1 month' + interval '2 hours', 2, 2 * bk.unit_price_pence,
-           r.id, CASE WHEN r.id IS NULL THEN NULL ELSE 2 * r.rate_pence END, 'DELIVERED', bk.starts_at + m * interval '1 month' + interval '2 hours'
-    FROM bookings bk JOIN listings l ON l.id = bk.listing_id CROSS JOIN generate_series(0, 9) m
-    LEFT JOIN reference_rates r ON r.funding_body_code = 'E09000024' AND r.category_code = l.category_code AND r.unit = 'HOUR' AND r.rate_type = 'STANDARD'`);
+    SELECT gen_random_uuid(), bk.id, bk.provider_id, false, bk.starts_at + m * $1::interval, bk.starts_at + m * $1::interval + interval '2 hours', 2, 2 * bk.unit_price_pence,
+           r.id, CASE WHEN r.id IS NULL THEN NULL ELSE 2 * r.rate_pence END, 'DELIVERED', bk.starts_at + m * $1::interval + interval '2 hours'
+    FROM bookings bk JOIN listings l ON l.id = bk.listing_id CROSS JOIN generate_series(0, $2::int - 1) m
+    LEFT JOIN reference_rates r ON r.funding_body_code = 'E09000024' AND r.category_code = l.category_code AND r.unit = 'HOUR' AND r.rate_type = 'STANDARD'`,
+    [every, count],
+  );
   // Every visit recorded on its day (above) and confirmed by its client (the payment run's input).
   await db.query("INSERT INTO visit_confirmations (visit_id, status, at) SELECT id, 'CONFIRMED', ends_at FROM visits WHERE status = 'DELIVERED'");
   await db.query(`

@@ -2,12 +2,13 @@
  * `npm run bench:year`: the year-end paths at 10,000, 100,000 and 1,000,000 delivered visits (issue
  * #12: the efficiency report with every measure under 1 s at 1M; issue #11: a payment run under
  * 5 s). For each size it seeds a database `year_bench_<visits>` (a catalogue of 4,400 listings and
- * visits/50 budgets × 5 bookings × 10 monthly visits over 2026-27, every visit confirmed: `seedActivity`,
+ * visits/50 budgets × 5 bookings × 10 monthly visits over 2026-27 (or YEAR_SHAPE=weekly), every visit confirmed: `seedActivity`,
  * as `npm run bench` does at 100,000), then, in-process and one at a time, times the report (grouped by
  * CATEGORY and MONTH, and ungrouped: a warm-up, then YEAR_REPEATS runs, median and worst) and
  * one payment run over the whole year, with the load average. Figures go to bench/results/year-<time>.json.
  *
- * Env: YEAR_SIZES (10000,100000,1000000), YEAR_REPEATS (5), DATABASE_URL (default: a throwaway
+ * Env: YEAR_SIZES (10000,100000,1000000), YEAR_SHAPE (monthly; weekly: each booking fifty weekly
+ * visits, a budget 250 a year), YEAR_REPEATS (5), DATABASE_URL (default: a throwaway
  * embedded PostgreSQL), YEAR_REUSE=1 (keep an already seeded database of a size).
  */
 import "reflect-metadata";
@@ -26,9 +27,12 @@ import { insertCatalogue } from "../src/demo/demo-data";
 import { Role } from "../src/shared/auth";
 import { runMigrations } from "../src/shared/db";
 import { databaseUrl, dropDatabases, ensureDatabase } from "../src/shared/embedded-postgres";
-import { benchPostgres, seedActivity } from "./run";
+import { benchPostgres, seedActivity, type ActivityShape } from "./run";
 
 const SIZES = (process.env.YEAR_SIZES ?? "10000,100000,1000000").split(",").map(Number);
+/** YEAR_SHAPE=weekly: bookings of fifty weekly visits (a budget 250 a year), not ten monthly ones. */
+const SHAPE: ActivityShape = process.env.YEAR_SHAPE === "weekly" ? "weekly" : "monthly";
+const VISITS_PER_BOOKING: Record<ActivityShape, number> = { monthly: 10, weekly: 50 };
 const REPEATS = Number(process.env.YEAR_REPEATS ?? 5);
 const COMMISSIONER = "bench-commissioner@example.org";
 
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
 }
 
 async function measureSize(serverUrl: string, visits: number): Promise<SizeResult> {
-  const name = `year_bench_${visits}`;
+  const name = SHAPE === "monthly" ? `year_bench_${visits}` : `year_bench_${SHAPE}_${visits}`;
   const url = databaseUrl(serverUrl, name);
   const seededSeconds = await seedOnce(serverUrl, name, url, visits);
   const config = loadConfig({
@@ -124,7 +128,7 @@ async function seedOnce(serverUrl: string, name: string, url: string, visits: nu
   try {
     await runMigrations(db);
     await db.transaction((tx) => insertCatalogue(tx, generateCatalogue({ rounds: 10, listingsPerProvider: 10, seed: 7 })));
-    await seedActivity(db, visits / 50);
+    await seedActivity(db, visits / (5 * VISITS_PER_BOOKING[SHAPE]), SHAPE);
     await db.query("VACUUM ANALYZE");
   } finally {
     await db.destroy();
