@@ -37,9 +37,7 @@ export interface FeedMeasure {
 }
 
 /** Seeds the catalogue into `openreferral_bench` on the server, measures, prints and returns the figures. */
-export async function openReferralBench(
-  server: string,
-): Promise<{
+export async function openReferralBench(server: string): Promise<{
   listings: number;
   inFeed: number;
   loadAverage: number[];

@@ -87,7 +87,10 @@ describe("the efficiency report's facts", () => {
     const stored = await Promise.all(periods.map(([from, to]) => report(from, to)));
     expect(stored).toEqual(live);
 
-    const year = stored[0] as { efficiencyReport: { totals: { visits: number; paidPence: number; upheldPence: number; disputedPence: number } } };
+    const year = stored[0] as {
+      efficiencyReport: { rows: { group: { month: string } }[]; totals: { visits: number; paidPence: number; upheldPence: number; disputedPence: number } };
+    };
+    expect([...new Set(year.efficiencyReport.rows.map((r) => r.group.month))].sort()).toEqual(["2026-04", "2026-05", "2026-06"]);
     expect(year.efficiencyReport.totals).toMatchObject({ visits: 16, disputedPence: 0 });
     expect(year.efficiencyReport.totals.paidPence).toBeGreaterThan(0);
     expect(year.efficiencyReport.totals.upheldPence).toBe(750 + 750); // half an hour upheld, half an hour corrected, at 1500p

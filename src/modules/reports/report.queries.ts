@@ -24,7 +24,8 @@ import { ageBandOn, FACT_COLUMNS, factsOf, monthStart, visitsOfKeys } from "./re
 /** Each dimension's expression over a fact (f) and its booking (bk), budget (bu), listing (l), category (sc), provider (p). */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
   [ReportDimension.CATEGORY]: "l.category_code::text",
-  [ReportDimension.MONTH]: "to_char(f.month, 'YYYY-MM')",
+  // Grouped as a date, written as text at the end: the rows sort and hash by a date, not a string.
+  [ReportDimension.MONTH]: "f.month",
   [ReportDimension.PROVIDER_KIND]: "p.kind::text",
   [ReportDimension.BUDGET_KIND]: "bu.kind::text",
   [ReportDimension.AGE_BAND]: "f.age_band::text",
@@ -246,7 +247,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       ).join(",\n             ")}
       FROM money m CROSS JOIN totals t
     )
-    SELECT ${keyList} is_total, ${MEASURES.map((m) => (m === "absorbed_pence" ? "saving_pence - returned_pence - saved AS absorbed_pence" : m.endsWith("_pence") && BUDGET_FIGURES.some(({ figure }) => `${figure}_pence` === m) ? `${m.slice(0, -6)} AS ${m}` : m)).join(", ")}
+    SELECT ${keys.map((k, i) => (dimensions[i] === ReportDimension.MONTH ? `to_char(${k}, 'YYYY-MM') AS ${k}, ` : `${k}, `)).join("")} is_total, ${MEASURES.map((m) => (m === "absorbed_pence" ? "saving_pence - returned_pence - saved AS absorbed_pence" : m.endsWith("_pence") && BUDGET_FIGURES.some(({ figure }) => `${figure}_pence` === m) ? `${m.slice(0, -6)} AS ${m}` : m)).join(", ")}
     FROM apportioned
     ORDER BY is_total ${keys.map((k) => `, ${k}`).join("")}`;
   return { sql, params };
