@@ -65,8 +65,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
     await sleep(config.drainSeconds * 1000);
   });
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
-  scheduleConfirmations(app, logger, lifecycle);
-  scheduleReportFacts(app, logger, lifecycle);
+  scheduleJobs(app, logger, lifecycle);
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });
@@ -83,36 +82,26 @@ const CONFIRMATION_JOB_INTERVAL_MS = 5 * 60_000;
 /** How often the report's facts are brought up to date (until then the report computes the changed ones live). */
 const REPORT_FACTS_INTERVAL_MS = 30_000;
 
-/** Refreshes the report's facts now and on an interval; like the confirmation job, one process works at a time. */
-function scheduleReportFacts(app: App, logger: Logger, lifecycle: Lifecycle): void {
-  const run = () =>
-    app.services.reports
-      .refreshFacts()
-      .catch((error: unknown) =>
-        logger.warn("report facts refresh failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }),
-      );
-  void run();
-  const timer = setInterval(() => void run(), REPORT_FACTS_INTERVAL_MS);
-  timer.unref();
-  lifecycle.onStop(async () => clearInterval(timer));
-}
-
 /**
- * Runs the confirmation job now and on an interval. Every API process runs it; the job itself
- * (ConfirmationService.confirmDue) takes an advisory lock, so one process works at a time.
+ * The background jobs, each run now and on an interval. Every API process runs them; each job takes
+ * an advisory lock (ConfirmationService.confirmDue, ReportService.refreshFacts), so one process
+ * works at a time. A failed run is logged and the next one tries again.
  */
-function scheduleConfirmations(app: App, logger: Logger, lifecycle: Lifecycle): void {
-  const run = () =>
-    app.services.confirmations
-      .confirmDue()
-      .then((confirmed) => confirmed > 0 && logger.info("visits confirmed by the window", { confirmed }))
-      .catch((error: unknown) =>
-        logger.warn("confirmation job failed; it runs again later", { reason: error instanceof Error ? error.message : String(error) }),
-      );
-  void run();
-  const timer = setInterval(() => void run(), CONFIRMATION_JOB_INTERVAL_MS);
-  timer.unref();
-  lifecycle.onStop(async () => clearInterval(timer));
+function scheduleJobs(app: App, logger: Logger, lifecycle: Lifecycle): void {
+  schedule("confirmation job", CONFIRMATION_JOB_INTERVAL_MS, async () => {
+    const confirmed = await app.services.confirmations.confirmDue();
+    if (confirmed > 0) logger.info("visits confirmed by the window", { confirmed });
+  });
+  schedule("report facts refresh", REPORT_FACTS_INTERVAL_MS, async () => void (await app.services.reports.refreshFacts()));
+
+  function schedule(name: string, intervalMs: number, job: () => Promise<void>): void {
+    const run = () =>
+      job().catch((error: unknown) => logger.warn(`${name} failed; it runs again later`, { reason: error instanceof Error ? error.message : String(error) }));
+    void run();
+    const timer = setInterval(() => void run(), intervalMs);
+    timer.unref();
+    lifecycle.onStop(async () => clearInterval(timer));
+  }
 }
 
 interface Lifecycle {

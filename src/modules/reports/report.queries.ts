@@ -19,7 +19,7 @@ import type { DataSource } from "typeorm";
 import type { ReplicaReader } from "../../shared/db";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
-import { ageBandOn, FACT_COLUMNS, factsOf, monthStart, visitsOfKeys } from "./report-facts.queries";
+import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, factsOf, monthStart, visitsOfKeys } from "./report-facts.queries";
 
 /** Each dimension's expression over a fact (f) and its booking (bk), budget (bu), listing (l), category (sc), provider (p). */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
@@ -141,7 +141,7 @@ const BUDGET_FIGURES: { figure: string; weight: string; total: string }[] = [
   ...["surplus", "reclaimed", "carried_forward", "projected_surplus"].map((figure) => ({ figure, weight: "c.visits", total: "weight_visits" })),
 ];
 
-/** A share, exact to six places (a float's sum of a million shares is good to far better), and its floor. */
+/** A row's share rounded to six places: a float's sum of a million shares is good to far better, and the rounding makes a whole share whole. */
 const exact = (share: string) => `round(${share}::numeric, 6)`;
 
 /** The CTEs `queued` and `facts`: the facts in scope, stored where they are current and their month is whole in the period, live otherwise. */
@@ -223,15 +223,11 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     ),
     money AS (
       SELECT ${keyList} ${isTotal} AS is_total,
-             sum(sourced_pence) AS sourced_pence, sum(reference_pence) AS reference_pence, sum(saving_pence) AS saving_pence, sum(premium_pence) AS premium_pence,
-             sum(returned_pence) AS returned_pence, sum(visits) AS visits, sum(visits_without_reference) AS visits_without_reference,
-             sum(spend_without_reference_pence) AS spend_without_reference_pence,
+             ${FACT_MEASURES.filter((m) => m !== "cost_pence")
+               .map((m) => `sum(${m}) AS ${m}`)
+               .join(", ")},
              coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend_pence,
              coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_payee_spend_pence,
-             sum(visits_with_fallback_reference) AS visits_with_fallback_reference, sum(fallback_reference_spend_pence) AS fallback_reference_spend_pence,
-             sum(pooling_saving_pence) AS pooling_saving_pence,
-             sum(confirmed_pence) AS confirmed_pence, sum(awaiting_confirmation_pence) AS awaiting_confirmation_pence, sum(disputed_pence) AS disputed_pence,
-             sum(upheld_pence) AS upheld_pence, sum(paid_pence) AS paid_pence,
              count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
              count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
              count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings,
