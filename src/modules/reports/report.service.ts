@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { Role, type Viewer } from "../../shared/auth";
 import { onReplica } from "../../shared/db";
 import { badUserInput, forbidden } from "../../shared/errors";
-import { addDays, addMonths, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
+import { addDays, fromLondonWallClock, londonDate, type Clock } from "../../shared/time";
 import type { ReviewService } from "../budgets";
 import { listedSql } from "../listings";
 import {
@@ -19,6 +19,7 @@ import { ReportDimension } from "./report.enums";
 import type { EfficiencyQuery, MarketGapsQuery, PriceDistributionQuery } from "./report.commands";
 import { runMarketGaps, type MarketGapRecord } from "./market-gaps.queries";
 import { REFRESH_STEP } from "./report-facts.queries";
+import { wholeMonths } from "./report.rules";
 import {
   brokerageSplitsBy,
   measuresOf,
@@ -212,14 +213,6 @@ export class ReportService {
 /** Midnight at the start of a London day. */
 function startOfDay(day: string): Date {
   return fromLondonWallClock({ year: +day.slice(0, 4), month: +day.slice(5, 7), day: +day.slice(8, 10), hour: 0, minute: 0 });
-}
-
-/** The months a period of days covers whole, as first days [first, end); first = end when it covers none. */
-export function wholeMonths(from: string, to: string): { first: string; end: string } {
-  const first = from.endsWith("-01") ? from : addMonths(`${from.slice(0, 8)}01`, 1);
-  const after = addDays(to, 1);
-  const end = after.endsWith("-01") ? after : `${after.slice(0, 8)}01`;
-  return { first, end: end > first ? end : first };
 }
 
 /**
