@@ -55,69 +55,43 @@ export class ReportFacts1795557000000 implements MigrationInterface {
     // Each function queues the (booking, London month) of the delivered visits its statement touched.
     await q.query(`CREATE FUNCTION report_month(at timestamptz) RETURNS date LANGUAGE sql STABLE AS
       $$ SELECT date_trunc('month', at AT TIME ZONE 'Europe/London')::date $$`);
-    await q.query(`CREATE FUNCTION report_facts_visits_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT booking_id, report_month(starts_at) FROM report_new_rows WHERE status = 'DELIVERED';
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT booking_id, report_month(starts_at) FROM report_old_rows WHERE status = 'DELIVERED';
-  END IF;
-  RETURN NULL;
-END $$`);
+    await q.query(queueing("report_facts_visits_changed", (rows) => `SELECT DISTINCT booking_id, report_month(starts_at) FROM ${rows} WHERE status = 'DELIVERED'`));
     // Settlement rows name their visit: confirmations and corrections by visit_id.
-    await q.query(`CREATE FUNCTION report_facts_visit_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_new_rows n JOIN visits v ON v.id = n.visit_id;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_old_rows o JOIN visits v ON v.id = o.visit_id;
-  END IF;
-  RETURN NULL;
-END $$`);
+    await q.query(
+      queueing("report_facts_visit_rows_changed", (rows) => `SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM ${rows} r JOIN visits v ON v.id = r.visit_id`),
+    );
     // A line counts as paid once its statement is PAID: lines of statements not yet paid change nothing.
-    await q.query(`CREATE FUNCTION report_facts_statement_lines_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_new_rows n
-    JOIN provider_statements s ON s.id = n.statement_id AND s.status = 'PAID' JOIN visits v ON v.id = n.subject_visit_id;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO report_fact_changes (booking_id, month)
-    SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_old_rows o
-    JOIN provider_statements s ON s.id = o.statement_id AND s.status = 'PAID' JOIN visits v ON v.id = o.subject_visit_id;
-  END IF;
-  RETURN NULL;
-END $$`);
+    await q.query(
+      queueing(
+        "report_facts_statement_lines_changed",
+        (rows) => `SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM ${rows} r
+    JOIN provider_statements s ON s.id = r.statement_id AND s.status = 'PAID' JOIN visits v ON v.id = r.subject_visit_id`,
+      ),
+    );
+    // A statement paid (or no longer): its lines' visits. The rows are not joined old to new, which a
+    // plan made for one row would do by nested loop over a payment run's thousands of statements.
     await q.query(`CREATE FUNCTION report_facts_statements_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_fact_changes (booking_id, month)
-  SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_new_rows n
-  JOIN report_old_rows o ON o.id = n.id AND o.status IS DISTINCT FROM n.status
-  JOIN statement_lines l ON l.statement_id = n.id JOIN visits v ON v.id = l.subject_visit_id;
+  SELECT DISTINCT v.booking_id, report_month(v.starts_at)
+  FROM (SELECT id FROM report_new_rows WHERE status = 'PAID' UNION SELECT id FROM report_old_rows WHERE status = 'PAID') s
+  JOIN statement_lines l ON l.statement_id = s.id JOIN visits v ON v.id = l.subject_visit_id;
   RETURN NULL;
 END $$`);
-    // A client's date of birth places their visits in an age band; a session's price, its residents' pooling saving.
-    await q.query(`CREATE FUNCTION report_facts_clients_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    // A client's date of birth places their visits in an age band; a session's price, its residents'
+    // pooling saving. Both change rarely, one row at a time: row triggers, fired only when they change.
+    await q.query(`CREATE FUNCTION report_facts_client_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_fact_changes (booking_id, month)
-  SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_new_rows n
-  JOIN report_old_rows o ON o.id = n.id AND o.date_of_birth IS DISTINCT FROM n.date_of_birth
-  JOIN bookings bk ON bk.client_id = n.id JOIN visits v ON v.booking_id = bk.id AND v.status = 'DELIVERED';
+  SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM bookings bk JOIN visits v ON v.booking_id = bk.id AND v.status = 'DELIVERED'
+  WHERE bk.client_id = NEW.id;
   RETURN NULL;
 END $$`);
-    await q.query(`CREATE FUNCTION report_facts_group_bookings_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    await q.query(`CREATE FUNCTION report_facts_group_booking_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_fact_changes (booking_id, month)
-  SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM report_new_rows n
-  JOIN report_old_rows o ON o.id = n.id AND o.session_price_pence IS DISTINCT FROM n.session_price_pence
-  JOIN bookings bk ON bk.group_booking_id = n.id JOIN visits v ON v.booking_id = bk.id AND v.status = 'DELIVERED';
+  SELECT DISTINCT v.booking_id, report_month(v.starts_at) FROM bookings bk JOIN visits v ON v.booking_id = bk.id AND v.status = 'DELIVERED'
+  WHERE bk.group_booking_id = NEW.id;
   RETURN NULL;
 END $$`);
 
@@ -134,15 +108,15 @@ END $$`);
       );
       await q.query(`CREATE TRIGGER "trg_${table}_report_delete" AFTER DELETE ON "${table}" REFERENCING OLD TABLE AS report_old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
     }
-    for (const [table, fn] of [
-      ["provider_statements", "report_facts_statements_changed"],
-      ["clients", "report_facts_clients_changed"],
-      ["group_bookings", "report_facts_group_bookings_changed"],
-    ]) {
-      await q.query(
-        `CREATE TRIGGER "trg_${table}_report_update" AFTER UPDATE ON "${table}" REFERENCING OLD TABLE AS report_old_rows NEW TABLE AS report_new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
-      );
-    }
+    await q.query(
+      `CREATE TRIGGER "trg_provider_statements_report_update" AFTER UPDATE ON "provider_statements" REFERENCING OLD TABLE AS report_old_rows NEW TABLE AS report_new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_facts_statements_changed()`,
+    );
+    await q.query(
+      `CREATE TRIGGER "trg_clients_report_update" AFTER UPDATE OF "date_of_birth" ON "clients" FOR EACH ROW WHEN (OLD.date_of_birth IS DISTINCT FROM NEW.date_of_birth) EXECUTE FUNCTION report_facts_client_changed()`,
+    );
+    await q.query(
+      `CREATE TRIGGER "trg_group_bookings_report_update" AFTER UPDATE OF "session_price_pence" ON "group_bookings" FOR EACH ROW WHEN (OLD.session_price_pence IS DISTINCT FROM NEW.session_price_pence) EXECUTE FUNCTION report_facts_group_booking_changed()`,
+    );
     await q.query(`INSERT INTO report_fact_changes (booking_id, month) SELECT DISTINCT booking_id, report_month(starts_at) FROM visits WHERE status = 'DELIVERED'`);
   }
 
@@ -152,8 +126,8 @@ END $$`);
       for (const event of ["insert", "update", "delete"]) await q.query(`DROP TRIGGER "trg_${table}_report_${event}" ON "${table}"`);
     }
     for (const fn of [
-      "report_facts_group_bookings_changed",
-      "report_facts_clients_changed",
+      "report_facts_group_booking_changed",
+      "report_facts_client_changed",
       "report_facts_statements_changed",
       "report_facts_statement_lines_changed",
       "report_facts_visit_rows_changed",
@@ -165,4 +139,21 @@ END $$`);
     await q.query(`DROP TABLE "report_fact_changes"`);
     await q.query(`DROP TABLE "report_facts"`);
   }
+}
+
+/**
+ * A statement trigger's function that queues the keys `keysOf` selects from the statement's new rows
+ * (INSERT, UPDATE) and old rows (UPDATE, DELETE): the transition tables its triggers name.
+ */
+function queueing(name: string, keysOf: (rows: string) => string): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO report_fact_changes (booking_id, month) ${keysOf("report_new_rows")};
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO report_fact_changes (booking_id, month) ${keysOf("report_old_rows")};
+  END IF;
+  RETURN NULL;
+END $$`;
 }
