@@ -577,7 +577,9 @@ export async function seedActivity(db: DataSource, budgets = 2000, shape: Activi
     [every, count],
   );
   // Every visit recorded on its day (above) and confirmed by its client (the payment run's input).
-  await db.query("INSERT INTO visit_confirmations (visit_id, status, at) SELECT id, 'CONFIRMED', ends_at FROM visits WHERE status = 'DELIVERED'");
+  await db.query(
+    "INSERT INTO visit_confirmations (visit_id, visit_starts_at, status, at) SELECT id, starts_at, 'CONFIRMED', ends_at FROM visits WHERE status = 'DELIVERED'",
+  );
   await db.query(`
     UPDATE budgets b SET spent_pence = s.spent FROM (SELECT bk.budget_id, sum(v.cost_pence) AS spent FROM visits v JOIN bookings bk ON bk.id = v.booking_id GROUP BY bk.budget_id) s
     WHERE s.budget_id = b.id`);

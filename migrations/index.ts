@@ -16,6 +16,7 @@ import { BudgetReviews1795551000000 } from "./1795551000000-BudgetReviews";
 import { PlanningRefusals1795553000000 } from "./1795553000000-PlanningRefusals";
 import { OneVisitKeyPerLine1795556000000 } from "./1795556000000-OneVisitKeyPerLine";
 import { ReportFacts1795557000000 } from "./1795557000000-ReportFacts";
+import { MonthlyPartitions1795558000000 } from "./1795558000000-MonthlyPartitions";
 
 export const migrations = [
   Foundation1795531047651,
@@ -35,4 +36,5 @@ export const migrations = [
   PlanningRefusals1795553000000,
   OneVisitKeyPerLine1795556000000,
   ReportFacts1795557000000,
+  MonthlyPartitions1795558000000,
 ];

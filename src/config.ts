@@ -32,6 +32,8 @@ export interface Config {
   webhooks: WebhookSettings;
   /** Worker threads that solve planPackage's problems off the event loop (0: on it). */
   plannerWorkers: number;
+  /** Months of the partitioned tables made ahead by the partitions job (0: the job does not run; tests keep their own months). */
+  partitionMonthsAhead: number;
   /** Token buckets per address, per viewer and (stricter) per viewer for money mutations; off in tests unless asked for. */
   rateLimit: RateLimitSettings;
   /** Express `trust proxy`: false (the default: the socket's address is the client's), a hop count, or proxies' addresses. */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: read.integer("WEBHOOK_POLL_MS", 1_000, 10, 60_000),
     },
     plannerWorkers: read.integer("PLANNER_WORKERS", 1, 0, 16),
+    partitionMonthsAhead: read.integer("PARTITION_MONTHS_AHEAD", environment === "test" ? 0 : 12, 0, 60),
     rateLimit: {
       enabled: read.boolean("RATE_LIMIT", environment !== "test"),
       addressPerMinute: read.integer("RATE_LIMIT_ADDRESS_PER_MINUTE", 1_200, 1, 1_000_000),

@@ -14,7 +14,8 @@ import { connectionFailureReason, isConnectionError } from "./shared/connection-
 import { pgError, runMigrations, waitForDatabase } from "./shared/db";
 import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
 import { createLogger, type Logger } from "./shared/logger";
-import { MovableClock } from "./shared/time";
+import { createMonthsAhead } from "./shared/partitions";
+import { MovableClock, systemClock } from "./shared/time";
 
 const EMBEDDED_DATABASE = "market";
 /** A stop that takes longer (a request or a connection that does not let go) ends the process anyway. */
@@ -65,7 +66,7 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
     await sleep(config.drainSeconds * 1000);
   });
   if (config.webhooks.worker) app.dispatcher.start(); // app.stop() ends it
-  scheduleJobs(app, logger, lifecycle);
+  scheduleJobs(app, config, logger, lifecycle);
   const address = app.http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info("serving", { url: `http://localhost:${port}/graphql`, database: config.databaseUrl ? "DATABASE_URL" : "embedded", pid: process.pid });
@@ -82,17 +83,27 @@ const CONFIRMATION_JOB_INTERVAL_MS = 5 * 60_000;
 /** How often the report's facts are brought up to date (until then the report computes the changed ones live). */
 const REPORT_FACTS_INTERVAL_MS = 30_000;
 
+/** How often the partitioned tables' months are made ahead of need (a month is made once; the rest of the runs find it). */
+const PARTITIONS_JOB_INTERVAL_MS = 6 * 60 * 60_000;
+
 /**
  * The background jobs, each run now and on an interval. Every API process runs them; each job takes
- * an advisory lock (ConfirmationService.confirmDue, ReportService.refreshFacts), so one process
- * works at a time. A failed run is logged and the next one tries again.
+ * an advisory lock (ConfirmationService.confirmDue, ReportService.refreshFacts, createMonthsAhead),
+ * so one process works at a time. A failed run is logged and the next one tries again.
  */
-function scheduleJobs(app: App, logger: Logger, lifecycle: Lifecycle): void {
+function scheduleJobs(app: App, config: Config, logger: Logger, lifecycle: Lifecycle): void {
   schedule("confirmation job", CONFIRMATION_JOB_INTERVAL_MS, async () => {
     const confirmed = await app.services.confirmations.confirmDue();
     if (confirmed > 0) logger.info("visits confirmed by the window", { confirmed });
   });
   schedule("report facts refresh", REPORT_FACTS_INTERVAL_MS, async () => void (await app.services.reports.refreshFacts()));
+  if (config.partitionMonthsAhead > 0) {
+    schedule("partitions job", PARTITIONS_JOB_INTERVAL_MS, async () => {
+      const { created, refused } = await createMonthsAhead(app.db, systemClock.now(), config.partitionMonthsAhead);
+      if (created.length) logger.info("partitions created", { created });
+      for (const { partition, reason } of refused) logger.warn("a partition was not created; its rows stay in the default partition", { partition, reason });
+    });
+  }
 
   function schedule(name: string, intervalMs: number, job: () => Promise<void>): void {
     const run = () =>

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDataSource } from "../ormconfig";
 import { databaseUrl, ensureDatabase, startEmbeddedPostgres, type PostgresServer } from "../src/shared/embedded-postgres";
+import { keepTestMonths } from "./support/partitions";
 
 declare global {
   var testPostgres: PostgresServer | undefined;
@@ -27,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
   const db = createDataSource({ url: databaseUrl(server.url, template), poolSize: 1 });
   await db.initialize();
   await db.runMigrations({ transaction: "each" });
+  await keepTestMonths(db);
   await db.destroy();
 
   // Inherited by the workers, which start after this.

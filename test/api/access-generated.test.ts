@@ -354,10 +354,10 @@ const deliverVisits =
       const provider = side === "A" ? w.viewers.providerX! : w.viewers.providerY!;
       await deliver(api, provider, uuid(w.sides[side].visitId));
       if (answer) {
-        await api.db.query("INSERT INTO visit_confirmations (visit_id, status, by_user_id, at, reason) VALUES ($1, $2, NULL, now(), 'x')", [
-          uuid(w.sides[side].visitId),
-          answer,
-        ]);
+        await api.db.query(
+          "INSERT INTO visit_confirmations (visit_id, visit_starts_at, status, by_user_id, at, reason) SELECT id, starts_at, $2, NULL, now(), 'x' FROM visits WHERE id = $1",
+          [uuid(w.sides[side].visitId), answer],
+        );
       }
     }
   };

@@ -3,6 +3,8 @@ import type { Logger } from "typeorm";
 
 export class SqlCounter implements Logger {
   statements: string[] = [];
+  /** The same statements with their parameters, to EXPLAIN them as they ran. */
+  calls: { query: string; parameters: unknown[] }[] = [];
 
   get count(): number {
     return this.statements.length;
@@ -10,6 +12,7 @@ export class SqlCounter implements Logger {
 
   reset(): void {
     this.statements = [];
+    this.calls = [];
   }
 
   /** Statements run while `work` runs. */
@@ -19,8 +22,9 @@ export class SqlCounter implements Logger {
     return { result, statements: [...this.statements] };
   }
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters: unknown[] = []): void {
     this.statements.push(query);
+    this.calls.push({ query, parameters });
   }
 
   logQueryError(): void {}

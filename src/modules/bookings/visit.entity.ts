@@ -1,18 +1,16 @@
-import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
 import { numericQuantity } from "../../shared/money";
 import { ReferenceBasis } from "../pricing";
 import { VisitStatus } from "./booking.enums";
 
 /**
- * One delivery of a booking, with its cost. A personal assistant is one person: the exclusion
- * constraint makes two of their active visits that overlap in time impossible (SLOT_TAKEN).
+ * One delivery of a booking, with its cost. Partitioned by London month of `starts_at`, which is
+ * therefore in the key (migration MonthlyPartitions) and never changes. A personal assistant is
+ * one person: the exclusion constraint on `visit_slots`, kept by a trigger in the same statement,
+ * makes two of their active visits that overlap in time impossible (SLOT_TAKEN).
  */
 @Entity("visits")
 @Index("idx_visits_booking_id_starts_at", ["bookingId", "startsAt", "id"])
-@Exclusion(
-  "excl_visits_single_person_overlap",
-  `USING gist ("provider_id" WITH =, tstzrange("starts_at", "ends_at", '[)') WITH &&) WHERE ("single_person" AND "status" IN ('SCHEDULED', 'DELIVERED'))`,
-)
 @Check("chk_visits_interval", "ends_at > starts_at")
 @Check("chk_visits_cost", "cost_pence >= 0 AND units > 0 AND earmark_pence >= 0")
 @Check("chk_visits_shift", "ended_at > started_at OR (started_at IS NULL AND ended_at IS NULL)")
@@ -35,7 +33,7 @@ export class VisitEntity {
   @Column({ type: "boolean" })
   singlePerson!: boolean;
 
-  @Column({ type: "timestamptz" })
+  @PrimaryColumn({ type: "timestamptz" })
   startsAt!: Date;
 
   @Column({ type: "timestamptz" })

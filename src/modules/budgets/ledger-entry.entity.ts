@@ -6,6 +6,7 @@ import { BudgetEntity } from "./budget.entity";
 /**
  * One movement of a budget's money. Append-only: a database trigger refuses UPDATE and DELETE;
  * mistakes are corrected by reversing entries. What each kind does to the totals: ledger.rules.ts.
+ * Partitioned by London month of `occurred_at`, which is therefore in the key (migration MonthlyPartitions).
  */
 @Entity("ledger_entries")
 @Index("idx_ledger_entries_budget_id_id", ["budgetId", "id"])
@@ -36,6 +37,6 @@ export class LedgerEntryEntity {
   @Column({ type: "varchar", length: 500, default: "" })
   memo!: string;
 
-  @Column({ type: "timestamptz", default: () => "now()" })
+  @PrimaryColumn({ type: "timestamptz", default: () => "now()" })
   occurredAt!: Date;
 }

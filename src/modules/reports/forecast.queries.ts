@@ -39,9 +39,11 @@ export function forecastRows(budgetFilter: string, today: string): string {
                    greatest(bu.period_end - greatest(max(${DAY}) FILTER (WHERE v.status = 'SCHEDULED') + 6, ${t} - 1), 0) AS uncommitted
             FROM budgets bu
             LEFT JOIN bookings fb ON fb.budget_id = bu.id
-            -- Only what the forecast reads: visits still scheduled, and those delivered in the last four weeks.
-            LEFT JOIN visits v ON v.booking_id = fb.id
-                 AND (v.status = 'SCHEDULED' OR (v.status = 'DELIVERED' AND v.starts_at >= ((${t} - 29)::timestamp AT TIME ZONE 'Europe/London')))
+            -- Only what the forecast reads: visits delivered in the last four weeks, and those still scheduled
+            -- from then on (one scheduled before last week commits no week after yesterday). So it reads
+            -- the months from four weeks ago, not the budget's history.
+            LEFT JOIN visits v ON v.booking_id = fb.id AND v.status IN ('SCHEDULED', 'DELIVERED')
+                 AND v.starts_at >= ((${t} - 29)::timestamp AT TIME ZONE 'Europe/London')
             WHERE ${budgetFilter}
             GROUP BY bu.id) f
     )`;

@@ -77,9 +77,9 @@ export class ConfirmationService {
           if (existing) return this.refusal(tx, existing, operation);
           if (status === ConfirmationStatus.DISPUTED && isWindowClosed(visit.recordedAt!, windowDays, now)) return windowClosed(windowDays);
           const inserted: unknown[] = await tx.query(
-            `INSERT INTO visit_confirmations (visit_id, status, by_user_id, at, reason) VALUES ($1, $2, $3, $4, $5)
+            `INSERT INTO visit_confirmations (visit_id, visit_starts_at, status, by_user_id, at, reason) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (visit_id) DO NOTHING RETURNING visit_id`,
-            [visit.id, status, viewer.userId, now, reason],
+            [visit.id, visit.startsAt, status, viewer.userId, now, reason],
           );
           if (inserted.length === 0) return this.refusal(tx, await tx.findOneByOrFail(VisitConfirmationEntity, { visitId: visit.id }), operation);
           if (status === ConfirmationStatus.DISPUTED) await this.events.record(tx, visitDisputed(visit, booking));
@@ -255,8 +255,8 @@ export class ConfirmationService {
       const [{ locked }]: { locked: boolean }[] = await tx.query("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked", [CONFIRM_DUE_LOCK]);
       if (!locked) return 0;
       const confirmed: unknown[] = await tx.query(
-        `INSERT INTO visit_confirmations (visit_id, status, by_user_id, at)
-         SELECT v.id, 'CONFIRMED', NULL, v.recorded_at + make_interval(days => f.visit_confirmation_days)
+        `INSERT INTO visit_confirmations (visit_id, visit_starts_at, status, by_user_id, at)
+         SELECT v.id, v.starts_at, 'CONFIRMED', NULL, v.recorded_at + make_interval(days => f.visit_confirmation_days)
          FROM visits v
          JOIN bookings b ON b.id = v.booking_id
          JOIN funding_bodies f ON f.code = b.funding_body_code

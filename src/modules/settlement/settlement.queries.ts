@@ -18,7 +18,7 @@ export const DUE_LINES = `
            h.initials AS client_initials, (v.starts_at AT TIME ZONE 'Europe/London')::date AS delivered_on,
            v.units - c.upheld_units AS units, b.unit_price_pence, v.cost_pence - c.upheld_pence AS amount_pence
     FROM visit_confirmations c
-    JOIN visits v ON v.id = c.visit_id
+    JOIN visits v ON v.id = c.visit_id AND v.starts_at = c.visit_starts_at
     JOIN bookings b ON b.id = v.booking_id
     JOIN budgets bu ON bu.id = b.budget_id
     JOIN holders h ON h.id = b.client_id

@@ -33,8 +33,11 @@ export class StatementLineEntity {
   @Column({ type: "uuid", nullable: true })
   correctionId!: string | null;
 
-  /** The visit the line is about (also a correction's). */
-  @ForeignKey("visits", { onDelete: "RESTRICT" })
+  /**
+   * The visit the line is about (also a correction's): always a confirmed one, so the key points at
+   * its confirmation (one unpartitioned row per visit), which points at the visit by its whole key.
+   */
+  @ForeignKey("visit_confirmations", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   subjectVisitId!: string;
 

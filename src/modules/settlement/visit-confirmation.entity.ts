@@ -14,10 +14,14 @@ import { ConfirmationStatus } from "./settlement.enums";
   "upheld_units >= 0 AND upheld_pence >= 0 AND (status = 'UPHELD' OR (upheld_units = 0 AND upheld_pence = 0)) AND (status <> 'UPHELD' OR upheld_units > 0)",
 )
 @Check("chk_visit_confirmations_resolved", "(status IN ('UPHELD', 'REJECTED')) = (resolved_at IS NOT NULL)")
+@ForeignKey("visits", ["visitId", "visitStartsAt"], ["id", "startsAt"], { onDelete: "RESTRICT" })
 export class VisitConfirmationEntity {
-  @ForeignKey("visits", { onDelete: "RESTRICT" })
   @PrimaryColumn({ type: "uuid" })
   visitId!: string;
+
+  /** The visit's start, which with its id is the key of the (partitioned) visits. */
+  @Column({ type: "timestamptz" })
+  visitStartsAt!: Date;
 
   @Column({ type: "enum", enum: ConfirmationStatus, enumName: "confirmation_status" })
   status!: ConfirmationStatus;

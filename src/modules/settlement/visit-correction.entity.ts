@@ -12,7 +12,8 @@ export class VisitCorrectionEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  @ForeignKey("visits", { onDelete: "RESTRICT" })
+  /** Only a confirmed visit is corrected: the key points at its confirmation, which points at the visit. */
+  @ForeignKey("visit_confirmations", { onDelete: "RESTRICT" })
   @Column({ type: "uuid" })
   visitId!: string;
 
