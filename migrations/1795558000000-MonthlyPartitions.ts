@@ -23,6 +23,7 @@ export class MonthlyPartitions1795558000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(MONTH_PARTITION);
+    await q.query(DETACH_MONTHS);
     for (const [table, column] of REFERENCING) await q.query(`ALTER TABLE "${table}" DROP CONSTRAINT "fk_${table}_${column}"`);
 
     await partition(q, "visits", "starts_at", VISITS_KEYS, VISITS_INDEXES);
@@ -85,6 +86,7 @@ export class MonthlyPartitions1795558000000 implements MigrationInterface {
     for (const [table, column] of REFERENCING) {
       await q.query(`ALTER TABLE "${table}" ADD CONSTRAINT "fk_${table}_${column}" FOREIGN KEY ("${column}") REFERENCES "visits"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     }
+    await q.query(`DROP FUNCTION detach_months(regclass, date)`);
     await q.query(`DROP FUNCTION month_partition(regclass, date)`);
   }
 }
@@ -199,6 +201,27 @@ BEGIN
   EXECUTE format('INSERT INTO %s SELECT * FROM month_partition_rows', parent);
   DROP TABLE month_partition_rows;
   RETURN name;
+END $$`;
+
+/**
+ * Archiving in one statement: detaches every month of `parent` that ends on or before `before`
+ * and answers their names, oldest first. Each is then a table of its own, to dump and drop. All
+ * or nothing: a month of visits whose confirmations remain refuses (their foreign key), and so
+ * does the statement.
+ */
+const DETACH_MONTHS = `CREATE FUNCTION detach_months(parent regclass, before date) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  month record;
+BEGIN
+  FOR month IN
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = parent AND NOT pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'
+      AND to_date(right(c.relname, 7), 'YYYY_MM') + interval '1 month' <= before
+    ORDER BY c.relname
+  LOOP
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %I', parent, month.name);
+    RETURN NEXT month.name;
+  END LOOP;
 END $$`;
 
 /**

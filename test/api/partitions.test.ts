@@ -107,16 +107,19 @@ describe("monthly partitions", () => {
       ).budget.ledger.nodes;
     const before = await ledger();
     expect(before.length).toBeGreaterThan(0);
-    await api.db.query("ALTER TABLE ledger_entries DETACH PARTITION ledger_entries_2026_04");
+    // A year's ledger, or any run of months, in one statement; each month is then a table to dump and drop.
+    const detached = async (parent: string, before: string) =>
+      ((await api.db.query("SELECT detach_months($1, $2) AS name", [parent, before])) as { name: string }[]).map((r) => r.name);
+    expect(await detached("ledger_entries", "2026-05-01")).toEqual(["ledger_entries_2026_03", "ledger_entries_2026_04"]);
     expect((await ledger()).length).toBeLessThan(before.length);
     expect((await ledger()).every((e) => !e.occurredAt.startsWith("2026-04"))).toBe(true);
+    expect(await api.db.query("SELECT count(*)::int AS n FROM ledger_entries_2026_04")).toEqual([{ n: before.length - (await ledger()).length }]);
 
-    // May's visits are only scheduled: nothing points at them. April's are confirmed: their answers do.
-    await api.db.query("ALTER TABLE visits DETACH PARTITION visits_2026_05");
-    await expect(api.db.query("ALTER TABLE visits DETACH PARTITION visits_2026_04")).rejects.toThrow(
+    // April's visits are confirmed: their answers point at them, and the statement refuses, all of it.
+    await expect(detached("visits", "2026-05-01")).rejects.toThrow(
       /removing partition "visits_2026_04" violates foreign key constraint "visit_confirmations_visit_id_visit_starts_at_fkey\d*"/,
     );
-    await api.db.query("ALTER TABLE visits ATTACH PARTITION visits_2026_05 FOR VALUES FROM ('2026-05-01 00:00+01') TO ('2026-06-01 00:00+01')");
+    expect(await detached("visits", "2026-04-01")).toEqual(["visits_2026_03"]);
     await api.db.query("ALTER TABLE ledger_entries ATTACH PARTITION ledger_entries_2026_04 FOR VALUES FROM ('2026-04-01 00:00+01') TO ('2026-05-01 00:00+01')");
     expect(await ledger()).toEqual(before);
   });

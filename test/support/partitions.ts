@@ -21,6 +21,12 @@ export async function keepTestMonths(db: DataSource): Promise<void> {
       await db.query(`ALTER TABLE "${parent}" DETACH PARTITION "${name}"`);
       await db.query(`DROP TABLE "${name}"`);
     }
+    // Months a test detached are tables of their own now.
+    const detached: { name: string }[] = await db.query(
+      "SELECT relname AS name FROM pg_class WHERE relname ~ ('^' || $1 || '_[0-9]{4}_[0-9]{2}$') AND relkind = 'r' AND NOT relispartition",
+      [parent],
+    );
+    for (const { name } of detached) await db.query(`DROP TABLE "${name}"`);
     for (const month of TEST_MONTHS) await db.query("SELECT month_partition($1, $2::date)", [parent, month]);
   }
 }
