@@ -64,6 +64,8 @@ export class MonthlyPartitions1795558000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "ledger_entries" ADD CONSTRAINT "pk_ledger_entries" PRIMARY KEY ("id", "occurred_at")`);
     for (const fk of LEDGER_FOREIGN_KEYS) await q.query(`ALTER TABLE "ledger_entries" ADD ${fk}`);
     await q.query(LEDGER_IMMUTABLE);
+    // New tables have no statistics, and autovacuum never analyzes a partitioned parent as a whole.
+    await q.query(`ANALYZE "visits", "ledger_entries", "visit_slots"`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
