@@ -29,7 +29,7 @@ import autocannon from "autocannon";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import { createApp } from "../src/app";
-import { loadConfig } from "../src/config";
+import { loadConfig, type Config } from "../src/config";
 import { generateCatalogue } from "../src/demo/catalogue";
 import { insertCatalogue } from "../src/demo/demo-data";
 import { PUBLISHED_REFERENCE_RATES } from "../src/demo/reference-rates";
@@ -586,12 +586,9 @@ export async function seedActivity(db: DataSource, budgets = 2000, shape: Activi
     WHERE s.budget_id = b.id`);
 }
 
-/**
- * The report's facts of the seeded year, made as the servers' refresh job would make them: else
- * the API's first minute goes to that job, beside the first round it is measured in.
- */
-async function refreshReportFacts(url: string): Promise<void> {
-  const config = loadConfig({
+/** The API's settings for the work the bench does in its own process (seeding's last step, the payment run). */
+function inProcessConfig(url: string): Config {
+  return loadConfig({
     ...process.env,
     DATABASE_URL: url,
     NODE_ENV: "production",
@@ -600,7 +597,14 @@ async function refreshReportFacts(url: string): Promise<void> {
     LOG_LEVEL: "warn",
     RATE_LIMIT: "false",
   });
-  const app = await createApp(config, { databaseUrl: url });
+}
+
+/**
+ * The report's facts of the seeded year, made as the servers' refresh job would make them: else
+ * the API's first minute goes to that job, beside the first round it is measured in.
+ */
+async function refreshReportFacts(url: string): Promise<void> {
+  const app = await createApp(inProcessConfig(url), { databaseUrl: url });
   try {
     await app.services.reports.refreshFacts();
   } finally {
@@ -628,16 +632,7 @@ export async function paymentRun(url: string): Promise<void> {
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: url,
-    NODE_ENV: "production",
-    JWT_SECRET: SECRET,
-    DEMO_DATA: "false",
-    LOG_LEVEL: "warn",
-    RATE_LIMIT: "false",
-  });
-  const app = await createApp(config, { databaseUrl: url, clock: { now: () => new Date("2027-04-15T10:00:00Z") }, sqlLogger: counting });
+  const app = await createApp(inProcessConfig(url), { databaseUrl: url, clock: { now: () => new Date("2027-04-15T10:00:00Z") }, sqlLogger: counting });
   try {
     const [commissioner] = await app.db.query<{ id: string }[]>("SELECT id FROM users WHERE subject = $1", [COMMISSIONER]);
     const viewer = { userId: commissioner.id, roles: new Set([Role.COMMISSIONER]), providerId: null, fundingBodyCode: "E09000024", clientId: null };
