@@ -15,7 +15,7 @@ import { pgError, runMigrations, waitForDatabase } from "./shared/db";
 import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
 import { createLogger, type Logger } from "./shared/logger";
 import { createMonthsAhead } from "./shared/partitions";
-import { MovableClock, systemClock } from "./shared/time";
+import { addMonths, londonDate, MovableClock, systemClock } from "./shared/time";
 
 const EMBEDDED_DATABASE = "market";
 /** A stop that takes longer (a request or a connection that does not let go) ends the process anyway. */
@@ -57,7 +57,12 @@ async function serve(config: Config, logger: Logger, lifecycle: Lifecycle): Prom
 
   const migrations = await runMigrations(app.db);
   if (migrations > 0) logger.info("migrated", { migrations });
-  if (config.demoData && (await loadDemoData(app, clock))) logger.info("demo data loaded into the empty database");
+  if (config.demoData) {
+    // The demo lives through last budget year, from April up to twenty months ago: its months are
+    // made first, so that its rows land in them.
+    if (config.partitionMonthsAhead > 0) await makeMonths(app, logger, addMonths(londonDate(clock.now()), -24), 24 + config.partitionMonthsAhead);
+    if (await loadDemoData(app, clock)) logger.info("demo data loaded into the empty database");
+  }
 
   await listen(app.http, config);
   // Registered last, so run first when a stop begins: not ready, still serving, for DRAIN_SECONDS.
@@ -98,11 +103,7 @@ function scheduleJobs(app: App, config: Config, logger: Logger, lifecycle: Lifec
   });
   schedule("report facts refresh", REPORT_FACTS_INTERVAL_MS, async () => void (await app.services.reports.refreshFacts()));
   if (config.partitionMonthsAhead > 0) {
-    schedule("partitions job", PARTITIONS_JOB_INTERVAL_MS, async () => {
-      const { created, refused } = await createMonthsAhead(app.db, systemClock.now(), config.partitionMonthsAhead);
-      if (created.length) logger.info("partitions created", { created });
-      for (const { partition, reason } of refused) logger.warn("a partition was not created; its rows stay in the default partition", { partition, reason });
-    });
+    schedule("partitions job", PARTITIONS_JOB_INTERVAL_MS, () => makeMonths(app, logger, londonDate(systemClock.now()), config.partitionMonthsAhead));
   }
 
   function schedule(name: string, intervalMs: number, job: () => Promise<void>): void {
@@ -113,6 +114,13 @@ function scheduleJobs(app: App, config: Config, logger: Logger, lifecycle: Lifec
     timer.unref();
     lifecycle.onStop(async () => clearInterval(timer));
   }
+}
+
+/** The partitions job's work (src/shared/partitions.ts): the months from that of `from` on, logged. */
+async function makeMonths(app: App, logger: Logger, from: string, months: number): Promise<void> {
+  const { created, refused } = await createMonthsAhead(app.db, from, months);
+  if (created.length) logger.info("partitions created", { created });
+  for (const { partition, reason } of refused) logger.warn("a partition was not created; its rows stay in the default partition", { partition, reason });
 }
 
 interface Lifecycle {

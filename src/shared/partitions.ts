@@ -8,7 +8,7 @@
  */
 import type { DataSource } from "typeorm";
 import { pgError } from "./db";
-import { addMonths, londonDate } from "./time";
+import { addMonths } from "./time";
 
 /** A budget period years away is a mistake more often than a plan: its visits stay in the default partition. */
 const MONTHS_AHEAD_AT_MOST = 60;
@@ -26,13 +26,13 @@ export interface MonthsCreated {
 }
 
 /**
- * Creates the missing months from the current one on, each in its own transaction, so one refused
- * month does not undo the others. Safe on several processes at once: one works, under an advisory
- * lock, and the others find the months made.
+ * Creates the missing months from that of `from` (a London day) on, each in its own transaction,
+ * so one refused month does not undo the others. Safe on several processes at once: one works,
+ * under an advisory lock, and the others find the months made.
  */
-export async function createMonthsAhead(db: DataSource, today: Date, monthsAhead: number): Promise<MonthsCreated> {
+export async function createMonthsAhead(db: DataSource, from: string, monthsAhead: number): Promise<MonthsCreated> {
   const result: MonthsCreated = { created: [], refused: [] };
-  const first = `${londonDate(today).slice(0, 7)}-01`;
+  const first = `${from.slice(0, 7)}-01`;
   const [{ last_period_end: lastPeriodEnd }]: { last_period_end: string | null }[] = await db.query(
     "SELECT max(period_end)::text AS last_period_end FROM budgets WHERE status = 'OPEN'",
   );

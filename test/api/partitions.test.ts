@@ -134,7 +134,7 @@ describe("monthly partitions", () => {
     expectNoErrors((await confirmVisit(api, world.holder, visits[0])).userErrors);
     expect(await partitionOf(api, visits[5])).toBe("visits_default");
 
-    const today = new Date("2026-06-03T12:00:00Z");
+    const today = "2026-06-03";
     const [one, two] = await Promise.all([createMonthsAhead(api.db, today, 1), createMonthsAhead(api.db, today, 1)]);
     const created = [...one.created, ...two.created].sort();
     // Visits to the end of the open budget's period (March 2027); ledger entries a month ahead.
