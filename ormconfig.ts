@@ -3,6 +3,7 @@
  * (`typeorm-ts-node-commonjs -d ormconfig.ts …`). Schema changes only ever go through migrations.
  */
 import "reflect-metadata";
+import type { ClientBase } from "pg";
 import { DataSource, DefaultNamingStrategy, type Logger, type NamingStrategyInterface, type Table } from "typeorm";
 import { migrations } from "./migrations";
 import { entities } from "./src/modules";
@@ -37,10 +38,21 @@ export function createDataSource({ url, replicaUrls = [], poolSize = 10, logger 
     // one budget queue on its lock while holding a connection, so a burst on one budget waits here
     // legitimately; 30 s, then SERVICE_UNAVAILABLE. A database that is down refuses at once and
     // does not wait this long (ECONNREFUSED).
-    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 30_000, options: SESSION_OPTIONS, types: pgTypes },
+    extra: { idleTimeoutMillis: 30_000, connectionTimeoutMillis: 30_000, options: SESSION_OPTIONS, types: pgTypes, onConnect: keepErrorsHandled },
     logger,
     logging: logger ? ["query", "error"] : ["error"],
   });
+}
+
+/**
+ * Every pooled connection keeps an 'error' listener for its whole life. When the server dies, a
+ * connection can report twice (the FATAL message, then the closed socket): TypeORM's listener on a
+ * checked-out connection hears the first and releases it, removing itself, and an 'error' event with
+ * no listener would end the process. What each error means is already answered where it matters
+ * (the query's promise rejects; the pool reports idle connections' errors), so the second is let go.
+ */
+function keepErrorsHandled(client: ClientBase): void {
+  client.on("error", () => undefined);
 }
 
 /** Tables `users`, columns `display_name`, constraints `fk_users_provider_id`: readable in SQL and in errors. */
