@@ -120,7 +120,8 @@ function scheduleJobs(app: App, config: Config, logger: Logger, lifecycle: Lifec
 async function makeMonths(app: App, logger: Logger, from: string, months: number): Promise<void> {
   const { created, refused } = await createMonthsAhead(app.db, from, months);
   if (created.length) logger.info("partitions created", { created });
-  for (const { partition, reason } of refused) logger.warn("a partition was not created; its rows stay in the default partition", { partition, reason });
+  for (const { partition, reason } of refused)
+    logger.warn("a partition was not created this time; rows of its month stay in the default partition until it is", { partition, reason });
 }
 
 interface Lifecycle {
