@@ -109,7 +109,7 @@ describe("monthly partitions", () => {
     expect(before.length).toBeGreaterThan(0);
     // A year's ledger, or any run of months, in one statement; each month is then a table to dump and drop.
     const detached = async (parent: string, before: string) =>
-      ((await api.db.query("SELECT detach_months($1, $2) AS name", [parent, before])) as { name: string }[]).map((r) => r.name);
+      (await api.db.query<{ name: string }[]>("SELECT detach_months($1, $2) AS name", [parent, before])).map((r) => r.name);
     expect(await detached("ledger_entries", "2026-05-01")).toEqual(["ledger_entries_2026_03", "ledger_entries_2026_04"]);
     expect((await ledger()).length).toBeLessThan(before.length);
     expect((await ledger()).every((e) => !e.occurredAt.startsWith("2026-04"))).toBe(true);
