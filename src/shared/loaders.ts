@@ -5,6 +5,7 @@
 import DataLoader from "dataloader";
 import { In, type EntityMetadata, type FindOptionsWhere, type ObjectLiteral, type Repository } from "typeorm";
 import { hydrator, preparedQuery, selectColumns } from "./db";
+import { afterCursor, type Keyset, type PageRequest } from "./pagination";
 import { tuned } from "./tuning";
 
 export function inKeyOrder<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
@@ -92,5 +93,56 @@ export function loaderByForeignKey<E extends ObjectLiteral, K extends keyof E & 
   return new DataLoader<E[K], E[]>(async (keys) => {
     const rows = await repository.find({ where: { [key]: In(keys as E[K][]) } as FindOptionsWhere<E> });
     return groupedInKeyOrder(keys, rows, (row) => row[key]);
+  });
+}
+
+/**
+ * Loaders of a page of each parent's children in a keyset order, one per distinct page arguments:
+ * a connection field of a list's nodes (each budget's ledger, each booking's visits) is one
+ * windowed statement for the whole list, not one per node. `parentKey` is the children's column
+ * naming their parent; the keyset's SQL uses the alias `c`.
+ */
+export function pagesByParent<E extends ObjectLiteral, K extends keyof E & string>(
+  repository: Repository<E>,
+  parentKey: K,
+  keyset: Keyset<E>,
+): (page: PageRequest) => DataLoader<E[K], E[]> {
+  const metadata = repository.metadata;
+  const parent = metadata.findColumnWithPropertyName(parentKey)!.databaseName;
+  const order = keyset.keys.map((key) => `${key.sql} ${keyset.direction}`).join(", ");
+  const loaders = new Map<string, DataLoader<E[K], E[]>>();
+  return ({ first, after }) => {
+    const pageKey = `${first}:${after ?? ""}`;
+    let loader = loaders.get(pageKey);
+    if (!loader) {
+      loader = new DataLoader<E[K], E[]>(async (parents) => {
+        const params: unknown[] = [parents, first + 1];
+        const afterRow = after ? `AND ${afterCursor(keyset, after, (value) => `$${params.push(value)}`)}` : "";
+        const rows: Record<string, unknown>[] = await repository.manager.connection.query(
+          `SELECT ${selectColumns(metadata, "c")} FROM (
+             SELECT c.*, row_number() OVER (PARTITION BY c.${parent} ORDER BY ${order}) AS n
+             FROM "${metadata.tableName}" c WHERE c.${parent} = ANY($1) ${afterRow}
+           ) c WHERE c.n <= $2 ORDER BY ${order}`,
+          params,
+        );
+        return groupedInKeyOrder(parents, rows.map(hydrator<E>(metadata, "c")), (row) => row[parentKey]);
+      });
+      loaders.set(pageKey, loader);
+    }
+    return loader;
+  };
+}
+
+/** A loader of how many children each parent has (a connection's totalCount, asked only when selected). */
+export function countsByParent<E extends ObjectLiteral, K extends keyof E & string>(repository: Repository<E>, parentKey: K): DataLoader<E[K], number> {
+  const metadata = repository.metadata;
+  const parent = metadata.findColumnWithPropertyName(parentKey)!.databaseName;
+  return new DataLoader<E[K], number>(async (parents) => {
+    const rows: { parent: E[K]; n: number }[] = await repository.manager.connection.query(
+      `SELECT ${parent} AS parent, count(*)::int AS n FROM "${metadata.tableName}" WHERE ${parent} = ANY($1) GROUP BY ${parent}`,
+      [parents],
+    );
+    const counts = new Map(rows.map((r) => [r.parent, r.n]));
+    return parents.map((p) => counts.get(p) ?? 0);
   });
 }

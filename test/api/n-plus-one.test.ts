@@ -3,7 +3,7 @@
  * per-request DataLoader, and the search fetches listings and providers in one statement.
  */
 import { useApi } from "../support/api";
-import { toGlobalId } from "../../src/shared/ids";
+import { newId, toGlobalId } from "../../src/shared/ids";
 import { aBookingRow, aBroker, aBudget, aClient, aClientUser, aCommissioner, aListing, aProvider } from "../support/factories";
 
 describe("statements per query", () => {
@@ -50,6 +50,53 @@ describe("statements per query", () => {
     const many = await statementsFor(query);
     expect(many).toHaveLength(few.length);
     expect(many.length).toBeLessThanOrEqual(3);
+  });
+
+  it("clients' budgets with a page of each one's ledger and reviews cost the same for 3 or 20, each budget's page its own", async () => {
+    const commissioner = await aCommissioner(api.db);
+    const query = `{
+      clients(first: 50) { nodes { displayName budgets { allocatedPence ledger(first: 2) { totalCount pageInfo { hasNextPage } nodes { kind amountPence } }
+        reviews(first: 1) { totalCount pageInfo { hasNextPage } nodes { outcome reviewedOn } } } } }
+    }`;
+    const clients = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const budget = await aBudget(api.db, await aClient(api.db));
+        // Three ledger entries and two reviews a budget: a page of two and of one leaves more of each.
+        for (const amountPence of [100, 200]) {
+          await api.db.query("INSERT INTO ledger_entries (id, budget_id, kind, amount_pence) VALUES ($1, $2, 'TOP_UP', $3)", [newId(), budget.id, amountPence]);
+        }
+        for (const reviewedOn of ["2026-05-01", "2026-06-01"]) {
+          await api.db.query(
+            `INSERT INTO budget_reviews (id, budget_id, funding_body_code, reviewed_on, outcome, notes, next_review_due_on, recorded_by_user_id)
+             VALUES ($1, $2, $3, $4, 'CONTINUE', '', '2027-06-01', $5)`,
+            [newId(), budget.id, budget.fundingBodyCode, reviewedOn, commissioner.id],
+          );
+        }
+        await api.db.query("UPDATE budgets SET allocated_pence = allocated_pence + 300 WHERE id = $1", [budget.id]);
+      }
+    };
+    type Page = { totalCount: number; pageInfo: { hasNextPage: boolean }; nodes: Record<string, unknown>[] };
+    type Answer = { clients: { nodes: { budgets: { ledger: Page; reviews: Page }[] }[] } };
+    await clients(3);
+    const few = await api.sql.during(() => api.execute<Answer>(query, {}, { as: commissioner }));
+    expect(few.result.errors).toBeUndefined();
+    await clients(17);
+    const many = await api.sql.during(() => api.execute<Answer>(query, {}, { as: commissioner }));
+    expect(many.result.errors).toBeUndefined();
+    expect(many.statements).toHaveLength(few.statements.length);
+    const budgets = many.result.data!.clients.nodes.flatMap((c) => c.budgets);
+    expect(budgets).toHaveLength(20);
+    for (const { ledger, reviews } of budgets) {
+      expect(ledger).toEqual({
+        totalCount: 3,
+        pageInfo: { hasNextPage: true },
+        nodes: [
+          { kind: "TOP_UP", amountPence: 200 },
+          { kind: "TOP_UP", amountPence: 100 },
+        ],
+      });
+      expect(reviews).toEqual({ totalCount: 2, pageInfo: { hasNextPage: true }, nodes: [{ outcome: "CONTINUE", reviewedOn: "2026-06-01" }] });
+    }
   });
 
   it("a commissioner's bookings with listing, provider, client, budget and visit totals cost the same for 3 or 30", async () => {

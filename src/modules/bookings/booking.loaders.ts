@@ -1,8 +1,7 @@
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
-import { hydrator, selectColumns } from "../../shared/db";
-import { groupedInKeyOrder, loaderByForeignKey, loaderByKey } from "../../shared/loaders";
-import { afterCursor, cursorIn, type Keyset } from "../../shared/pagination";
+import { loaderByForeignKey, loaderByKey, pagesByParent } from "../../shared/loaders";
+import { cursorIn, type Keyset } from "../../shared/pagination";
 import { savingSql } from "../pricing";
 import { BookingEntity } from "./booking.entity";
 import { GroupBookingEntity } from "./group-booking.entity";
@@ -44,8 +43,8 @@ const NO_VISITS: VisitTotals = {
 const VISITS_IN_TIME: Keyset<VisitEntity> = {
   name: "VISITS",
   keys: [
-    { sql: "v.starts_at", cast: "timestamptz", of: (v) => v.startsAt.toISOString() },
-    { sql: "v.id", cast: "uuid", of: (v) => v.id },
+    { sql: "c.starts_at", cast: "timestamptz", of: (v) => v.startsAt.toISOString() },
+    { sql: "c.id", cast: "uuid", of: (v) => v.id },
   ],
   direction: "ASC",
 };
@@ -57,7 +56,7 @@ export function visitCursor(visit: VisitEntity): string {
 }
 
 export function createBookingLoaders(db: DataSource) {
-  const pages = new Map<string, DataLoader<string, VisitEntity[]>>();
+  const visitPages = pagesByParent(db.getRepository(VisitEntity), "bookingId", VISITS_IN_TIME);
   return {
     bookingById: loaderByKey(db.getRepository(BookingEntity), "id"),
     visitById: loaderByKey(db.getRepository(VisitEntity), "id"),
@@ -103,30 +102,8 @@ export function createBookingLoaders(db: DataSource) {
     }),
 
     /** A page of each booking's visits in time order: one windowed statement per distinct arguments. */
-    visitsOfBooking(first: number, after: string | null): DataLoader<string, VisitEntity[]> {
-      const key = `${first}:${after ?? ""}`;
-      let loader = pages.get(key);
-      if (!loader) {
-        loader = new DataLoader((bookingIds) => visitPages(db, bookingIds, first, after));
-        pages.set(key, loader);
-      }
-      return loader;
-    },
+    visitsOfBooking: (first: number, after: string | null) => visitPages({ first, after }),
   };
-}
-
-async function visitPages(db: DataSource, bookingIds: readonly string[], first: number, after: string | null): Promise<VisitEntity[][]> {
-  const params: unknown[] = [bookingIds, first + 1];
-  const keyset = after ? `AND ${afterCursor(VISITS_IN_TIME, after, (value) => `$${params.push(value)}`)}` : "";
-  const metadata = db.getMetadata(VisitEntity);
-  const rows: Record<string, unknown>[] = await db.query(
-    `SELECT ${selectColumns(metadata, "v")} FROM (
-       SELECT v.*, row_number() OVER (PARTITION BY v.booking_id ORDER BY v.starts_at, v.id) AS n
-       FROM visits v WHERE v.booking_id = ANY($1::uuid[]) ${keyset}
-     ) v WHERE v.n <= $2 ORDER BY v.starts_at, v.id`,
-    params,
-  );
-  return groupedInKeyOrder(bookingIds, rows.map(hydrator<VisitEntity>(metadata, "v")), (v) => v.bookingId);
 }
 
 export type BookingLoaders = ReturnType<typeof createBookingLoaders>;

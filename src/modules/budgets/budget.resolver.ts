@@ -207,8 +207,8 @@ export class BudgetFields {
   }
 
   @FieldResolver(() => LedgerEntryConnection, { description: "Every movement of the budget's money, newest first." })
-  ledger(@Root() budget: BudgetEntity, @Args() page: PageArgs, @Ctx() { services }: Context): Promise<Connection<LedgerEntryEntity>> {
-    return services.budgets.ledger(budget.id, page);
+  ledger(@Root() budget: BudgetEntity, @Args() page: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<LedgerEntryEntity>> {
+    return loaders.ledgerOfBudget(budget.id, page);
   }
 }
 

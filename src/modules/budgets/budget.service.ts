@@ -5,7 +5,6 @@ import { fail, failAll, notFound, ok, UserErrorCode, type Result, type UserError
 import { once } from "../../shared/idempotency";
 import { newId } from "../../shared/ids";
 import { formatPounds } from "../../shared/money";
-import { keysetPage, whereIdIs, type Connection, type Keyset, type PageRequest } from "../../shared/pagination";
 import { addMonths, type Clock } from "../../shared/time";
 import { BudgetKind, type ReferenceService } from "../reference";
 import { BudgetEntity } from "./budget.entity";
@@ -29,7 +28,6 @@ import { FIRST_REVIEW_MONTHS } from "./review.rules";
 import { availableOf, deltaOf, earmarkChange, returnPercentOf, type Posting } from "./ledger.rules";
 
 /** A ledger's order: newest first (ids are time-ordered). */
-const NEWEST_FIRST: Keyset<LedgerEntryEntity> = { name: "LEDGER", keys: [{ sql: "e.id", cast: "uuid", of: (e) => e.id }], direction: "DESC" };
 
 interface PostingDetail extends Posting {
   bookingId?: string | null;
@@ -428,10 +426,6 @@ export class BudgetService {
     const closedAt = this.clock.now();
     await tx.update(BudgetEntity, { id: budget.id }, { status: BudgetStatus.CLOSED, surplusPence, disposal: close.disposal, closedAt });
     return ok({ budget: { ...closed, status: BudgetStatus.CLOSED, surplusPence, disposal: close.disposal, closedAt }, next: carried });
-  }
-
-  ledger(budgetId: string, page: PageRequest): Promise<Connection<LedgerEntryEntity>> {
-    return keysetPage(whereIdIs(this.db.getRepository(LedgerEntryEntity).createQueryBuilder("e"), "e.budget_id", budgetId), NEWEST_FIRST, page);
   }
 
   private async checkPlan(command: CreateBudgetCommand): Promise<UserErrorData[]> {

@@ -50,8 +50,8 @@ export class ReviewQueries {
 @Resolver(() => Budget)
 export class BudgetReviewFields {
   @FieldResolver(() => BudgetReviewConnection, { description: "The budget's reviews, latest first." })
-  reviews(@Root() budget: BudgetEntity, @Args() page: PageArgs, @Ctx() { services }: Context): Promise<Connection<BudgetReviewEntity>> {
-    return services.reviews.reviewsOf(budget.id, page);
+  reviews(@Root() budget: BudgetEntity, @Args() page: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<BudgetReviewEntity>> {
+    return loaders.reviewsOfBudget(budget.id, page);
   }
 }
 

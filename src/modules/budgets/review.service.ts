@@ -38,16 +38,6 @@ const DUE_FIRST: Keyset<BudgetEntity> = {
   direction: "ASC",
 };
 
-/** A budget's reviews, latest first (ids are time-ordered). */
-const LATEST_FIRST: Keyset<BudgetReviewEntity> = {
-  name: "REVIEWS",
-  keys: [
-    { sql: "r.reviewed_on", cast: "date", of: (r) => r.reviewedOn },
-    { sql: "r.id", cast: "uuid", of: (r) => r.id },
-  ],
-  direction: "DESC",
-};
-
 export class ReviewService {
   constructor(
     private readonly db: DataSource,
@@ -71,12 +61,6 @@ export class ReviewService {
         (id) => tx.findOneBy(BudgetReviewEntity, { id }),
       );
     });
-  }
-
-  /** A page of a budget's reviews; the caller has checked the budget is visible. */
-  reviewsOf(budgetId: string, page: PageRequest): Promise<Connection<BudgetReviewEntity>> {
-    const query = this.db.getRepository(BudgetReviewEntity).createQueryBuilder("r").where("r.budget_id = :budgetId", { budgetId });
-    return keysetPage(query, LATEST_FIRST, page);
   }
 
   /** Open budgets of the funding body whose review is overdue today, most overdue first. */
