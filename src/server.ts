@@ -14,7 +14,7 @@ import { connectionFailureReason, isConnectionError } from "./shared/connection-
 import { pgError, runMigrations, waitForDatabase } from "./shared/db";
 import { databaseUrl, ensureDatabase, localPostgres } from "./shared/embedded-postgres";
 import { createLogger, type Logger } from "./shared/logger";
-import { createMonthsAhead } from "./shared/partitions";
+import { analyzeParents, createMonthsAhead } from "./shared/partitions";
 import { addMonths, londonDate, MovableClock, systemClock } from "./shared/time";
 
 const EMBEDDED_DATABASE = "market";
@@ -116,9 +116,10 @@ function scheduleJobs(app: App, config: Config, logger: Logger, lifecycle: Lifec
   }
 }
 
-/** The partitions job's work (src/shared/partitions.ts): the months from that of `from` on, logged. */
+/** The partitions job's work (src/shared/partitions.ts): the months from that of `from` on, logged; then the parents' statistics. */
 async function makeMonths(app: App, logger: Logger, from: string, months: number): Promise<void> {
   const { created, refused } = await createMonthsAhead(app.db, from, months);
+  await analyzeParents(app.db);
   if (created.length) logger.info("partitions created", { created });
   for (const { partition, reason } of refused)
     logger.warn("a partition was not created this time; rows of its month stay in the default partition until it is", { partition, reason });

@@ -18,6 +18,8 @@ const LOCK_TIMEOUT = "2s";
 
 const JOB_LOCK = "partitions job";
 
+const PARTITIONED = ["visits", "ledger_entries"] as const;
+
 export interface MonthsCreated {
   /** The partitions created, as parent_YYYY_MM. */
   created: string[];
@@ -59,6 +61,14 @@ export async function createMonthsAhead(db: DataSource, from: string, monthsAhea
     }
   }
   return result;
+}
+
+/**
+ * The partitioned tables' statistics as a whole. Autovacuum analyzes each month but never a
+ * partitioned parent, whose statistics the planner reads for joins through it; so the job does.
+ */
+export async function analyzeParents(db: DataSource): Promise<void> {
+  await db.query(`ANALYZE ${PARTITIONED.join(", ")}`);
 }
 
 /** Whole months from the month of `from` to that of `to` (both YYYY-MM-DD); 0 when `to` is earlier. */

@@ -5,7 +5,7 @@
  * a month is archived by one statement, the partitions job makes months ahead and moves into
  * them what the default partition caught, and a personal assistant's diary holds across months.
  */
-import { createMonthsAhead } from "../../src/shared/partitions";
+import { analyzeParents, createMonthsAhead } from "../../src/shared/partitions";
 import { toGlobalId, uuidOf } from "../../src/shared/ids";
 import { useApi, type TestApi } from "../support/api";
 import { keepTestMonths } from "../support/partitions";
@@ -124,7 +124,7 @@ describe("monthly partitions", () => {
     expect(await ledger()).toEqual(before);
   });
 
-  it("the job makes the months ahead, moving in what the default partition caught, on several processes at once", async () => {
+  it("the job makes the months ahead, moving in what the default partition caught, on several processes at once, and analyzes the parents", async () => {
     const world = await aWorld(api);
     api.clock.set("2026-05-20T08:00:00Z");
     // June and July have no month yet: these visits land in the default partition.
@@ -153,6 +153,15 @@ describe("monthly partitions", () => {
       ]);
     }
     expect(await Promise.all(visits.map((v) => partitionOf(api, v)))).toEqual([...Array(5).fill("visits_default"), "visits_2026_07"]);
+
+    // The parents' statistics as a whole, which autovacuum never gathers: the job does.
+    const parentStatistics = async () =>
+      api.db.query<{ table: string }[]>(
+        "SELECT DISTINCT starelid::regclass::text AS table FROM pg_statistic WHERE stainherit AND starelid IN ('visits'::regclass, 'ledger_entries'::regclass) ORDER BY 1",
+      );
+    expect(await parentStatistics()).toEqual([]);
+    await analyzeParents(api.db);
+    expect(await parentStatistics()).toEqual([{ table: "ledger_entries" }, { table: "visits" }]);
 
     // The moved visit keeps its slot in the personal assistant's diary.
     const overlapping = await api.data<{ createBooking: { userErrors: { code: string }[] } }>(
