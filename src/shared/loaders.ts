@@ -5,7 +5,7 @@
 import DataLoader from "dataloader";
 import { In, type EntityMetadata, type FindOptionsWhere, type ObjectLiteral, type Repository } from "typeorm";
 import { hydrator, preparedQuery, selectColumns } from "./db";
-import { afterCursor, type Keyset, type PageRequest } from "./pagination";
+import { afterCursor, Connection, cursorIn, type Keyset, type PageRequest } from "./pagination";
 import { tuned } from "./tuning";
 
 export function inKeyOrder<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
@@ -131,6 +131,26 @@ export function pagesByParent<E extends ObjectLiteral, K extends keyof E & strin
     }
     return loader;
   };
+}
+
+/**
+ * A parent's connection of children (a page of `pagesByParent`, `totalCount` by `countsByParent`),
+ * batched across every parent of the request.
+ */
+export function connectionsByParent<E extends ObjectLiteral, K extends keyof E & string>(
+  repository: Repository<E>,
+  parentKey: K,
+  keyset: Keyset<E>,
+): (parent: E[K], page: PageRequest) => Promise<Connection<E>> {
+  const pages = pagesByParent(repository, parentKey, keyset);
+  const counts = countsByParent(repository, parentKey);
+  return async (parent, page) =>
+    new Connection(
+      await pages(page).load(parent),
+      page.first,
+      (row) => cursorIn(keyset, row),
+      () => counts.load(parent),
+    );
 }
 
 /** A loader of how many children each parent has (a connection's totalCount, asked only when selected). */

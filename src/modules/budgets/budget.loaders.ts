@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
-import { countsByParent, loaderByForeignKey, loaderByKey, pagesByParent } from "../../shared/loaders";
-import { Connection, cursorIn, type Keyset, type PageRequest } from "../../shared/pagination";
+import { connectionsByParent, loaderByForeignKey, loaderByKey } from "../../shared/loaders";
+import type { Keyset } from "../../shared/pagination";
 import { BudgetEntity } from "./budget.entity";
 import { ClientEntity } from "./client.entity";
 import { LedgerEntryEntity } from "./ledger-entry.entity";
@@ -20,36 +20,14 @@ const REVIEWS_LATEST_FIRST: Keyset<BudgetReviewEntity> = {
 };
 
 export function createBudgetLoaders(db: DataSource) {
-  const ledgers = db.getRepository(LedgerEntryEntity);
-  const reviews = db.getRepository(BudgetReviewEntity);
-  const ledgerPages = pagesByParent(ledgers, "budgetId", LEDGER_NEWEST_FIRST);
-  const ledgerCounts = countsByParent(ledgers, "budgetId");
-  const reviewPages = pagesByParent(reviews, "budgetId", REVIEWS_LATEST_FIRST);
-  const reviewCounts = countsByParent(reviews, "budgetId");
   return {
     clientById: loaderByKey(db.getRepository(ClientEntity), "id"),
     budgetById: loaderByKey(db.getRepository(BudgetEntity), "id"),
     budgetsOfClient: loaderByForeignKey(db.getRepository(BudgetEntity), "clientId"),
     /** A page of a budget's ledger: one statement for every budget of a list. */
-    async ledgerOfBudget(budgetId: string, page: PageRequest): Promise<Connection<LedgerEntryEntity>> {
-      const rows = await ledgerPages(page).load(budgetId);
-      return new Connection(
-        rows,
-        page.first,
-        (e) => cursorIn(LEDGER_NEWEST_FIRST, e),
-        () => ledgerCounts.load(budgetId),
-      );
-    },
+    ledgerOfBudget: connectionsByParent(db.getRepository(LedgerEntryEntity), "budgetId", LEDGER_NEWEST_FIRST),
     /** A page of a budget's reviews, likewise. */
-    async reviewsOfBudget(budgetId: string, page: PageRequest): Promise<Connection<BudgetReviewEntity>> {
-      const rows = await reviewPages(page).load(budgetId);
-      return new Connection(
-        rows,
-        page.first,
-        (r) => cursorIn(REVIEWS_LATEST_FIRST, r),
-        () => reviewCounts.load(budgetId),
-      );
-    },
+    reviewsOfBudget: connectionsByParent(db.getRepository(BudgetReviewEntity), "budgetId", REVIEWS_LATEST_FIRST),
   };
 }
 
