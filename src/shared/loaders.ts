@@ -154,7 +154,7 @@ export function connectionsByParent<E extends ObjectLiteral, K extends keyof E &
 }
 
 /** A loader of how many children each parent has (a connection's totalCount, asked only when selected). */
-export function countsByParent<E extends ObjectLiteral, K extends keyof E & string>(repository: Repository<E>, parentKey: K): DataLoader<E[K], number> {
+function countsByParent<E extends ObjectLiteral, K extends keyof E & string>(repository: Repository<E>, parentKey: K): DataLoader<E[K], number> {
   const metadata = repository.metadata;
   const parent = metadata.findColumnWithPropertyName(parentKey)!.databaseName;
   return new DataLoader<E[K], number>(async (parents) => {
