@@ -18,7 +18,7 @@ export type {
   PackageSearch,
 } from "./package.commands";
 export { PlanSolverPool } from "./plan-solver.pool";
-export { PlanService, type PackagePlanRecord, type PlannedItemRecord, type UnmetNeedRecord } from "./plan.service";
+export { PlanService, type PackagePlanRecord, type PlanAsk, type PlannedItemRecord, type UnmetNeedRecord } from "./plan.service";
 export type { Need, PlanPackageCommand } from "./plan.commands";
 export { UnmetReason } from "./plan.enums";
 export { createPackageLoaders, type PackageLoaders } from "./package.loaders";

@@ -1,6 +1,7 @@
 /**
- * planPackage's solve off the event loop: HiGHS runs in a pool of worker threads (PLANNER_WORKERS,
- * src/config.ts), so a broker's plan does not hold up every other request while it searches. Each
+ * planPackage's per-candidate work off the event loop: scheduling each candidate, the problem and
+ * HiGHS's solve run in a pool of worker threads (PLANNER_WORKERS, src/config.ts) on what the plan
+ * read (PlanAsk), so a broker's plan does not hold up every other request while it searches. Each
  * worker solves one problem at a time (HiGHS keeps its own time limit, SOLVER_SECONDS a solve);
  * one that has not answered by the pool's deadline is ended and replaced, and its caller told.
  * Workers start with the pool and take problems once loaded.

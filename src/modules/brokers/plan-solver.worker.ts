@@ -1,6 +1,6 @@
 /**
- * A worker thread of PlanSolverPool: solves planPackage's problems with HiGHS (compiled once per
- * worker) and answers each with its plan, or the error's message.
+ * A worker thread of PlanSolverPool: plans from what planPackage read (schedules, problem, HiGHS
+ * compiled once per worker) and answers each with its plan, or the error's message.
  */
 import "reflect-metadata";
 import { parentPort } from "node:worker_threads";

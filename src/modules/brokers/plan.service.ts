@@ -67,6 +67,18 @@ type PlanRow = ListingCandidate & { weeklyListingUnits: number; schedule: Planne
 /** The planner's problem within the money the budget has available (a PlanProblem may also have no limit: null). */
 type BudgetedProblem = PlanProblem & { availablePence: number };
 
+/** What a plan read, as plain data (a worker thread receives it): the candidates, their listings' booked peaks, the plan's weeks and money. */
+export interface PlanAsk {
+  input: PlanPackageCommand;
+  candidates: ListingCandidate[];
+  /** Each capped listing's busiest week's booked units between the plan's start and the period's end. */
+  peaks: Map<string, number>;
+  firstDay: string;
+  eveningFromHour: number;
+  weeks: number;
+  availablePence: number;
+}
+
 export class PlanService {
   private highs: Promise<Highs> | undefined;
 
@@ -78,7 +90,7 @@ export class PlanService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     /** Where the solve runs (a worker pool, plan-solver.pool.ts); by default here, on the event loop. */
-    private readonly solveElsewhere?: (...args: Parameters<PlanService["solveProblem"]>) => Promise<PackagePlanRecord>,
+    private readonly solveElsewhere?: (ask: PlanAsk) => Promise<PackagePlanRecord>,
   ) {}
 
   /** A planner that only solves (in a worker thread of plan-solver.pool.ts). */
@@ -86,8 +98,22 @@ export class PlanService {
     return new PlanService(null as never, null as never, null as never, null as never, null as never, null as never);
   }
 
-  /** The solve step of `plan`, for a worker thread. */
-  solveProblem(input: PlanPackageCommand, problem: BudgetedProblem, rows: PlanRow[]): Promise<PackagePlanRecord> {
+  /**
+   * The step of `plan` after its reads, for a worker thread: scheduling each candidate, the problem
+   * and its solve. All of it is per-candidate work (thousands of rows), so none of it holds up the
+   * event loop when a pool runs it.
+   */
+  async solveProblem(ask: PlanAsk): Promise<PackagePlanRecord> {
+    const { input, candidates, peaks, firstDay, eveningFromHour } = ask;
+    const rows = this.schedulable(input.needs, candidates, firstDay, weeklyBand({ eveningFromHour }), eveningFromHour);
+    const netCapacity = netCapacityOf(rows, peaks);
+    const problem: BudgetedProblem = {
+      needs: input.needs,
+      candidates: rows.map((row) => toCandidate(row, netCapacity)),
+      maxProviders: input.maxProviders ?? null,
+      weeks: ask.weeks,
+      availablePence: ask.availablePence,
+    };
     return this.solve(input, problem, rows);
   }
 
@@ -108,16 +134,10 @@ export class PlanService {
     const area = { fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict, on: horizon.start, careHomeId: client.careHomeId };
     const eveningFromHour = (await this.reference.findFundingBody(budget.fundingBodyCode))?.eveningFromHour ?? DEFAULT_EVENING_FROM_HOUR;
     const candidates = await this.listings.candidatesFor(input.needs, area);
-    const rows = this.schedulable(input.needs, candidates, horizon.firstDay, weeklyBand({ eveningFromHour }), eveningFromHour);
-    const netCapacity = await this.netCapacity(rows, horizon.start, budget.periodEnd);
-    const problem: BudgetedProblem = {
-      needs: input.needs,
-      candidates: rows.map((row) => toCandidate(row, netCapacity)),
-      maxProviders: input.maxProviders ?? null,
-      weeks: horizon.weeks,
-      availablePence: availableOf(budget),
-    };
-    const plan = await (this.solveElsewhere ? this.solveElsewhere(input, problem, rows) : this.solve(input, problem, rows));
+    const capped = [...new Set(candidates.filter((c) => c.weeklyCapacityUnits !== null).map((c) => c.listingId))];
+    const peaks = await this.bookings.peakBookedUnits(capped, horizon.start, budget.periodEnd);
+    const ask: PlanAsk = { input, candidates, peaks, firstDay: horizon.firstDay, eveningFromHour, weeks: horizon.weeks, availablePence: availableOf(budget) };
+    const plan = await (this.solveElsewhere ? this.solveElsewhere(ask) : this.solveProblem(ask));
     await this.recordRefusals(input, plan, { clientId: client.id, fundingBodyCode: budget.fundingBodyCode, postcodeDistrict: client.postcodeDistrict });
     return ok(plan);
   }
@@ -183,22 +203,6 @@ export class PlanService {
       }
       return schedule ? [{ ...row, weeklyListingUnits, schedule }] : [];
     });
-  }
-
-  /**
-   * Each capped listing's capacity net of what is booked already: its weekly capacity less its
-   * busiest week's booked units between the plan's start and the period's end (the plan books
-   * every week, so the busiest week is the one that binds); never below zero.
-   */
-  private async netCapacity(rows: PlanRow[], from: string, to: string): Promise<Map<string, number>> {
-    const capped = [...new Set(rows.filter((r) => r.weeklyCapacityUnits !== null).map((r) => r.listingId))];
-    const peaks = await this.bookings.peakBookedUnits(capped, from, to);
-    const net = new Map<string, number>();
-    for (const row of rows) {
-      if (row.weeklyCapacityUnits !== null)
-        net.set(row.listingId, Math.max(0, Math.round((row.weeklyCapacityUnits - (peaks.get(row.listingId) ?? 0)) * 100) / 100));
-    }
-    return net;
   }
 
   /** From today (or the period's start) to the budget period's end, in whole weeks; null once the period has ended. */
@@ -365,4 +369,18 @@ function toCandidate(row: PlanRow, netCapacity: Map<string, number>): PlanCandid
 
 function describeNeed(need: Need, n: number): string {
   return `Need ${n + 1} (${need.categoryCode}, ${need.unitsPerWeek} ${need.unit.toLowerCase()}/week)`;
+}
+
+/**
+ * Each capped listing's capacity net of what is booked already: its weekly capacity less its
+ * busiest week's booked units (the plan books every week, so the busiest week is the one that
+ * binds); never below zero.
+ */
+function netCapacityOf(rows: PlanRow[], peaks: Map<string, number>): Map<string, number> {
+  const net = new Map<string, number>();
+  for (const row of rows) {
+    if (row.weeklyCapacityUnits !== null)
+      net.set(row.listingId, Math.max(0, Math.round((row.weeklyCapacityUnits - (peaks.get(row.listingId) ?? 0)) * 100) / 100));
+  }
+  return net;
 }

@@ -1,0 +1,84 @@
+/**
+ * planPackage's solve step in worker threads (plan-solver.pool.ts): a worker plans what the
+ * service plans on the event loop, from the same plain data (candidates and booked peaks); a solve
+ * past the pool's deadline is ended, its caller told, and a fresh worker takes the next; closing
+ * refuses what waits. Workers start under ts-node here, so these take seconds, not milliseconds.
+ */
+import { PlanService, PlanSolverPool, type PlanAsk } from "../../src/modules/brokers";
+import type { ListingCandidate } from "../../src/modules/listings";
+import { RateType, Unit, Weekday } from "../../src/modules/reference";
+
+const EVERY_DAY = Object.values(Weekday);
+
+function candidate(need: number, listingId: string, pricePence: number, weeklyCapacityUnits: number | null = null): ListingCandidate {
+  return {
+    need,
+    listingId,
+    providerId: `provider-${listingId}`,
+    unit: Unit.HOUR,
+    visitMinutes: null,
+    pricePence,
+    weeklyCapacityUnits,
+    rateType: RateType.STANDARD,
+    availableDays: EVERY_DAY,
+    availableFrom: "07:00",
+    availableTo: "22:00",
+    referencePence: 2_500,
+  };
+}
+
+/** Two needs of 4 hours a week; the cheapest personal care listing has 10 hours a week, 7 of them booked already. */
+function ask(): PlanAsk {
+  return {
+    input: {
+      clientId: null,
+      budgetId: null,
+      needs: [
+        { categoryCode: "PERSONAL_CARE", unitsPerWeek: 4, unit: Unit.HOUR },
+        { categoryCode: "DOMESTIC", unitsPerWeek: 4, unit: Unit.HOUR },
+      ],
+    },
+    candidates: [candidate(0, "cheap-care", 1_800, 10), candidate(0, "dear-care", 2_200), candidate(1, "cleaner", 1_500)],
+    peaks: new Map([["cheap-care", 7]]),
+    firstDay: "2026-06-01",
+    eveningFromHour: 20,
+    weeks: 10,
+    availablePence: 1_000_000,
+  };
+}
+
+describe("PlanSolverPool", () => {
+  it("plans in a worker what the service plans here, capacity net of the booked peaks", async () => {
+    const pool = new PlanSolverPool(1);
+    try {
+      const here = await PlanService.solverOnly().solveProblem(ask());
+      expect(await pool.solve(ask())).toEqual(here);
+      // 10 − 7 booked leaves 3 hours a week of the cheaper care: too few for 4, so the dearer one is chosen.
+      expect(here.items.map((i) => i.listingId)).toEqual(["dear-care", "cleaner"]);
+      expect(here.weeklyCostPence).toBe(4 * 2_200 + 4 * 1_500);
+      const unbooked = await pool.solve({ ...ask(), peaks: new Map() });
+      expect(unbooked.items.map((i) => i.listingId)).toEqual(["cheap-care", "cleaner"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("ends a solve past its deadline and tells its caller; a fresh worker takes the next problem", async () => {
+    const pool = new PlanSolverPool(1, 1);
+    try {
+      await expect(pool.solve(ask())).rejects.toThrow("The planner took longer than 0.001 s.");
+      // Only a replacement worker, loaded and given the problem, can overrun again.
+      await expect(pool.solve(ask())).rejects.toThrow("The planner took longer than 0.001 s.");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("refuses the problems waiting when it closes, and any after", async () => {
+    const pool = new PlanSolverPool(1);
+    const waiting = [pool.solve(ask()), pool.solve(ask())].map((solve) => expect(solve).rejects.toThrow("The planner's solver pool is closed."));
+    await pool.close();
+    await Promise.all(waiting);
+    await expect(pool.solve(ask())).rejects.toThrow("The planner's solver pool is closed.");
+  });
+});
