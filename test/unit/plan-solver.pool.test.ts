@@ -1,8 +1,8 @@
 /**
  * planPackage's solve step in worker threads (plan-solver.pool.ts): a worker plans what the
  * service plans on the event loop, from the same plain data (candidates and booked peaks); a solve
- * past the pool's deadline is ended, its caller told, and a fresh worker takes the next; closing
- * refuses what waits. Workers start under ts-node here, so these take seconds, not milliseconds.
+ * past the pool's deadline is ended, its caller told, and a fresh worker takes the next; workers
+ * start when problems come and end when left idle; closing refuses what waits. Workers start under ts-node here, so these take seconds, not milliseconds.
  */
 import { PlanService, PlanSolverPool, type PlanAsk } from "../../src/modules/brokers";
 import type { ListingCandidate } from "../../src/modules/listings";
@@ -25,6 +25,14 @@ function candidate(need: number, listingId: string, pricePence: number, weeklyCa
     availableTo: "22:00",
     referencePence: 2_500,
   };
+}
+
+/** Waits for `condition`, checking every 20 ms, for at most 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error("The condition never held.");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Two needs of 4 hours a week; the cheapest personal care listing has 10 hours a week, 7 of them booked already. */
@@ -58,6 +66,22 @@ describe("PlanSolverPool", () => {
       expect(here.weeklyCostPence).toBe(4 * 2_200 + 4 * 1_500);
       const unbooked = await pool.solve({ ...ask(), peaks: new Map() });
       expect(unbooked.items.map((i) => i.listingId)).toEqual(["cheap-care", "cleaner"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("starts workers when problems come, up to its size, and ends those left idle", async () => {
+    const pool = new PlanSolverPool(2, 60_000, 100);
+    try {
+      expect(pool.workers).toBe(0);
+      const three = [pool.solve(ask()), pool.solve(ask()), pool.solve(ask())];
+      expect(pool.workers).toBe(2);
+      await Promise.all(three);
+      await until(() => pool.workers === 0);
+      // The next problem starts a worker again.
+      expect((await pool.solve(ask())).feasible).toBe(true);
+      expect(pool.workers).toBe(1);
     } finally {
       await pool.close();
     }

@@ -4,8 +4,9 @@
  * read (PlanAsk), so a broker's plan does not hold up every other request while it searches. Each
  * worker solves one problem at a time (HiGHS keeps its own time limit, SOLVER_SECONDS a solve);
  * one that has not answered by the pool's deadline is ended and replaced, and its caller told.
- * Workers start with the pool and take problems once loaded.
- * Problems wait in order when every worker is busy.
+ * Workers start when problems come (up to the pool's size) and take them once loaded; one left
+ * idle for IDLE_MS ends, so a process that is not planning holds no solver (a worker with HiGHS
+ * loaded is some 30–60 MB). Problems wait in order when every worker is busy.
  */
 import { Worker } from "node:worker_threads";
 import path from "node:path";
@@ -17,6 +18,8 @@ export type SolveResult = Awaited<ReturnType<PlanService["solveProblem"]>>;
 
 /** A plan tries at most a handful of solves (cost, fewest providers, without the budget). */
 const DEADLINE_MS = 4 * SOLVER_SECONDS * 1000 + 5_000;
+/** A worker with no problem for this long ends; the next plan starts another (under a second compiled). */
+const IDLE_MS = 5 * 60_000;
 
 interface Task {
   args: SolveArgs;
@@ -29,6 +32,7 @@ interface Slot {
   /** Loaded (its first message): only then does it take problems, and the deadline count. */
   ready: boolean;
   task: Task | null;
+  /** The deadline of its task, or the end of its idleness. */
   timer: NodeJS.Timeout | null;
 }
 
@@ -38,10 +42,14 @@ export class PlanSolverPool {
   private closed = false;
 
   constructor(
-    size: number,
+    private readonly size: number,
     private readonly deadlineMs = DEADLINE_MS,
-  ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    private readonly idleMs = IDLE_MS,
+  ) {}
+
+  /** Workers running or starting. */
+  get workers(): number {
+    return this.slots.length;
   }
 
   solve(...args: SolveArgs): Promise<SolveResult> {
@@ -82,10 +90,20 @@ export class PlanSolverPool {
     return slot;
   }
 
+  /** Waiting problems to loaded idle workers; a worker started for what is left (up to the size); the idle left to time out. */
   private next(): void {
-    const slot = this.slots.find((s) => s.ready && s.task === null);
-    if (!slot || this.queue.length === 0) return;
-    const task = this.queue.shift()!;
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.task !== null) continue;
+      const task = this.queue.shift();
+      if (task) this.assign(slot, task);
+      else slot.timer ??= setTimeout(() => void this.retire(slot), this.idleMs).unref();
+    }
+    const starting = this.slots.filter((s) => !s.ready).length;
+    if (!this.closed && this.queue.length > starting && this.slots.length < this.size) this.slots.push(this.spawn());
+  }
+
+  private assign(slot: Slot, task: Task): void {
+    if (slot.timer) clearTimeout(slot.timer);
     slot.task = task;
     slot.timer = setTimeout(() => void this.replace(slot, new Error(`The planner took longer than ${this.deadlineMs / 1000} s.`)), this.deadlineMs);
     slot.worker.ref();
@@ -106,15 +124,21 @@ export class PlanSolverPool {
     await slot.worker.terminate();
   }
 
-  /** Ends a worker that failed or overran, tells its caller, and starts another in its place. */
+  /** Ends a worker that failed or overran and tells its caller; another starts if problems wait. */
   private async replace(slot: Slot, error: Error): Promise<void> {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
     await this.finish(slot, error);
-    if (this.closed) return;
-    this.slots.push(this.spawn());
     this.next();
+  }
+
+  /** Ends a worker left idle for idleMs. */
+  private async retire(slot: Slot): Promise<void> {
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || slot.task !== null) return;
+    this.slots.splice(index, 1);
+    await slot.worker.terminate();
   }
 }
 
