@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const dir = path.join(__dirname, "results");
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `year-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    await writeFile(file, JSON.stringify({ at: new Date().toISOString(), cores: cpus().length, results }, null, 2));
+    await writeFile(file, JSON.stringify({ at: new Date().toISOString(), cores: cpus().length, shape: SHAPE, results }, null, 2));
     console.log(`\nfigures saved to ${path.relative(process.cwd(), file)}`);
   } finally {
     await server.stop();
