@@ -18,7 +18,7 @@ export type SolveResult = Awaited<ReturnType<PlanService["solveProblem"]>>;
 
 /** A plan tries at most a handful of solves (cost, fewest providers, without the budget). */
 const DEADLINE_MS = 4 * SOLVER_SECONDS * 1000 + 5_000;
-/** A worker with no problem for this long ends; the next plan starts another (under a second compiled). */
+/** A worker with no problem for this long ends; the next plan starts another (0.7–1 s compiled, loading HiGHS). */
 const IDLE_MS = 5 * 60_000;
 
 interface Task {
