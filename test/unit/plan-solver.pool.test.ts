@@ -1,8 +1,9 @@
 /**
  * planPackage's solve step in worker threads (plan-solver.pool.ts): a worker plans what the
- * service plans on the event loop, from the same plain data (candidates and booked peaks); a solve
- * past the pool's deadline is ended, its caller told, and a fresh worker takes the next; workers
- * start when problems come and end when left idle; closing refuses what waits. Workers start under ts-node here, so these take seconds, not milliseconds.
+ * service plans on the event loop, from the same plain data (candidates and booked peaks); workers
+ * start when problems come and end when left idle; a solve past the pool's deadline is ended, its
+ * caller told, and a fresh worker takes the next; closing refuses what waits. Workers start under
+ * ts-node here, so these take seconds, not milliseconds.
  */
 import { PlanService, PlanSolverPool, type PlanAsk } from "../../src/modules/brokers";
 import type { ListingCandidate } from "../../src/modules/listings";
