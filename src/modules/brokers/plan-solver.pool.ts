@@ -90,7 +90,7 @@ export class PlanSolverPool {
     return slot;
   }
 
-  /** Waiting problems to loaded idle workers; a worker started for what is left (up to the size); the idle left to time out. */
+  /** Gives waiting problems to loaded idle workers, starts one more while problems outnumber the workers starting (up to the size), and lets idle ones time out. */
   private next(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.task !== null) continue;
@@ -126,19 +126,21 @@ export class PlanSolverPool {
 
   /** Ends a worker that failed or overran and tells its caller; another starts if problems wait. */
   private async replace(slot: Slot, error: Error): Promise<void> {
-    const index = this.slots.indexOf(slot);
-    if (index < 0) return;
-    this.slots.splice(index, 1);
+    if (!this.remove(slot)) return;
     await this.finish(slot, error);
     this.next();
   }
 
   /** Ends a worker left idle for idleMs. */
   private async retire(slot: Slot): Promise<void> {
+    if (slot.task === null && this.remove(slot)) await slot.worker.terminate();
+  }
+
+  /** Takes a worker out of the pool; false if it was out already. */
+  private remove(slot: Slot): boolean {
     const index = this.slots.indexOf(slot);
-    if (index < 0 || slot.task !== null) return;
-    this.slots.splice(index, 1);
-    await slot.worker.terminate();
+    if (index >= 0) this.slots.splice(index, 1);
+    return index >= 0;
   }
 }
 
