@@ -11,12 +11,21 @@ import { aBudget, aClientUser, aCommissioner, aPersonalAssistant, ledgerMismatch
 const FORECAST = `query ($id: ID!) { budget(id: $id) { spentPence committedPence availablePence status
   forecast { weeklySpendPence projectedSpendPence projectedSurplusPence } efficiency { projectedSurplusPence surplusPence reclaimedPence reservedPence } } }`;
 
-async function book(api: TestApi, client: UserEntity, pa: UserEntity, listingId: string, budgetId: string, startsAt: string, weeks: number) {
+async function book(
+  api: TestApi,
+  client: UserEntity,
+  pa: UserEntity,
+  listingId: string,
+  budgetId: string,
+  startsAt: string,
+  weeks: number,
+  unitsPerVisit = 10,
+) {
   const { createBooking } = await api.data<{
     createBooking: { booking: { id: string; status: string; visits: { nodes: { id: string }[] } }; userErrors: unknown[] };
   }>(
     "mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id status visits(first: 100) { nodes { id } } } userErrors { code message } } }",
-    { input: { listingId, budgetId, startsAt, recurrence: `FREQ=WEEKLY;COUNT=${weeks}`, unitsPerVisit: 10, idempotencyKey: aKey() } },
+    { input: { listingId, budgetId, startsAt, recurrence: `FREQ=WEEKLY;COUNT=${weeks}`, unitsPerVisit, idempotencyKey: aKey() } },
     { as: client },
   );
   expect(createBooking.userErrors).toEqual([]);
@@ -125,6 +134,36 @@ describe("Budget.forecast", () => {
       projectedSurplusPence: 1_016_600 - 195_000 - Math.round((180_000 * 143) / 28),
     });
     expect(forecast!.projectedSurplusPence).toBeLessThan(0);
+  });
+
+  it("reads its window and the committed weeks by London days", async () => {
+    const y = await aYear();
+    // Today is 1 Oct (BST): the window is 3 Sep to 30 Sep, and London's 3 Sep began at 23:00 UTC on 2 Sep.
+    const inWindow = await book(api, y.client, y.pa, y.listingId, y.budgetId, "2026-09-02T23:30:00Z", 1, 1);
+    const dayBefore = await book(api, y.client, y.pa, y.listingId, y.budgetId, "2026-09-02T21:30:00Z", 1, 1);
+    // Scheduled and never recorded: 24 Sep (London) commits its week through 30 Sep, yesterday, so nothing more.
+    await book(api, y.client, y.pa, y.listingId, y.budgetId, "2026-09-24T08:00:00Z", 1, 1);
+    api.clock.set("2026-10-01T10:00:00Z");
+    await deliver(api, y.pa, [...inWindow, ...dayBefore]);
+    // One visit of 1,500p in the window's 28 days; 182 uncommitted days (1 Oct to 31 Mar).
+    const before = await read(y.budgetId, y.commissioner);
+    expect(before).toMatchObject({ spentPence: 3_000, committedPence: 1_500 });
+    expect(before.forecast).toEqual({
+      weeklySpendPence: 375,
+      projectedSpendPence: 4_500 + Math.round((1_500 * 182) / 28),
+      projectedSurplusPence: (before.availablePence as number) - Math.round((1_500 * 182) / 28),
+    });
+
+    // 23:30 UTC on 24 Sep is London's 25 Sep: its week runs through today, so one day fewer is projected.
+    api.clock.set("2026-09-20T10:00:00Z");
+    await book(api, y.client, y.pa, y.listingId, y.budgetId, "2026-09-24T23:30:00Z", 1, 1);
+    api.clock.set("2026-10-01T10:00:00Z");
+    const after = await read(y.budgetId, y.commissioner);
+    expect(after.forecast).toEqual({
+      weeklySpendPence: 375,
+      projectedSpendPence: 6_000 + Math.round((1_500 * 181) / 28),
+      projectedSurplusPence: (after.availablePence as number) - Math.round((1_500 * 181) / 28),
+    });
   });
 
   it("is one statement for many budgets, and only for those who may see the budget", async () => {

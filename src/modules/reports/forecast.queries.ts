@@ -18,34 +18,44 @@ export interface BudgetForecastRecord {
   projectedSurplusPence: number;
 }
 
-const DAY = "(v.starts_at AT TIME ZONE 'Europe/London')::date";
+/** The instant a London day (a date expression) starts. */
+const dayStart = (day: string) => `((${day})::timestamp AT TIME ZONE 'Europe/London')`;
 
 /**
  * The forecast of every budget (bu) that `budgetFilter` keeps, as a relation (budget_id, weekly,
- * extra): `weekly` the recent weekly rate, `extra` the projected uncommitted spend. Set-wise, one pass
- * over those budgets' recent and scheduled visits, so that a report over thousands of budgets joins
- * it instead of asking per budget.
+ * extra): `weekly` the recent weekly rate, `extra` the projected uncommitted spend. Set-wise, so
+ * that a report over thousands of budgets joins it instead of asking per budget. It reads only
+ * the visits delivered in the four weeks before today and those scheduled from a week ago (one
+ * scheduled earlier commits no week after yesterday), and compares instants with the London days'
+ * starts: visits are filtered by an index's own column, and only a budget's last scheduled visit
+ * is turned into a London day.
  */
 export function forecastRows(budgetFilter: string, today: string): string {
   const t = `${today}::date`;
   const from = `greatest(bu.period_start, ${t} - 28)`;
   const to = `least(${t}, bu.period_end + 1)`;
   return `(
+      WITH fbu AS MATERIALIZED (
+        SELECT bu.id, w.from_day, w.to_day, ${dayStart("w.from_day")} AS from_at, ${dayStart("w.to_day")} AS to_at, bu.period_end
+        FROM budgets bu CROSS JOIN LATERAL (SELECT ${from} AS from_day, ${to} AS to_day) w WHERE ${budgetFilter}),
+      recent AS (
+        SELECT fb.budget_id, sum(v.cost_pence) AS spend
+        FROM fbu JOIN bookings fb ON fb.budget_id = fbu.id
+        JOIN visits v ON v.booking_id = fb.id AND v.status = 'DELIVERED'
+             AND v.starts_at >= ${dayStart(`${t} - 28`)} AND v.starts_at < ${dayStart(t)}
+             AND v.starts_at >= fbu.from_at AND v.starts_at < fbu.to_at
+        GROUP BY fb.budget_id),
+      scheduled AS (
+        SELECT fb.budget_id, max(v.starts_at) AS last_at
+        FROM fbu JOIN bookings fb ON fb.budget_id = fbu.id
+        JOIN visits v ON v.booking_id = fb.id AND v.status = 'SCHEDULED' AND v.starts_at >= ${dayStart(`${t} - 7`)}
+        GROUP BY fb.budget_id)
       SELECT f.id AS budget_id,
              CASE WHEN f.days > 0 THEN round(f.spend * 7.0 / f.days)::bigint ELSE 0 END AS weekly,
              CASE WHEN f.days > 0 THEN round(f.spend::numeric * f.uncommitted / f.days)::bigint ELSE 0 END AS extra
-      FROM (SELECT bu.id, greatest(${to} - ${from}, 0) AS days,
-                   coalesce(sum(v.cost_pence) FILTER (WHERE v.status = 'DELIVERED' AND ${DAY} >= ${from} AND ${DAY} < ${to}), 0) AS spend,
-                   greatest(bu.period_end - greatest(max(${DAY}) FILTER (WHERE v.status = 'SCHEDULED') + 6, ${t} - 1), 0) AS uncommitted
-            FROM budgets bu
-            LEFT JOIN bookings fb ON fb.budget_id = bu.id
-            -- Only what the forecast reads: visits delivered in the last four weeks, and those still scheduled
-            -- from then on (one scheduled before last week commits no week after yesterday). So it reads
-            -- the months from four weeks ago, not the budget's history.
-            LEFT JOIN visits v ON v.booking_id = fb.id AND v.status IN ('SCHEDULED', 'DELIVERED')
-                 AND v.starts_at >= ((${t} - 29)::timestamp AT TIME ZONE 'Europe/London')
-            WHERE ${budgetFilter}
-            GROUP BY bu.id) f
+      FROM (SELECT fbu.id, greatest(fbu.to_day - fbu.from_day, 0) AS days, coalesce(r.spend, 0) AS spend,
+                   greatest(fbu.period_end - greatest((s.last_at AT TIME ZONE 'Europe/London')::date + 6, ${t} - 1), 0) AS uncommitted
+            FROM fbu LEFT JOIN recent r ON r.budget_id = fbu.id LEFT JOIN scheduled s ON s.budget_id = fbu.id) f
     )`;
 }
 

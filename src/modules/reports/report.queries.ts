@@ -185,6 +185,18 @@ function factsInScope(scope: ReportScope, param: (value: unknown) => string): st
     )`;
 }
 
+/**
+ * The budgets to forecast, by the scope's own columns rather than by the budgets the facts name:
+ * the planner can count those (thousands, read by hash), not these (a CTE's). The budgets it adds
+ * have no facts in scope, so the report's join leaves them out.
+ */
+function forecastScope(scope: ReportScope, param: (value: unknown) => string): string {
+  const where = [];
+  if (scope.fundingBodyCode) where.push(`bu.funding_body_code = ${param(scope.fundingBodyCode)}`);
+  if (scope.budgetIds) where.push(`bu.id = ANY(${param(scope.budgetIds)}::uuid[])`);
+  return where.length ? where.join(" AND ") : "bu.id IN (SELECT budget_id FROM weights)";
+}
+
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
 export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -214,7 +226,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
                          coalesce(bu.surplus_pence, 0) AS surplus, bu.reclaimed_pence AS reclaimed, bu.carried_forward_pence AS carried_forward
                   FROM weights w JOIN budgets bu ON bu.id = w.budget_id) w
             -- A period already over projects nothing more: only open budgets with days left are forecast.
-            LEFT JOIN ${forecastRows(`bu.id IN (SELECT budget_id FROM weights) AND bu.status = 'OPEN' AND bu.period_end >= ${today}::date`, today)} fc
+            LEFT JOIN ${forecastRows(`${forecastScope(scope, param)} AND bu.status = 'OPEN' AND bu.period_end >= ${today}::date`, today)} fc
               ON fc.budget_id = w.budget_id) b
     ),
     totals AS (
