@@ -2,9 +2,11 @@
  * planPackage's solve step in worker threads (plan-solver.pool.ts): a worker plans what the
  * service plans on the event loop, from the same plain data (candidates and booked peaks); workers
  * start when problems come and end when left idle; a solve past the pool's deadline is ended, its
- * caller told, and a fresh worker takes the next; closing refuses what waits. Workers start under
+ * caller told, and a fresh worker takes the next; a worker that cannot load answers the problems
+ * waiting with its error; closing refuses what waits. Workers start under
  * ts-node here, so these take seconds, not milliseconds.
  */
+import path from "node:path";
 import { PlanService, PlanSolverPool, type PlanAsk } from "../../src/modules/brokers";
 import type { ListingCandidate } from "../../src/modules/listings";
 import { RateType, Unit, Weekday } from "../../src/modules/reference";
@@ -94,6 +96,19 @@ describe("PlanSolverPool", () => {
       await expect(pool.solve(ask())).rejects.toThrow("The planner took longer than 0.001 s.");
       // Only a replacement worker, loaded and given the problem, can overrun again.
       await expect(pool.solve(ask())).rejects.toThrow("The planner took longer than 0.001 s.");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("answers each waiting problem with the error of a worker that cannot load, and starts no more than the problems need", async () => {
+    const pool = new PlanSolverPool(1, 60_000, 60_000, path.join(__dirname, "no-such-worker.js"));
+    const spawned = jest.spyOn(pool as unknown as { spawn: () => unknown }, "spawn");
+    try {
+      const answers = [pool.solve(ask()), pool.solve(ask())].map((solve) => expect(solve).rejects.toThrow("Cannot find module"));
+      await Promise.all(answers);
+      expect(spawned).toHaveBeenCalledTimes(2);
+      expect(pool.workers).toBe(0);
     } finally {
       await pool.close();
     }

@@ -45,6 +45,8 @@ export class PlanSolverPool {
     private readonly size: number,
     private readonly deadlineMs = DEADLINE_MS,
     private readonly idleMs = IDLE_MS,
+    /** The worker's script: by default the one beside this file. */
+    private readonly script = workerScript(),
   ) {}
 
   /** Workers running or starting. */
@@ -67,10 +69,7 @@ export class PlanSolverPool {
   }
 
   private spawn(): Slot {
-    // Compiled, the worker is JavaScript beside this file; under ts-node or jest it is TypeScript.
-    const typescript = __filename.endsWith(".ts");
-    const file = path.join(__dirname, `plan-solver.worker${typescript ? ".ts" : ".js"}`);
-    const worker = new Worker(file, { execArgv: typescript ? ["-r", "ts-node/register/transpile-only"] : [] });
+    const worker = new Worker(this.script, { execArgv: this.script.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : [] });
     worker.unref();
     const slot: Slot = { worker, ready: false, task: null, timer: null };
     worker.on("message", (message: { ready?: true; result?: SolveResult; error?: string }) => {
@@ -124,9 +123,14 @@ export class PlanSolverPool {
     await slot.worker.terminate();
   }
 
-  /** Ends a worker that failed or overran and tells its caller; another starts if problems wait. */
+  /**
+   * Ends a worker that failed or overran and tells its caller; another starts if problems wait.
+   * One that failed before it loaded answers the first waiting problem (the one it was started
+   * for) with its error, so a worker that cannot load is not started again and again while a plan waits.
+   */
   private async replace(slot: Slot, error: Error): Promise<void> {
     if (!this.remove(slot)) return;
+    if (!slot.ready) this.queue.shift()?.reject(error);
     await this.finish(slot, error);
     this.next();
   }
@@ -142,6 +146,11 @@ export class PlanSolverPool {
     if (index >= 0) this.slots.splice(index, 1);
     return index >= 0;
   }
+}
+
+/** Compiled, the worker is JavaScript beside this file; under ts-node or jest it is TypeScript. */
+function workerScript(): string {
+  return path.join(__dirname, `plan-solver.worker${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
 }
 
 /**
