@@ -168,8 +168,9 @@ async function main(): Promise<void> {
     }
     // Issue #13's gate: a page of the Open Referral feed over 50,000 listings (its own database).
     extra.openReferral = await openReferralBench(server.url);
-    const summary = summarise(rounds, targets);
-    printSummary(summary, rounds);
+    // BENCH_ROUNDS=0 (the planner, the report and the feed only) has no rounds to summarise.
+    const summary = rounds.length ? summarise(rounds, targets) : [];
+    if (rounds.length) printSummary(summary, rounds);
     await saveResults({ rounds, summary, ...extra });
   } finally {
     await Promise.all(children.map(stopChild));
