@@ -22,6 +22,7 @@
 import "reflect-metadata";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { loadavg, cpus, tmpdir } from "node:os";
 import path from "node:path";
@@ -60,6 +61,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DATABASE = process.env.BENCH_DATABASE ?? "market_bench";
 const ROOT = path.join(__dirname, "..");
+/** The node flags of `npm start` (package.json), so that the bench's API runs as users run it. */
+const START_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+  .match(/\bnode((?: --\S+)*)/)![1]
+  .split(" ")
+  .filter(Boolean);
 const CLOCK_TICKS_PER_SECOND = 100;
 
 const REPORT = /* GraphQL */ `
@@ -691,9 +697,9 @@ export async function start(
   env: Record<string, string> = {},
 ): Promise<Target> {
   const port = Number(env.PORT ?? 20000 + Math.floor(Math.random() * 20000));
-  // What users run: the compiled JavaScript (`npm start`), not ts-node.
+  // What users run: the compiled JavaScript, not ts-node, and the API with `npm start`'s node flags.
   const script = path.join("dist", args[0].replace(/\.ts$/, ".js"));
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...(kind === "api" ? START_NODE_FLAGS : []), script], {
     cwd: ROOT,
     env: {
       ...process.env,
