@@ -11,15 +11,13 @@
  */
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
+import { dayStart } from "./report-facts.queries";
 
 export interface BudgetForecastRecord {
   weeklySpendPence: number;
   projectedSpendPence: number;
   projectedSurplusPence: number;
 }
-
-/** The instant a London day (a date expression) starts. */
-const dayStart = (day: string) => `((${day})::timestamp AT TIME ZONE 'Europe/London')`;
 
 /**
  * The forecast of every budget (bu) that `budgetFilter` keeps, as a relation (budget_id, weekly,

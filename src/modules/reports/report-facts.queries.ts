@@ -41,9 +41,9 @@ const SAVING = savingSql("v.reference_cost_pence", "v.cost_pence");
 const ANSWERED = "vc.status IN ('CONFIRMED', 'REJECTED', 'UPHELD')";
 const REVERSED = "(coalesce(vc.upheld_pence, 0) + coalesce(cr.pence, 0))";
 
-/** The instant a London month (a date, its first day) starts. */
-export function monthStart(month: string): string {
-  return `(${month}::timestamp AT TIME ZONE 'Europe/London')`;
+/** The instant a London day (a date expression: any day, or a month's first) starts. */
+export function dayStart(day: string): string {
+  return `((${day})::timestamp AT TIME ZONE 'Europe/London')`;
 }
 
 /**
@@ -87,7 +87,7 @@ export function factsOf(visits: string, where: string): string {
 
 /** The visits of the keys in `keys` (a FROM item yielding k with booking_id and month). */
 export function visitsOfKeys(keys: string): string {
-  return `${keys} JOIN visits v ON v.booking_id = k.booking_id AND v.starts_at >= ${monthStart("k.month")} AND v.starts_at < ${monthStart("(k.month + interval '1 month')")}`;
+  return `${keys} JOIN visits v ON v.booking_id = k.booking_id AND v.starts_at >= ${dayStart("k.month")} AND v.starts_at < ${dayStart("(k.month + interval '1 month')")}`;
 }
 
 /**

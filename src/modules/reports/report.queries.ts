@@ -19,7 +19,7 @@ import type { DataSource } from "typeorm";
 import type { ReplicaReader } from "../../shared/db";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
-import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, factsOf, monthStart, visitsOfKeys } from "./report-facts.queries";
+import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, dayStart, factsOf, visitsOfKeys } from "./report-facts.queries";
 
 /** Each dimension's expression over a fact (f) and its booking (bk), budget (bu), listing (l), category (sc), provider (p). */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
@@ -166,10 +166,10 @@ function factsInScope(scope: ReportScope, param: (value: unknown) => string): st
     stored.push(`f.month >= ${first}::date AND f.month < ${end}::date`);
     queued.push(`month >= ${first}::date AND month < ${end}::date`);
     // Implied by the keys' months, but only a bound the planner can see reads just those months' partitions.
-    queuedVisits.push(`v.starts_at >= ${monthStart(`${first}::date`)} AND v.starts_at < ${monthStart(`${end}::date`)}`);
+    queuedVisits.push(`v.starts_at >= ${dayStart(`${first}::date`)} AND v.starts_at < ${dayStart(`${end}::date`)}`);
     // The months the period covers in part: before its first whole month, and from the end of its last.
-    parts.push(factsOf("visits v", [...live, `v.starts_at >= ${from} AND v.starts_at < least(${to}, ${monthStart(`${first}::date`)})`].join(" AND ")));
-    parts.push(factsOf("visits v", [...live, `v.starts_at >= greatest(${from}, ${monthStart(`${end}::date`)}) AND v.starts_at < ${to}`].join(" AND ")));
+    parts.push(factsOf("visits v", [...live, `v.starts_at >= ${from} AND v.starts_at < least(${to}, ${dayStart(`${first}::date`)})`].join(" AND ")));
+    parts.push(factsOf("visits v", [...live, `v.starts_at >= greatest(${from}, ${dayStart(`${end}::date`)}) AND v.starts_at < ${to}`].join(" AND ")));
   }
   const where = (conditions: string[]) => (conditions.length ? conditions.join(" AND ") : "true");
   // The queued keys are read once and anti-joined by hash: probing the queue's index per fact would
