@@ -4,7 +4,7 @@ import { viewerOf } from "../../src/modules/auth";
 import type { UserEntity } from "../../src/modules/auth/user.entity";
 import { PayeeRelationship } from "../../src/modules/bookings";
 import { type VisitOutcome } from "../../src/modules/bookings/booking.inputs";
-import { GainMode, SurplusDisposal } from "../../src/modules/budgets";
+import { ageBandOf, GainMode, SurplusDisposal } from "../../src/modules/budgets";
 import { aKey, useApi } from "../support/api";
 import { resetDb } from "../support/db";
 import { aBudget, aClientUser, aCommissioner, aListing, aProvider, aProviderMember, aUser, LEICESTERSHIRE, MERTON } from "../support/factories";
@@ -29,9 +29,22 @@ const MONEY = [
   "projectedSurplusPence",
 ] as const;
 type Measures = Record<(typeof MONEY)[number], number>;
+/** Distinct counts: they do not add up over rows, so each row's is checked against the visits themselves. */
+const COUNTS = ["bookings", "clients", "newToSupportClients", "belowMinimumPriceBookings"] as const;
+type Counts = Record<(typeof COUNTS)[number], number>;
+const GROUP_FIELDS = {
+  CATEGORY: "categoryCode",
+  MONTH: "month",
+  PROVIDER_KIND: "providerKind",
+  BUDGET_KIND: "budgetKind",
+  AGE_BAND: "ageBand",
+  PURPOSE: "purpose",
+} as const;
+type Group = Record<(typeof GROUP_FIELDS)[keyof typeof GROUP_FIELDS], string | null>;
 const REPORT = `query ($groupBy: [ReportDimension!]) { efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2027-03-31", groupBy: $groupBy) {
-  rows { group { categoryCode month providerKind budgetKind ageBand purpose } measures { ${MONEY.join(" ")} } } totals { ${MONEY.join(" ")} clients bookings } } }`;
-const GROUPINGS = [
+  rows { group { categoryCode month providerKind budgetKind ageBand purpose } measures { ${[...MONEY, ...COUNTS].join(" ")} } }
+  totals { ${[...MONEY, ...COUNTS].join(" ")} } } }`;
+const GROUPINGS: (keyof typeof GROUP_FIELDS)[][] = [
   [],
   ["CATEGORY"],
   ["MONTH"],
@@ -187,15 +200,17 @@ describe("efficiency reports", () => {
         for (const stored of [false, true]) {
           if (stored) await expectFactsCurrent(api);
           for (const groupBy of GROUPINGS) {
-            const { efficiencyReport } = await api.data<{ efficiencyReport: { rows: { measures: Measures }[]; totals: Measures } }>(
-              REPORT,
-              { groupBy },
-              { as: commissioner },
-            );
+            const { efficiencyReport } = await api.data<{
+              efficiencyReport: { rows: { group: Group; measures: Measures & Counts }[]; totals: Measures & Counts };
+            }>(REPORT, { groupBy }, { as: commissioner });
             const totals = Object.fromEntries(MONEY.map((m) => [m, efficiencyReport.totals[m]])) as Measures;
             expect(sum(efficiencyReport.rows.map((r) => r.measures))).toEqual(totals);
             expect(totals).toEqual(byBudget);
             expect(totals).toMatchObject(expected);
+            const counts = await countsIndependently(groupBy);
+            const reported = new Map(efficiencyReport.rows.map((r) => [groupBy.map((d) => r.group[GROUP_FIELDS[d]]).join("|"), countsOf(r.measures)]));
+            if (groupBy.length) expect(reported).toEqual(counts.groups);
+            expect(countsOf(efficiencyReport.totals)).toEqual(counts.totals);
           }
         }
       }),
@@ -215,6 +230,46 @@ describe("efficiency reports", () => {
     );
     expect(closes).toBeGreaterThan(0); // some periods closed: their surplus, reclaim and reserved were checked
   });
+
+  const countsOf = (measures: Counts): Counts => Object.fromEntries(COUNTS.map((c) => [c, measures[c]])) as Counts;
+
+  /** Each group's distinct counts (and the totals'), computed in JavaScript from the delivered visits in the report's period. */
+  async function countsIndependently(groupBy: (keyof typeof GROUP_FIELDS)[]): Promise<{ groups: Map<string, Counts>; totals: Counts }> {
+    const visits: (Record<keyof typeof GROUP_FIELDS | "BORN", string> & { booking_id: string; client_id: string; new: boolean; below: boolean })[] =
+      await api.db.query(
+        `SELECT v.booking_id, bk.client_id, c.new_to_support AS new, v.below_minimum_price AS below, l.category_code AS "CATEGORY",
+                to_char(v.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM') AS "MONTH", p.kind AS "PROVIDER_KIND", bu.kind AS "BUDGET_KIND",
+                sc.purpose AS "PURPOSE", c.date_of_birth::text AS "BORN", (v.starts_at AT TIME ZONE 'Europe/London')::date::text AS "AGE_BAND"
+         FROM visits v JOIN bookings bk ON bk.id = v.booking_id JOIN clients c ON c.id = bk.client_id JOIN budgets bu ON bu.id = bk.budget_id
+         JOIN listings l ON l.id = bk.listing_id JOIN service_categories sc ON sc.code = l.category_code JOIN providers p ON p.id = bk.provider_id
+         WHERE v.status = 'DELIVERED' AND (v.starts_at AT TIME ZONE 'Europe/London')::date BETWEEN '2026-04-01' AND '2027-03-31'`,
+      );
+    const sets = new Map<string, { bookings: Set<string>; clients: Set<string>; newClients: Set<string>; below: Set<string> }>();
+    const add = (key: string, v: (typeof visits)[number]) => {
+      const s = sets.get(key) ?? { bookings: new Set(), clients: new Set(), newClients: new Set(), below: new Set() };
+      sets.set(key, s);
+      s.bookings.add(v.booking_id);
+      s.clients.add(v.client_id);
+      if (v.new) s.newClients.add(v.client_id);
+      if (v.below) s.below.add(v.booking_id);
+    };
+    for (const v of visits) {
+      const ageBand = ageBandOf(v.BORN, v.AGE_BAND);
+      add(groupBy.map((d) => (d === "AGE_BAND" ? ageBand : v[d])).join("|"), v);
+      add("totals", v);
+    }
+    const counted = (key: string): Counts => {
+      const s = sets.get(key);
+      return {
+        bookings: s?.bookings.size ?? 0,
+        clients: s?.clients.size ?? 0,
+        newToSupportClients: s?.newClients.size ?? 0,
+        belowMinimumPriceBookings: s?.below.size ?? 0,
+      };
+    };
+    const keys = [...sets.keys()].filter((k) => k !== "totals");
+    return { groups: new Map(keys.map((k) => [k, counted(k)])), totals: counted("totals") };
+  }
 
   /** The same figures computed in JavaScript from the raw rows, as DOMAIN.md defines them. */
   async function independently() {

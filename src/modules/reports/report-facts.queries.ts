@@ -50,7 +50,8 @@ export function dayStart(day: string): string {
  * The facts of the delivered visits (v) that `visits` (a FROM item yielding v) and `where` (over v
  * and its booking bk) select, one row per key: the per-visit measures of DOMAIN.md's "Savings
  * accounting", with settlement (the client's answer, reversals by an upheld dispute or a
- * correction, what a PAID statement paid).
+ * correction, what a PAID statement paid). Every sum is a bigint, as the stored columns are: a
+ * numeric one would make the report's union with the stored facts convert each of them.
  */
 export function factsOf(visits: string, where: string): string {
   return `SELECT v.booking_id, report_month(v.starts_at) AS month, ${ageBandOn("(v.starts_at AT TIME ZONE 'Europe/London')::date")} AS age_band,
@@ -66,11 +67,11 @@ export function factsOf(visits: string, where: string): string {
              count(*) FILTER (WHERE v.reference_basis = 'FALLBACK_STANDARD')::int AS visits_with_fallback_reference,
              coalesce(sum(v.cost_pence) FILTER (WHERE v.reference_basis = 'FALLBACK_STANDARD'), 0) AS fallback_reference_spend_pence,
              coalesce(sum(gb.session_price_pence - v.cost_pence), 0) AS pooling_saving_pence,
-             coalesce(sum(v.cost_pence - ${REVERSED}) FILTER (WHERE ${ANSWERED}), 0) AS confirmed_pence,
+             coalesce(sum(v.cost_pence - ${REVERSED}) FILTER (WHERE ${ANSWERED}), 0)::bigint AS confirmed_pence,
              coalesce(sum(v.cost_pence) FILTER (WHERE vc.status IS NULL), 0) AS awaiting_confirmation_pence,
              coalesce(sum(v.cost_pence) FILTER (WHERE vc.status = 'DISPUTED'), 0) AS disputed_pence,
-             sum(${REVERSED}) AS upheld_pence,
-             coalesce(sum(pd.pence), 0) AS paid_pence,
+             sum(${REVERSED})::bigint AS upheld_pence,
+             coalesce(sum(pd.pence), 0)::bigint AS paid_pence,
              bool_or(v.below_minimum_price) AS below_minimum_price
       FROM ${visits}
       JOIN bookings bk ON bk.id = v.booking_id

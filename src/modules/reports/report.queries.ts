@@ -21,7 +21,10 @@ import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, dayStart, factsOf, visitsOfKeys } from "./report-facts.queries";
 
-/** Each dimension's expression over a fact (f) and its booking (bk), budget (bu), listing (l), category (sc), provider (p). */
+/**
+ * Each dimension's expression: MONTH and AGE_BAND over a fact (f), the others over its booking (bk)
+ * and the booking's budget (bu), listing (l), category (sc) or provider (p).
+ */
 const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
   [ReportDimension.CATEGORY]: "l.category_code::text",
   // Grouped as a date, written as text at the end: the rows sort and hash by a date, not a string.
@@ -30,10 +33,13 @@ const DIMENSIONS: Record<ReportDimension | "BUDGET", string> = {
   [ReportDimension.BUDGET_KIND]: "bu.kind::text",
   [ReportDimension.AGE_BAND]: "f.age_band::text",
   [ReportDimension.PURPOSE]: "sc.purpose::text",
-  BUDGET: "f.budget_id::text",
+  BUDGET: "bk.budget_id::text",
 };
 
-/** The joins a dimension reads, beyond the fact's booking and client. */
+/** The dimensions a fact has of its own; the others are its booking's, read once a booking. */
+const FACT_DIMENSIONS: ReadonlySet<Dimension> = new Set([ReportDimension.MONTH, ReportDimension.AGE_BAND]);
+
+/** The joins a dimension reads, beyond the booking and its client. */
 const DIMENSION_JOINS: Partial<Record<Dimension, string[]>> = {
   [ReportDimension.CATEGORY]: ["l"],
   [ReportDimension.PROVIDER_KIND]: ["p"],
@@ -45,7 +51,7 @@ const JOINS: Record<string, string> = {
   l: "JOIN listings l ON l.id = bk.listing_id",
   sc: "JOIN service_categories sc ON sc.code = l.category_code",
   p: "JOIN providers p ON p.id = bk.provider_id",
-  bu: "JOIN budgets bu ON bu.id = f.budget_id",
+  bu: "JOIN budgets bu ON bu.id = bk.budget_id",
 };
 
 export type Dimension = ReportDimension | "BUDGET";
@@ -173,9 +179,10 @@ function factsInScope(scope: ReportScope, param: (value: unknown) => string): st
   }
   const where = (conditions: string[]) => (conditions.length ? conditions.join(" AND ") : "true");
   // The queued keys are read once and anti-joined by hash: probing the queue's index per fact would
-  // walk the dead entries a busy queue leaves until it is vacuumed.
+  // walk the dead entries a busy queue leaves until it is vacuumed. Each reader of the facts scans
+  // them itself: cheaper than writing a quarter of a million rows to a temporary file to read back.
   return `queued AS MATERIALIZED (SELECT DISTINCT booking_id, month FROM report_fact_changes WHERE ${queued.join(" AND ")}),
-    facts AS (
+    facts AS NOT MATERIALIZED (
      ${[
        `SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f LEFT JOIN queued q ON q.booking_id = f.booking_id AND q.month = f.month
      WHERE ${where(stored)} AND q.booking_id IS NULL`,
@@ -203,11 +210,27 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   const param = (value: unknown) => `$${params.push(value)}`;
   const keys = dimensions.map((_d, i) => `g${i}`);
   const keyList = keys.length ? `${keys.join(", ")}, ` : "";
-  const sets = keys.length ? `GROUPING SETS ((${keys.join(", ")}), ())` : "()";
-  const isTotal = keys.length ? `GROUPING(${keys.join(", ")}) > 0` : "true";
   const joins = [...new Set(dimensions.flatMap((d) => DIMENSION_JOINS[d] ?? []))].sort((a, b) => Object.keys(JOINS).indexOf(a) - Object.keys(JOINS).indexOf(b));
   const facts = factsInScope(scope, param);
   const today = param(scope.today);
+  const moneyColumns = [
+    ...FACT_MEASURES.filter((m) => m !== "cost_pence"),
+    "new_to_support_spend_pence",
+    "relative_payee_spend_pence",
+    ...BUDGET_FIGURES.map(({ figure: f }) => `${f}_share`),
+  ];
+  const money = [
+    ...FACT_MEASURES.filter((m) => m !== "cost_pence").map((m) => `sum(${m}) AS ${m}`),
+    "coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend_pence",
+    "coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_payee_spend_pence",
+    ...BUDGET_FIGURES.map(({ figure: f, weight }) => `${exact(`sum(${weight} * c.${f}_rate)`)} AS ${f}_share`),
+  ].join(", ");
+  const distinctCounts = `count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
+             count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
+             count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings`;
+  // A fact's group keys: its own, or its booking's (ba).
+  const groupKeys = dimensions.map((d, i) => `, ${FACT_DIMENSIONS.has(d) ? DIMENSIONS[d] : `ba.g${i}`} AS g${i}`).join("");
+  const bookingKeys = dimensions.map((d, i) => (FACT_DIMENSIONS.has(d) ? "" : `, ${DIMENSIONS[d]} AS g${i}`)).join("");
 
   const sql = `
     WITH ${facts},
@@ -232,23 +255,48 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     totals AS (
       SELECT ${BUDGET_FIGURES.map(({ figure: f, total }) => `coalesce(sum(${f}) FILTER (WHERE ${total} > 0), 0) AS ${f}`).join(", ")} FROM per_budget
     ),
-    c AS (
-      SELECT f.*, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative ${dimensions.map((d, i) => `, ${DIMENSIONS[d]} AS g${i}`).join("")}
-      FROM facts f JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id ${joins.map((j) => JOINS[j]).join(" ")}
+    -- Each booking with facts in scope, once: what its facts are grouped and counted by, and its
+    -- budget's rates. The facts join it by hash, rather than the bookings, clients and dimensions'
+    -- tables; and the distinct counts of the totals and of groups that are a booking's count its
+    -- rows, a few thousand, rather than the facts.
+    ba AS MATERIALIZED (
+      SELECT bk.id AS booking_id, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative, f.below_minimum_price,
+             ${BUDGET_FIGURES.map(({ figure: f }) => `b.${f}_rate`).join(", ")} ${bookingKeys}
+      FROM (SELECT booking_id, bool_or(below_minimum_price) AS below_minimum_price FROM facts GROUP BY booking_id) f
+      JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id JOIN per_budget b ON b.budget_id = bk.budget_id
+      ${joins.map((j) => JOINS[j]).join(" ")}
     ),
+    c AS (
+      SELECT f.*, ba.new_to_support, ba.relative, ${BUDGET_FIGURES.map(({ figure: f }) => `ba.${f}_rate`).join(", ")} ${groupKeys}
+      FROM facts f JOIN ba ON ba.booking_id = f.booking_id
+    ),
+    ${
+      keys.length
+        ? `-- The totals row sums the groups' rows: each fact's money is added once, not once a grouping set.
+    grouped AS (SELECT ${keyList} ${money} FROM c GROUP BY ${keys.join(", ")}),
     money AS (
-      SELECT ${keyList} ${isTotal} AS is_total,
-             ${FACT_MEASURES.filter((m) => m !== "cost_pence")
-               .map((m) => `sum(${m}) AS ${m}`)
-               .join(", ")},
-             coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend_pence,
-             coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_payee_spend_pence,
-             count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
-             count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
-             count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings,
-             ${BUDGET_FIGURES.map(({ figure: f, weight }) => `${exact(`sum(${weight} * b.${f}_rate)`)} AS ${f}_share`).join(", ")}
-      FROM c JOIN per_budget b ON b.budget_id = c.budget_id
-      GROUP BY ${sets}
+      SELECT ${keyList} false AS is_total, ${moneyColumns.join(", ")} FROM grouped
+      UNION ALL
+      SELECT ${keys.map((k) => `NULL AS ${k}, `).join("")} true, ${moneyColumns.map((m) => `sum(${m})`).join(", ")} FROM grouped
+    ),`
+        : `money AS (SELECT true AS is_total, ${money} FROM c),`
+    }
+    -- The distinct counts apart from the money, which is then summed by hash. Groups by a fact's own
+    -- month or age band count over a narrow pass of the facts, sorted by group.
+    counts AS (
+      ${
+        keys.length
+          ? `SELECT ${keyList} false AS is_total, ${distinctCounts}
+      FROM ${
+        dimensions.some((d) => FACT_DIMENSIONS.has(d))
+          ? `(SELECT f.booking_id, ba.client_id, ba.new_to_support, f.below_minimum_price ${groupKeys} FROM facts f JOIN ba ON ba.booking_id = f.booking_id) n`
+          : "ba"
+      }
+      GROUP BY ${keys.join(", ")}
+      UNION ALL`
+          : ""
+      }
+      SELECT ${keys.map((k) => `NULL AS ${k}, `).join("")} true AS is_total, ${distinctCounts} FROM ba
     ),
     apportioned AS (
       SELECT m.*, ${BUDGET_FIGURES.map(
@@ -258,9 +306,10 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
       ).join(",\n             ")}
       FROM money m CROSS JOIN totals t
     )
-    SELECT ${keys.map((k, i) => (dimensions[i] === ReportDimension.MONTH ? `to_char(${k}, 'YYYY-MM') AS ${k}, ` : `${k}, `)).join("")} is_total, ${MEASURES.map((m) => (m === "absorbed_pence" ? "saving_pence - returned_pence - saved AS absorbed_pence" : m.endsWith("_pence") && BUDGET_FIGURES.some(({ figure }) => `${figure}_pence` === m) ? `${m.slice(0, -6)} AS ${m}` : m)).join(", ")}
-    FROM apportioned
-    ORDER BY is_total ${keys.map((k) => `, ${k}`).join("")}`;
+    SELECT ${keys.map((k, i) => (dimensions[i] === ReportDimension.MONTH ? `to_char(a.${k}, 'YYYY-MM') AS ${k}, ` : `a.${k}, `)).join("")} a.is_total, ${MEASURES.map((m) => (m === "absorbed_pence" ? "saving_pence - returned_pence - saved AS absorbed_pence" : m.endsWith("_pence") && BUDGET_FIGURES.some(({ figure }) => `${figure}_pence` === m) ? `${m.slice(0, -6)} AS ${m}` : m)).join(", ")}
+    -- The totals row's keys are null: matched as not distinct.
+    FROM apportioned a JOIN counts n ON n.is_total = a.is_total ${keys.map((k) => ` AND n.${k} IS NOT DISTINCT FROM a.${k}`).join("")}
+    ORDER BY a.is_total ${keys.map((k) => `, a.${k}`).join("")}`;
   return { sql, params };
 }
 
