@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client, type Pool } from "pg";
+import { Client, type Pool, type PoolClient } from "pg";
 import type { Result } from "./errors";
 import { tuned } from "./tuning";
 import { connectionFailureReason, isConnectionError } from "./connection-errors";
@@ -201,9 +201,23 @@ export async function preparedQuery<T = Record<string, unknown>>(db: DataSource,
   return preparedOn((db.driver as unknown as { master: Pool }).master, db, sql, params);
 }
 
+/** Planner settings for one statement, by name: `{ enable_mergejoin: "off" }`. */
+export type PlannerSettings = Readonly<Record<string, string>>;
+
 /** Where a read that tolerates lag runs: `query` on a replica when there is one, else the primary. */
 export interface ReplicaReader {
   query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+  /**
+   * `query` with planner settings for that statement alone: SET LOCAL in a read-only transaction of
+   * its own, so the connection goes back to the pool as it came. For a statement whose plan the
+   * planner's estimates get wrong, such as joins to CTEs, which it cannot count.
+   */
+  queryWith<T = Record<string, unknown>>(settings: PlannerSettings, sql: string, params: unknown[]): Promise<T[]>;
+}
+
+/** The primary as a reader, for the reads of reports that must see the viewer's own writes. */
+export function primaryReader(db: DataSource): ReplicaReader {
+  return poolReader(db, (db.driver as unknown as { master: Pool }).master);
 }
 
 /**
@@ -225,13 +239,54 @@ export async function onReplica<T>(db: DataSource, read: (reader: ReplicaReader)
 }
 
 function poolReader(db: DataSource, pool: Pool): ReplicaReader {
-  return { query: (sql, params) => preparedOn(pool, db, sql, params) };
+  return {
+    query: (sql, params) => preparedOn(pool, db, sql, params),
+    queryWith: async <T>(settings: PlannerSettings, sql: string, params: unknown[]) => {
+      const begin = `BEGIN READ ONLY; ${Object.entries(settings)
+        .map(([name, value]) => `SET LOCAL ${settingName(name)} = ${settingValue(value)}`)
+        .join("; ")}`;
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await simpleQueryOn(client, db, begin);
+        const rows = await preparedOn<T>(client, db, sql, params);
+        await simpleQueryOn(client, db, "COMMIT");
+        return rows;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((rollback: Error) => (broken = rollback));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
 }
 
-async function preparedOn<T>(pool: Pool, db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+/** Settings are the code's own, never a request's: a name or value of another form is a defect. */
+function settingName(name: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a planner setting: ${name}`);
+  return name;
+}
+
+function settingValue(value: string): string {
+  if (!/^[A-Za-z0-9_.]+$/.test(value)) throw new Error(`Not a planner setting's value: ${value}`);
+  return value;
+}
+
+/** Statements without parameters (so several may go at once) on a client, logged, a failure a QueryFailedError. */
+async function simpleQueryOn(client: PoolClient, db: DataSource, sql: string): Promise<void> {
+  db.logger.logQuery(sql);
+  try {
+    await client.query(sql);
+  } catch (error) {
+    throw new QueryFailedError(sql, [], error as Error);
+  }
+}
+
+async function preparedOn<T>(on: Pool | PoolClient, db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
   db.logger.logQuery(sql, params);
   try {
-    const result = await pool.query({ name: statementName(sql), text: sql, values: params });
+    const result = await on.query({ name: statementName(sql), text: sql, values: params });
     return result.rows as T[];
   } catch (error) {
     throw new QueryFailedError(sql, params, error as Error);

@@ -16,7 +16,7 @@
  * alone) less their share.
  */
 import type { DataSource } from "typeorm";
-import type { ReplicaReader } from "../../shared/db";
+import { primaryReader, type ReplicaReader } from "../../shared/db";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, dayStart, factsOf, visitsOfKeys } from "./report-facts.queries";
@@ -234,9 +234,13 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
 
   const sql = `
     WITH ${facts},
-    weights AS MATERIALIZED (
-      SELECT budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained FROM facts GROUP BY budget_id
+    -- Each booking with facts in scope, once, with its weights: one pass over the facts.
+    booked AS MATERIALIZED (
+      SELECT booking_id, budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained,
+             bool_or(below_minimum_price) AS below_minimum_price
+      FROM facts GROUP BY booking_id, budget_id
     ),
+    weights AS MATERIALIZED (SELECT budget_id, sum(weight_visits) AS weight_visits, sum(retained) AS retained FROM booked GROUP BY budget_id),
     -- Each budget's figures (they are the totals), and its rate per unit of weight.
     per_budget AS MATERIALIZED (
       SELECT b.*, ${BUDGET_FIGURES.map(({ figure: f, total }) => `CASE WHEN b.${total} > 0 THEN b.${f}::float8 / b.${total} ELSE 0 END AS ${f}_rate`).join(", ")}
@@ -255,15 +259,14 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     totals AS (
       SELECT ${BUDGET_FIGURES.map(({ figure: f, total }) => `coalesce(sum(${f}) FILTER (WHERE ${total} > 0), 0) AS ${f}`).join(", ")} FROM per_budget
     ),
-    -- Each booking with facts in scope, once: what its facts are grouped and counted by, and its
-    -- budget's rates. The facts join it by hash, rather than the bookings, clients and dimensions'
-    -- tables; and the distinct counts of the totals and of groups that are a booking's count its
-    -- rows, a few thousand, rather than the facts.
+    -- The booked, with what their facts are grouped and counted by, and their budget's rates. The
+    -- facts join it by hash, rather than the bookings, clients and dimensions' tables; and the
+    -- distinct counts of the totals and of groups that are a booking's count its rows, a few
+    -- thousand, rather than the facts.
     ba AS MATERIALIZED (
       SELECT bk.id AS booking_id, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative, f.below_minimum_price,
              ${BUDGET_FIGURES.map(({ figure: f }) => `b.${f}_rate`).join(", ")} ${bookingKeys}
-      FROM (SELECT booking_id, bool_or(below_minimum_price) AS below_minimum_price FROM facts GROUP BY booking_id) f
-      JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id JOIN per_budget b ON b.budget_id = bk.budget_id
+      FROM booked f JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id JOIN per_budget b ON b.budget_id = f.budget_id
       ${joins.map((j) => JOINS[j]).join(" ")}
     ),
     c AS (
@@ -372,15 +375,23 @@ export interface EfficiencyGroupRecord {
   purpose: string | null;
 }
 
+/**
+ * The statement joins its facts to CTEs, whose keys the planner cannot count: it would sort a
+ * quarter of a million facts to merge them with a few thousand bookings, where a hash join reads
+ * them as they come.
+ */
+const EFFICIENCY_SETTINGS = { enable_mergejoin: "off" };
+
 export function runEfficiency(db: ReplicaReader, scope: ReportScope, dimensions: Dimension[]): Promise<Row[]> {
   const { sql, params } = efficiencyStatement(scope, dimensions);
-  return db.query<Row>(sql, params);
+  return db.queryWith<Row>(EFFICIENCY_SETTINGS, sql, params);
 }
 
 /** Each budget's efficiency over all its delivered visits and agreed packages: two statements for many budgets. */
 export async function efficiencyOfBudgets(db: DataSource, budgetIds: readonly string[], today: string): Promise<EfficiencyMeasuresRecord[]> {
   const scope = { budgetIds: [...budgetIds], today };
-  const [rows, brokerage] = await Promise.all([runEfficiency(db, scope, ["BUDGET"]), runBrokerage(db, scope, ["BUDGET"])]);
+  const reader = primaryReader(db);
+  const [rows, brokerage] = await Promise.all([runEfficiency(reader, scope, ["BUDGET"]), runBrokerage(reader, scope, ["BUDGET"])]);
   const feeOf = new Map(brokerage.filter((r) => !r.is_total).map((r) => [r.g0 as string, Number(r.brokerage_pence)]));
   const byBudget = new Map(rows.filter((r) => !r.is_total).map((r) => [r.g0 as string, r]));
   return budgetIds.map((id) => measuresOf(byBudget.get(id) ?? {}, feeOf.get(id) ?? 0));
