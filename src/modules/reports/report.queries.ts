@@ -150,7 +150,11 @@ const BUDGET_FIGURES: { figure: string; weight: string; total: string }[] = [
 /** A row's share rounded to six places: a float's sum of a million shares is good to far better, and the rounding makes a whole share whole. */
 const exact = (share: string) => `round(${share}::numeric, 6)`;
 
-/** The CTEs `queued` and `facts`: the facts in scope, stored where they are current and their month is whole in the period, live otherwise. */
+/**
+ * The CTEs `queued`, `live` and `facts`: the facts in scope, stored where they are current and
+ * their month is whole in the period, live otherwise. The live facts (few, unless the refresh job
+ * is behind) are computed once; each reader of the facts scans the stored ones itself.
+ */
 function factsInScope(scope: ReportScope, param: (value: unknown) => string): string {
   const stored: string[] = [];
   const live: string[] = [];
@@ -179,16 +183,16 @@ function factsInScope(scope: ReportScope, param: (value: unknown) => string): st
   }
   const where = (conditions: string[]) => (conditions.length ? conditions.join(" AND ") : "true");
   // The queued keys are read once and anti-joined by hash: probing the queue's index per fact would
-  // walk the dead entries a busy queue leaves until it is vacuumed. Each reader of the facts scans
-  // them itself: cheaper than writing a quarter of a million rows to a temporary file to read back.
+  // walk the dead entries a busy queue leaves until it is vacuumed. Each reader of the stored facts
+  // scans them itself: cheaper than writing a quarter of a million rows to a temporary file to read
+  // back. The live ones, planned once, are not planned again for each reader.
   return `queued AS MATERIALIZED (SELECT DISTINCT booking_id, month FROM report_fact_changes WHERE ${queued.join(" AND ")}),
+    live AS MATERIALIZED (${[factsOf(visitsOfKeys("queued k"), where(queuedVisits)), ...parts].join("\n     UNION ALL\n     ")}),
     facts AS NOT MATERIALIZED (
-     ${[
-       `SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f LEFT JOIN queued q ON q.booking_id = f.booking_id AND q.month = f.month
-     WHERE ${where(stored)} AND q.booking_id IS NULL`,
-       factsOf(visitsOfKeys("queued k"), where(queuedVisits)),
-       ...parts,
-     ].join("\n     UNION ALL\n     ")}
+      SELECT ${FACT_COLUMNS.map((c) => `f.${c}`).join(", ")} FROM report_facts f LEFT JOIN queued q ON q.booking_id = f.booking_id AND q.month = f.month
+      WHERE ${where(stored)} AND q.booking_id IS NULL
+      UNION ALL
+      SELECT * FROM live
     )`;
 }
 
@@ -213,18 +217,14 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   const joins = [...new Set(dimensions.flatMap((d) => DIMENSION_JOINS[d] ?? []))].sort((a, b) => Object.keys(JOINS).indexOf(a) - Object.keys(JOINS).indexOf(b));
   const facts = factsInScope(scope, param);
   const today = param(scope.today);
-  const moneyColumns = [
-    ...FACT_MEASURES.filter((m) => m !== "cost_pence"),
-    "new_to_support_spend_pence",
-    "relative_payee_spend_pence",
-    ...BUDGET_FIGURES.map(({ figure: f }) => `${f}_share`),
+  // The money: each column's sum over the facts (c) of a group.
+  const money: [string, string][] = [
+    ...FACT_MEASURES.filter((m) => m !== "cost_pence").map((m): [string, string] => [m, `sum(${m})`]),
+    ["new_to_support_spend_pence", "coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0)"],
+    ["relative_payee_spend_pence", "coalesce(sum(cost_pence) FILTER (WHERE relative), 0)"],
+    ...BUDGET_FIGURES.map(({ figure: f, weight }): [string, string] => [`${f}_share`, exact(`sum(${weight} * c.${f}_rate)`)]),
   ];
-  const money = [
-    ...FACT_MEASURES.filter((m) => m !== "cost_pence").map((m) => `sum(${m}) AS ${m}`),
-    "coalesce(sum(cost_pence) FILTER (WHERE new_to_support), 0) AS new_to_support_spend_pence",
-    "coalesce(sum(cost_pence) FILTER (WHERE relative), 0) AS relative_payee_spend_pence",
-    ...BUDGET_FIGURES.map(({ figure: f, weight }) => `${exact(`sum(${weight} * c.${f}_rate)`)} AS ${f}_share`),
-  ].join(", ");
+  const sums = money.map(([column, sum]) => `${sum} AS ${column}`).join(", ");
   const distinctCounts = `count(DISTINCT booking_id) AS bookings, count(DISTINCT client_id) AS clients,
              count(DISTINCT client_id) FILTER (WHERE new_to_support) AS new_to_support_clients,
              count(DISTINCT booking_id) FILTER (WHERE below_minimum_price) AS below_minimum_price_bookings`;
@@ -276,13 +276,13 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     ${
       keys.length
         ? `-- The totals row sums the groups' rows: each fact's money is added once, not once a grouping set.
-    grouped AS (SELECT ${keyList} ${money} FROM c GROUP BY ${keys.join(", ")}),
+    grouped AS (SELECT ${keyList} ${sums} FROM c GROUP BY ${keys.join(", ")}),
     money AS (
-      SELECT ${keyList} false AS is_total, ${moneyColumns.join(", ")} FROM grouped
+      SELECT ${keyList} false AS is_total, ${money.map(([column]) => column).join(", ")} FROM grouped
       UNION ALL
-      SELECT ${keys.map((k) => `NULL AS ${k}, `).join("")} true, ${moneyColumns.map((m) => `sum(${m})`).join(", ")} FROM grouped
+      SELECT ${keys.map((k) => `NULL AS ${k}, `).join("")} true, ${money.map(([column]) => `sum(${column})`).join(", ")} FROM grouped
     ),`
-        : `money AS (SELECT true AS is_total, ${money} FROM c),`
+        : `money AS (SELECT true AS is_total, ${sums} FROM c),`
     }
     -- The distinct counts apart from the money, which is then summed by hash. Groups by a fact's own
     -- month or age band count over a narrow pass of the facts, sorted by group.
