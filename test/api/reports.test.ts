@@ -41,7 +41,7 @@ const GROUP_FIELDS = {
   PURPOSE: "purpose",
 } as const;
 type Group = Record<(typeof GROUP_FIELDS)[keyof typeof GROUP_FIELDS], string | null>;
-const REPORT = `query ($groupBy: [ReportDimension!]) { efficiencyReport(fundingBodyCode: "${MERTON}", from: "2026-04-01", to: "2027-03-31", groupBy: $groupBy) {
+const REPORT = `query ($groupBy: [ReportDimension!], $from: LocalDate! = "2026-04-01") { efficiencyReport(fundingBodyCode: "${MERTON}", from: $from, to: "2027-03-31", groupBy: $groupBy) {
   rows { group { categoryCode month providerKind budgetKind ageBand purpose } measures { ${[...MONEY, ...COUNTS].join(" ")} } }
   totals { ${[...MONEY, ...COUNTS].join(" ")} } } }`;
 const GROUPINGS: (keyof typeof GROUP_FIELDS)[][] = [
@@ -211,6 +211,9 @@ describe("efficiency reports", () => {
             const reported = new Map(efficiencyReport.rows.map((r) => [groupBy.map((d) => r.group[GROUP_FIELDS[d]]).join("|"), countsOf(r.measures)]));
             if (groupBy.length) expect(reported).toEqual(counts.groups);
             expect(countsOf(efficiencyReport.totals)).toEqual(counts.totals);
+            // Seven years (every visit is in the last): too many months to count by a booking's month bits, the same answer.
+            if (groupBy.includes("MONTH"))
+              expect((await api.data(REPORT, { groupBy, from: "2020-04-01" }, { as: commissioner })).efficiencyReport).toEqual(efficiencyReport);
           }
         }
       }),

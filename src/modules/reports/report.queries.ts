@@ -17,6 +17,7 @@
  */
 import type { DataSource } from "typeorm";
 import { primaryReader, type ReplicaReader } from "../../shared/db";
+import { londonDate } from "../../shared/time";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, dayStart, factsOf, visitsOfKeys } from "./report-facts.queries";
@@ -208,6 +209,47 @@ function forecastScope(scope: ReportScope, param: (value: unknown) => string): s
   return where.length ? where.join(" AND ") : "bu.id IN (SELECT budget_id FROM weights)";
 }
 
+/** A month as a number (year × 12 + month − 1), in SQL over a month's first day. */
+const monthNumberSql = (month: string) => `(extract(year FROM ${month})::int * 12 + extract(month FROM ${month})::int - 1)`;
+const monthNumber = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+
+/** A bigint's bits, less the sign: the longest span of months counted by bits. */
+const MONTH_BITS = 62;
+
+/**
+ * The London months a period [from, to) spans, when they fit a bigint's bits: the first's first
+ * day and their count. A booking's months in scope are then bits of one number (booked.months).
+ */
+function monthSpan(scope: ReportScope): { first: string; count: number } | null {
+  if (!scope.from || !scope.to) return null;
+  const first = londonDate(scope.from);
+  const count = monthNumber(londonDate(new Date(scope.to.getTime() - 1))) - monthNumber(first) + 1;
+  return count <= MONTH_BITS ? { first: `${first.slice(0, 8)}01`, count } : null;
+}
+
+/**
+ * The distinct counts of groups by month and by a booking's dimensions (`bookingKeys`, over ba),
+ * without a pass over the facts: a group's bookings in month i are its bookings with bit i of
+ * `months` set (`below_months`: a visit below the minimum that month), its clients those with bit
+ * i set in the OR of their bookings' months. `monthKey` names the month's group column.
+ */
+function countsByMonthBits(span: { first: string; count: number }, first: string, bookingKeys: string[], monthKey: string): string {
+  // Month i's count: the sum of bit i over the rows (`where` holds).
+  const bits = (of: string, where?: string) =>
+    `ARRAY[${Array.from({ length: span.count }, (_b, i) => (where ? `sum(CASE WHEN ${where} THEN (${of} >> ${i}) & 1 ELSE 0 END)` : `sum((${of} >> ${i}) & 1)`)).join(", ")}]`;
+  const keyList = bookingKeys.map((k) => `${k}, `).join("");
+  const groupBy = (...more: string[]) => ([...bookingKeys, ...more].length ? `GROUP BY ${[...bookingKeys, ...more].join(", ")}` : "");
+  return `SELECT ${bookingKeys.map((k) => `b.${k}, `).join("")} (${first}::date + (m.i - 1) * interval '1 month')::date AS ${monthKey}, false AS is_total,
+             m.bookings, m.clients, m.new_to_support_clients, m.below_minimum_price_bookings
+      FROM (SELECT ${keyList} ${bits("months")} AS bookings, ${bits("below_months")} AS below FROM ba ${groupBy()}) b
+      JOIN (SELECT ${keyList} ${bits("months")} AS clients, ${bits("months", "new_to_support")} AS new_clients
+            FROM (SELECT ${keyList} client_id, new_to_support, bit_or(months) AS months FROM ba ${groupBy("client_id", "new_to_support")}) c ${groupBy()}) c
+        ON ${bookingKeys.map((k) => `c.${k} IS NOT DISTINCT FROM b.${k}`).join(" AND ") || "true"}
+      CROSS JOIN LATERAL unnest(b.bookings, c.clients, c.new_clients, b.below)
+        WITH ORDINALITY AS m(bookings, clients, new_to_support_clients, below_minimum_price_bookings, i)
+      WHERE m.bookings > 0`;
+}
+
 /** Rows per group of `dimensions`, then the totals row (all group columns null, `is_total`). */
 export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -231,13 +273,35 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   // A fact's group keys: its own, or its booking's (ba).
   const groupKeys = dimensions.map((d, i) => `, ${FACT_DIMENSIONS.has(d) ? DIMENSIONS[d] : `ba.g${i}`} AS g${i}`).join("");
   const bookingKeys = dimensions.map((d, i) => (FACT_DIMENSIONS.has(d) ? "" : `, ${DIMENSIONS[d]} AS g${i}`)).join("");
+  // Groups by month (and not by age band), over a span of months a bigint holds, count by month bits.
+  const month = dimensions.indexOf(ReportDimension.MONTH);
+  const span = month >= 0 && !dimensions.includes(ReportDimension.AGE_BAND) ? monthSpan(scope) : null;
+  const bit = span && `1::bigint << (${monthNumberSql("month")} - ${param(monthNumber(span.first))})`;
+  const monthBits = bit ? `, bit_or(${bit}) AS months, bit_or(CASE WHEN below_minimum_price THEN ${bit} ELSE 0 END) AS below_months` : "";
+  // The groups' distinct counts; the totals' are ba's.
+  const groupCounts = !keys.length
+    ? ""
+    : span
+      ? countsByMonthBits(
+          span,
+          param(span.first),
+          keys.filter((_k, i) => i !== month),
+          keys[month],
+        )
+      : `SELECT ${keyList} false AS is_total, ${distinctCounts}
+      FROM ${
+        dimensions.some((d) => FACT_DIMENSIONS.has(d))
+          ? `(SELECT f.booking_id, ba.client_id, ba.new_to_support, f.below_minimum_price ${groupKeys} FROM facts f JOIN ba ON ba.booking_id = f.booking_id) n`
+          : "ba"
+      }
+      GROUP BY ${keys.join(", ")}`;
 
   const sql = `
     WITH ${facts},
     -- Each booking with facts in scope, once, with its weights: one pass over the facts.
     booked AS MATERIALIZED (
       SELECT booking_id, budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained,
-             bool_or(below_minimum_price) AS below_minimum_price
+             bool_or(below_minimum_price) AS below_minimum_price ${monthBits}
       FROM facts GROUP BY booking_id, budget_id
     ),
     weights AS MATERIALIZED (SELECT budget_id, sum(weight_visits) AS weight_visits, sum(retained) AS retained FROM booked GROUP BY budget_id),
@@ -265,6 +329,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     -- thousand, rather than the facts.
     ba AS MATERIALIZED (
       SELECT bk.id AS booking_id, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative, f.below_minimum_price,
+             ${span ? "f.months, f.below_months," : ""}
              ${BUDGET_FIGURES.map(({ figure: f }) => `b.${f}_rate`).join(", ")} ${bookingKeys}
       FROM booked f JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id JOIN per_budget b ON b.budget_id = f.budget_id
       ${joins.map((j) => JOINS[j]).join(" ")}
@@ -284,20 +349,13 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     ),`
         : `money AS (SELECT true AS is_total, ${sums} FROM c),`
     }
-    -- The distinct counts apart from the money, which is then summed by hash. Groups by a fact's own
-    -- month or age band count over a narrow pass of the facts, sorted by group.
+    -- The distinct counts apart from the money, which is then summed by hash. Groups by a month
+    -- count by the bookings' month bits; by an age band, over a narrow pass of the facts, sorted.
     counts AS (
       ${
-        keys.length
-          ? `SELECT ${keyList} false AS is_total, ${distinctCounts}
-      FROM ${
-        dimensions.some((d) => FACT_DIMENSIONS.has(d))
-          ? `(SELECT f.booking_id, ba.client_id, ba.new_to_support, f.below_minimum_price ${groupKeys} FROM facts f JOIN ba ON ba.booking_id = f.booking_id) n`
-          : "ba"
-      }
-      GROUP BY ${keys.join(", ")}
+        groupCounts &&
+        `${groupCounts}
       UNION ALL`
-          : ""
       }
       SELECT ${keys.map((k) => `NULL AS ${k}, `).join("")} true AS is_total, ${distinctCounts} FROM ba
     ),
