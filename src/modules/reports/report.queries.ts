@@ -17,7 +17,8 @@
  */
 import type { DataSource } from "typeorm";
 import { primaryReader, type ReplicaReader } from "../../shared/db";
-import { londonDate } from "../../shared/time";
+import { addMonths, londonDate } from "../../shared/time";
+import { AgeBand } from "../budgets";
 import { AVAILABLE_SQL, forecastRows } from "./forecast.queries";
 import { ReportDimension } from "./report.enums";
 import { ageBandOn, FACT_COLUMNS, FACT_MEASURES, dayStart, factsOf, visitsOfKeys } from "./report-facts.queries";
@@ -212,41 +213,73 @@ function forecastScope(scope: ReportScope, param: (value: unknown) => string): s
 /** A month as a number (year × 12 + month − 1), in SQL over a month's first day. */
 const monthNumberSql = (month: string) => `(extract(year FROM ${month})::int * 12 + extract(month FROM ${month})::int - 1)`;
 const monthNumber = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+const AGE_BANDS: string[] = Object.values(AgeBand);
 
-/** A bigint's bits, less the sign: the longest span of months counted by bits. */
-const MONTH_BITS = 62;
+/** A bigint's bits, less the sign: the most values of a fact's own keys that bits can count. */
+const KEY_BITS = 62;
 
 /**
- * The London months a period [from, to) spans, when they fit a bigint's bits: the first's first
- * day and their count. A booking's months in scope are then bits of one number (booked.months).
+ * A fact's own group keys (its month, its age band) as a bit position, when the values they take in
+ * the period fit a bigint's bits: the position as SQL over the fact's month and age_band, and the
+ * key values at each position. A booking's key values in scope are then the bits of one number.
  */
-function monthSpan(scope: ReportScope): { first: string; count: number } | null {
-  if (!scope.from || !scope.to) return null;
-  const first = londonDate(scope.from);
-  const count = monthNumber(londonDate(new Date(scope.to.getTime() - 1))) - monthNumber(first) + 1;
-  return count <= MONTH_BITS ? { first: `${first.slice(0, 8)}01`, count } : null;
+interface KeyBits {
+  position: string;
+  count: number;
+  months?: string[];
+  bands?: string[];
+}
+
+function keyBits(scope: ReportScope, dimensions: Dimension[], param: (value: unknown) => string): KeyBits | null {
+  const byMonth = dimensions.includes(ReportDimension.MONTH);
+  const bands = dimensions.includes(ReportDimension.AGE_BAND) ? AGE_BANDS.length : 1;
+  if (!byMonth && bands === 1) return null;
+  let months = 1;
+  let first = "";
+  if (byMonth) {
+    if (!scope.from || !scope.to) return null;
+    first = `${londonDate(scope.from).slice(0, 8)}01`;
+    months = monthNumber(londonDate(new Date(scope.to.getTime() - 1))) - monthNumber(first) + 1;
+  }
+  const count = months * bands;
+  if (count > KEY_BITS) return null;
+  const parts = [
+    ...(byMonth ? [`(${monthNumberSql("month")} - ${param(monthNumber(first))}) * ${bands}`] : []),
+    ...(bands > 1 ? [`(array_position(${param(AGE_BANDS)}::text[], age_band::text) - 1)`] : []),
+  ];
+  const positions = Array.from({ length: count }, (_p, p) => p);
+  return {
+    position: `(${parts.join(" + ")})`,
+    count,
+    months: byMonth ? positions.map((p) => addMonths(first, Math.floor(p / bands))) : undefined,
+    bands: bands > 1 ? positions.map((p) => AGE_BANDS[p % bands]) : undefined,
+  };
 }
 
 /**
- * The distinct counts of groups by month and by a booking's dimensions (`bookingKeys`, over ba),
- * without a pass over the facts: a group's bookings in month i are its bookings with bit i of
- * `months` set (`below_months`: a visit below the minimum that month), its clients those with bit
- * i set in the OR of their bookings' months. `monthKey` names the month's group column.
+ * The distinct counts of groups by a fact's own keys (and a booking's, `bookingKeys`, over ba)
+ * without a pass over the facts: a group's bookings at key position i are its bookings with bit i
+ * of `positions` set (`below_positions`: a visit below the minimum there), its clients those with
+ * bit i set in the OR of their bookings'. `factKeys` name the month's and age band's columns.
  */
-function countsByMonthBits(span: { first: string; count: number }, first: string, bookingKeys: string[], monthKey: string): string {
-  // Month i's count: the sum of bit i over the rows (`where` holds).
-  const bits = (of: string, where?: string) =>
-    `ARRAY[${Array.from({ length: span.count }, (_b, i) => (where ? `sum(CASE WHEN ${where} THEN (${of} >> ${i}) & 1 ELSE 0 END)` : `sum((${of} >> ${i}) & 1)`)).join(", ")}]`;
+function countsByKeyBits(bits: KeyBits, bookingKeys: string[], factKeys: { month?: string; band?: string }, param: (value: unknown) => string): string {
+  // The count at position i: the sum of bit i over the rows (`where` holds).
+  const sums = (of: string, where?: string) =>
+    `ARRAY[${Array.from({ length: bits.count }, (_b, i) => (where ? `sum(CASE WHEN ${where} THEN (${of} >> ${i}) & 1 ELSE 0 END)` : `sum((${of} >> ${i}) & 1)`)).join(", ")}]`;
   const keyList = bookingKeys.map((k) => `${k}, `).join("");
   const groupBy = (...more: string[]) => ([...bookingKeys, ...more].length ? `GROUP BY ${[...bookingKeys, ...more].join(", ")}` : "");
-  return `SELECT ${bookingKeys.map((k) => `b.${k}, `).join("")} (${first}::date + (m.i - 1) * interval '1 month')::date AS ${monthKey}, false AS is_total,
+  const keys = [
+    ...(bits.months ? [{ column: factKeys.month, values: `${param(bits.months)}::date[]` }] : []),
+    ...(bits.bands ? [{ column: factKeys.band, values: `${param(bits.bands)}::text[]` }] : []),
+  ];
+  return `SELECT ${bookingKeys.map((k) => `b.${k}, `).join("")} ${keys.map(({ column }) => `m.${column}, `).join("")} false AS is_total,
              m.bookings, m.clients, m.new_to_support_clients, m.below_minimum_price_bookings
-      FROM (SELECT ${keyList} ${bits("months")} AS bookings, ${bits("below_months")} AS below FROM ba ${groupBy()}) b
-      JOIN (SELECT ${keyList} ${bits("months")} AS clients, ${bits("months", "new_to_support")} AS new_clients
-            FROM (SELECT ${keyList} client_id, new_to_support, bit_or(months) AS months FROM ba ${groupBy("client_id", "new_to_support")}) c ${groupBy()}) c
+      FROM (SELECT ${keyList} ${sums("positions")} AS bookings, ${sums("below_positions")} AS below FROM ba ${groupBy()}) b
+      JOIN (SELECT ${keyList} ${sums("positions")} AS clients, ${sums("positions", "new_to_support")} AS new_clients
+            FROM (SELECT ${keyList} client_id, new_to_support, bit_or(positions) AS positions FROM ba ${groupBy("client_id", "new_to_support")}) c ${groupBy()}) c
         ON ${bookingKeys.map((k) => `c.${k} IS NOT DISTINCT FROM b.${k}`).join(" AND ") || "true"}
-      CROSS JOIN LATERAL unnest(b.bookings, c.clients, c.new_clients, b.below)
-        WITH ORDINALITY AS m(bookings, clients, new_to_support_clients, below_minimum_price_bookings, i)
+      CROSS JOIN LATERAL unnest(b.bookings, c.clients, c.new_clients, b.below ${keys.map(({ values }) => `, ${values}`).join("")})
+        AS m(bookings, clients, new_to_support_clients, below_minimum_price_bookings ${keys.map(({ column }) => `, ${column}`).join("")})
       WHERE m.bookings > 0`;
 }
 
@@ -273,20 +306,19 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
   // A fact's group keys: its own, or its booking's (ba).
   const groupKeys = dimensions.map((d, i) => `, ${FACT_DIMENSIONS.has(d) ? DIMENSIONS[d] : `ba.g${i}`} AS g${i}`).join("");
   const bookingKeys = dimensions.map((d, i) => (FACT_DIMENSIONS.has(d) ? "" : `, ${DIMENSIONS[d]} AS g${i}`)).join("");
-  // Groups by month (and not by age band), over a span of months a bigint holds, count by month bits.
-  const month = dimensions.indexOf(ReportDimension.MONTH);
-  const span = month >= 0 && !dimensions.includes(ReportDimension.AGE_BAND) ? monthSpan(scope) : null;
-  const bit = span && `1::bigint << (${monthNumberSql("month")} - ${param(monthNumber(span.first))})`;
-  const monthBits = bit ? `, bit_or(${bit}) AS months, bit_or(CASE WHEN below_minimum_price THEN ${bit} ELSE 0 END) AS below_months` : "";
+  // Groups by a fact's own keys count by bits, when the keys' values in the period fit a bigint.
+  const bits = keyBits(scope, dimensions, param);
+  const bit = bits && `1::bigint << ${bits.position}`;
+  const positions = bit ? `, bit_or(${bit}) AS positions, bit_or(CASE WHEN below_minimum_price THEN ${bit} ELSE 0 END) AS below_positions` : "";
   // The groups' distinct counts; the totals' are ba's.
   const groupCounts = !keys.length
     ? ""
-    : span
-      ? countsByMonthBits(
-          span,
-          param(span.first),
-          keys.filter((_k, i) => i !== month),
-          keys[month],
+    : bits
+      ? countsByKeyBits(
+          bits,
+          keys.filter((_k, i) => !FACT_DIMENSIONS.has(dimensions[i])),
+          { month: keys[dimensions.indexOf(ReportDimension.MONTH)], band: keys[dimensions.indexOf(ReportDimension.AGE_BAND)] },
+          param,
         )
       : `SELECT ${keyList} false AS is_total, ${distinctCounts}
       FROM ${
@@ -301,7 +333,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     -- Each booking with facts in scope, once, with its weights: one pass over the facts.
     booked AS MATERIALIZED (
       SELECT booking_id, budget_id, sum(visits) AS weight_visits, sum(saving_pence - returned_pence) AS retained,
-             bool_or(below_minimum_price) AS below_minimum_price ${monthBits}
+             bool_or(below_minimum_price) AS below_minimum_price ${positions}
       FROM facts GROUP BY booking_id, budget_id
     ),
     weights AS MATERIALIZED (SELECT budget_id, sum(weight_visits) AS weight_visits, sum(retained) AS retained FROM booked GROUP BY budget_id),
@@ -329,7 +361,7 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     -- thousand, rather than the facts.
     ba AS MATERIALIZED (
       SELECT bk.id AS booking_id, bk.client_id, cl.new_to_support, bk.payee_relationship <> 'NONE' AS relative, f.below_minimum_price,
-             ${span ? "f.months, f.below_months," : ""}
+             ${bits ? "f.positions, f.below_positions," : ""}
              ${BUDGET_FIGURES.map(({ figure: f }) => `b.${f}_rate`).join(", ")} ${bookingKeys}
       FROM booked f JOIN bookings bk ON bk.id = f.booking_id JOIN clients cl ON cl.id = bk.client_id JOIN per_budget b ON b.budget_id = f.budget_id
       ${joins.map((j) => JOINS[j]).join(" ")}
@@ -349,8 +381,8 @@ export function efficiencyStatement(scope: ReportScope, dimensions: Dimension[])
     ),`
         : `money AS (SELECT true AS is_total, ${sums} FROM c),`
     }
-    -- The distinct counts apart from the money, which is then summed by hash. Groups by a month
-    -- count by the bookings' month bits; by an age band, over a narrow pass of the facts, sorted.
+    -- The distinct counts apart from the money, which is then summed by hash. Groups by a month or
+    -- an age band count by the bookings' key bits, or (too many months) over a narrow pass of the facts.
     counts AS (
       ${
         groupCounts &&
