@@ -115,7 +115,11 @@ async function seedOnce(serverUrl: string, name: string, url: string, visits: nu
       () => false,
     );
     if (db.isInitialized) {
-      if (seeded) await db.query("DELETE FROM idempotency_keys; DELETE FROM statement_lines; DELETE FROM provider_statements; DELETE FROM payment_runs");
+      if (seeded) {
+        await db.query("DELETE FROM idempotency_keys; DELETE FROM statement_lines; DELETE FROM provider_statements; DELETE FROM payment_runs");
+        // The last run's million lines, deleted, would otherwise slow this run's (291 s against 35 s on the third run).
+        await db.query("VACUUM ANALYZE idempotency_keys, statement_lines, provider_statements, payment_runs");
+      }
       await db.destroy();
     }
     if (seeded) return null;
