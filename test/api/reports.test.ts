@@ -344,7 +344,10 @@ describe("efficiency reports", () => {
     );
     // The visits' measures (in a read-only transaction of its own, for its planner settings), brokerage, and the count of overdue reviews.
     expect(statements.filter((s) => !/^(BEGIN READ ONLY; SET LOCAL|COMMIT$)/.test(s))).toHaveLength(3);
-    expect(statements.filter((s) => /^(BEGIN READ ONLY; SET LOCAL|COMMIT$)/.test(s))).toEqual(["BEGIN READ ONLY; SET LOCAL enable_mergejoin = off", "COMMIT"]);
+    expect(statements.filter((s) => /^(BEGIN READ ONLY; SET LOCAL|COMMIT$)/.test(s))).toEqual([
+      "BEGIN READ ONLY; SET LOCAL enable_mergejoin = off; SET LOCAL enable_sort = off",
+      "COMMIT",
+    ]);
     expect(result.data?.efficiencyReport.totals).toMatchObject({ visits: 10_000, visitsWithoutReference: 1_000, savingPence: 9_000 * 455 });
   });
 
