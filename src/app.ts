@@ -215,7 +215,7 @@ async function bucketStore(config: Config, clock: Clock, logger: Logger): Promis
   const now = () => clock.now().getTime();
   const memory = new MemoryStore(now);
   if (!config.rateLimit.redisUrl) return memory;
-  const { client, ready } = connectRedis(config.rateLimit.redisUrl, logger);
+  const { client, ready } = connectRedis(config.rateLimit.redisUrl, logger, config.rateLimit.redisTimeoutMs);
   await ready;
   return new FallbackStore(new RedisStore(client, config.rateLimit.redisPrefix, now), memory, logger);
 }

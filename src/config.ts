@@ -62,6 +62,8 @@ export interface RateLimitSettings {
   redisUrl: string | undefined;
   /** Prefix of every Redis key (several deployments, or test runs, may share one Redis). */
   redisPrefix: string;
+  /** How long a take waits for Redis before this process counts in memory instead. */
+  redisTimeoutMs: number;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
       moneyPerMinute: read.integer("RATE_LIMIT_MONEY_PER_MINUTE", 30, 1, 1_000_000),
       redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
       redisPrefix: read.string("RATE_LIMIT_PREFIX") ?? "ratelimit:",
+      redisTimeoutMs: read.integer("RATE_LIMIT_REDIS_TIMEOUT_MS", 500, 10, 60_000),
     },
     trustProxy: read.trustProxy("TRUST_PROXY"),
     tuning: tuning.tunings,

@@ -146,8 +146,14 @@ function reasonOf(error: unknown): string {
  * the fallback answers. It keeps reconnecting in the background. `ready` settles when the first
  * connection is made or has failed (a failure is logged, not thrown).
  */
-export function connectRedis(url: string, logger: Logger): { client: Redis; ready: Promise<void> } {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, commandTimeout: 500 });
+export function connectRedis(url: string, logger: Logger, commandTimeoutMs: number): { client: Redis; ready: Promise<void> } {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    commandTimeout: commandTimeoutMs,
+  });
   let reported = false;
   client.on("error", (error: unknown) => {
     if (!reported) logger.warn("rate limits: Redis connection failed; retrying in the background", { reason: reasonOf(error) });

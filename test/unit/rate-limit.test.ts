@@ -119,6 +119,7 @@ describe("configuration", () => {
       moneyPerMinute: 30,
       redisUrl: undefined,
       redisPrefix: "ratelimit:",
+      redisTimeoutMs: 500,
     });
     expect(config.trustProxy).toBe(false);
     expect(loadConfig({ NODE_ENV: "test" }).rateLimit.enabled).toBe(false);
