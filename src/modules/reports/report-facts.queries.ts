@@ -41,7 +41,7 @@ const SAVING = savingSql("v.reference_cost_pence", "v.cost_pence");
 const ANSWERED = "vc.status IN ('CONFIRMED', 'REJECTED', 'UPHELD')";
 const REVERSED = "(coalesce(vc.upheld_pence, 0) + coalesce(cr.pence, 0))";
 
-/** The instant a London day (a date expression: any day, or a month's first) starts. */
+/** The instant a London day (a date expression, such as a month's first) starts. */
 export function dayStart(day: string): string {
   return `((${day})::timestamp AT TIME ZONE 'Europe/London')`;
 }
