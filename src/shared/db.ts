@@ -198,7 +198,7 @@ function statementName(sql: string): string {
  * catalogue search). Logged like every TypeORM query, so statement counts stay honest.
  */
 export async function preparedQuery<T = Record<string, unknown>>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
-  return preparedOn((db.driver as unknown as { master: Pool }).master, db, sql, params);
+  return primaryReader(db).query<T>(sql, params);
 }
 
 /** Planner settings for one statement, by name: `{ enable_mergejoin: "off" }`. */

@@ -239,15 +239,19 @@ describe("efficiency reports", () => {
 
   /** Each group's distinct counts (and the totals'), computed in JavaScript from the delivered visits in the report's period. */
   async function countsIndependently(groupBy: (keyof typeof GROUP_FIELDS)[]): Promise<{ groups: Map<string, Counts>; totals: Counts }> {
-    const visits: (Record<keyof typeof GROUP_FIELDS | "BORN", string> & { booking_id: string; client_id: string; new: boolean; below: boolean })[] =
-      await api.db.query(
-        `SELECT v.booking_id, bk.client_id, c.new_to_support AS new, v.below_minimum_price AS below, l.category_code AS "CATEGORY",
+    const visits: (Record<Exclude<keyof typeof GROUP_FIELDS, "AGE_BAND"> | "BORN" | "DAY", string> & {
+      booking_id: string;
+      client_id: string;
+      new: boolean;
+      below: boolean;
+    })[] = await api.db.query(
+      `SELECT v.booking_id, bk.client_id, c.new_to_support AS new, v.below_minimum_price AS below, l.category_code AS "CATEGORY",
                 to_char(v.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM') AS "MONTH", p.kind AS "PROVIDER_KIND", bu.kind AS "BUDGET_KIND",
-                sc.purpose AS "PURPOSE", c.date_of_birth::text AS "BORN", (v.starts_at AT TIME ZONE 'Europe/London')::date::text AS "AGE_BAND"
+                sc.purpose AS "PURPOSE", c.date_of_birth::text AS "BORN", (v.starts_at AT TIME ZONE 'Europe/London')::date::text AS "DAY"
          FROM visits v JOIN bookings bk ON bk.id = v.booking_id JOIN clients c ON c.id = bk.client_id JOIN budgets bu ON bu.id = bk.budget_id
          JOIN listings l ON l.id = bk.listing_id JOIN service_categories sc ON sc.code = l.category_code JOIN providers p ON p.id = bk.provider_id
          WHERE v.status = 'DELIVERED' AND (v.starts_at AT TIME ZONE 'Europe/London')::date BETWEEN '2026-04-01' AND '2027-03-31'`,
-      );
+    );
     const sets = new Map<string, { bookings: Set<string>; clients: Set<string>; newClients: Set<string>; below: Set<string> }>();
     const add = (key: string, v: (typeof visits)[number]) => {
       const s = sets.get(key) ?? { bookings: new Set(), clients: new Set(), newClients: new Set(), below: new Set() };
@@ -258,7 +262,7 @@ describe("efficiency reports", () => {
       if (v.below) s.below.add(v.booking_id);
     };
     for (const v of visits) {
-      const ageBand = ageBandOf(v.BORN, v.AGE_BAND);
+      const ageBand = ageBandOf(v.BORN, v.DAY);
       add(groupBy.map((d) => (d === "AGE_BAND" ? ageBand : v[d])).join("|"), v);
       add("totals", v);
     }
